@@ -1,0 +1,137 @@
+//! Bytes to text: byte-order marks, UTF-16 with and without BOM, UTF-8, and a Windows-1252 fallback.
+//!
+//! Windows PowerShell 5.1 writes `>`, `Out-File` and `Export-Clixml` as UTF-16LE with a BOM,
+//! `Export-Csv` as ASCII and `Set-Content` in the ANSI code page, so all of these arrive here.
+//! Decoding never fails: every byte sequence yields some text.
+
+use serde::Serialize;
+
+/// How the input bytes were decoded, as reported in `inputs[].encoding`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16LeBom,
+    Utf16BeBom,
+    Utf16Le,
+    Utf16Be,
+    Windows1252,
+    /// Text handed over as a string (the page's paste box): nothing was decoded.
+    Text,
+}
+
+impl Encoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf8Bom => "utf-8-bom",
+            Encoding::Utf16LeBom => "utf-16le-bom",
+            Encoding::Utf16BeBom => "utf-16be-bom",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
+            Encoding::Windows1252 => "windows-1252",
+            Encoding::Text => "text",
+        }
+    }
+}
+
+impl Serialize for Encoding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Decodes `bytes` to a string whose lines end in `\n` only.
+pub fn decode(bytes: &[u8]) -> (String, Encoding) {
+    let (text, encoding) = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        (utf8_or_1252(rest).0, Encoding::Utf8Bom)
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        (utf16(rest, u16::from_le_bytes), Encoding::Utf16LeBom)
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        (utf16(rest, u16::from_be_bytes), Encoding::Utf16BeBom)
+    } else if let Some(little_endian) = looks_like_utf16(bytes) {
+        if little_endian {
+            (utf16(bytes, u16::from_le_bytes), Encoding::Utf16Le)
+        } else {
+            (utf16(bytes, u16::from_be_bytes), Encoding::Utf16Be)
+        }
+    } else {
+        utf8_or_1252(bytes)
+    };
+    (normalize_line_ends(text), encoding)
+}
+
+/// Normalizes pasted text: CRLF and lone CR become LF, and a leading BOM character is dropped.
+pub fn normalize_text(text: &str) -> String {
+    normalize_line_ends(text.strip_prefix('\u{FEFF}').unwrap_or(text).to_owned())
+}
+
+fn normalize_line_ends(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            if chars.peek() == Some(&'\n') {
+                chars.next();
+            }
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn utf8_or_1252(bytes: &[u8]) -> (String, Encoding) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_owned(), Encoding::Utf8),
+        Err(_) => (bytes.iter().map(|&b| windows_1252(b)).collect(), Encoding::Windows1252),
+    }
+}
+
+/// Guesses BOM-less UTF-16 from where the zero bytes fall in the first few kilobytes.
+/// ASCII-range text in UTF-16LE has a zero in nearly every odd byte and almost none in the even ones.
+fn looks_like_utf16(bytes: &[u8]) -> Option<bool> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    if sample.len() < 4 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let (mut even_zero, mut odd_zero) = (0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        even_zero += usize::from(pair[0] == 0);
+        odd_zero += usize::from(pair[1] == 0);
+    }
+    if odd_zero * 10 >= pairs * 7 && even_zero * 10 <= pairs {
+        Some(true)
+    } else if even_zero * 10 >= pairs * 7 && odd_zero * 10 <= pairs {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
+    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+    let mut text: String = char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
+    if bytes.len() % 2 == 1 {
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    text
+}
+
+/// Maps one Windows-1252 byte to its character; the five unassigned bytes map to the C1 control
+/// of the same value, as the WHATWG encoding standard does.
+fn windows_1252(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', '\u{90}', '‘', '’',
+        '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
+        _ => char::from(byte),
+    }
+}

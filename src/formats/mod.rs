@@ -1,0 +1,198 @@
+//! Text to generic records: one module per output format.
+//!
+//! A format parser looks at the line where a block may start and either declines (`None`)
+//! or returns a [`Block`]: the records it read, the lines it understood and its diagnostics.
+//! Parsers know nothing about rules; they only turn text into names and values, keeping
+//! the line of every value so that findings can point at it.
+
+pub mod clixml;
+pub mod csv;
+pub mod json;
+pub mod list;
+pub mod shell;
+pub mod table;
+
+use crate::report::{Diagnostic, Severity};
+use crate::source::{is_blank, LineNo, Source};
+use serde::Serialize;
+
+/// The layout a block of output was written in, as reported in `inputs[].sections[].format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    FormatList,
+    FormatTable,
+    ConvertToJson,
+    ExportCsv,
+    ExportClixml,
+    /// The warning that Exchange 2010 management tools print for a connector they cannot read.
+    Exchange2010Warning,
+    /// `WARNING:` lines and error records of the shell.
+    ShellMessages,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::FormatList => "format-list",
+            Format::FormatTable => "format-table",
+            Format::ConvertToJson => "convertto-json",
+            Format::ExportCsv => "export-csv",
+            Format::ExportClixml => "export-clixml",
+            Format::Exchange2010Warning => "exchange-2010-warning",
+            Format::ShellMessages => "shell-messages",
+        }
+    }
+}
+
+impl Serialize for Format {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// One object as a format parser read it: property names with values, nothing typed yet.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Record {
+    /// The .NET type name the format carried (Clixml `<TN>`, CSV `#TYPE`), without `Deserialized.`.
+    pub type_name: Option<String>,
+    pub first_line: LineNo,
+    pub last_line: LineNo,
+    pub props: Vec<Prop>,
+}
+
+impl Record {
+    /// The property called `name`, compared case-insensitively as PowerShell does.
+    pub fn get(&self, name: &str) -> Option<&Prop> {
+        self.props.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// One property of a record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prop {
+    pub name: String,
+    pub value: Value,
+    /// The line where the property's value starts.
+    pub line: LineNo,
+    /// The value was cut: `{a, b...}` by `$FormatEnumerationLimit`, or `...` in a table cell.
+    pub truncated: bool,
+    /// White space at line-wrap points had to be guessed because trailing spaces were lost.
+    pub inexact: bool,
+}
+
+impl Prop {
+    pub fn new(name: impl Into<String>, value: Value, line: LineNo) -> Prop {
+        Prop { name: name.into(), value, line, truncated: false, inexact: false }
+    }
+}
+
+/// A property value as the format showed it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `$null`, an empty cell, `<Nil />`.
+    Null,
+    /// Text as displayed. Format-List shows multi-valued properties as one text `{a, b}`;
+    /// the model splits such text by each property's own grammar.
+    Text(String),
+    /// A structured list (JSON array, Clixml `<LST>`).
+    List(Vec<Value>),
+    /// A structured object (JSON object, Clixml `<Obj>` with properties).
+    /// `display` is its `ToString()` form when the format carried one.
+    Object { display: Option<String>, props: Vec<Prop> },
+    /// The format replaced the values by a type name (Export-Csv of a multi-valued property).
+    Lost(String),
+}
+
+impl Value {
+    /// The text of a scalar value, or the display form of an object.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s),
+            Value::Object { display: Some(s), .. } => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A property of an object value, compared case-insensitively.
+    pub fn field(&self, name: &str) -> Option<&Value> {
+        match self {
+            Value::Object { props, .. } => props.iter().find(|p| p.name.eq_ignore_ascii_case(name)).map(|p| &p.value),
+            _ => None,
+        }
+    }
+}
+
+/// What one parser made of a run of lines.
+#[derive(Debug)]
+pub struct Block {
+    pub format: Format,
+    pub first_line: LineNo,
+    pub last_line: LineNo,
+    pub records: Vec<Record>,
+    /// Line ranges (inclusive) the parser understood; lines of the block not listed here end in `unrecognized`.
+    pub understood: Vec<(LineNo, LineNo)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Block {
+    pub fn new(format: Format, first_line: LineNo, last_line: LineNo) -> Block {
+        Block { format, first_line, last_line, records: Vec::new(), understood: Vec::new(), diagnostics: Vec::new() }
+    }
+}
+
+/// Splits the lines `first..=last` of one transcript segment into blocks.
+///
+/// Every non-blank line either belongs to a block that understood it, or is left unmarked
+/// so that the caller reports it in `unrecognized`.
+pub fn parse_segment(src: &Source, first: LineNo, last: LineNo) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut n = first;
+    while n <= last {
+        if is_blank(src.line(n)) {
+            n += 1;
+            continue;
+        }
+        let block = clixml::parse(src, n, last)
+            .or_else(|| json::parse(src, n, last))
+            .or_else(|| csv::parse(src, n, last))
+            .or_else(|| table::parse(src, n, last))
+            .or_else(|| shell::parse(src, n, last))
+            .or_else(|| list::parse(src, n, last));
+        match block {
+            Some(block) if block.last_line >= n => {
+                n = block.last_line + 1;
+                blocks.push(block);
+            }
+            _ => n += 1,
+        }
+    }
+    blocks
+}
+
+/// True when a displayed value ends with the mark PowerShell leaves when it cuts text:
+/// `...` in Windows PowerShell 5.1, `…` in PowerShell 7.
+pub fn ends_with_cut_mark(text: &str) -> bool {
+    text.ends_with("...") || text.ends_with('…')
+}
+
+/// Removes a trailing cut mark.
+pub fn strip_cut_mark(text: &str) -> &str {
+    text.strip_suffix("...").or_else(|| text.strip_suffix('…')).unwrap_or(text)
+}
+
+/// Recognizes the type-name text that Export-Csv writes instead of the values of a list.
+pub fn lost_list_type_name(cell: &str) -> bool {
+    let cell = cell.trim();
+    cell.contains("MultiValuedProperty`1[")
+        || cell.starts_with("Microsoft.Exchange.Data.MultiValuedProperty")
+        || cell == "System.Collections.ArrayList"
+        || cell == "System.Object[]"
+        || cell == "System.String[]"
+        || cell.starts_with("System.Collections.Generic.")
+        || cell.starts_with("Deserialized.System.")
+}
+
+/// Builds a diagnostic located at `line`.
+pub fn diagnostic(code: &'static str, severity: Severity, line: LineNo, message: String, hint: String) -> Diagnostic {
+    Diagnostic { code, severity, input: 0, line: Some(line), message, hint }
+}

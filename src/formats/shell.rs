@@ -1,0 +1,149 @@
+//! What the shell itself prints between outputs: `WARNING:` lines and error records.
+//!
+//! One warning matters to the rules: Exchange 2010 management tools cannot read a receive
+//! connector that carries the pre-2016 Exchange Online certificate entry, and say so in a
+//! warning that quotes the connector's identity and the raw Active Directory value
+//! (`mail.protection.outlook.com:512:<I>CN=MSIT Machine Auth CA 2, ...`). That warning
+//! becomes a record; every other message becomes a diagnostic.
+
+use super::{diagnostic, ends_with_cut_mark, Block, Format, Prop, Record, Value};
+use crate::report::Severity;
+use crate::source::{is_blank, LineNo, Source};
+
+const CORRUPTED: &str = " has been corrupted, and it's in an inconsistent state";
+const CONVERT_CAPABILITIES: &str = "Could not convert property TlsDomainCapabilities";
+const CONVERTING_STRING: &str = "Error while converting string '";
+const MORE_RESULTS: &str = "There are more results available than are currently displayed";
+
+pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
+    let line = src.line(start);
+    if is_warning_start(line) {
+        Some(parse_messages(src, start, end))
+    } else {
+        parse_error_record(src, start, end)
+    }
+}
+
+fn is_warning_start(line: &str) -> bool {
+    line.starts_with("WARNING:") || line.contains(CORRUPTED) || line.starts_with(CONVERT_CAPABILITIES)
+}
+
+/// Reads consecutive warning messages; a message may be wrapped onto lines of its own.
+fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
+    let mut messages: Vec<(LineNo, String)> = Vec::new();
+    let mut n = start;
+    let mut last = start;
+    while n <= end {
+        let line = src.line(n);
+        if is_warning_start(line) {
+            let text = line.strip_prefix("WARNING:").unwrap_or(line).trim();
+            messages.push((n, text.to_owned()));
+        } else if continues_message(src, n, messages.last()) {
+            let message = &mut messages.last_mut().expect("continues_message needs a message").1;
+            message.push_str(line.trim_end());
+        } else {
+            break;
+        }
+        last = n;
+        n += 1;
+    }
+    let mut block = Block::new(Format::ShellMessages, start, last);
+    block.understood.push((start, last));
+    let mut object_identity: Option<(LineNo, String)> = None;
+    for (line, text) in &messages {
+        if let Some(identity) = corrupted_object(text) {
+            object_identity = Some((*line, identity.to_owned()));
+        }
+        if let Some(raw) = converted_string(text) {
+            block.format = Format::Exchange2010Warning;
+            let mut record = Record { first_line: object_identity.as_ref().map_or(*line, |(l, _)| *l), last_line: *line, ..Record::default() };
+            record.type_name = Some("Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector".into());
+            if let Some((identity_line, identity)) = &object_identity {
+                record.props.push(Prop::new("Identity", Value::Text(identity.clone()), *identity_line));
+            }
+            let mut prop = Prop::new("TlsDomainCapabilities", Value::Text(raw.to_owned()), *line);
+            prop.truncated = ends_with_cut_mark(raw.trim_end());
+            record.props.push(prop);
+            block.records.push(record);
+        } else if text.contains(MORE_RESULTS) {
+            block.diagnostics.push(diagnostic(
+                "result-size-limit",
+                Severity::Warning,
+                *line,
+                "The shell stopped listing results early, so some objects are missing from the paste.".into(),
+                "Run the command again with `-ResultSize Unlimited` and paste the whole output.".into(),
+            ));
+        } else if corrupted_object(text).is_none() {
+            block.diagnostics.push(diagnostic(
+                "shell-warning",
+                Severity::Info,
+                *line,
+                format!("The shell printed a warning: {text}"),
+                "Nothing to paste instead; read the warning in case it explains missing output.".into(),
+            ));
+        }
+    }
+    block
+}
+
+/// A line continues the previous message when that message's last line filled the console
+/// (so the console wrapped it) and this line starts nothing else.
+fn continues_message(src: &Source, n: LineNo, previous: Option<&(LineNo, String)>) -> bool {
+    let line = src.line(n);
+    previous.is_some()
+        && src.line(n - 1).chars().count() >= 79
+        && !is_blank(line)
+        && !line.starts_with(char::is_whitespace)
+        && super::list::property_line(line, None).is_none()
+}
+
+/// The identity in "The object EX01\Default Frontend EX01 has been corrupted, ...".
+fn corrupted_object(text: &str) -> Option<&str> {
+    let at = text.find(CORRUPTED)?;
+    let identity = text[..at].strip_prefix("The object ").or_else(|| text[..at].rsplit_once("The object ").map(|(_, id)| id))?;
+    let identity = identity.trim();
+    (!identity.is_empty()).then_some(identity)
+}
+
+/// The quoted raw value in "... Error while converting string 'value'.".
+fn converted_string(text: &str) -> Option<&str> {
+    if !text.contains(CONVERT_CAPABILITIES) {
+        return None;
+    }
+    let from = text.find(CONVERTING_STRING)? + CONVERTING_STRING.len();
+    let rest = &text[from..];
+    let to = rest.rfind('\'').unwrap_or(rest.len());
+    Some(&rest[..to])
+}
+
+/// An error record: a message, then `At line:` and `+ ...` lines, or the indented
+/// `+ CategoryInfo` lines that remote Exchange sessions print.
+fn parse_error_record(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
+    let first = src.line(start);
+    if first.starts_with(char::is_whitespace) || first.starts_with('+') {
+        return None;
+    }
+    let is_tail = |line: &str| {
+        let t = line.trim_start();
+        t.starts_with("At line:") || (t.starts_with("At ") && t.contains(" char:")) || t.starts_with("+ ")
+    };
+    // The message may wrap over a few lines before its tail starts.
+    let tail_start = (start + 1..=end.min(start + 6)).take_while(|&n| !is_blank(src.line(n))).find(|&n| is_tail(src.line(n)))?;
+    let mut last = tail_start;
+    while last < end && is_tail(src.line(last + 1)) {
+        last += 1;
+    }
+    let message: Vec<&str> = (start..tail_start).map(|n| src.line(n).trim()).collect();
+    let message = message.join(" ");
+    let hint = if message.contains("is not recognized as the name of a cmdlet") {
+        "Run the commands in the Exchange Management Shell (or a session connected to it), then paste the output."
+    } else if message.contains("couldn't be found") || message.contains("could not be found") {
+        "Check the identity in the command (run it without one to list every object), then paste the output."
+    } else {
+        "Fix what the error says, run the command again and paste its output."
+    };
+    let mut block = Block::new(Format::ShellMessages, start, last);
+    block.understood.push((start, last));
+    block.diagnostics.push(diagnostic("shell-error", Severity::Warning, start, format!("The shell reported an error: {message}"), hint.into()));
+    Some(block)
+}

@@ -1,0 +1,224 @@
+//! hybridcheck: finds broken Exchange hybrid TLS connectors in pasted Exchange Management Shell output.
+//!
+//! The flow of one paste: bytes are decoded ([`decode`]), split into transcript segments
+//! ([`transcript`]), parsed per format into generic records ([`formats`]), typed into
+//! Exchange objects ([`model`]), judged by the rules ([`rules`]) which attach commands built
+//! by [`remediation`], and collected into a [`report::Report`].
+//!
+//! This crate performs no IO: it takes bytes or text and returns a value. Nothing here fails:
+//! every input, however broken, yields a report whose diagnostics say what went wrong.
+
+pub mod decode;
+pub mod example;
+pub mod formats;
+pub mod model;
+pub mod remediation;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod transcript;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+use decode::Encoding;
+use model::{Kind, Object};
+use report::{Diagnostic, InputReport, ObjectReport, Report, SectionReport, Severity, Summary, Tool, Unrecognized};
+use rules::Judgement;
+use source::{is_blank, Source};
+
+/// The version of the checker.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The date of the built-in data: certificate issuers, build numbers, support dates.
+pub const DATA_AS_OF: &str = "2026-11-28";
+
+/// One thing to check: a file's bytes or pasted text, with a name to show in the report.
+pub struct Input<'a> {
+    pub name: &'a str,
+    pub data: InputData<'a>,
+}
+
+pub enum InputData<'a> {
+    /// Raw bytes (a dropped or named file, standard input); decoded as [`decode::decode`] says.
+    Bytes(&'a [u8]),
+    /// Text that is already a string (the page's paste box).
+    Text(&'a str),
+}
+
+/// Checks pasted text. A shorthand for [`check`] with one input.
+pub fn check_text(text: &str) -> Report {
+    check(&[Input { name: "paste", data: InputData::Text(text) }])
+}
+
+/// Checks every input and returns one report over all of them.
+pub fn check(inputs: &[Input]) -> Report {
+    let mut objects: Vec<Object> = Vec::new();
+    let mut input_reports = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut unrecognized = Vec::new();
+    let mut empty_inputs = 0;
+    for (index, input) in inputs.iter().enumerate() {
+        let (text, encoding) = match input.data {
+            InputData::Bytes(bytes) => decode::decode(bytes),
+            InputData::Text(text) => (decode::normalize_text(text), Encoding::Text),
+        };
+        let mut src = Source::new(text);
+        let mut sections = Vec::new();
+        if is_blank(src.text()) {
+            empty_inputs += 1;
+            diagnostics.push(Diagnostic {
+                code: "empty-input",
+                severity: Severity::Error,
+                input: index,
+                line: None,
+                message: format!("'{}' is empty.", input.name),
+                hint: paste_hint().into(),
+            });
+        } else {
+            read_input(&mut src, index, &mut objects, &mut sections, &mut diagnostics);
+            for n in 1..=src.line_count() {
+                let line = src.line(n);
+                if !src.is_understood(n) && !is_blank(line) {
+                    unrecognized.push(Unrecognized { input: index, line: n, text: shorten(line) });
+                }
+            }
+        }
+        input_reports.push(InputReport { name: input.name.to_owned(), encoding, lines: src.line_count(), sections });
+    }
+    let known = objects.iter().filter(|o| o.kind != Kind::Unknown).count();
+    if known == 0 && empty_inputs < inputs.len() {
+        let unknown = objects.len();
+        let message = if unknown > 0 {
+            format!("The paste holds {unknown} object{} in a layout the checker reads, but none from a cmdlet it knows.", if unknown == 1 { "" } else { "s" })
+        } else if unrecognized.len() > 20 && unrecognized.iter().filter(|u| u.text.chars().any(|c| c.is_control() && c != '\t')).count() * 2 > unrecognized.len() {
+            "The input looks like binary data, not text from the Exchange Management Shell.".to_owned()
+        } else {
+            "Nothing in the input was recognised as output of an Exchange cmdlet.".to_owned()
+        };
+        diagnostics.push(Diagnostic { code: "no-recognized-input", severity: Severity::Error, input: 0, line: None, message, hint: paste_hint().into() });
+    }
+    let outcome = rules::run(&objects);
+    let mut findings = outcome.findings;
+    findings.sort_by(|a, b| (a.severity, a.input, a.line).cmp(&(b.severity, b.input, b.line)));
+    diagnostics.extend(outcome.diagnostics);
+    diagnostics.sort_by_key(|d| (d.input, d.line.unwrap_or(0)));
+    let summary = summarize(&objects, &outcome.judgements, &findings, &unrecognized);
+    Report {
+        schema: report::SCHEMA,
+        tool: Tool { name: "hybridcheck", version: VERSION, data_as_of: DATA_AS_OF },
+        summary,
+        inputs: input_reports,
+        objects: objects
+            .iter()
+            .map(|o| ObjectReport { kind: o.kind.as_str().into(), identity: o.display_identity(), input: o.input, line: o.record.first_line })
+            .collect(),
+        findings,
+        diagnostics,
+        unrecognized,
+    }
+}
+
+/// What to paste, in one sentence; used wherever the input gave nothing to check.
+pub fn paste_hint() -> &'static str {
+    "In the Exchange Management Shell run `$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,TransportRole,TlsDomainCapabilities,TlsCertificateName` and paste the whole output (or drop a file written by `>`, `Export-Clixml` or `ConvertTo-Json`)."
+}
+
+/// Parses one decoded input into objects and sections.
+fn read_input(src: &mut Source, index: usize, objects: &mut Vec<Object>, sections: &mut Vec<SectionReport>, diagnostics: &mut Vec<Diagnostic>) {
+    let (segments, furniture) = transcript::split(src);
+    for (first, last) in furniture {
+        src.mark(first, last);
+    }
+    for segment in segments {
+        let command_cmdlet = segment.command.as_deref().and_then(transcript::first_cmdlet).map(str::to_owned);
+        let blocks = formats::parse_segment(src, segment.first_line, segment.last_line);
+        let mut open_section: Option<usize> = None;
+        for block in blocks {
+            for (first, last) in &block.understood {
+                src.mark(*first, *last);
+            }
+            diagnostics.extend(block.diagnostics.into_iter().map(|d| Diagnostic { input: index, ..d }));
+            let command_kind = command_cmdlet.as_deref().and_then(Kind::from_cmdlet);
+            let kinds: Vec<Kind> = block
+                .records
+                .iter()
+                .map(|r| command_kind.or_else(|| r.type_name.as_deref().and_then(Kind::from_type_name)).unwrap_or_else(|| Kind::from_properties(r)))
+                .collect();
+            let (cmdlet, cmdlet_from) = match (&command_cmdlet, kinds.first().and_then(|k| k.cmdlet())) {
+                (Some(c), _) => (Some(c.clone()), Some("command")),
+                (None, Some(c)) => (Some(c.to_owned()), Some("properties")),
+                (None, None) => (None, None),
+            };
+            // Consecutive blocks of one format and cmdlet form one section (Format-List
+            // prints one block per object).
+            let section = match open_section {
+                Some(s) if sections[s].format == block.format && sections[s].cmdlet == cmdlet => s,
+                _ => {
+                    sections.push(SectionReport { cmdlet, cmdlet_from, format: block.format, first_line: block.first_line, last_line: block.last_line, objects: 0 });
+                    sections.len() - 1
+                }
+            };
+            open_section = Some(section);
+            sections[section].last_line = block.last_line;
+            sections[section].objects += block.records.len();
+            let section_line = sections[section].first_line;
+            for (record, kind) in block.records.into_iter().zip(kinds) {
+                objects.push(Object::new(kind, index, record, block.format, section_line));
+            }
+        }
+    }
+}
+
+fn summarize(objects: &[Object], judgements: &[Judgement], findings: &[report::Finding], unrecognized: &[Unrecognized]) -> Summary {
+    let mut summary = Summary::default();
+    for object in objects {
+        *summary.objects.entry(object.kind.as_str().to_owned()).or_insert(0) += 1;
+    }
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        summary.findings.insert(severity.as_str(), findings.iter().filter(|f| f.severity == severity).count());
+    }
+    summary.checked = judgements.iter().filter(|j| **j == Judgement::Judged).count();
+    summary.unchecked = judgements.iter().filter(|j| **j == Judgement::Unjudged).count();
+    summary.unrecognized_lines = unrecognized.len();
+    let problems = summary.findings["error"] + summary.findings["warning"];
+    summary.verdict = if problems > 0 {
+        format!("{problems} problem{} to fix{}.", if problems == 1 { "" } else { "s" }, unchecked_tail(summary.unchecked))
+    } else if summary.checked > 0 {
+        format!("No problems found in {} checked object{}{}.", summary.checked, if summary.checked == 1 { "" } else { "s" }, unchecked_tail(summary.unchecked))
+    } else if summary.unchecked > 0 {
+        format!("Nothing could be checked: {} object{} lack the properties the rules need; see the diagnostics for what to paste.", summary.unchecked, if summary.unchecked == 1 { "" } else { "s" })
+    } else {
+        "Nothing could be checked; see the diagnostics for what to paste.".to_owned()
+    };
+    summary
+}
+
+fn unchecked_tail(unchecked: usize) -> String {
+    if unchecked == 0 {
+        String::new()
+    } else {
+        format!(", and {unchecked} object{} could not be checked (see the diagnostics)", if unchecked == 1 { "" } else { "s" })
+    }
+}
+
+fn shorten(line: &str) -> String {
+    const MAX: usize = 200;
+    match line.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &line[..at]),
+        None => line.to_owned(),
+    }
+}
+
+impl Report {
+    /// The CLI's exit code: 1 when something needs fixing, 2 when nothing could be checked, else 0.
+    pub fn exit_code(&self) -> i32 {
+        if self.summary.findings["error"] + self.summary.findings["warning"] > 0 {
+            1
+        } else if self.summary.checked == 0 {
+            2
+        } else {
+            0
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The `hybridcheck` command: reads files or standard input, prints the report.
+
+use hybridcheck::report::{markdown, ps1, text};
+use hybridcheck::{check, Input, InputData};
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+const HELP: &str = "\
+hybridcheck: finds broken Exchange hybrid TLS connectors in Exchange Management Shell output.
+
+Usage: hybridcheck [--format text|json|markdown|ps1] [--example] [FILE|-]...
+
+What to give it: the output of, in the Exchange Management Shell,
+    $FormatEnumerationLimit = -1
+    Get-ReceiveConnector | Format-List Identity,TransportRole,TlsDomainCapabilities,TlsCertificateName
+copied from the console, saved with `>`, or written by Export-Clixml or ConvertTo-Json.
+Whole console transcripts with several commands are fine. With no FILE, or with `-`,
+it reads standard input.
+
+Options:
+  --format text      For people (default); coloured on a terminal.
+  --format json      The report, schema hybridcheck/1.
+  --format markdown  For a ticket or an e-mail.
+  --format ps1       One PowerShell script with every fix, verify and rollback command.
+  --example          Check the built-in example instead of input.
+  -h, --help         This text.
+  -V, --version      The version and the date of the built-in data.
+
+Exit status: 0 nothing needs fixing; 1 a finding of severity error or warning;
+2 nothing could be checked, or a usage error.
+";
+
+enum Output {
+    Text,
+    Json,
+    Markdown,
+    Ps1,
+}
+
+fn main() -> ExitCode {
+    let mut output = Output::Text;
+    let mut example = false;
+    let mut paths: Vec<String> = Vec::new();
+    // `--format=json` is split into two arguments so that one match handles both spellings.
+    let mut args = std::env::args()
+        .skip(1)
+        .flat_map(|a| match a.strip_prefix("--format=") {
+            Some(value) => vec!["--format".to_owned(), value.to_owned()],
+            None => vec![a],
+        })
+        .collect::<Vec<_>>()
+        .into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => {
+                print!("{HELP}");
+                return ExitCode::SUCCESS;
+            }
+            "-V" | "--version" => {
+                println!("hybridcheck {} (data as of {})", hybridcheck::VERSION, hybridcheck::DATA_AS_OF);
+                return ExitCode::SUCCESS;
+            }
+            "--example" => example = true,
+            "--format" => match args.next().as_deref() {
+                Some("text") => output = Output::Text,
+                Some("json") => output = Output::Json,
+                Some("markdown") => output = Output::Markdown,
+                Some("ps1") => output = Output::Ps1,
+                other => {
+                    return usage(&format!(
+                        "--format takes text, json, markdown or ps1, not {}",
+                        other.unwrap_or("nothing")
+                    ))
+                }
+            },
+            s if s.starts_with('-') && s != "-" => return usage(&format!("unknown option {s}")),
+            _ => paths.push(arg),
+        }
+    }
+    let mut contents: Vec<(String, Vec<u8>)> = Vec::new();
+    if example {
+        contents.push(("example".into(), hybridcheck::example::TRANSCRIPT.as_bytes().to_vec()));
+    } else if paths.is_empty() {
+        paths.push("-".into());
+    }
+    for path in &paths {
+        let read = if path == "-" {
+            let mut buffer = Vec::new();
+            std::io::stdin().read_to_end(&mut buffer).map(|_| buffer)
+        } else {
+            std::fs::read(path)
+        };
+        match read {
+            Ok(bytes) => contents.push((if path == "-" { "standard input".into() } else { path.clone() }, bytes)),
+            Err(err) => {
+                eprintln!("hybridcheck: cannot read {path}: {err}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let inputs: Vec<Input> =
+        contents.iter().map(|(name, bytes)| Input { name, data: InputData::Bytes(bytes) }).collect();
+    let report = check(&inputs);
+    let rendered = match output {
+        Output::Text => {
+            text::render(&report, std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        }
+        Output::Json => serde_json::to_string_pretty(&report).expect("a report always serializes") + "\n",
+        Output::Markdown => markdown::render(&report),
+        Output::Ps1 => ps1::render(&report),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(rendered.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+        return ExitCode::from(2);
+    }
+    ExitCode::from(report.exit_code() as u8)
+}
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("hybridcheck: {problem}\nRun `hybridcheck --help` for what it takes.");
+    ExitCode::from(2)
+}

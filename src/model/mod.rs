@@ -1,0 +1,216 @@
+//! Typed views over generic records: which Exchange object a record is, and its identity.
+//!
+//! Records come from many formats with different shapes (an `Identity` string in Format-List,
+//! an `Identity` object in raw ConvertTo-Json, only a distinguished name in some exports).
+//! This layer hides those differences from the rules.
+
+pub mod capabilities;
+
+use crate::formats::{Format, Record, Value};
+use crate::source::LineNo;
+
+/// The kinds of Exchange object the checker knows, as reported in `objects[].kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    ReceiveConnector,
+    SendConnector,
+    HybridConfiguration,
+    ExchangeCertificate,
+    ExchangeServer,
+    FileVersionInfo,
+    Unknown,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::ReceiveConnector => "ReceiveConnector",
+            Kind::SendConnector => "SendConnector",
+            Kind::HybridConfiguration => "HybridConfiguration",
+            Kind::ExchangeCertificate => "ExchangeCertificate",
+            Kind::ExchangeServer => "ExchangeServer",
+            Kind::FileVersionInfo => "FileVersionInfo",
+            Kind::Unknown => "Unknown",
+        }
+    }
+
+    /// The cmdlet that lists objects of this kind.
+    pub fn cmdlet(self) -> Option<&'static str> {
+        match self {
+            Kind::ReceiveConnector => Some("Get-ReceiveConnector"),
+            Kind::SendConnector => Some("Get-SendConnector"),
+            Kind::HybridConfiguration => Some("Get-HybridConfiguration"),
+            Kind::ExchangeCertificate => Some("Get-ExchangeCertificate"),
+            Kind::ExchangeServer => Some("Get-ExchangeServer"),
+            Kind::FileVersionInfo | Kind::Unknown => None,
+        }
+    }
+
+    /// The kind a cmdlet lists, compared case-insensitively as PowerShell does.
+    pub fn from_cmdlet(cmdlet: &str) -> Option<Kind> {
+        [Kind::ReceiveConnector, Kind::SendConnector, Kind::HybridConfiguration, Kind::ExchangeCertificate, Kind::ExchangeServer]
+            .into_iter()
+            .find(|k| k.cmdlet().is_some_and(|c| c.eq_ignore_ascii_case(cmdlet)))
+    }
+
+    /// The kind named by a .NET type name such as `Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector`.
+    pub fn from_type_name(type_name: &str) -> Option<Kind> {
+        let last = type_name.rsplit('.').next().unwrap_or(type_name);
+        match last {
+            "ReceiveConnector" | "SmtpReceiveConnector" => Some(Kind::ReceiveConnector),
+            "SendConnector" | "SmtpSendConnectorConfig" => Some(Kind::SendConnector),
+            "HybridConfiguration" => Some(Kind::HybridConfiguration),
+            "ExchangeCertificate" => Some(Kind::ExchangeCertificate),
+            "ExchangeServer" => Some(Kind::ExchangeServer),
+            "FileVersionInfo" => Some(Kind::FileVersionInfo),
+            _ => None,
+        }
+    }
+
+    /// The kind a property set belongs to, for output pasted without its command.
+    pub fn from_properties(record: &Record) -> Kind {
+        let has = |name: &str| record.get(name).is_some();
+        if has("TlsDomainCapabilities") || (has("Bindings") && (has("PermissionGroups") || has("AuthMechanism") || has("RemoteIPRanges") || has("Identity"))) {
+            Kind::ReceiveConnector
+        } else if has("ReceivingTransportServers") || has("SendingTransportServers") || has("OnPremisesSmartHost") {
+            Kind::HybridConfiguration
+        } else if has("AddressSpaces") || has("SmartHosts") || has("CloudServicesMailEnabled") {
+            Kind::SendConnector
+        } else if has("Thumbprint") && (has("Services") || has("Subject") || has("NotAfter") || has("Issuer")) {
+            Kind::ExchangeCertificate
+        } else if has("AdminDisplayVersion") || (has("ServerRole") && has("Edition")) {
+            Kind::ExchangeServer
+        } else if has("ProductVersion") && has("FileVersion") {
+            Kind::FileVersionInfo
+        } else {
+            Kind::Unknown
+        }
+    }
+}
+
+/// One Exchange object read from the input.
+#[derive(Clone, Debug)]
+pub struct Object {
+    pub kind: Kind,
+    pub input: usize,
+    pub record: Record,
+    pub identity: Option<Identity>,
+    /// The layout the object was read from.
+    pub format: Format,
+    /// The first line of the report section that holds the object.
+    pub section_line: LineNo,
+}
+
+/// An object's identity as the input showed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    /// The identity as shown (cut identities keep their `...`).
+    pub text: String,
+    /// The identity was read whole from an identity property, so commands may name it.
+    pub complete: bool,
+}
+
+impl Object {
+    pub fn new(kind: Kind, input: usize, record: Record, format: Format, section_line: LineNo) -> Object {
+        let identity = identity(kind, &record);
+        Object { kind, input, record, identity, format, section_line }
+    }
+
+    /// The identity to show people: the identity, or a placeholder.
+    pub fn display_identity(&self) -> Option<String> {
+        self.identity.as_ref().map(|i| i.text.clone())
+    }
+}
+
+/// Finds the identity of a record: the `Identity` (or `Id`) property, else `Server\Name`,
+/// else the distinguished name, as Exchange builds receive connector identities.
+fn identity(kind: Kind, record: &Record) -> Option<Identity> {
+    for name in ["Identity", "Id"] {
+        if let Some(prop) = record.get(name) {
+            if let Some(text) = identity_value(&prop.value) {
+                let cut = prop.truncated || crate::formats::ends_with_cut_mark(&text);
+                return Some(Identity { text, complete: !cut });
+            }
+        }
+    }
+    if kind == Kind::ReceiveConnector {
+        let name = record.get("Name").and_then(|p| p.value.as_text()).filter(|s| !s.trim().is_empty());
+        let server = record.get("Server").and_then(|p| object_name(&p.value));
+        if let (Some(name), Some(server)) = (name, server) {
+            return Some(Identity { text: format!("{server}\\{name}"), complete: true });
+        }
+        if let Some(dn) = record.get("DistinguishedName").and_then(|p| p.value.as_text()) {
+            if let Some(text) = receive_connector_from_dn(dn) {
+                return Some(Identity { text, complete: true });
+            }
+        }
+    }
+    match kind {
+        Kind::ExchangeCertificate => text_of(record, "Thumbprint"),
+        Kind::FileVersionInfo => None,
+        _ => text_of(record, "Name"),
+    }
+    .map(|text| Identity { text, complete: true })
+}
+
+fn text_of(record: &Record, name: &str) -> Option<String> {
+    record.get(name).and_then(|p| p.value.as_text()).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+/// An identity given as text, or as an object (raw ConvertTo-Json of an `ADObjectId`).
+fn identity_value(value: &Value) -> Option<String> {
+    match value {
+        Value::Text(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::Object { .. } => {
+            let dn = value.field("DistinguishedName").and_then(Value::as_text);
+            if let Some(id) = dn.and_then(receive_connector_from_dn) {
+                return Some(id);
+            }
+            value.as_text().or_else(|| value.field("Name").and_then(Value::as_text)).map(str::to_owned)
+        }
+        _ => None,
+    }
+}
+
+/// The name of a server given as text or as an object with a `Name`.
+fn object_name(value: &Value) -> Option<&str> {
+    match value {
+        Value::Text(s) if !s.trim().is_empty() => Some(s.trim()),
+        Value::Object { .. } => value.field("Name").and_then(Value::as_text).or(value.as_text()),
+        _ => None,
+    }
+}
+
+/// `CN=Default Frontend EX01,CN=SMTP Receive Connectors,CN=Protocols,CN=EX01,...` gives `EX01\Default Frontend EX01`.
+pub fn receive_connector_from_dn(dn: &str) -> Option<String> {
+    let rdns = split_dn(dn);
+    let (name, rest) = rdns.split_first()?;
+    let is = |rdn: Option<&String>, want: &str| rdn.is_some_and(|r| r.eq_ignore_ascii_case(want));
+    if !is(rest.first(), "SMTP Receive Connectors") || !is(rest.get(1), "Protocols") {
+        return None;
+    }
+    let server = rest.get(2)?;
+    Some(format!("{server}\\{name}"))
+}
+
+/// Splits a distinguished name into the values of its relative names, honouring `\,` escapes.
+fn split_dn(dn: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut chars = dn.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => current.extend(chars.next()),
+            ',' => parts.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    parts.push(current);
+    parts
+        .into_iter()
+        .map(|p| {
+            let p = p.trim();
+            p.split_once('=').map_or(p, |(_, v)| v).trim().to_owned()
+        })
+        .collect()
+}

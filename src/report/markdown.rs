@@ -1,0 +1,83 @@
+//! The report as Markdown, to paste into a ticket or an e-mail.
+
+use super::{Report, Safety};
+use std::fmt::Write;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# hybridcheck report\n");
+    let _ = writeln!(out, "**{}**\n", inline(&report.summary.verdict));
+    let _ = writeln!(out, "hybridcheck {} (data as of {}), schema `{}`.\n", report.tool.version, report.tool.data_as_of, report.schema);
+    if !report.summary.objects.is_empty() {
+        let _ = writeln!(out, "| Objects read | Count |\n|---|---:|");
+        for (kind, count) in &report.summary.objects {
+            let _ = writeln!(out, "| {kind} | {count} |");
+        }
+        out.push('\n');
+    }
+    for (n, f) in report.findings.iter().enumerate() {
+        let identity = f.identity.as_deref().unwrap_or("(identity not shown)");
+        let _ = writeln!(out, "## {}. {} `{}`: {}\n", n + 1, f.severity.as_str().to_uppercase(), f.rule, inline(identity));
+        let _ = writeln!(out, "{}\n", inline(&f.message));
+        for e in &f.evidence {
+            let _ = writeln!(out, "Evidence, `{}` at line {}{}:\n", e.property, e.line, if e.truncated { " (cut short)" } else { "" });
+            let _ = writeln!(out, "{}", fenced("text", &e.value));
+        }
+        let r = &f.remediation;
+        if let Some(preferred) = &r.preferred {
+            let _ = writeln!(out, "{}\n", inline(preferred));
+        }
+        let safety = match r.safety {
+            Safety::Safe => "safe to run as printed",
+            Safety::Review => "review the notes before running",
+            Safety::Unavailable => "no command could be generated",
+        };
+        for (title, commands) in [("Fix", &r.commands), ("Verify", &r.verify), ("Roll back", &r.rollback)] {
+            if !commands.is_empty() {
+                let title = if title == "Fix" { format!("Fix ({safety})") } else { title.to_owned() };
+                let _ = writeln!(out, "{title}:\n\n{}", fenced("powershell", &commands.join("\n")));
+            }
+        }
+        for note in &r.notes {
+            let _ = writeln!(out, "- {}", inline(note));
+        }
+        let refs: Vec<String> = f.references.iter().map(|r| format!("[{}]({})", r.name, r.url)).collect();
+        let _ = writeln!(out, "\nReferences: {}\n", refs.join(", "));
+    }
+    if !report.diagnostics.is_empty() {
+        let _ = writeln!(out, "## About the input\n");
+        for d in &report.diagnostics {
+            let at = d.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            let _ = writeln!(out, "- **{}** `{}`{}: {} {}", d.severity.as_str(), d.code, at, inline(&d.message), inline(&d.hint));
+        }
+        out.push('\n');
+    }
+    if !report.unrecognized.is_empty() {
+        let lines: Vec<String> = report.unrecognized.iter().map(|u| u.line.to_string()).collect();
+        let _ = writeln!(out, "## Lines not understood\n\n{} line(s): {}\n", lines.len(), lines.join(", "));
+    }
+    out
+}
+
+/// Escapes text so that Markdown shows it literally on one line.
+fn inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.push('\u{FFFD}');
+            continue;
+        }
+        if "\\`*_[]<>|".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A fenced code block whose fence is longer than any run of backticks in `text`.
+fn fenced(lang: &str, text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}{lang}\n{text}\n{fence}\n")
+}

@@ -1,0 +1,183 @@
+//! The report: schema `hybridcheck/1`, the contract for the page, the CLI and other tools.
+//!
+//! Field names here are a public interface: pages, scripts and other tools read them.
+//! Add fields freely; never rename or remove one without changing the schema name.
+
+pub mod markdown;
+pub mod ps1;
+pub mod text;
+
+use crate::decode::Encoding;
+use crate::formats::Format;
+use crate::source::LineNo;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The schema name every report carries.
+pub const SCHEMA: &str = "hybridcheck/1";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub tool: Tool,
+    pub summary: Summary,
+    pub inputs: Vec<InputReport>,
+    pub objects: Vec<ObjectReport>,
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub unrecognized: Vec<Unrecognized>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+    /// The date of the built-in data (build-number table, known certificates).
+    pub data_as_of: &'static str,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    /// Objects seen, per kind (`ReceiveConnector`, `SendConnector`, ...).
+    pub objects: BTreeMap<String, usize>,
+    /// Findings per severity; every severity is always present.
+    pub findings: BTreeMap<&'static str, usize>,
+    /// Objects that the rules could judge.
+    pub checked: usize,
+    /// Objects whose deciding properties were missing or lost, so that nothing can be said of them.
+    pub unchecked: usize,
+    /// Input lines that nothing understood (also listed in `unrecognized`).
+    pub unrecognized_lines: usize,
+    /// One sentence for people: what the report found.
+    pub verdict: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct InputReport {
+    pub name: String,
+    pub encoding: Encoding,
+    pub lines: LineNo,
+    pub sections: Vec<SectionReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SectionReport {
+    /// The cmdlet that produced the section, e.g. `Get-ReceiveConnector`, or null when unknown.
+    pub cmdlet: Option<String>,
+    /// Where `cmdlet` came from: `command` (the prompt line) or `properties` (the property set).
+    pub cmdlet_from: Option<&'static str>,
+    pub format: Format,
+    pub first_line: LineNo,
+    pub last_line: LineNo,
+    pub objects: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ObjectReport {
+    pub kind: String,
+    pub identity: Option<String>,
+    pub input: usize,
+    pub line: LineNo,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub kind: String,
+    pub identity: Option<String>,
+    pub input: usize,
+    pub line: LineNo,
+    pub message: String,
+    pub evidence: Vec<Evidence>,
+    pub references: Vec<Reference>,
+    pub remediation: Remediation,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Evidence {
+    pub property: String,
+    pub value: String,
+    pub line: LineNo,
+    pub truncated: bool,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Reference {
+    pub name: &'static str,
+    pub url: &'static str,
+}
+
+/// How far the generated commands can be trusted, after ruff's "fix safety".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Safety {
+    /// Changes only what the finding names and keeps everything else; safe to run as printed.
+    Safe,
+    /// Correct as printed, but read the notes first (for example: it must run in one session).
+    Review,
+    /// No command could be generated; the notes say why and what to do instead.
+    Unavailable,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Remediation {
+    /// The preferred route in words, when it is not a command (for example: rerun the wizard).
+    pub preferred: Option<String>,
+    pub commands: Vec<String>,
+    pub verify: Vec<String>,
+    pub rollback: Vec<String>,
+    pub safety: Safety,
+    pub notes: Vec<String>,
+}
+
+impl Remediation {
+    pub fn unavailable(note: String) -> Remediation {
+        Remediation {
+            preferred: None,
+            commands: Vec::new(),
+            verify: Vec::new(),
+            rollback: Vec::new(),
+            safety: Safety::Unavailable,
+            notes: vec![note],
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub input: usize,
+    pub line: Option<LineNo>,
+    /// What happened, in one sentence.
+    pub message: String,
+    /// What to paste or run instead.
+    pub hint: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Unrecognized {
+    pub input: usize,
+    pub line: LineNo,
+    /// The line's text, cut to 200 characters.
+    pub text: String,
+}

@@ -1,0 +1,91 @@
+//! The report for people at a terminal.
+
+use super::{Finding, Report, Safety, Severity};
+use std::fmt::Write;
+
+/// Renders the report as plain text; `color` adds ANSI colours for a terminal.
+pub fn render(report: &Report, color: bool) -> String {
+    let paint = |code: &str, text: &str| if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() };
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {}: {}", paint("1", "hybridcheck"), report.tool.version, report.summary.verdict);
+    for (n, finding) in report.findings.iter().enumerate() {
+        out.push('\n');
+        write_finding(&mut out, n + 1, finding, &paint);
+    }
+    if !report.diagnostics.is_empty() {
+        let _ = writeln!(out, "\n{}", paint("1", "About the input"));
+        for d in &report.diagnostics {
+            let at = d.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            let _ = writeln!(out, "  {} {}{}: {}", severity(d.severity, &paint), d.code, at, d.message);
+            let _ = writeln!(out, "    What to do: {}", d.hint);
+        }
+    }
+    if !report.unrecognized.is_empty() {
+        let _ = writeln!(out, "\n{} ({} line{}):", paint("1", "Lines not understood"), report.unrecognized.len(), if report.unrecognized.len() == 1 { "" } else { "s" });
+        for u in report.unrecognized.iter().take(20) {
+            let _ = writeln!(out, "  {:>6} | {}", u.line, u.text.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect::<String>());
+        }
+        if report.unrecognized.len() > 20 {
+            let _ = writeln!(out, "  ... and {} more (see --format json)", report.unrecognized.len() - 20);
+        }
+    }
+    let _ = writeln!(out, "\n{}", paint("1", "What was read"));
+    for input in &report.inputs {
+        let _ = writeln!(out, "  {} ({}, {} lines)", input.name, input.encoding.as_str(), input.lines);
+        for s in &input.sections {
+            let _ = writeln!(
+                out,
+                "    lines {}-{}: {} as {} ({} object{})",
+                s.first_line,
+                s.last_line,
+                s.cmdlet.as_deref().unwrap_or("unknown cmdlet"),
+                s.format.as_str(),
+                s.objects,
+                if s.objects == 1 { "" } else { "s" }
+            );
+        }
+    }
+    out
+}
+
+fn write_finding(out: &mut String, n: usize, f: &Finding, paint: &dyn Fn(&str, &str) -> String) {
+    let identity = f.identity.as_deref().unwrap_or("(identity not shown)");
+    let _ = writeln!(out, "{n}. {} {}  {}  (line {})", severity(f.severity, paint), f.rule, paint("1", identity), f.line);
+    let _ = writeln!(out, "   {}", f.message);
+    for e in &f.evidence {
+        let _ = writeln!(out, "   Evidence, {} (line {}{}): {}", e.property, e.line, if e.truncated { ", cut short" } else { "" }, e.value);
+    }
+    let r = &f.remediation;
+    if let Some(preferred) = &r.preferred {
+        let _ = writeln!(out, "   {preferred}");
+    }
+    let safety = match r.safety {
+        Safety::Safe => "safe to run as printed",
+        Safety::Review => "review the notes before running",
+        Safety::Unavailable => "no command could be generated",
+    };
+    for (title, commands) in [("Fix", &r.commands), ("Verify", &r.verify), ("Roll back", &r.rollback)] {
+        if commands.is_empty() {
+            continue;
+        }
+        let title = if title == "Fix" { format!("Fix ({safety})") } else { title.to_owned() };
+        let _ = writeln!(out, "   {title}:");
+        for c in commands {
+            let _ = writeln!(out, "     {c}");
+        }
+    }
+    for note in &r.notes {
+        let _ = writeln!(out, "   Note: {note}");
+    }
+    for reference in &f.references {
+        let _ = writeln!(out, "   See {}: {}", reference.name, reference.url);
+    }
+}
+
+fn severity(s: Severity, paint: &dyn Fn(&str, &str) -> String) -> String {
+    match s {
+        Severity::Error => paint("1;31", "ERROR"),
+        Severity::Warning => paint("1;33", "WARNING"),
+        Severity::Info => paint("1;36", "INFO"),
+    }
+}

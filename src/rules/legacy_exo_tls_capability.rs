@@ -1,0 +1,173 @@
+//! `legacy-exo-tls-capability`: a receive connector still keyed to the certificate Exchange
+//! Online used before 2016-04-15 (KB 3156771).
+
+use super::{Context, Judgement, RuleDoc};
+use crate::formats::{Format, Value};
+use crate::model::capabilities::{self, fold, Capability, Key};
+use crate::model::Kind;
+use crate::remediation::{self, command_identity, CapabilityReplacement};
+use crate::report::{Diagnostic, Evidence, Finding, Reference, Remediation, Severity};
+use std::collections::BTreeMap;
+
+pub const ID: &str = "legacy-exo-tls-capability";
+
+/// The issuer of the old Exchange Online certificate, folded (see [`fold`]).
+const LEGACY_ISSUER: &str = "cn=msitmachineauthca2";
+
+/// The entry the Hybrid Configuration Wizard of Exchange 2013 CU8 and earlier wrote.
+pub const HCW_LEGACY_ENTRY: &str = "<I>CN=MSIT Machine Auth CA 2, DC=redmond, DC=corp, DC=microsoft, DC=com<S>CN=mail.protection.outlook.com, OU=Forefront Online Protection for Exchange, O=Microsoft, L=Redmond, S=WA, C=US:AcceptCloudServicesMail";
+
+const REPLACEMENT_DOMAIN: &str = "mail.protection.outlook.com";
+
+pub const KB3156771: Reference =
+    Reference { name: "KB3156771", url: "https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/mails-issues-occur-after-april-15-2016" };
+pub const HYBRID_WIZARD: Reference = Reference { name: "Hybrid Configuration Wizard", url: "https://aka.ms/HybridWizard" };
+
+pub static DOC: RuleDoc = RuleDoc {
+    id: ID,
+    severity: Severity::Error,
+    title: "Receive connector trusts the Exchange Online certificate retired in April 2016",
+    what_it_checks: "Looks at the `TlsDomainCapabilities` of every receive connector for an entry whose certificate issuer is `MSIT Machine Auth CA 2`, compared without regard to case, line wrapping or lost spaces. Only that property counts: the same words in `Comment` or any other property are not a finding. A list cut with `...` still yields the finding when the visible part shows the issuer.",
+    why_it_matters: "The Hybrid Configuration Wizard of Exchange 2013 CU8 and earlier keyed the connector's trust for Exchange Online mail to the certificate Exchange Online presented at the time. On 2016-04-15 Exchange Online moved to a certificate from another issuer, so the entry no longer matches anything. Mail from Exchange Online is then treated as anonymous: Skype for Business presence disappears, senders show as `First Last <address>`, and depending on the setup messages are deferred with `451 4.7.0 ... PRX5`, queue with `454 4.7.5`, or bounce with `550 5.7.1 Unable to relay`.",
+    example: "TlsDomainCapabilities : {<I>CN=MSIT Machine Auth CA 2, DC=redmond, DC=corp, DC=microsoft, DC=com<S>CN=mail.protection.outlook.com, OU=Forefront Online Protection for Exchange, O=Microsoft, L=Redmond, S=WA, C=US:AcceptCloudServicesMail}",
+    fix: "Preferred: install the latest cumulative update on at least one server that handles hybrid mail flow, then run the current Hybrid Configuration Wizard, which writes the entry anew (KB 3156771, Method 1). Otherwise replace the stale entry with `mail.protection.outlook.com:AcceptCloudServicesMail` (Method 2): `Set-ReceiveConnector -Identity 'EX01\\Default Frontend EX01' -TlsDomainCapabilities 'mail.protection.outlook.com:AcceptCloudServicesMail'`. The generated command replaces only the stale entries and keeps every other entry of the list.",
+    fix_safety: "Safe when the whole list was seen: the command names the complete new list and the rollback restores the list exactly as pasted. When the list was cut (`...`) or its spacing had to be guessed, the commands read the list from the server, remove only the stale entries and keep the rest; review them, and run the rollback in the same session. No command is printed for an identity that was not shown whole or that holds control or invisible characters.",
+    references: &[KB3156771, HYBRID_WIZARD],
+};
+
+/// True for an entry keyed to a certificate from the retired issuer, judged on the issuer only.
+pub fn is_legacy(entry: &Capability) -> bool {
+    match &entry.key {
+        Key::Certificate { issuer, .. } => fold(issuer).contains(LEGACY_ISSUER),
+        Key::Domain(_) => false,
+    }
+}
+
+pub fn check(cx: &mut Context) {
+    // Sections whose receive connectors lack the property, for one diagnostic per section.
+    let mut not_shown: BTreeMap<(usize, u32), (Format, usize)> = BTreeMap::new();
+    let mut lost: BTreeMap<(usize, u32), usize> = BTreeMap::new();
+    for (index, object) in cx.objects.iter().enumerate() {
+        if object.kind != Kind::ReceiveConnector {
+            continue;
+        }
+        let at = (object.input, object.section_line);
+        let Some(prop) = object.record.get("TlsDomainCapabilities") else {
+            not_shown.entry(at).or_insert((object.format, 0)).1 += 1;
+            cx.judge(index, Judgement::Unjudged);
+            continue;
+        };
+        if let Value::Lost(_) = prop.value {
+            *lost.entry(at).or_insert(0) += 1;
+            cx.judge(index, Judgement::Unjudged);
+            continue;
+        }
+        let list = capabilities::from_value(&prop.value, prop.truncated);
+        let stale: Vec<&Capability> = list.entries.iter().filter(|e| is_legacy(e)).collect();
+        let name = object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
+        if list.truncated {
+            cx.diagnostics.push(Diagnostic {
+                code: "truncated-value",
+                severity: if stale.is_empty() { Severity::Warning } else { Severity::Info },
+                input: object.input,
+                line: Some(prop.line),
+                message: format!("The TlsDomainCapabilities list of '{name}' was cut short with '...', so the paste does not show all of its entries."),
+                hint: "Run `$FormatEnumerationLimit = -1` in the same shell, then the command again, and paste the new output.".into(),
+            });
+        }
+        if stale.is_empty() {
+            // A cut list without a visible stale entry may still hide one.
+            cx.judge(index, if list.truncated { Judgement::Unjudged } else { Judgement::Judged });
+            continue;
+        }
+        cx.judge(index, Judgement::Judged);
+        let evidence = stale
+            .iter()
+            .map(|entry| Evidence {
+                property: prop.name.clone(),
+                value: entry.to_exchange_string(),
+                line: prop.line,
+                truncated: list.truncated || !entry.complete,
+            })
+            .collect();
+        let caps = stale.iter().find(|e| e.complete).map_or("AcceptCloudServicesMail".to_owned(), |e| e.capabilities.clone());
+        let remediation = match command_identity(object.identity.as_ref()) {
+            Err(reason) => {
+                if let remediation::Unnameable::Unsafe(why) = &reason {
+                    cx.diagnostics.push(Diagnostic {
+                        code: "unsafe-identity",
+                        severity: Severity::Warning,
+                        input: object.input,
+                        line: Some(object.record.first_line),
+                        message: format!("No command was generated for a receive connector because its identity cannot be written safely: {why}."),
+                        hint: "Make the change in the Exchange admin center, or paste the connector's Guid with `Get-ReceiveConnector | Format-List Identity,Guid,TlsDomainCapabilities`.".into(),
+                    });
+                }
+                Remediation::unavailable(reason.note("Get-ReceiveConnector"))
+            }
+            Ok(id) => {
+                let plan = CapabilityReplacement {
+                    identity: &id,
+                    list: &list,
+                    exact: !prop.inexact,
+                    is_stale: is_legacy,
+                    stale_pattern: "*MSIT Machine Auth CA 2*",
+                    replacement: format!("{REPLACEMENT_DOMAIN}:{caps}"),
+                    canonical_stale: HCW_LEGACY_ENTRY,
+                    number: cx.findings.len() + 1,
+                };
+                remediation::replace_capabilities(&plan).unwrap_or_else(|refused| Remediation::unavailable(format!("No command was generated because {}.", refused.reason)))
+            }
+        };
+        let mut remediation = remediation;
+        remediation.preferred = Some(
+            "Method 1 (preferred, KB 3156771): install the latest cumulative update on at least one server that handles hybrid mail flow, then run the current Hybrid Configuration Wizard (https://aka.ms/HybridWizard); it writes this setting anew. The commands are Method 2, for when that cannot be done now.".into(),
+        );
+        cx.findings.push(Finding {
+            rule: ID,
+            severity: DOC.severity,
+            kind: object.kind.as_str().into(),
+            identity: object.display_identity(),
+            input: object.input,
+            line: prop.line,
+            message: format!(
+                "Receive connector '{name}' still trusts the Exchange Online certificate issued by MSIT Machine Auth CA 2, which Exchange Online stopped using on 2016-04-15, so mail from Exchange Online is no longer recognised as hybrid mail."
+            ),
+            evidence,
+            references: DOC.references.to_vec(),
+            remediation,
+        });
+    }
+    for ((input, line), (format, count)) in not_shown {
+        let shown = if format == Format::FormatTable { "The table view of Get-ReceiveConnector does not show" } else { "The pasted receive connectors do not include" };
+        cx.diagnostics.push(Diagnostic {
+            code: "property-not-shown",
+            severity: Severity::Warning,
+            input,
+            line: Some(line),
+            message: format!("{shown} TlsDomainCapabilities, so {count} receive connector{} could not be checked.", plural(count)),
+            hint: "Run `$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,TransportRole,TlsDomainCapabilities,TlsCertificateName` and paste that output.".into(),
+        });
+    }
+    for ((input, line), count) in lost {
+        cx.diagnostics.push(Diagnostic {
+            code: "values-lost-in-csv",
+            severity: Severity::Warning,
+            input,
+            line: Some(line),
+            message: format!(
+                "Export-Csv wrote a type name instead of the TlsDomainCapabilities values, so {count} receive connector{} could not be checked; this does not mean they are healthy.",
+                plural(count)
+            ),
+            hint: "Run `$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,TransportRole,TlsDomainCapabilities,TlsCertificateName` (or `Export-Clixml`) and paste that output instead of the CSV.".into(),
+        });
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,84 @@
+//! One decoded input: its text, where each line starts, and which lines something understood.
+
+/// A 1-based line number within one input, as every report field uses.
+pub type LineNo = u32;
+
+/// The decoded text of one input with a line index.
+///
+/// Lines are numbered from 1. The text uses `\n` line ends only (see [`crate::decode`]).
+pub struct Source {
+    text: String,
+    starts: Vec<usize>,
+    understood: Vec<bool>,
+    trailing_space_kept: bool,
+}
+
+impl Source {
+    pub fn new(text: String) -> Source {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        if starts.len() > 1 && *starts.last().unwrap() == text.len() {
+            // A final line end does not open another line.
+            starts.pop();
+        }
+        let lines = starts.len();
+        // Format-List leaves a space at the end of every wrapped line and of every empty value.
+        // When no line of the paste ends in one, the copy dropped them and wrap points must be guessed.
+        let trailing_space_kept = memchr::memmem::find(text.as_bytes(), b" \n").is_some() || text.ends_with(' ');
+        Source { text, starts, understood: vec![false; lines], trailing_space_kept }
+    }
+
+    /// True when the text still has the trailing spaces Format-List writes (see [`Source::new`]).
+    pub fn trailing_space_kept(&self) -> bool {
+        self.trailing_space_kept
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The number of lines; an empty text has one empty line.
+    pub fn line_count(&self) -> LineNo {
+        self.starts.len() as LineNo
+    }
+
+    /// The text of line `n` without its line end. Out-of-range numbers give "".
+    pub fn line(&self, n: LineNo) -> &str {
+        let i = n as usize;
+        if i == 0 || i > self.starts.len() {
+            return "";
+        }
+        let start = self.starts[i - 1];
+        let end = self.starts.get(i).map_or(self.text.len(), |&next| next - 1);
+        &self.text[start..end]
+    }
+
+    /// The byte offset where line `n` starts.
+    pub fn offset_of_line(&self, n: LineNo) -> usize {
+        self.starts.get(n as usize - 1).copied().unwrap_or(self.text.len())
+    }
+
+    /// The line that holds byte `offset`.
+    pub fn line_of_offset(&self, offset: usize) -> LineNo {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i as LineNo + 1,
+            Err(i) => i as LineNo,
+        }
+    }
+
+    /// Records that lines `first..=last` were understood by some parser.
+    pub fn mark(&mut self, first: LineNo, last: LineNo) {
+        for n in first..=last.min(self.line_count()) {
+            self.understood[n as usize - 1] = true;
+        }
+    }
+
+    pub fn is_understood(&self, n: LineNo) -> bool {
+        self.understood.get(n as usize - 1).copied().unwrap_or(true)
+    }
+}
+
+/// True for lines that hold nothing but white space.
+pub fn is_blank(line: &str) -> bool {
+    line.trim().is_empty()
+}

@@ -1,0 +1,119 @@
+//! Splits a paste into segments at shell prompts, and recognizes transcript furniture.
+//!
+//! A paste may be a whole console session: `[PS] C:\Windows\system32>Get-ReceiveConnector | fl`
+//! prompts with the command typed after them, the output of several cmdlets, and the header
+//! and footer that `Start-Transcript` writes. Each prompt opens a segment whose output lines
+//! run to the next prompt; the command tells which cmdlet produced them.
+
+use crate::source::{LineNo, Source};
+
+/// The output lines that follow one prompt (or the start of the paste).
+#[derive(Debug, PartialEq)]
+pub struct Segment {
+    /// The command typed at the prompt, when there was one.
+    pub command: Option<String>,
+    pub first_line: LineNo,
+    pub last_line: LineNo,
+}
+
+/// Splits `src` into segments. Prompt and transcript lines are returned as understood ranges.
+pub fn split(src: &Source) -> (Vec<Segment>, Vec<(LineNo, LineNo)>) {
+    let mut segments = Vec::new();
+    let mut furniture = Vec::new();
+    let mut current = Segment { command: None, first_line: 1, last_line: 0 };
+    let mut in_header = false;
+    let count = src.line_count();
+    let mut n = 1;
+    while n <= count {
+        let line = src.line(n);
+        if is_star_rule(line) {
+            // `Start-Transcript` frames its header and footer with lines of asterisks.
+            in_header = !in_header;
+            furniture.push((n, n));
+        } else if in_header || is_transcript_line(line) {
+            furniture.push((n, n));
+        } else if let Some(command) = prompt_command(line) {
+            let mut command = command.to_owned();
+            let mut last = n;
+            // `>> ` lines continue a command typed over several lines.
+            while last < count && src.line(last + 1).starts_with(">>") {
+                last += 1;
+                command.push(' ');
+                command.push_str(src.line(last)[2..].trim());
+            }
+            furniture.push((n, last));
+            close(&mut segments, current, n - 1);
+            current = Segment { command: (!command.trim().is_empty()).then(|| command.trim().to_owned()), first_line: last + 1, last_line: 0 };
+            n = last;
+        }
+        n += 1;
+    }
+    close(&mut segments, current, count);
+    (segments, furniture)
+}
+
+fn close(segments: &mut Vec<Segment>, mut segment: Segment, last_line: LineNo) {
+    segment.last_line = last_line;
+    if segment.last_line >= segment.first_line || segment.command.is_some() {
+        segments.push(segment);
+    }
+}
+
+fn is_star_rule(line: &str) -> bool {
+    let line = line.trim_end();
+    line.len() >= 10 && line.bytes().all(|b| b == b'*')
+}
+
+/// Lines that `Start-Transcript` and `Stop-Transcript` print outside the header.
+fn is_transcript_line(line: &str) -> bool {
+    const STARTS: [&str; 6] = [
+        "Transcript started, output file is ",
+        "Transcript stopped, output file is ",
+        "Windows PowerShell transcript start",
+        "Windows PowerShell transcript end",
+        "PowerShell transcript start",
+        "Command start time: ",
+    ];
+    STARTS.iter().any(|s| line.starts_with(s))
+}
+
+/// The command after a prompt such as `[PS] C:\Windows\system32>`, `PS C:\> `, `PS>` or `C:\>`.
+pub fn prompt_command(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("[PS] ").or_else(|| line.strip_prefix("PS ")).map(|r| (r, true)).unwrap_or((line, false));
+    let (rest, had_ps) = rest;
+    if had_ps && rest.starts_with('>') {
+        // `PS>` with nothing between: the prompt `Start-Transcript` records.
+        return Some(&rest[1..]);
+    }
+    if let Some(command) = line.strip_prefix("PS>") {
+        return Some(command);
+    }
+    let path_ok = {
+        let b = rest.as_bytes();
+        (b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'\\')
+            || (had_ps && (rest.starts_with('/') || rest.starts_with("Microsoft.PowerShell.Core\\") || rest.starts_with("\\\\") || rest.starts_with('~')))
+    };
+    if !path_ok {
+        return None;
+    }
+    let close = rest.find('>')?;
+    let path = &rest[..close];
+    if path.contains(['<', '|', '"']) || path.contains(" : ") {
+        return None;
+    }
+    Some(&rest[close + 1..])
+}
+
+/// The cmdlet a command line runs first, e.g. `Get-ReceiveConnector` for
+/// `$rc = Get-ReceiveConnector "EX01\Default Frontend EX01" | fl`.
+pub fn first_cmdlet(command: &str) -> Option<&str> {
+    let mut text = command.trim();
+    if text.starts_with('$') {
+        // An assignment: the output went into a variable, but name the cmdlet anyway.
+        text = text.split_once('=').map(|(_, rhs)| rhs.trim_start())?;
+    }
+    let word = text.split(|c: char| c.is_whitespace() || c == '|' || c == ';' || c == '(').next()?;
+    let (verb, noun) = word.split_once('-')?;
+    let is_name = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric());
+    (is_name(verb) && is_name(noun)).then_some(word)
+}
