@@ -90,13 +90,26 @@ pub fn check(inputs: &[Input]) -> Report {
     if known == 0 && empty_inputs < inputs.len() {
         let unknown = objects.len();
         let message = if unknown > 0 {
-            format!("The paste holds {unknown} object{} in a layout the checker reads, but none from a cmdlet it knows.", if unknown == 1 { "" } else { "s" })
-        } else if unrecognized.len() > 20 && unrecognized.iter().filter(|u| u.text.chars().any(|c| c.is_control() && c != '\t')).count() * 2 > unrecognized.len() {
+            format!(
+                "The paste holds {unknown} object{} in a layout the checker reads, but none from a cmdlet it knows.",
+                if unknown == 1 { "" } else { "s" }
+            )
+        } else if unrecognized.len() > 20
+            && unrecognized.iter().filter(|u| u.text.chars().any(|c| c.is_control() && c != '\t')).count() * 2
+                > unrecognized.len()
+        {
             "The input looks like binary data, not text from the Exchange Management Shell.".to_owned()
         } else {
             "Nothing in the input was recognised as output of an Exchange cmdlet.".to_owned()
         };
-        diagnostics.push(Diagnostic { code: "no-recognized-input", severity: Severity::Error, input: 0, line: None, message, hint: paste_hint().into() });
+        diagnostics.push(Diagnostic {
+            code: "no-recognized-input",
+            severity: Severity::Error,
+            input: 0,
+            line: None,
+            message,
+            hint: paste_hint().into(),
+        });
     }
     let outcome = rules::run(&objects);
     let mut findings = outcome.findings;
@@ -111,7 +124,12 @@ pub fn check(inputs: &[Input]) -> Report {
         inputs: input_reports,
         objects: objects
             .iter()
-            .map(|o| ObjectReport { kind: o.kind.as_str().into(), identity: o.display_identity(), input: o.input, line: o.record.first_line })
+            .map(|o| ObjectReport {
+                kind: o.kind.as_str().into(),
+                identity: o.display_identity(),
+                input: o.input,
+                line: o.record.first_line,
+            })
             .collect(),
         findings,
         diagnostics,
@@ -125,7 +143,13 @@ pub fn paste_hint() -> &'static str {
 }
 
 /// Parses one decoded input into objects and sections.
-fn read_input(src: &mut Source, index: usize, objects: &mut Vec<Object>, sections: &mut Vec<SectionReport>, diagnostics: &mut Vec<Diagnostic>) {
+fn read_input(
+    src: &mut Source,
+    index: usize,
+    objects: &mut Vec<Object>,
+    sections: &mut Vec<SectionReport>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let (segments, furniture) = transcript::split(src);
     for (first, last) in furniture {
         src.mark(first, last);
@@ -143,7 +167,11 @@ fn read_input(src: &mut Source, index: usize, objects: &mut Vec<Object>, section
             let kinds: Vec<Kind> = block
                 .records
                 .iter()
-                .map(|r| command_kind.or_else(|| r.type_name.as_deref().and_then(Kind::from_type_name)).unwrap_or_else(|| Kind::from_properties(r)))
+                .map(|r| {
+                    command_kind
+                        .or_else(|| r.type_name.as_deref().and_then(Kind::from_type_name))
+                        .unwrap_or_else(|| Kind::from_properties(r))
+                })
                 .collect();
             let (cmdlet, cmdlet_from) = match (&command_cmdlet, kinds.first().and_then(|k| k.cmdlet())) {
                 (Some(c), _) => (Some(c.clone()), Some("command")),
@@ -155,7 +183,14 @@ fn read_input(src: &mut Source, index: usize, objects: &mut Vec<Object>, section
             let section = match open_section {
                 Some(s) if sections[s].format == block.format && sections[s].cmdlet == cmdlet => s,
                 _ => {
-                    sections.push(SectionReport { cmdlet, cmdlet_from, format: block.format, first_line: block.first_line, last_line: block.last_line, objects: 0 });
+                    sections.push(SectionReport {
+                        cmdlet,
+                        cmdlet_from,
+                        format: block.format,
+                        first_line: block.first_line,
+                        last_line: block.last_line,
+                        objects: 0,
+                    });
                     sections.len() - 1
                 }
             };
@@ -170,7 +205,12 @@ fn read_input(src: &mut Source, index: usize, objects: &mut Vec<Object>, section
     }
 }
 
-fn summarize(objects: &[Object], judgements: &[Judgement], findings: &[report::Finding], unrecognized: &[Unrecognized]) -> Summary {
+fn summarize(
+    objects: &[Object],
+    judgements: &[Judgement],
+    findings: &[report::Finding],
+    unrecognized: &[Unrecognized],
+) -> Summary {
     let mut summary = Summary::default();
     for object in objects {
         *summary.objects.entry(object.kind.as_str().to_owned()).or_insert(0) += 1;
@@ -183,9 +223,18 @@ fn summarize(objects: &[Object], judgements: &[Judgement], findings: &[report::F
     summary.unrecognized_lines = unrecognized.len();
     let problems = summary.findings["error"] + summary.findings["warning"];
     summary.verdict = if problems > 0 {
-        format!("{problems} problem{} to fix{}.", if problems == 1 { "" } else { "s" }, unchecked_tail(summary.unchecked))
+        format!(
+            "{problems} problem{} to fix{}.",
+            if problems == 1 { "" } else { "s" },
+            unchecked_tail(summary.unchecked)
+        )
     } else if summary.checked > 0 {
-        format!("No problems found in {} checked object{}{}.", summary.checked, if summary.checked == 1 { "" } else { "s" }, unchecked_tail(summary.unchecked))
+        format!(
+            "No problems found in {} checked object{}{}.",
+            summary.checked,
+            if summary.checked == 1 { "" } else { "s" },
+            unchecked_tail(summary.unchecked)
+        )
     } else if summary.unchecked > 0 {
         format!("Nothing could be checked: {} object{} lack the properties the rules need; see the diagnostics for what to paste.", summary.unchecked, if summary.unchecked == 1 { "" } else { "s" })
     } else {
@@ -198,7 +247,10 @@ fn unchecked_tail(unchecked: usize) -> String {
     if unchecked == 0 {
         String::new()
     } else {
-        format!(", and {unchecked} object{} could not be checked (see the diagnostics)", if unchecked == 1 { "" } else { "s" })
+        format!(
+            ", and {unchecked} object{} could not be checked (see the diagnostics)",
+            if unchecked == 1 { "" } else { "s" }
+        )
     }
 }
 

@@ -43,7 +43,11 @@ pub fn split(src: &Source) -> (Vec<Segment>, Vec<(LineNo, LineNo)>) {
             }
             furniture.push((n, last));
             close(&mut segments, current, n - 1);
-            current = Segment { command: (!command.trim().is_empty()).then(|| command.trim().to_owned()), first_line: last + 1, last_line: 0 };
+            current = Segment {
+                command: (!command.trim().is_empty()).then(|| command.trim().to_owned()),
+                first_line: last + 1,
+                last_line: 0,
+            };
             n = last;
         }
         n += 1;
@@ -79,7 +83,8 @@ fn is_transcript_line(line: &str) -> bool {
 
 /// The command after a prompt such as `[PS] C:\Windows\system32>`, `PS C:\> `, `PS>` or `C:\>`.
 pub fn prompt_command(line: &str) -> Option<&str> {
-    let rest = line.strip_prefix("[PS] ").or_else(|| line.strip_prefix("PS ")).map(|r| (r, true)).unwrap_or((line, false));
+    let rest =
+        line.strip_prefix("[PS] ").or_else(|| line.strip_prefix("PS ")).map(|r| (r, true)).unwrap_or((line, false));
     let (rest, had_ps) = rest;
     if had_ps && rest.starts_with('>') {
         // `PS>` with nothing between: the prompt `Start-Transcript` records.
@@ -91,7 +96,11 @@ pub fn prompt_command(line: &str) -> Option<&str> {
     let path_ok = {
         let b = rest.as_bytes();
         (b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'\\')
-            || (had_ps && (rest.starts_with('/') || rest.starts_with("Microsoft.PowerShell.Core\\") || rest.starts_with("\\\\") || rest.starts_with('~')))
+            || (had_ps
+                && (rest.starts_with('/')
+                    || rest.starts_with("Microsoft.PowerShell.Core\\")
+                    || rest.starts_with("\\\\")
+                    || rest.starts_with('~')))
     };
     if !path_ok {
         return None;

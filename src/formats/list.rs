@@ -28,7 +28,8 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
             if let Some(done) = pending.take() {
                 record.props.push(done.finish(src.trailing_space_kept()));
             }
-            pending = Some(PendingProp { name: label.to_owned(), line: n, chunks: vec![(value, line.trim_end().len())] });
+            pending =
+                Some(PendingProp { name: label.to_owned(), line: n, chunks: vec![(value, line.trim_end().len())] });
         } else if let (Some(prop), Some(rest)) = (pending.as_mut(), continuation(line, value_column)) {
             prop.chunks.push((rest, line.trim_end().len()));
         } else {
@@ -58,7 +59,9 @@ pub fn property_line(line: &str, width: Option<usize>) -> Option<(&str, &str, us
         Some(w) => w,
         None => separator(bytes)?,
     };
-    let is_separator = bytes.get(at) == Some(&b' ') && bytes.get(at + 1) == Some(&b':') && matches!(bytes.get(at + 2), None | Some(&b' '));
+    let is_separator = bytes.get(at) == Some(&b' ')
+        && bytes.get(at + 1) == Some(&b':')
+        && matches!(bytes.get(at + 2), None | Some(&b' '));
     if !is_separator {
         return None;
     }

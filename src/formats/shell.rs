@@ -56,7 +56,11 @@ fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
         }
         if let Some(raw) = converted_string(text) {
             block.format = Format::Exchange2010Warning;
-            let mut record = Record { first_line: object_identity.as_ref().map_or(*line, |(l, _)| *l), last_line: *line, ..Record::default() };
+            let mut record = Record {
+                first_line: object_identity.as_ref().map_or(*line, |(l, _)| *l),
+                last_line: *line,
+                ..Record::default()
+            };
             record.type_name = Some("Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector".into());
             if let Some((identity_line, identity)) = &object_identity {
                 record.props.push(Prop::new("Identity", Value::Text(identity.clone()), *identity_line));
@@ -100,7 +104,8 @@ fn continues_message(src: &Source, n: LineNo, previous: Option<&(LineNo, String)
 /// The identity in "The object EX01\Default Frontend EX01 has been corrupted, ...".
 fn corrupted_object(text: &str) -> Option<&str> {
     let at = text.find(CORRUPTED)?;
-    let identity = text[..at].strip_prefix("The object ").or_else(|| text[..at].rsplit_once("The object ").map(|(_, id)| id))?;
+    let identity =
+        text[..at].strip_prefix("The object ").or_else(|| text[..at].rsplit_once("The object ").map(|(_, id)| id))?;
     let identity = identity.trim();
     (!identity.is_empty()).then_some(identity)
 }
@@ -128,7 +133,8 @@ fn parse_error_record(src: &Source, start: LineNo, end: LineNo) -> Option<Block>
         t.starts_with("At line:") || (t.starts_with("At ") && t.contains(" char:")) || t.starts_with("+ ")
     };
     // The message may wrap over a few lines before its tail starts.
-    let tail_start = (start + 1..=end.min(start + 6)).take_while(|&n| !is_blank(src.line(n))).find(|&n| is_tail(src.line(n)))?;
+    let tail_start =
+        (start + 1..=end.min(start + 6)).take_while(|&n| !is_blank(src.line(n))).find(|&n| is_tail(src.line(n)))?;
     let mut last = tail_start;
     while last < end && is_tail(src.line(last + 1)) {
         last += 1;
@@ -144,6 +150,12 @@ fn parse_error_record(src: &Source, start: LineNo, end: LineNo) -> Option<Block>
     };
     let mut block = Block::new(Format::ShellMessages, start, last);
     block.understood.push((start, last));
-    block.diagnostics.push(diagnostic("shell-error", Severity::Warning, start, format!("The shell reported an error: {message}"), hint.into()));
+    block.diagnostics.push(diagnostic(
+        "shell-error",
+        Severity::Warning,
+        start,
+        format!("The shell reported an error: {message}"),
+        hint.into(),
+    ));
     Some(block)
 }

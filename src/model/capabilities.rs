@@ -41,7 +41,10 @@ pub struct Capability {
 pub enum Key {
     Domain(String),
     /// A certificate key; `issuer` is empty when the entry names only a subject.
-    Certificate { issuer: String, subject: String },
+    Certificate {
+        issuer: String,
+        subject: String,
+    },
 }
 
 /// The list as read from one property.
@@ -83,7 +86,9 @@ pub fn from_value(value: &Value, truncated: bool) -> CapabilityList {
     let mut list = match value {
         Value::Null | Value::Lost(_) => CapabilityList::default(),
         Value::Text(text) => parse_display(text),
-        Value::List(items) => CapabilityList { entries: items.iter().filter_map(from_item).collect(), truncated: false },
+        Value::List(items) => {
+            CapabilityList { entries: items.iter().filter_map(from_item).collect(), truncated: false }
+        }
         Value::Object { display, .. } => from_item(value).map_or_else(
             || display.as_deref().map(parse_display).unwrap_or_default(),
             |entry| CapabilityList { entries: vec![entry], truncated: false },
@@ -101,10 +106,13 @@ fn from_item(item: &Value) -> Option<Capability> {
         Value::Object { display, .. } => {
             let caps = item.field("Capabilities").and_then(Value::as_text).map(capability_names);
             let certificate = item.field("SmtpX509Identifier").and_then(certificate_key);
-            let domain = item.field("Domain").and_then(|d| d.as_text().or_else(|| d.field("Domain").and_then(Value::as_text)));
+            let domain =
+                item.field("Domain").and_then(|d| d.as_text().or_else(|| d.field("Domain").and_then(Value::as_text)));
             match (caps, certificate, domain) {
                 (Some(caps), Some(key), _) => Some(Capability { key, capabilities: caps, complete: true }),
-                (Some(caps), None, Some(domain)) => Some(Capability { key: Key::Domain(domain.trim().to_owned()), capabilities: caps, complete: true }),
+                (Some(caps), None, Some(domain)) => {
+                    Some(Capability { key: Key::Domain(domain.trim().to_owned()), capabilities: caps, complete: true })
+                }
                 _ => display.as_deref().and_then(|d| parse_display(d).entries.into_iter().next()),
             }
         }
@@ -200,7 +208,10 @@ fn capability_token(text: &str) -> (String, usize) {
         let word_len = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
         let word = &rest[..word_len];
         let is_capability = !word.is_empty()
-            && (word.chars().all(|c| c.is_ascii_digit()) || word.starts_with("Accept") || word.starts_with("Allow") || word == "None");
+            && (word.chars().all(|c| c.is_ascii_digit())
+                || word.starts_with("Accept")
+                || word.starts_with("Allow")
+                || word == "None");
         if !is_capability {
             break;
         }

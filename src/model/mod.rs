@@ -48,9 +48,15 @@ impl Kind {
 
     /// The kind a cmdlet lists, compared case-insensitively as PowerShell does.
     pub fn from_cmdlet(cmdlet: &str) -> Option<Kind> {
-        [Kind::ReceiveConnector, Kind::SendConnector, Kind::HybridConfiguration, Kind::ExchangeCertificate, Kind::ExchangeServer]
-            .into_iter()
-            .find(|k| k.cmdlet().is_some_and(|c| c.eq_ignore_ascii_case(cmdlet)))
+        [
+            Kind::ReceiveConnector,
+            Kind::SendConnector,
+            Kind::HybridConfiguration,
+            Kind::ExchangeCertificate,
+            Kind::ExchangeServer,
+        ]
+        .into_iter()
+        .find(|k| k.cmdlet().is_some_and(|c| c.eq_ignore_ascii_case(cmdlet)))
     }
 
     /// The kind named by a .NET type name such as `Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector`.
@@ -70,7 +76,10 @@ impl Kind {
     /// The kind a property set belongs to, for output pasted without its command.
     pub fn from_properties(record: &Record) -> Kind {
         let has = |name: &str| record.get(name).is_some();
-        if has("TlsDomainCapabilities") || (has("Bindings") && (has("PermissionGroups") || has("AuthMechanism") || has("RemoteIPRanges") || has("Identity"))) {
+        if has("TlsDomainCapabilities")
+            || (has("Bindings")
+                && (has("PermissionGroups") || has("AuthMechanism") || has("RemoteIPRanges") || has("Identity")))
+        {
             Kind::ReceiveConnector
         } else if has("ReceivingTransportServers") || has("SendingTransportServers") || has("OnPremisesSmartHost") {
             Kind::HybridConfiguration

@@ -36,7 +36,9 @@ impl Unnameable {
 /// The quoted identity for commands, or the reason there is none.
 pub fn command_identity(identity: Option<&Identity>) -> Result<Quoted, Unnameable> {
     match identity {
-        Some(identity) if identity.complete => quote(&identity.text).map_err(|refused| Unnameable::Unsafe(refused.reason)),
+        Some(identity) if identity.complete => {
+            quote(&identity.text).map_err(|refused| Unnameable::Unsafe(refused.reason))
+        }
         _ => Err(Unnameable::Missing),
     }
 }
@@ -77,20 +79,36 @@ pub fn replace_capabilities(plan: &CapabilityReplacement) -> Result<Remediation,
     let texts: Option<Vec<String>> = plan.list.entries.iter().map(|e| exact_text(e, plan)).collect();
     let remediation = match (seen_whole, texts) {
         (true, Some(before)) => {
-            let mut after: Vec<String> =
-                plan.list.entries.iter().zip(&before).filter(|(e, _)| !(plan.is_stale)(e)).map(|(_, t)| t.clone()).collect();
+            let mut after: Vec<String> = plan
+                .list
+                .entries
+                .iter()
+                .zip(&before)
+                .filter(|(e, _)| !(plan.is_stale)(e))
+                .map(|(_, t)| t.clone())
+                .collect();
             if !after.iter().any(|t| t.eq_ignore_ascii_case(&plan.replacement)) {
                 after.push(plan.replacement.clone());
             }
             let kept = after.len() - 1;
             if kept > 0 {
-                notes.push(format!("The fix keeps the connector's other {} entr{} as they were.", kept, if kept == 1 { "y" } else { "ies" }));
+                notes.push(format!(
+                    "The fix keeps the connector's other {} entr{} as they were.",
+                    kept,
+                    if kept == 1 { "y" } else { "ies" }
+                ));
             }
             Remediation {
                 preferred: None,
-                commands: vec![format!("Set-ReceiveConnector -Identity {id} -TlsDomainCapabilities {}", quoted_list(&after)?)],
+                commands: vec![format!(
+                    "Set-ReceiveConnector -Identity {id} -TlsDomainCapabilities {}",
+                    quoted_list(&after)?
+                )],
                 verify,
-                rollback: vec![format!("Set-ReceiveConnector -Identity {id} -TlsDomainCapabilities {}", quoted_list(&before)?)],
+                rollback: vec![format!(
+                    "Set-ReceiveConnector -Identity {id} -TlsDomainCapabilities {}",
+                    quoted_list(&before)?
+                )],
                 safety: Safety::Safe,
                 notes,
             }

@@ -34,7 +34,12 @@ pub fn quote(text: &str) -> Result<Quoted, Refused> {
         return Err(Refused { reason: "it is empty".into() });
     }
     if let Some(c) = text.chars().find(|&c| is_unsafe(c)) {
-        return Err(Refused { reason: format!("it contains the invisible or control character U+{:04X}, which a terminal would not show as it is", u32::from(c)) });
+        return Err(Refused {
+            reason: format!(
+                "it contains the invisible or control character U+{:04X}, which a terminal would not show as it is",
+                u32::from(c)
+            ),
+        });
     }
     let mut out = String::with_capacity(text.len() + 2);
     out.push('\'');

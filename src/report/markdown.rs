@@ -7,7 +7,11 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# hybridcheck report\n");
     let _ = writeln!(out, "**{}**\n", inline(&report.summary.verdict));
-    let _ = writeln!(out, "hybridcheck {} (data as of {}), schema `{}`.\n", report.tool.version, report.tool.data_as_of, report.schema);
+    let _ = writeln!(
+        out,
+        "hybridcheck {} (data as of {}), schema `{}`.\n",
+        report.tool.version, report.tool.data_as_of, report.schema
+    );
     if !report.summary.objects.is_empty() {
         let _ = writeln!(out, "| Objects read | Count |\n|---|---:|");
         for (kind, count) in &report.summary.objects {
@@ -17,10 +21,17 @@ pub fn render(report: &Report) -> String {
     }
     for (n, f) in report.findings.iter().enumerate() {
         let identity = f.identity.as_deref().unwrap_or("(identity not shown)");
-        let _ = writeln!(out, "## {}. {} `{}`: {}\n", n + 1, f.severity.as_str().to_uppercase(), f.rule, inline(identity));
+        let _ =
+            writeln!(out, "## {}. {} `{}`: {}\n", n + 1, f.severity.as_str().to_uppercase(), f.rule, inline(identity));
         let _ = writeln!(out, "{}\n", inline(&f.message));
         for e in &f.evidence {
-            let _ = writeln!(out, "Evidence, `{}` at line {}{}:\n", e.property, e.line, if e.truncated { " (cut short)" } else { "" });
+            let _ = writeln!(
+                out,
+                "Evidence, `{}` at line {}{}:\n",
+                e.property,
+                e.line,
+                if e.truncated { " (cut short)" } else { "" }
+            );
             let _ = writeln!(out, "{}", fenced("text", &e.value));
         }
         let r = &f.remediation;
@@ -48,7 +59,15 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "## About the input\n");
         for d in &report.diagnostics {
             let at = d.line.map(|l| format!(" (line {l})")).unwrap_or_default();
-            let _ = writeln!(out, "- **{}** `{}`{}: {} {}", d.severity.as_str(), d.code, at, inline(&d.message), inline(&d.hint));
+            let _ = writeln!(
+                out,
+                "- **{}** `{}`{}: {} {}",
+                d.severity.as_str(),
+                d.code,
+                at,
+                inline(&d.message),
+                inline(&d.hint)
+            );
         }
         out.push('\n');
     }

@@ -5,7 +5,8 @@ use std::fmt::Write;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Fix script written by hybridcheck {} (report schema {}).", report.tool.version, report.schema);
+    let _ =
+        writeln!(out, "# Fix script written by hybridcheck {} (report schema {}).", report.tool.version, report.schema);
     let _ = writeln!(out, "# {}", comment(&report.summary.verdict));
     let _ = writeln!(out, "# Read it before you run it, in the Exchange Management Shell. Each fix is followed by the");
     let _ = writeln!(out, "# commands that verify it; the rollback commands are commented out.");
@@ -17,7 +18,15 @@ pub fn render(report: &Report) -> String {
     for (n, f) in report.findings.iter().enumerate() {
         let r = &f.remediation;
         let identity = f.identity.as_deref().unwrap_or("(identity not shown)");
-        let _ = writeln!(out, "\n# ---- {}. {} {}: {} (input line {})", n + 1, f.severity.as_str(), f.rule, comment(identity), f.line);
+        let _ = writeln!(
+            out,
+            "\n# ---- {}. {} {}: {} (input line {})",
+            n + 1,
+            f.severity.as_str(),
+            f.rule,
+            comment(identity),
+            f.line
+        );
         let _ = writeln!(out, "# {}", comment(&f.message));
         if let Some(preferred) = &r.preferred {
             let _ = writeln!(out, "# {}", comment(preferred));
@@ -46,5 +55,7 @@ pub fn render(report: &Report) -> String {
 
 /// Makes text safe inside a `#` comment: nothing in it can end the comment line.
 fn comment(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') { '\u{FFFD}' } else { c }).collect()
+    text.chars()
+        .map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') { '\u{FFFD}' } else { c })
+        .collect()
 }

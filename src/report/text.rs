@@ -21,9 +21,20 @@ pub fn render(report: &Report, color: bool) -> String {
         }
     }
     if !report.unrecognized.is_empty() {
-        let _ = writeln!(out, "\n{} ({} line{}):", paint("1", "Lines not understood"), report.unrecognized.len(), if report.unrecognized.len() == 1 { "" } else { "s" });
+        let _ = writeln!(
+            out,
+            "\n{} ({} line{}):",
+            paint("1", "Lines not understood"),
+            report.unrecognized.len(),
+            if report.unrecognized.len() == 1 { "" } else { "s" }
+        );
         for u in report.unrecognized.iter().take(20) {
-            let _ = writeln!(out, "  {:>6} | {}", u.line, u.text.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect::<String>());
+            let _ = writeln!(
+                out,
+                "  {:>6} | {}",
+                u.line,
+                u.text.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect::<String>()
+            );
         }
         if report.unrecognized.len() > 20 {
             let _ = writeln!(out, "  ... and {} more (see --format json)", report.unrecognized.len() - 20);
@@ -50,10 +61,18 @@ pub fn render(report: &Report, color: bool) -> String {
 
 fn write_finding(out: &mut String, n: usize, f: &Finding, paint: &dyn Fn(&str, &str) -> String) {
     let identity = f.identity.as_deref().unwrap_or("(identity not shown)");
-    let _ = writeln!(out, "{n}. {} {}  {}  (line {})", severity(f.severity, paint), f.rule, paint("1", identity), f.line);
+    let _ =
+        writeln!(out, "{n}. {} {}  {}  (line {})", severity(f.severity, paint), f.rule, paint("1", identity), f.line);
     let _ = writeln!(out, "   {}", f.message);
     for e in &f.evidence {
-        let _ = writeln!(out, "   Evidence, {} (line {}{}): {}", e.property, e.line, if e.truncated { ", cut short" } else { "" }, e.value);
+        let _ = writeln!(
+            out,
+            "   Evidence, {} (line {}{}): {}",
+            e.property,
+            e.line,
+            if e.truncated { ", cut short" } else { "" },
+            e.value
+        );
     }
     let r = &f.remediation;
     if let Some(preferred) = &r.preferred {

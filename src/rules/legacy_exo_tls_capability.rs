@@ -19,9 +19,13 @@ pub const HCW_LEGACY_ENTRY: &str = "<I>CN=MSIT Machine Auth CA 2, DC=redmond, DC
 
 const REPLACEMENT_DOMAIN: &str = "mail.protection.outlook.com";
 
-pub const KB3156771: Reference =
-    Reference { name: "KB3156771", url: "https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/mails-issues-occur-after-april-15-2016" };
-pub const HYBRID_WIZARD: Reference = Reference { name: "Hybrid Configuration Wizard", url: "https://aka.ms/HybridWizard" };
+pub const KB3156771: Reference = Reference {
+    name: "KB3156771",
+    url:
+        "https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/mails-issues-occur-after-april-15-2016",
+};
+pub const HYBRID_WIZARD: Reference =
+    Reference { name: "Hybrid Configuration Wizard", url: "https://aka.ms/HybridWizard" };
 
 pub static DOC: RuleDoc = RuleDoc {
     id: ID,
@@ -90,7 +94,8 @@ pub fn check(cx: &mut Context) {
                 truncated: list.truncated || !entry.complete,
             })
             .collect();
-        let caps = stale.iter().find(|e| e.complete).map_or("AcceptCloudServicesMail".to_owned(), |e| e.capabilities.clone());
+        let caps =
+            stale.iter().find(|e| e.complete).map_or("AcceptCloudServicesMail".to_owned(), |e| e.capabilities.clone());
         let remediation = match command_identity(object.identity.as_ref()) {
             Err(reason) => {
                 if let remediation::Unnameable::Unsafe(why) = &reason {
@@ -116,7 +121,9 @@ pub fn check(cx: &mut Context) {
                     canonical_stale: HCW_LEGACY_ENTRY,
                     number: cx.findings.len() + 1,
                 };
-                remediation::replace_capabilities(&plan).unwrap_or_else(|refused| Remediation::unavailable(format!("No command was generated because {}.", refused.reason)))
+                remediation::replace_capabilities(&plan).unwrap_or_else(|refused| {
+                    Remediation::unavailable(format!("No command was generated because {}.", refused.reason))
+                })
             }
         };
         let mut remediation = remediation;
@@ -139,7 +146,11 @@ pub fn check(cx: &mut Context) {
         });
     }
     for ((input, line), (format, count)) in not_shown {
-        let shown = if format == Format::FormatTable { "The table view of Get-ReceiveConnector does not show" } else { "The pasted receive connectors do not include" };
+        let shown = if format == Format::FormatTable {
+            "The table view of Get-ReceiveConnector does not show"
+        } else {
+            "The pasted receive connectors do not include"
+        };
         cx.diagnostics.push(Diagnostic {
             code: "property-not-shown",
             severity: Severity::Warning,

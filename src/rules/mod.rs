@@ -72,7 +72,12 @@ impl Context<'_> {
 
 /// Runs every rule over the objects.
 pub fn run(objects: &[Object]) -> Context<'_> {
-    let mut cx = Context { objects, findings: Vec::new(), diagnostics: Vec::new(), judgements: vec![Judgement::NotApplicable; objects.len()] };
+    let mut cx = Context {
+        objects,
+        findings: Vec::new(),
+        diagnostics: Vec::new(),
+        judgements: vec![Judgement::NotApplicable; objects.len()],
+    };
     for rule in RULES {
         (rule.check)(&mut cx);
     }

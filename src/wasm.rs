@@ -1,0 +1,78 @@
+//! The wasm boundary: every `#[wasm_bindgen]` item of the crate, and nothing else.
+//!
+//! Each export converts its arguments, calls the core and converts the result. Reports cross
+//! as plain objects (maps as objects, missing values as `null`) so that `JSON.stringify`
+//! gives the same JSON as the CLI's `--format json`.
+
+use crate::report::{markdown, ps1, Report};
+use crate::{Input, InputData};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// The one serializer configuration of the boundary.
+const SERIALIZER: serde_wasm_bindgen::Serializer =
+    serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true).serialize_maps_as_objects(true);
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value.serialize(&SERIALIZER).map_err(into_error)
+}
+
+/// The one error conversion of the boundary.
+fn into_error<E: std::fmt::Display>(err: E) -> JsError {
+    JsError::new(&err.to_string())
+}
+
+#[wasm_bindgen(start)]
+fn start() {
+    // A panic becomes a trap; the hook writes its message to the console first.
+    console_error_panic_hook::set_once();
+}
+
+/// What the page shows for one input: the report, and the fix script and Markdown rendered from it.
+#[derive(Serialize)]
+struct Checked<'a> {
+    report: &'a Report,
+    script: String,
+    markdown: String,
+}
+
+fn checked(report: &Report) -> Result<JsValue, JsError> {
+    to_js(&Checked { report, script: ps1::render(report), markdown: markdown::render(report) })
+}
+
+/// Checks pasted text.
+#[wasm_bindgen]
+pub fn check(text: &str) -> Result<JsValue, JsError> {
+    checked(&crate::check_text(text))
+}
+
+/// Checks a file's bytes (UTF-16 and the other encodings are decoded by the core).
+#[wasm_bindgen(js_name = checkBytes)]
+pub fn check_bytes(bytes: &[u8], name: &str) -> Result<JsValue, JsError> {
+    checked(&crate::check(&[Input { name, data: InputData::Bytes(bytes) }]))
+}
+
+/// The built-in example transcript.
+#[wasm_bindgen]
+pub fn example() -> String {
+    crate::example::TRANSCRIPT.to_owned()
+}
+
+#[derive(Serialize)]
+struct Version {
+    version: &'static str,
+    schema: &'static str,
+    data_as_of: &'static str,
+}
+
+/// The checker's version, report schema and the date of its built-in data.
+#[wasm_bindgen]
+pub fn version() -> Result<JsValue, JsError> {
+    to_js(&Version { version: crate::VERSION, schema: crate::report::SCHEMA, data_as_of: crate::DATA_AS_OF })
+}
+
+/// The rule catalog, for the page's explanations.
+#[wasm_bindgen]
+pub fn rules() -> Result<JsValue, JsError> {
+    to_js(&crate::rules::catalog().collect::<Vec<_>>())
+}
