@@ -151,8 +151,19 @@ fn read_input(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let (segments, furniture) = transcript::split(src);
-    for (first, last) in furniture {
-        src.mark(first, last);
+    for f in furniture {
+        src.mark(f.first_line, f.last_line);
+        let format = if f.prompt { formats::Format::Prompt } else { formats::Format::Transcript };
+        let cmdlet = f.command.as_deref().and_then(transcript::first_cmdlet).map(str::to_owned);
+        let cmdlet_from = cmdlet.as_ref().map(|_| "command");
+        sections.push(SectionReport {
+            cmdlet,
+            cmdlet_from,
+            format,
+            first_line: f.first_line,
+            last_line: f.last_line,
+            objects: 0,
+        });
     }
     for segment in segments {
         let command_cmdlet = segment.command.as_deref().and_then(transcript::first_cmdlet).map(str::to_owned);
@@ -180,7 +191,7 @@ fn read_input(
             };
             // Consecutive blocks of one format and cmdlet form one section (Format-List
             // prints one block per object).
-            let section = match open_section {
+            let section = match open_section.filter(|&s| s + 1 == sections.len()) {
                 Some(s) if sections[s].format == block.format && sections[s].cmdlet == cmdlet => s,
                 _ => {
                     sections.push(SectionReport {
@@ -203,6 +214,7 @@ fn read_input(
             }
         }
     }
+    sections.sort_by_key(|s| s.first_line);
 }
 
 fn summarize(

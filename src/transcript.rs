@@ -16,8 +16,19 @@ pub struct Segment {
     pub last_line: LineNo,
 }
 
-/// Splits `src` into segments. Prompt and transcript lines are returned as understood ranges.
-pub fn split(src: &Source) -> (Vec<Segment>, Vec<(LineNo, LineNo)>) {
+/// Lines that belong to the shell rather than to any output.
+#[derive(Debug, PartialEq)]
+pub struct Furniture {
+    /// True for a prompt, false for transcript header and footer lines.
+    pub prompt: bool,
+    /// The command typed at a prompt, if any.
+    pub command: Option<String>,
+    pub first_line: LineNo,
+    pub last_line: LineNo,
+}
+
+/// Splits `src` into segments, and returns the prompt and transcript lines between them.
+pub fn split(src: &Source) -> (Vec<Segment>, Vec<Furniture>) {
     let mut segments = Vec::new();
     let mut furniture = Vec::new();
     let mut current = Segment { command: None, first_line: 1, last_line: 0 };
@@ -29,9 +40,9 @@ pub fn split(src: &Source) -> (Vec<Segment>, Vec<(LineNo, LineNo)>) {
         if is_star_rule(line) {
             // `Start-Transcript` frames its header and footer with lines of asterisks.
             in_header = !in_header;
-            furniture.push((n, n));
+            push_transcript_line(&mut furniture, n);
         } else if in_header || is_transcript_line(line) {
-            furniture.push((n, n));
+            push_transcript_line(&mut furniture, n);
         } else if let Some(command) = prompt_command(line) {
             let mut command = command.to_owned();
             let mut last = n;
@@ -41,19 +52,24 @@ pub fn split(src: &Source) -> (Vec<Segment>, Vec<(LineNo, LineNo)>) {
                 command.push(' ');
                 command.push_str(src.line(last)[2..].trim());
             }
-            furniture.push((n, last));
+            let command = (!command.trim().is_empty()).then(|| command.trim().to_owned());
+            furniture.push(Furniture { prompt: true, command: command.clone(), first_line: n, last_line: last });
             close(&mut segments, current, n - 1);
-            current = Segment {
-                command: (!command.trim().is_empty()).then(|| command.trim().to_owned()),
-                first_line: last + 1,
-                last_line: 0,
-            };
+            current = Segment { command, first_line: last + 1, last_line: 0 };
             n = last;
         }
         n += 1;
     }
     close(&mut segments, current, count);
     (segments, furniture)
+}
+
+/// Adds a transcript line, joining it to the previous one when they are adjacent.
+fn push_transcript_line(furniture: &mut Vec<Furniture>, n: LineNo) {
+    match furniture.last_mut() {
+        Some(last) if !last.prompt && last.last_line + 1 == n => last.last_line = n,
+        _ => furniture.push(Furniture { prompt: false, command: None, first_line: n, last_line: n }),
+    }
 }
 
 fn close(segments: &mut Vec<Segment>, mut segment: Segment, last_line: LineNo) {

@@ -28,6 +28,10 @@ pub enum Format {
     Exchange2010Warning,
     /// `WARNING:` lines and error records of the shell.
     ShellMessages,
+    /// A shell prompt with the command typed after it.
+    Prompt,
+    /// The header and footer lines `Start-Transcript` writes.
+    Transcript,
 }
 
 impl Format {
@@ -40,6 +44,8 @@ impl Format {
             Format::ExportClixml => "export-clixml",
             Format::Exchange2010Warning => "exchange-2010-warning",
             Format::ShellMessages => "shell-messages",
+            Format::Prompt => "prompt",
+            Format::Transcript => "transcript",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The report for people at a terminal.
 
 use super::{Finding, Report, Safety, Severity};
+use crate::formats::Format;
 use std::fmt::Write;
 
 /// Renders the report as plain text; `color` adds ANSI colours for a terminal.
@@ -43,7 +44,7 @@ pub fn render(report: &Report, color: bool) -> String {
     let _ = writeln!(out, "\n{}", paint("1", "What was read"));
     for input in &report.inputs {
         let _ = writeln!(out, "  {} ({}, {} lines)", input.name, input.encoding.as_str(), input.lines);
-        for s in &input.sections {
+        for s in input.sections.iter().filter(|s| !matches!(s.format, Format::Prompt | Format::Transcript)) {
             let _ = writeln!(
                 out,
                 "    lines {}-{}: {} as {} ({} object{})",
