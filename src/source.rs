@@ -49,7 +49,8 @@ impl Source {
             return "";
         }
         let start = self.starts[i - 1];
-        let end = self.starts.get(i).map_or(self.text.len(), |&next| next - 1);
+        // The last line ends at the end of the text, before a final line end if there is one.
+        let end = self.starts.get(i).map_or(self.text.strip_suffix('\n').unwrap_or(&self.text).len(), |&next| next - 1);
         &self.text[start..end]
     }
 

@@ -1,8 +1,438 @@
-//! Placeholder until the parser lands.
+//! Export-Csv and ConvertTo-Csv: one header row of property names, then one row per object.
+//!
+//! Windows PowerShell 5.1 starts the file with a `#TYPE <type name>` line unless
+//! `-NoTypeInformation` was given; PowerShell 7 leaves it out unless asked for it with
+//! `-IncludeTypeInformation`. Both quote every field by default and double a quote inside a
+//! field (`""`), as RFC 4180 does; a quoted field may hold line breaks and so span lines. The
+//! delimiter is `,` unless `-UseCulture` or `-Delimiter` chose another one (`;` in many
+//! European cultures, or a tab). Every value is written with `ToString()`, so a multi-valued
+//! property such as `TlsDomainCapabilities` arrives as its type name
+//! (``Microsoft.Exchange.Data.MultiValuedProperty`1[...]``, `System.Collections.ArrayList`):
+//! such cells become [`Value::Lost`] so that the rules can say the values are gone.
 
-use super::Block;
-use crate::source::{LineNo, Source};
+use super::{diagnostic, lost_list_type_name, Block, Format, Prop, Record, Value};
+use crate::report::Severity;
+use crate::source::{is_blank, LineNo, Source};
 
-pub fn parse(_src: &Source, _start: LineNo, _end: LineNo) -> Option<Block> {
+/// Reads a CSV table that starts at `start` with a `#TYPE` line or a quoted header row.
+pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
+    let first = line_text(src, start).trim_start_matches('\u{FEFF}');
+    let (type_name, header_line) = match type_line(first) {
+        Some(type_name) => (type_name, start + 1),
+        None => (None, start),
+    };
+    if header_line > end {
+        return None;
+    }
+    let header = Header::read(line_text(src, header_line), header_line > start)?;
+
+    let mut block = Block::new(Format::ExportCsv, start, header_line);
+    let mut last_complete = header_line;
+    let mut uneven_rows: Vec<LineNo> = Vec::new();
+    let mut n = header_line + 1;
+    while n <= end && !is_blank(src.line(n)) {
+        let row = read_row(src, n, end, header.delimiter);
+        let starts_quoted = line_text(src, n).starts_with('"');
+        if !row.complete {
+            if starts_quoted {
+                // The row opened a quoted field that never closed: the paste was cut, or a quote
+                // was lost. The lines it swallowed are not understood.
+                block.last_line = row.last_line;
+                block.diagnostics.push(diagnostic(
+                    "malformed-csv",
+                    Severity::Warning,
+                    n,
+                    format!("A quoted CSV field that starts on line {n} is never closed, so the rest of the CSV could not be read."),
+                    "Paste the whole file as it was written, or run the export again and paste its complete output.".into(),
+                ));
+            }
+            break;
+        }
+        // A line that does not start with a quote belongs to the table only when it has the
+        // header's number of fields; anything else is text that follows the table.
+        if row.fields.len() != header.names.len() {
+            if !starts_quoted {
+                break;
+            }
+            uneven_rows.push(n);
+        }
+        block.records.push(header.record(row.fields, type_name.as_deref(), n, row.last_line));
+        last_complete = row.last_line;
+        block.last_line = row.last_line;
+        n = row.last_line + 1;
+    }
+    block.understood.push((start, last_complete));
+
+    if let Some(&first_uneven) = uneven_rows.first() {
+        block.diagnostics.push(diagnostic(
+            "malformed-csv",
+            Severity::Warning,
+            first_uneven,
+            format!(
+                "{} CSV row(s), the first on line {first_uneven}, have a different number of fields than the header's {}; missing fields were read as empty.",
+                uneven_rows.len(),
+                header.names.len()
+            ),
+            "Paste the file exactly as Export-Csv wrote it, without editing the rows.".into(),
+        ));
+    }
+    Some(block)
+}
+
+/// The text of line `n` without any line-end character, should one have survived decoding.
+fn line_text(src: &Source, n: LineNo) -> &str {
+    src.line(n).trim_end_matches(['\r', '\n'])
+}
+
+/// Recognizes a `#TYPE` line. The outer `Option` says whether the line is one; the inner
+/// one holds the type name without the `Selected.` and `Deserialized.` prefixes.
+fn type_line(line: &str) -> Option<Option<String>> {
+    let rest = line.strip_prefix("#TYPE")?;
+    if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let mut name = rest.trim();
+    // Select-Object prefixes `Selected.`, and objects from a remote session carry `Deserialized.`;
+    // both may appear, in either order.
+    while let Some(shorter) = name.strip_prefix("Selected.").or_else(|| name.strip_prefix("Deserialized.")) {
+        name = shorter;
+    }
+    Some((!name.is_empty()).then(|| name.to_owned()))
+}
+
+/// The header row: property names and the delimiter between them.
+struct Header {
+    names: Vec<String>,
+    delimiter: char,
+}
+
+impl Header {
+    /// Reads a header row. Without a `#TYPE` line before it, only a row of at least two quoted
+    /// names counts, which is what Export-Csv writes; after one, unquoted names are accepted too.
+    fn read(line: &str, after_type_line: bool) -> Option<Header> {
+        let delimiter = if line.starts_with('"') {
+            delimiter_after_first_quoted_field(line)?
+        } else if after_type_line && !is_blank(line) {
+            most_frequent_delimiter(line)
+        } else {
+            return None;
+        };
+        let (fields, all_quoted, complete) = split_line(line, delimiter);
+        if !complete || fields.is_empty() {
+            return None;
+        }
+        if !after_type_line && (fields.len() < 2 || !all_quoted) {
+            return None;
+        }
+        let names = fields.into_iter().map(|name| name.trim().to_owned()).collect();
+        Some(Header { names, delimiter })
+    }
+
+    /// Builds the record of one row; fields beyond the header's names are ignored.
+    fn record(&self, fields: Vec<String>, type_name: Option<&str>, first_line: LineNo, last_line: LineNo) -> Record {
+        let mut fields = fields.into_iter();
+        let props = self
+            .names
+            .iter()
+            .map(|name| {
+                let value = fields.next().map_or(Value::Null, cell_value);
+                Prop::new(name.clone(), value, first_line)
+            })
+            .collect();
+        Record { type_name: type_name.map(str::to_owned), first_line, last_line, props }
+    }
+}
+
+/// Turns the text of one cell into a value.
+fn cell_value(cell: String) -> Value {
+    if cell.is_empty() {
+        Value::Null
+    } else if lost_list_type_name(&cell) {
+        Value::Lost(cell)
+    } else {
+        Value::Text(cell)
+    }
+}
+
+/// The character that follows the first quoted field of `line`: the delimiter. A header with a
+/// single name has none, and then the default `,` is assumed.
+fn delimiter_after_first_quoted_field(line: &str) -> Option<char> {
+    let mut chars = line.chars().skip(1);
+    while let Some(c) = chars.next() {
+        if c == '"' {
+            // A doubled quote is an escaped quote inside the name; a single one closes it.
+            match chars.next() {
+                Some('"') => continue,
+                None => return Some(','),
+                Some(d) if d == '\t' || (d.is_ascii_punctuation() && d != '"') => return Some(d),
+                Some(_) => return None,
+            }
+        }
+    }
     None
+}
+
+/// The delimiter of an unquoted header: whichever of `,`, `;` and tab occurs most often.
+fn most_frequent_delimiter(line: &str) -> char {
+    let count = |d: char| line.chars().filter(|&c| c == d).count();
+    let mut best = ',';
+    for candidate in [';', '\t'] {
+        if count(candidate) > count(best) {
+            best = candidate;
+        }
+    }
+    best
+}
+
+/// Splits a single line into fields. Returns the fields, whether every field was quoted, and
+/// whether every quote was closed on this line.
+fn split_line(line: &str, delimiter: char) -> (Vec<String>, bool, bool) {
+    let mut fields = Fields::new(delimiter);
+    fields.feed(line);
+    let complete = !fields.in_quotes;
+    let all_quoted = fields.all_quoted && fields.field_quoted;
+    (fields.finish(), all_quoted, complete)
+}
+
+/// One data row, which may span several lines.
+struct Row {
+    fields: Vec<String>,
+    last_line: LineNo,
+    /// False when a quoted field was still open at line `end`.
+    complete: bool,
+}
+
+/// Reads the row that starts on line `n`, following quoted fields onto later lines.
+fn read_row(src: &Source, n: LineNo, end: LineNo, delimiter: char) -> Row {
+    let mut fields = Fields::new(delimiter);
+    let mut line = n;
+    loop {
+        fields.feed(line_text(src, line));
+        if !fields.in_quotes {
+            return Row { fields: fields.finish(), last_line: line, complete: true };
+        }
+        if line >= end {
+            return Row { fields: fields.finish(), last_line: line, complete: false };
+        }
+        // The line break is part of the quoted field's value.
+        fields.current.push('\n');
+        line += 1;
+    }
+}
+
+/// The state of the RFC 4180 field splitter, kept across the lines of one row.
+struct Fields {
+    delimiter: char,
+    done: Vec<String>,
+    current: String,
+    in_quotes: bool,
+    /// The quoted part of the current field has closed.
+    after_quote: bool,
+    /// The current field started with a quote.
+    field_quoted: bool,
+    /// Every finished field started with a quote.
+    all_quoted: bool,
+}
+
+impl Fields {
+    fn new(delimiter: char) -> Fields {
+        Fields {
+            delimiter,
+            done: Vec::new(),
+            current: String::new(),
+            in_quotes: false,
+            after_quote: false,
+            field_quoted: false,
+            all_quoted: true,
+        }
+    }
+
+    /// Splits the text of one line, continuing a quoted field left open by the previous line.
+    fn feed(&mut self, line: &str) {
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            if self.in_quotes {
+                if c == '"' {
+                    if chars.peek() == Some(&'"') {
+                        chars.next();
+                        self.current.push('"');
+                    } else {
+                        self.in_quotes = false;
+                        self.after_quote = true;
+                    }
+                } else {
+                    self.current.push(c);
+                }
+            } else if c == self.delimiter {
+                self.end_field();
+            } else if c == '"' && self.current.is_empty() && !self.after_quote {
+                self.in_quotes = true;
+                self.field_quoted = true;
+            } else if self.after_quote && (c == ' ' || c == '\t') {
+                // Padding after a closing quote (a console copy may add some) is not part of the value.
+            } else {
+                // Text after a closing quote, or a quote inside an unquoted field, is kept as it is.
+                self.current.push(c);
+            }
+        }
+    }
+
+    fn end_field(&mut self) {
+        self.done.push(std::mem::take(&mut self.current));
+        self.all_quoted &= self.field_quoted;
+        self.after_quote = false;
+        self.field_quoted = false;
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        self.done.push(self.current);
+        self.done
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_all(text: &str) -> Option<Block> {
+        let src = Source::new(text.to_string());
+        parse(&src, 1, src.line_count())
+    }
+
+    fn text(record: &Record, name: &str) -> Value {
+        record.get(name).map(|p| p.value.clone()).unwrap_or(Value::Text("<missing>".into()))
+    }
+
+    const PS51: &str = r#"#TYPE Selected.Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector
+"Identity","TransportRole","Enabled","Bindings","TlsCertificateName","TlsDomainCapabilities"
+"EX01\Default EX01","HubTransport","True","Microsoft.Exchange.Data.MultiValuedProperty`1[Microsoft.Exchange.Data.IPBinding]","","Microsoft.Exchange.Data.MultiValuedProperty`1[Microsoft.Exchange.Data.SmtpReceiveDomainCapabilities]"
+"EX01\Default Frontend EX01","FrontendTransport","True","Microsoft.Exchange.Data.MultiValuedProperty`1[Microsoft.Exchange.Data.IPBinding]","<I>CN=GeoTrust SSL CA - G3, O=GeoTrust Inc., C=US<S>CN=mail.contoso.com, OU=IT, O=Contoso Ltd, L=Seattle, S=Washington, C=US","Microsoft.Exchange.Data.MultiValuedProperty`1[Microsoft.Exchange.Data.SmtpReceiveDomainCapabilities]"
+"#;
+
+    #[test]
+    fn windows_powershell_export_with_type_line() {
+        let block = parse_all(PS51).expect("a CSV block");
+        assert_eq!(block.format, Format::ExportCsv);
+        assert_eq!((block.first_line, block.last_line), (1, 4));
+        assert_eq!(block.understood, vec![(1, 4)]);
+        assert!(block.diagnostics.is_empty());
+        assert_eq!(block.records.len(), 2);
+        let second = &block.records[1];
+        assert_eq!(
+            second.type_name.as_deref(),
+            Some("Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector")
+        );
+        assert_eq!((second.first_line, second.last_line), (4, 4));
+        assert_eq!(text(second, "identity"), Value::Text(r"EX01\Default Frontend EX01".into()));
+        assert!(
+            matches!(text(second, "TlsDomainCapabilities"), Value::Lost(t) if t.contains("SmtpReceiveDomainCapabilities"))
+        );
+        assert!(matches!(text(second, "Bindings"), Value::Lost(_)));
+        assert!(
+            matches!(text(second, "TlsCertificateName"), Value::Text(t) if t.starts_with("<I>CN=GeoTrust") && t.ends_with("C=US"))
+        );
+        assert_eq!(text(&block.records[0], "TlsCertificateName"), Value::Null);
+        assert_eq!(second.get("Enabled").map(|p| p.line), Some(4));
+    }
+
+    #[test]
+    fn powershell_7_without_type_line() {
+        let block = parse_all("\"Identity\",\"TlsDomainCapabilities\"\n\"EX01\\Default Frontend EX01\",\"System.Collections.ArrayList\"\n").expect("a CSV block");
+        assert_eq!(block.records.len(), 1);
+        assert_eq!(block.records[0].type_name, None);
+        assert_eq!(
+            text(&block.records[0], "TlsDomainCapabilities"),
+            Value::Lost("System.Collections.ArrayList".into())
+        );
+    }
+
+    #[test]
+    fn multi_line_quoted_field_and_escaped_quotes() {
+        let input = "\"Name\",\"Notes\",\"Enabled\"\n\"A \"\"quoted\"\" name\",\"line one\n\nline three\",\"True\"\n\"B\",\"\",\"False\"\n";
+        let block = parse_all(input).expect("a CSV block");
+        assert_eq!(block.records.len(), 2);
+        let first = &block.records[0];
+        assert_eq!((first.first_line, first.last_line), (2, 4));
+        assert_eq!(text(first, "Name"), Value::Text("A \"quoted\" name".into()));
+        assert_eq!(text(first, "Notes"), Value::Text("line one\n\nline three".into()));
+        assert_eq!(text(first, "Enabled"), Value::Text("True".into()));
+        assert_eq!(block.records[1].first_line, 5);
+        assert_eq!(block.last_line, 5);
+    }
+
+    #[test]
+    fn semicolon_delimiter_from_use_culture() {
+        let input = "#TYPE Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector\n\"Identity\";\"Fqdn\";\"TlsDomainCapabilities\"\n\"EX01\\Default Frontend EX01\";\"mail.contoso.com\";\"Microsoft.Exchange.Data.MultiValuedProperty`1[Microsoft.Exchange.Data.SmtpReceiveDomainCapabilities]\"\n";
+        let block = parse_all(input).expect("a CSV block");
+        let record = &block.records[0];
+        assert_eq!(
+            record.type_name.as_deref(),
+            Some("Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector")
+        );
+        assert_eq!(text(record, "Fqdn"), Value::Text("mail.contoso.com".into()));
+        assert!(matches!(text(record, "TlsDomainCapabilities"), Value::Lost(_)));
+    }
+
+    #[test]
+    fn tab_delimiter() {
+        let block = parse_all("\"A\"\t\"B\"\n\"1\"\t\"2\"\n").expect("a CSV block");
+        assert_eq!(text(&block.records[0], "B"), Value::Text("2".into()));
+    }
+
+    #[test]
+    fn unterminated_quote_keeps_complete_rows() {
+        let input = "\"Identity\",\"Fqdn\"\n\"EX01\\Default EX01\",\"ex01.contoso.com\"\n\"EX02\\Default EX02\",\"ex02.con\nrest of the paste\n";
+        let block = parse_all(input).expect("a CSV block");
+        assert_eq!(block.records.len(), 1);
+        assert_eq!(block.understood, vec![(1, 2)]);
+        assert_eq!(block.last_line, 4);
+        assert_eq!(block.diagnostics.len(), 1);
+        assert_eq!(block.diagnostics[0].code, "malformed-csv");
+        assert_eq!(block.diagnostics[0].line, Some(3));
+    }
+
+    #[test]
+    fn uneven_rows_are_records_with_missing_fields_null() {
+        let input = "\"A\",\"B\",\"C\"\n\"1\",\"2\"\n\"1\",\"2\",\"3\",\"4\"\n";
+        let block = parse_all(input).expect("a CSV block");
+        assert_eq!(block.records.len(), 2);
+        assert_eq!(text(&block.records[0], "C"), Value::Null);
+        assert_eq!(block.records[1].props.len(), 3);
+        assert_eq!(block.diagnostics.len(), 1);
+        assert_eq!(block.diagnostics[0].line, Some(2));
+    }
+
+    #[test]
+    fn rows_end_at_text_that_is_not_a_row() {
+        let input = "\"A\",\"B\"\n\"1\",\"2\"\nName : value\n";
+        let block = parse_all(input).expect("a CSV block");
+        assert_eq!(block.records.len(), 1);
+        assert_eq!(block.last_line, 2);
+        let input = "\"A\",\"B\"\n\"1\",\"2\"\n\n\"3\",\"4\"\n";
+        assert_eq!(parse_all(input).expect("a CSV block").last_line, 2);
+    }
+
+    #[test]
+    fn declines_what_is_not_csv() {
+        assert!(parse_all("Identity : EX01\\Default EX01\n").is_none());
+        assert!(parse_all("\"just one quoted field\"\n").is_none());
+        assert!(parse_all("\"a\", \"b\"\n").is_none());
+        assert!(parse_all("\"open quote, never closed\n").is_none());
+        assert!(parse_all("#TYPE Foo\n").is_none());
+        assert!(parse_all("#TYPEFoo\n\"A\",\"B\"\n").is_none());
+    }
+
+    #[test]
+    fn header_only_is_a_block_without_records() {
+        let block = parse_all("#TYPE Foo\n\"A\",\"B\"\n").expect("a CSV block");
+        assert!(block.records.is_empty());
+        assert_eq!((block.first_line, block.last_line), (1, 2));
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        for input in ["\"", "\"\"", "\"a\"\"", "#TYPE", "\"é\",\"ü\"\n\"ß\"\"", "\"a\"x,\"b\"\n\"\"\"\n"] {
+            let _ = parse_all(input);
+        }
+    }
 }

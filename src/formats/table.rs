@@ -1,8 +1,477 @@
-//! Placeholder until the parser lands.
+//! Format-Table, and the default table views of cmdlets: a header line of column labels, an
+//! underline of dashes, then one line per object.
+//!
+//! ```text
+//! Identity                                 Bindings                                 Enabled
+//! --------                                 --------                                 -------
+//! EX01\Default Frontend EX01               {[::]:25, 0.0.0.0:25}                    True
+//! ```
+//!
+//! PowerShell gives every column a fixed width and puts one space between columns. The
+//! underline of a column has as many dashes as its label has, and sits where the label sits:
+//! at the column's start for left-aligned columns, at its end for right-aligned ones (numbers).
+//! A value longer than its column is cut and marked with `...` (Windows PowerShell 5.1) or `…`
+//! (PowerShell 7), at the end for left-aligned columns and at the start for right-aligned ones.
+//! With `-Wrap` a long value continues on the next lines instead, in the same column, with the
+//! other columns left blank.
+//!
+//! Positions are screen cells. In a console with an East Asian code page a wide character
+//! takes two cells, elsewhere one; each line is measured both ways when it holds such
+//! characters, and the way that lines up with the columns wins.
 
-use super::Block;
-use crate::source::{LineNo, Source};
+use super::{ends_with_cut_mark, Block, Format, Prop, Record, Value};
+use crate::source::{is_blank, LineNo, Source};
 
-pub fn parse(_src: &Source, _start: LineNo, _end: LineNo) -> Option<Block> {
-    None
+/// Reads a table whose header line is `start` and whose underline is the line after it.
+pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
+    if start >= end {
+        return None;
+    }
+    let header = line_text(src, start);
+    if is_blank(header) || header.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let runs = underline_runs(line_text(src, start + 1))?;
+    let columns = [false, true].into_iter().find_map(|wide| read_columns(&screen(header, wide), &runs))?;
+
+    let mut rows: Vec<Row> = Vec::new();
+    let mut last = start + 1;
+    let mut n = start + 2;
+    while n <= end && !is_blank(src.line(n)) {
+        let cells = row_cells(line_text(src, n), &columns);
+        let first_blank = cells.first().is_none_or(|c| c.text.is_empty());
+        let continuation = first_blank && cells.iter().any(|c| !c.text.is_empty());
+        match rows.last_mut() {
+            // With -Wrap, a value too long for its column goes on in the same column on the
+            // next line, and the first column of that line stays blank.
+            Some(previous) if continuation => previous.extend(cells, n),
+            _ => rows.push(Row { first_line: n, last_line: n, cells }),
+        }
+        last = n;
+        n += 1;
+    }
+
+    let mut block = Block::new(Format::FormatTable, start, last);
+    block.understood.push((start, last));
+    block.records = rows.into_iter().map(|row| row.into_record(&columns)).collect();
+    Some(block)
+}
+
+/// The text of line `n` without any line-end character, should one have survived decoding.
+fn line_text(src: &Source, n: LineNo) -> &str {
+    src.line(n).trim_end_matches(['\r', '\n'])
+}
+
+/// One column: the cells its dashes cover and the label above them.
+struct Column {
+    start: usize,
+    /// The last cell of the dashes (inclusive).
+    end: usize,
+    name: String,
+}
+
+/// The runs of dashes of an underline as (first, last) cell positions, or `None` when the line
+/// holds anything but dashes and spaces.
+fn underline_runs(line: &str) -> Option<Vec<(usize, usize)>> {
+    let line = line.trim_end();
+    if line.is_empty() || !line.chars().all(|c| c == '-' || c == ' ') {
+        return None;
+    }
+    let mut runs = Vec::new();
+    let mut run_start: Option<usize> = None;
+    // The line is ASCII here, so byte positions are cell positions.
+    for (i, b) in line.bytes().enumerate() {
+        match (b, run_start) {
+            (b'-', None) => run_start = Some(i),
+            (b' ', Some(s)) => {
+                runs.push((s, i - 1));
+                run_start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = run_start {
+        runs.push((s, line.len() - 1));
+    }
+    Some(runs)
+}
+
+/// The columns of a header line, or `None` when some run of dashes does not line up with a
+/// label: a left-aligned label starts where its dashes start, a right-aligned one ends where
+/// they end.
+fn read_columns(header: &[char], runs: &[(usize, usize)]) -> Option<Vec<Column>> {
+    // The first label starts the line, so its dashes do too.
+    if runs.first().is_none_or(|&(start, _)| start != 0) {
+        return None;
+    }
+    runs.iter()
+        .map(|&(start, end)| {
+            let starts_here = is_text(header, start) && (start == 0 || !is_text(header, start - 1));
+            let ends_here = is_text(header, end) && !is_text(header, end + 1);
+            (starts_here || ends_here).then(|| Column { start, end, name: cells_text(header, start, end + 1) })
+        })
+        .collect()
+}
+
+/// Marks the second cell of a wide character in a screen line.
+const WIDE_TAIL: char = '\0';
+
+/// A line as screen cells: one `char` per cell, a wide character followed by [`WIDE_TAIL`].
+fn screen(line: &str, wide: bool) -> Vec<char> {
+    let mut cells = Vec::with_capacity(line.len());
+    for c in line.chars() {
+        cells.push(c);
+        if wide && is_wide(c) {
+            cells.push(WIDE_TAIL);
+        }
+    }
+    cells
+}
+
+/// True for characters that East Asian consoles draw two cells wide: CJK ideographs, kana,
+/// Hangul and the full-width forms.
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x2FFFD
+        | 0x30000..=0x3FFFD)
+}
+
+/// True when cell `i` holds something other than a space (or lies beyond the line).
+fn is_text(cells: &[char], i: usize) -> bool {
+    cells.get(i).is_some_and(|&c| c != ' ' && c != '\t')
+}
+
+/// The trimmed text of cells `from..to` (clamped to the line).
+fn cells_text(cells: &[char], from: usize, to: usize) -> String {
+    let to = to.min(cells.len());
+    if from >= to {
+        return String::new();
+    }
+    let text: String = cells[from..to].iter().filter(|&&c| c != WIDE_TAIL).collect();
+    text.trim().to_owned()
+}
+
+/// One cell of a row as read from the line.
+struct Cell {
+    text: String,
+    /// The value was cut to fit its column.
+    truncated: bool,
+}
+
+/// Cuts a row line into one cell per column.
+fn row_cells(line: &str, columns: &[Column]) -> Vec<Cell> {
+    let narrow = screen(line, false);
+    let cells = if line.chars().any(is_wide) {
+        let wide = screen(line, true);
+        if alignment_score(&wide, columns) > alignment_score(&narrow, columns) {
+            wide
+        } else {
+            narrow
+        }
+    } else {
+        narrow
+    };
+    let cuts = cut_points(&cells, columns);
+    (0..columns.len())
+        .map(|j| {
+            let from = cuts[j];
+            let to = cuts.get(j + 1).copied().unwrap_or(usize::MAX);
+            let text = cells_text(&cells, from, to);
+            let truncated = is_cut(&cells, &text, columns, j, from, to);
+            Cell { text, truncated }
+        })
+        .collect()
+}
+
+/// How well a screen line fits the columns: one point for every column start that follows a
+/// space and holds text, as PowerShell's one-space separator makes them, and one point off
+/// for every column start that falls inside a word.
+fn alignment_score(cells: &[char], columns: &[Column]) -> isize {
+    let mut score = 0;
+    for column in columns.iter().skip(1) {
+        match (is_text(cells, column.start - 1), is_text(cells, column.start)) {
+            (false, true) => score += 1,
+            (true, true) => score -= 1,
+            _ => {}
+        }
+    }
+    score
+}
+
+/// Where each column's text starts in a row.
+///
+/// Normally that is where its dashes start. A right-aligned value wider than its label reaches
+/// further left, past the start of the dashes; it then starts after the nearest space, which is
+/// the separator PowerShell puts between columns.
+fn cut_points(cells: &[char], columns: &[Column]) -> Vec<usize> {
+    let mut cuts = Vec::with_capacity(columns.len());
+    cuts.push(0);
+    for pair in columns.windows(2) {
+        let (previous, column) = (&pair[0], &pair[1]);
+        let mut at = column.start;
+        if is_text(cells, at - 1) {
+            let floor = previous.end + 1;
+            let mut i = at - 1;
+            while i > floor && is_text(cells, i - 1) {
+                i -= 1;
+            }
+            if i > floor {
+                at = i;
+            }
+        }
+        cuts.push(at);
+    }
+    cuts
+}
+
+/// True when the text of column `j`, read from cells `from..to`, was cut to fit the column.
+///
+/// PowerShell only cuts a value that is longer than its column, so the cut text fills the
+/// column: a left-aligned cut (`abc...`) reaches the separator before the next column, and a
+/// right-aligned one (`...xyz`) ends where the dashes end and is wider than them. The width
+/// check keeps values such as the certificate services `....S..` from counting as cut.
+fn is_cut(cells: &[char], text: &str, columns: &[Column], j: usize, from: usize, to: usize) -> bool {
+    let Some(column) = columns.get(j) else {
+        return false;
+    };
+    let last_text_cell = (from..to.min(cells.len())).rev().find(|&i| is_text(cells, i));
+    if ends_with_cut_mark(text) {
+        let is_last_column = j + 1 == columns.len();
+        return is_last_column || last_text_cell.is_some_and(|i| i + 2 >= to);
+    }
+    let starts_with_cut_mark = text.starts_with("...") || text.starts_with('…');
+    starts_with_cut_mark && last_text_cell == Some(column.end) && text.chars().count() > column.end + 1 - column.start
+}
+
+/// One object of the table, with the lines its cells came from.
+struct Row {
+    first_line: LineNo,
+    last_line: LineNo,
+    cells: Vec<Cell>,
+}
+
+impl Row {
+    /// Appends the cells of a `-Wrap` continuation line.
+    fn extend(&mut self, cells: Vec<Cell>, line: LineNo) {
+        for (cell, more) in self.cells.iter_mut().zip(cells) {
+            if more.text.is_empty() {
+                continue;
+            }
+            if !cell.text.is_empty() {
+                cell.text.push(' ');
+            }
+            cell.text.push_str(&more.text);
+            cell.truncated |= more.truncated;
+        }
+        self.last_line = line;
+    }
+
+    fn into_record(self, columns: &[Column]) -> Record {
+        let first_line = self.first_line;
+        let props = columns
+            .iter()
+            .zip(self.cells)
+            .map(|(column, cell)| {
+                let value = if cell.text.is_empty() { Value::Null } else { Value::Text(cell.text) };
+                let mut prop = Prop::new(column.name.clone(), value, first_line);
+                prop.truncated = cell.truncated;
+                prop
+            })
+            .collect();
+        Record { type_name: None, first_line, last_line: self.last_line, props }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_all(text: &str) -> Option<Block> {
+        let src = Source::new(text.to_string());
+        parse(&src, 1, src.line_count())
+    }
+
+    fn value<'a>(record: &'a Record, name: &str) -> Option<&'a str> {
+        record.get(name).and_then(|p| p.value.as_text())
+    }
+
+    const RECEIVE_CONNECTORS: &str = r"Identity                                 Bindings                                 Enabled
+--------                                 --------                                 -------
+EX01\Default EX01                        {0.0.0.0:2525, [::]:2525}                True
+EX01\Client Proxy EX01                   {[::]:465, 0.0.0.0:465}                  True
+EX01\Default Frontend EX01               {[::]:25, 0.0.0.0:25}                    True
+EX01\Outbound Proxy Frontend EX01        {[::]:717, 0.0.0.0:717}                  True
+EX01\Client Frontend EX01                {[::]:587, 0.0.0.0:587}                  True
+EX02\Default EX02                        {0.0.0.0:2525, [::]:2525}                True
+EX02\Client Proxy EX02                   {[::]:465, 0.0.0.0:465}                  True
+EX02\Default Frontend EX02               {[::]:25, 0.0.0.0:25}                    True
+EX02\Outbound Proxy Frontend EX02        {[::]:717, 0.0.0.0:717}                  True
+EX02\Client Frontend EX02                {[::]:587, 0.0.0.0:587}                  True
+EX02\Relay from MFP scanners and line... {0.0.0.0:25}                             True
+
+";
+
+    #[test]
+    fn receive_connector_default_view() {
+        let block = parse_all(RECEIVE_CONNECTORS).expect("a table");
+        assert_eq!(block.format, Format::FormatTable);
+        assert_eq!((block.first_line, block.last_line), (1, 13));
+        assert_eq!(block.understood, vec![(1, 13)]);
+        assert_eq!(block.records.len(), 11);
+        let frontend = &block.records[2];
+        assert_eq!(value(frontend, "Identity"), Some(r"EX01\Default Frontend EX01"));
+        assert_eq!(value(frontend, "Bindings"), Some("{[::]:25, 0.0.0.0:25}"));
+        assert_eq!(value(frontend, "Enabled"), Some("True"));
+        assert_eq!((frontend.first_line, frontend.last_line), (5, 5));
+        assert_eq!(frontend.get("Bindings").map(|p| p.line), Some(5));
+        let cut: Vec<&Record> = block.records.iter().filter(|r| r.props.iter().any(|p| p.truncated)).collect();
+        assert_eq!(cut.len(), 1);
+        assert_eq!(value(cut[0], "Identity"), Some(r"EX02\Relay from MFP scanners and line..."));
+        assert!(cut[0].get("Identity").is_some_and(|p| p.truncated));
+    }
+
+    #[test]
+    fn certificate_table() {
+        let input = "Thumbprint                                Services   Subject
+----------                                --------   -------
+7A1C3D5E9F0B2C4D6E8F0A1B2C3D4E5F60718293  IP.WS..    CN=mail.contoso.com, OU=IT, O=Contoso Ltd, L=Seattle, S...
+0E4F5A6B7C8D9E0F1A2B3C4D5E6F708192A3B4C5  ....S..    CN=Microsoft Exchange Server Auth Certificate
+";
+        let block = parse_all(input).expect("a table");
+        assert_eq!(block.records.len(), 2);
+        let first = &block.records[0];
+        assert_eq!(value(first, "Thumbprint"), Some("7A1C3D5E9F0B2C4D6E8F0A1B2C3D4E5F60718293"));
+        assert_eq!(value(first, "Services"), Some("IP.WS.."));
+        assert!(first.get("Subject").is_some_and(|p| p.truncated));
+        let second = &block.records[1];
+        assert_eq!(value(second, "Services"), Some("....S.."));
+        assert!(second.props.iter().all(|p| !p.truncated));
+    }
+
+    #[test]
+    fn exsetup_file_version_table() {
+        let input = "ProductVersion   FileVersion      FileName
+--------------   -----------      --------
+15.00.1076.009   15.00.1076.009   C:\\Program Files\\Microsoft\\Exchange Server\\V15\\bin\\ExSetup.exe
+";
+        let block = parse_all(input).expect("a table");
+        let record = &block.records[0];
+        assert_eq!(value(record, "ProductVersion"), Some("15.00.1076.009"));
+        assert_eq!(value(record, "FileVersion"), Some("15.00.1076.009"));
+        assert_eq!(value(record, "FileName"), Some(r"C:\Program Files\Microsoft\Exchange Server\V15\bin\ExSetup.exe"));
+    }
+
+    #[test]
+    fn right_aligned_numeric_column() {
+        let input = "Name          Length Mode
+----          ------ ----
+small.txt         12 -a---
+big.log    123456789 -a---
+cut.bin    …56789012 -a---
+";
+        let block = parse_all(input).expect("a table");
+        let values: Vec<(Option<&str>, Option<&str>)> =
+            block.records.iter().map(|r| (value(r, "Name"), value(r, "Length"))).collect();
+        assert_eq!(
+            values,
+            vec![
+                (Some("small.txt"), Some("12")),
+                (Some("big.log"), Some("123456789")),
+                (Some("cut.bin"), Some("…56789012"))
+            ]
+        );
+        assert!(block.records[2].get("Length").is_some_and(|p| p.truncated));
+        assert!(!block.records[1].get("Length").is_some_and(|p| p.truncated));
+    }
+
+    #[test]
+    fn wrap_continuation_rows_join_the_previous_row() {
+        let input = "Identity                   TlsCertificateName
+--------                   ------------------
+EX01\\Default Frontend EX01 <I>CN=GeoTrust SSL CA - G3, O=GeoTrust
+                           Inc., C=US<S>CN=mail.contoso.com
+EX02\\Default Frontend EX02
+";
+        let block = parse_all(input).expect("a table");
+        assert_eq!(block.records.len(), 2);
+        let first = &block.records[0];
+        assert_eq!(
+            value(first, "TlsCertificateName"),
+            Some("<I>CN=GeoTrust SSL CA - G3, O=GeoTrust Inc., C=US<S>CN=mail.contoso.com")
+        );
+        assert_eq!((first.first_line, first.last_line), (3, 4));
+        assert_eq!(block.records[1].get("TlsCertificateName").map(|p| &p.value), Some(&Value::Null));
+    }
+
+    #[test]
+    fn send_connector_view_and_powershell_7_ellipsis() {
+        let input = "Identity                  AddressSpaces                       Enabled
+--------                  -------------                       -------
+Outbound to Office 365    {smtp:contoso.mail.onmicrosoft.com… True
+";
+        let block = parse_all(input).expect("a table");
+        let record = &block.records[0];
+        assert_eq!(value(record, "AddressSpaces"), Some("{smtp:contoso.mail.onmicrosoft.com…"));
+        assert!(record.get("AddressSpaces").is_some_and(|p| p.truncated));
+        assert_eq!(value(record, "Enabled"), Some("True"));
+    }
+
+    #[test]
+    fn header_without_underline_is_declined() {
+        assert!(parse_all("Identity  Bindings  Enabled\nEX01\\Default EX01  {}  True\n").is_none());
+        assert!(parse_all("Identity  Bindings\n").is_none());
+        assert!(parse_all("  Identity  Bindings\n  --------  --------\n").is_none());
+        // Dashes that do not sit under a label.
+        assert!(parse_all("Identity  Bindings\n  -----\n").is_none());
+    }
+
+    #[test]
+    fn header_and_underline_without_rows() {
+        let block = parse_all("Name Value\n---- -----\n\nName : x\n").expect("a table");
+        assert!(block.records.is_empty());
+        assert_eq!((block.first_line, block.last_line), (1, 2));
+    }
+
+    #[test]
+    fn non_ascii_cells() {
+        let input = "Identity                     Enabled
+--------                     -------
+EX01\\Empfang Größe Ü         True
+EX01\\Réception spéciale é…   False
+";
+        let block = parse_all(input).expect("a table");
+        assert_eq!(value(&block.records[0], "Identity"), Some("EX01\\Empfang Größe Ü"));
+        assert_eq!(value(&block.records[0], "Enabled"), Some("True"));
+        assert_eq!(value(&block.records[1], "Enabled"), Some("False"));
+    }
+
+    #[test]
+    fn wide_characters_in_an_east_asian_console() {
+        // Each ideograph takes two cells, so the row has fewer characters than cells.
+        let input = "Identity          Enabled
+--------          -------
+EX01\\受信コネクタ True
+";
+        let block = parse_all(input).expect("a table");
+        assert_eq!(value(&block.records[0], "Identity"), Some("EX01\\受信コネクタ"));
+        assert_eq!(value(&block.records[0], "Enabled"), Some("True"));
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        for input in ["a\n-", "é\n-\n\u{3000}", "a b\n- -\n\t\u{FFFF}日本\n  x", "-\n-\n-", "x\n ---\n"] {
+            let _ = parse_all(input);
+        }
+    }
 }
