@@ -111,7 +111,7 @@ fn project(report: &hybridcheck::report::Report) -> Value {
             json!(format!(
                 "{} {} (input {} line {})",
                 o["kind"].as_str().unwrap(),
-                o["identity"],
+                o["identity"].as_str().unwrap_or("(no identity)"),
                 o["input"],
                 o["line"]
             ))

@@ -17,7 +17,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
     let (_, _, width) = property_line(src.line(start), None)?;
     let value_column = width + 3;
     let mut record = Record { first_line: start, last_line: start, ..Record::default() };
-    let mut pending: Option<PendingProp> = None;
+    let mut pending: Vec<PendingProp> = Vec::new();
     let mut n = start;
     while n <= end {
         let line = src.line(n);
@@ -25,12 +25,8 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
             break;
         }
         if let Some((label, value, _)) = property_line(line, Some(width)) {
-            if let Some(done) = pending.take() {
-                record.props.push(done.finish(src.trailing_space_kept()));
-            }
-            pending =
-                Some(PendingProp { name: label.to_owned(), line: n, chunks: vec![(value, line.trim_end().len())] });
-        } else if let (Some(prop), Some(rest)) = (pending.as_mut(), continuation(line, value_column)) {
+            pending.push(PendingProp { name: label.to_owned(), line: n, chunks: vec![(value, line.trim_end().len())] });
+        } else if let (Some(prop), Some(rest)) = (pending.last_mut(), continuation(line, value_column)) {
             prop.chunks.push((rest, line.trim_end().len()));
         } else {
             break;
@@ -38,9 +34,8 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
         record.last_line = n;
         n += 1;
     }
-    if let Some(done) = pending.take() {
-        record.props.push(done.finish(src.trailing_space_kept()));
-    }
+    let joining = joining(&pending, src.trailing_space_kept());
+    record.props = pending.into_iter().map(|p| p.finish(joining)).collect();
     let mut block = Block::new(Format::FormatList, start, record.last_line);
     block.understood.push((start, record.last_line));
     block.records.push(record);
@@ -102,9 +97,44 @@ struct PendingProp<'a> {
     chunks: Vec<(&'a str, usize)>,
 }
 
+/// How the pieces of wrapped values join.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Joining {
+    /// Trailing spaces survived: join as they are.
+    AsTheyAre,
+    /// Lines cut at the exact width, trailing spaces lost: join as they are, but a space at a
+    /// cut may have been lost.
+    HardWrap,
+    /// Word wrap whose trailing spaces were lost: put one space back at each join.
+    RestoreSpace,
+}
+
+/// Decides how to join for a whole object. The wrap mode belongs to the console (its culture
+/// and width), not to one value, so every wrapped line of the object is evidence: a hard wrap
+/// fills every wrapped line to the same width, a word wrap leaves lines of different lengths.
+fn joining(props: &[PendingProp], trailing_space_kept: bool) -> Joining {
+    if trailing_space_kept {
+        return Joining::AsTheyAre;
+    }
+    let mut wrapped = props.iter().flat_map(|p| p.chunks[..p.chunks.len() - 1].iter().map(|(_, len)| *len));
+    let Some(first) = wrapped.next() else { return Joining::AsTheyAre };
+    let mut count = 1;
+    for len in wrapped {
+        if len != first {
+            return Joining::RestoreSpace;
+        }
+        count += 1;
+    }
+    if count >= 2 {
+        Joining::HardWrap
+    } else {
+        Joining::RestoreSpace
+    }
+}
+
 impl PendingProp<'_> {
-    fn finish(self, trailing_space_kept: bool) -> Prop {
-        let (text, inexact) = join(&self.chunks, trailing_space_kept);
+    fn finish(self, joining: Joining) -> Prop {
+        let (text, inexact) = join(&self.chunks, joining);
         let truncated = text.starts_with('{') && text.ends_with('}') && ends_with_cut_mark(&text[..text.len() - 1]);
         let value = if text.is_empty() { Value::Null } else { Value::Text(text) };
         Prop { name: self.name, value, line: self.line, truncated, inexact }
@@ -112,22 +142,16 @@ impl PendingProp<'_> {
 }
 
 /// Joins the pieces of a wrapped value; see the module documentation for the rules.
-fn join(chunks: &[(&str, usize)], trailing_space_kept: bool) -> (String, bool) {
-    if chunks.len() == 1 || trailing_space_kept {
-        let text: String = chunks.iter().map(|(piece, _)| *piece).collect();
-        return (text.trim_end().to_owned(), false);
+fn join(chunks: &[(&str, usize)], joining: Joining) -> (String, bool) {
+    if chunks.len() == 1 {
+        return (chunks[0].0.trim_end().to_owned(), false);
     }
-    // The trailing spaces were lost. A hard wrap fills every line but the last to the same
-    // width; a word wrap leaves lines of different lengths, each of which lost one space.
-    let wrapped = &chunks[..chunks.len() - 1];
-    let hard_wrap = wrapped.len() >= 2 && wrapped.iter().all(|(_, len)| *len == wrapped[0].1);
     let mut text = String::new();
     for (i, (piece, _)) in chunks.iter().enumerate() {
-        let piece = piece.trim_end();
-        if i > 0 && !hard_wrap && !text.ends_with(char::is_whitespace) {
+        if i > 0 && joining == Joining::RestoreSpace && !text.ends_with(char::is_whitespace) {
             text.push(' ');
         }
-        text.push_str(piece);
+        text.push_str(if joining == Joining::RestoreSpace { piece.trim_end() } else { piece });
     }
-    (text, true)
+    (text.trim_end().to_owned(), joining != Joining::AsTheyAre)
 }
