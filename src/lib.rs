@@ -167,6 +167,7 @@ fn read_input(
     }
     for segment in segments {
         let command_cmdlet = segment.command.as_deref().and_then(transcript::first_cmdlet).map(str::to_owned);
+        let command: Option<std::rc::Rc<str>> = segment.command.as_deref().map(Into::into);
         let blocks = formats::parse_segment(src, segment.first_line, segment.last_line);
         let mut open_section: Option<usize> = None;
         for block in blocks {
@@ -210,7 +211,9 @@ fn read_input(
             sections[section].objects += block.records.len();
             let section_line = sections[section].first_line;
             for (record, kind) in block.records.into_iter().zip(kinds) {
-                objects.push(Object::new(kind, index, record, block.format, section_line));
+                let mut object = Object::new(kind, index, record, block.format, section_line);
+                object.command = command.clone();
+                objects.push(object);
             }
         }
     }

@@ -4,7 +4,9 @@
 //! an `Identity` object in raw ConvertTo-Json, only a distinguished name in some exports).
 //! This layer hides those differences from the rules.
 
+pub mod builds;
 pub mod capabilities;
+pub mod date;
 
 use crate::formats::{Format, Record, Value};
 use crate::source::LineNo;
@@ -108,6 +110,8 @@ pub struct Object {
     pub format: Format,
     /// The first line of the report section that holds the object.
     pub section_line: LineNo,
+    /// The command typed at the prompt above the object, when the paste shows one.
+    pub command: Option<std::rc::Rc<str>>,
 }
 
 /// An object's identity as the input showed it.
@@ -122,7 +126,63 @@ pub struct Identity {
 impl Object {
     pub fn new(kind: Kind, input: usize, record: Record, format: Format, section_line: LineNo) -> Object {
         let identity = identity(kind, &record);
-        Object { kind, input, record, identity, format, section_line }
+        Object { kind, input, record, identity, format, section_line, command: None }
+    }
+
+    /// The text of a property, trimmed; `None` when absent, empty or not text.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.record.get(name).and_then(|p| p.value.as_text()).map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    /// A True/False property (`True`, `$true`, `1`), or `None` when absent or unreadable.
+    pub fn flag(&self, name: &str) -> Option<bool> {
+        match self.text(name)?.trim_start_matches('$').to_ascii_lowercase().as_str() {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The items of a multi-valued property: a structured list, or the `{a, b}` display split at `, `.
+    /// Only for properties whose items never contain `, ` themselves (server names, address spaces).
+    pub fn items(&self, name: &str) -> Vec<String> {
+        match self.record.get(name).map(|p| &p.value) {
+            Some(Value::List(items)) => items
+                .iter()
+                .filter_map(|v| v.as_text().or_else(|| v.field("Name").and_then(Value::as_text)))
+                .map(|s| s.trim().to_owned())
+                .collect(),
+            Some(Value::Text(text)) => {
+                let text = text.trim();
+                let text = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or(text);
+                crate::formats::strip_cut_mark(text)
+                    .split(", ")
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            }
+            Some(value @ Value::Object { .. }) => value
+                .as_text()
+                .or_else(|| value.field("Name").and_then(Value::as_text))
+                .map(|s| vec![s.trim().to_owned()])
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The value of a parameter in the command above the object, e.g. `EX01` for `-Server EX01`.
+    pub fn command_parameter(&self, parameter: &str) -> Option<String> {
+        let command = self.command.as_deref()?;
+        let mut words = command.split_whitespace();
+        while let Some(word) = words.next() {
+            if word.eq_ignore_ascii_case(parameter) {
+                let value = words.next()?.trim_matches(|c| c == '\'' || c == '"' || c == '\u{2019}' || c == '\u{2018}');
+                return (!value.is_empty() && !value.starts_with('$') && !value.starts_with('('))
+                    .then(|| value.to_owned());
+            }
+        }
+        None
     }
 
     /// The identity to show people: the identity, or a placeholder.
