@@ -46,13 +46,26 @@ pub enum InputData<'a> {
     Text(&'a str),
 }
 
+/// What the caller knows that the input does not say.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Today's date, for certificate lifetimes. The core has no clock: the CLI passes the
+    /// system date (or `--now`), the page the browser's. Without it, lifetimes are not judged.
+    pub today: Option<model::date::Date>,
+}
+
 /// Checks pasted text. A shorthand for [`check`] with one input.
 pub fn check_text(text: &str) -> Report {
     check(&[Input { name: "paste", data: InputData::Text(text) }])
 }
 
-/// Checks every input and returns one report over all of them.
+/// Checks every input without options; see [`check_with`].
 pub fn check(inputs: &[Input]) -> Report {
+    check_with(inputs, &Options::default())
+}
+
+/// Checks every input and returns one report over all of them.
+pub fn check_with(inputs: &[Input], options: &Options) -> Report {
     let mut objects: Vec<Object> = Vec::new();
     let mut input_reports = Vec::new();
     let mut diagnostics = Vec::new();
@@ -111,7 +124,7 @@ pub fn check(inputs: &[Input]) -> Report {
             hint: paste_hint().into(),
         });
     }
-    let outcome = rules::run(&objects);
+    let outcome = rules::run(&objects, options);
     let mut findings = outcome.findings;
     findings.sort_by(|a, b| (a.severity, a.input, a.line).cmp(&(b.severity, b.input, b.line)));
     diagnostics.extend(outcome.diagnostics);

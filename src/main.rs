@@ -1,14 +1,15 @@
 //! The `hybridcheck` command: reads files or standard input, prints the report.
 
+use hybridcheck::model::date::Date;
 use hybridcheck::report::{markdown, ps1, text};
-use hybridcheck::{check, Input, InputData};
+use hybridcheck::{check_with, Input, InputData, Options};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 const HELP: &str = "\
 hybridcheck: finds broken Exchange hybrid TLS connectors in Exchange Management Shell output.
 
-Usage: hybridcheck [--format text|json|markdown|ps1] [--example] [FILE|-]...
+Usage: hybridcheck [--format text|json|markdown|ps1] [--now YYYY-MM-DD] [--example] [FILE|-]...
 
 What to give it: the output of, in the Exchange Management Shell,
     $FormatEnumerationLimit = -1
@@ -22,6 +23,7 @@ Options:
   --format json      The report, schema hybridcheck/1.
   --format markdown  For a ticket or an e-mail.
   --format ps1       One PowerShell script with every fix, verify and rollback command.
+  --now YYYY-MM-DD   Judge certificate lifetimes as of this date (default: today).
   --example          Check the built-in example instead of input.
   -h, --help         This text.
   -V, --version      The version and the date of the built-in data.
@@ -40,12 +42,13 @@ enum Output {
 fn main() -> ExitCode {
     let mut output = Output::Text;
     let mut example = false;
+    let mut today = None;
     let mut paths: Vec<String> = Vec::new();
     // `--format=json` is split into two arguments so that one match handles both spellings.
     let mut args = std::env::args()
         .skip(1)
-        .flat_map(|a| match a.strip_prefix("--format=") {
-            Some(value) => vec!["--format".to_owned(), value.to_owned()],
+        .flat_map(|a| match a.split_once('=').filter(|(k, _)| *k == "--format" || *k == "--now") {
+            Some((key, value)) => vec![key.to_owned(), value.to_owned()],
             None => vec![a],
         })
         .collect::<Vec<_>>()
@@ -61,6 +64,10 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             "--example" => example = true,
+            "--now" => match args.next().as_deref().and_then(Date::parse_iso) {
+                Some(date) => today = Some(date),
+                None => return usage("--now takes a date as YYYY-MM-DD"),
+            },
             "--format" => match args.next().as_deref() {
                 Some("text") => output = Output::Text,
                 Some("json") => output = Output::Json,
@@ -100,7 +107,8 @@ fn main() -> ExitCode {
     }
     let inputs: Vec<Input> =
         contents.iter().map(|(name, bytes)| Input { name, data: InputData::Bytes(bytes) }).collect();
-    let report = check(&inputs);
+    let today = today.unwrap_or_else(system_date);
+    let report = check_with(&inputs, &Options { today: Some(today) });
     let rendered = match output {
         Output::Text => {
             text::render(&report, std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none())
@@ -114,6 +122,12 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     ExitCode::from(report.exit_code() as u8)
+}
+
+/// Today's date in UTC from the system clock.
+fn system_date() -> Date {
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    Date::from_days((seconds / 86_400) as i64)
 }
 
 fn usage(problem: &str) -> ExitCode {

@@ -40,16 +40,29 @@ fn checked(report: &Report) -> Result<JsValue, JsError> {
     to_js(&Checked { report, script: ps1::render(report), markdown: markdown::render(report) })
 }
 
+/// The options for a check: `today` is the browser's date as `YYYY-MM-DD`; without it,
+/// certificate lifetimes are not judged.
+fn options(today: Option<String>) -> Result<crate::Options, JsError> {
+    let today = match today.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(
+            crate::model::date::Date::parse_iso(text)
+                .ok_or_else(|| into_error(format!("today must be YYYY-MM-DD, not {text}")))?,
+        ),
+    };
+    Ok(crate::Options { today })
+}
+
 /// Checks pasted text.
 #[wasm_bindgen]
-pub fn check(text: &str) -> Result<JsValue, JsError> {
-    checked(&crate::check_text(text))
+pub fn check(text: &str, today: Option<String>) -> Result<JsValue, JsError> {
+    checked(&crate::check_with(&[Input { name: "paste", data: InputData::Text(text) }], &options(today)?))
 }
 
 /// Checks a file's bytes (UTF-16 and the other encodings are decoded by the core).
 #[wasm_bindgen(js_name = checkBytes)]
-pub fn check_bytes(bytes: &[u8], name: &str) -> Result<JsValue, JsError> {
-    checked(&crate::check(&[Input { name, data: InputData::Bytes(bytes) }]))
+pub fn check_bytes(bytes: &[u8], name: &str, today: Option<String>) -> Result<JsValue, JsError> {
+    checked(&crate::check_with(&[Input { name, data: InputData::Bytes(bytes) }], &options(today)?))
 }
 
 /// The built-in example transcript.

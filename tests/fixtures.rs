@@ -8,7 +8,8 @@
 //!
 //! Run with `UPDATE_EXPECT=1` to write the expectations afresh, then read the diff.
 
-use hybridcheck::{check, Input, InputData};
+use hybridcheck::model::date::Date;
+use hybridcheck::{check_with, Input, InputData, Options};
 use serde_json::{json, Value};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -25,8 +26,11 @@ fn fixtures() {
             .iter()
             .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), fs::read(p).unwrap()))
             .collect();
-        let report = check(
+        // A fixed date keeps certificate lifetimes the same on every run.
+        let options = Options { today: Date::new(2026, 11, 28) };
+        let report = check_with(
             &contents.iter().map(|(name, bytes)| Input { name, data: InputData::Bytes(bytes) }).collect::<Vec<_>>(),
+            &options,
         );
         let actual = serde_json::to_string_pretty(&project(&report)).unwrap() + "\n";
         if update {

@@ -7,6 +7,7 @@
 pub mod builds;
 pub mod capabilities;
 pub mod date;
+pub mod topology;
 
 use crate::formats::{Format, Record, Value};
 use crate::source::LineNo;
@@ -216,7 +217,9 @@ fn identity(kind: Kind, record: &Record) -> Option<Identity> {
     }
     match kind {
         Kind::ExchangeCertificate => text_of(record, "Thumbprint"),
-        Kind::FileVersionInfo => None,
+        Kind::FileVersionInfo => {
+            text_of(record, "FileName").map(|f| f.rsplit(['\\', '/']).next().unwrap_or(&f).to_owned())
+        }
         _ => text_of(record, "Name"),
     }
     .map(|text| Identity { text, complete: true })

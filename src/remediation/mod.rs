@@ -153,3 +153,70 @@ fn exact_text(entry: &Capability, plan: &CapabilityReplacement) -> Option<String
 fn quoted_list(items: &[String]) -> Result<String, powershell::Refused> {
     Ok(items.iter().map(|t| quote(t).map(|q| q.to_string())).collect::<Result<Vec<_>, _>>()?.join(","))
 }
+
+/// The cmdlets that read and change an object of `kind`, with its identity parameter.
+pub fn cmdlets(kind: crate::model::Kind, id: &Quoted) -> Option<(String, String)> {
+    use crate::model::Kind;
+    match kind {
+        Kind::ReceiveConnector => {
+            Some((format!("Get-ReceiveConnector -Identity {id}"), format!("Set-ReceiveConnector -Identity {id}")))
+        }
+        Kind::SendConnector => {
+            Some((format!("Get-SendConnector -Identity {id}"), format!("Set-SendConnector -Identity {id}")))
+        }
+        Kind::HybridConfiguration => Some(("Get-HybridConfiguration".to_owned(), "Set-HybridConfiguration".to_owned())),
+        _ => None,
+    }
+}
+
+/// A value for a parameter: written as PowerShell code, never as unquoted input.
+#[derive(Clone, Debug)]
+pub enum Argument {
+    Bool(bool),
+    Null,
+    /// Literal code of ours (an enum value name), never input.
+    Word(&'static str),
+    /// Text from the input, quoted.
+    Text(String),
+}
+
+impl Argument {
+    fn code(&self) -> Result<String, powershell::Refused> {
+        Ok(match self {
+            Argument::Bool(true) => "$true".to_owned(),
+            Argument::Bool(false) => "$false".to_owned(),
+            Argument::Null => "$null".to_owned(),
+            Argument::Word(word) => (*word).to_owned(),
+            Argument::Text(text) => quote(text)?.to_string(),
+        })
+    }
+}
+
+/// A change of one or more parameters: `(parameter, new value, value before)`.
+pub type Change = Vec<(&'static str, Argument, Argument)>;
+
+/// Fix, verify and rollback commands that set only the named parameters of one object.
+pub fn set_parameters(
+    kind: crate::model::Kind,
+    id: &Quoted,
+    change: &Change,
+) -> Result<Remediation, powershell::Refused> {
+    let (get, set) = cmdlets(kind, id)
+        .ok_or_else(|| powershell::Refused { reason: "this kind of object cannot be changed by a command".into() })?;
+    let mut fix = set.clone();
+    let mut back = set;
+    let mut shown = Vec::new();
+    for (parameter, new, old) in change {
+        fix.push_str(&format!(" -{parameter} {}", new.code()?));
+        back.push_str(&format!(" -{parameter} {}", old.code()?));
+        shown.push(*parameter);
+    }
+    Ok(Remediation {
+        preferred: None,
+        commands: vec![fix],
+        verify: vec![format!("{get} | Format-List Identity,{}", shown.join(","))],
+        rollback: vec![back],
+        safety: Safety::Safe,
+        notes: Vec::new(),
+    })
+}

@@ -5,10 +5,15 @@
 //! the fix is safe to run as printed, and references. `docs/rules.md` and the explanations in
 //! the page are generated from the catalog.
 
+pub mod exchange_build;
 pub mod legacy_exo_tls_capability;
+pub mod tls_certificate;
 
+use crate::formats::Value;
+use crate::model::topology::Topology;
 use crate::model::Object;
-use crate::report::{Diagnostic, Finding, Reference, Severity};
+use crate::report::{Diagnostic, Evidence, Finding, Reference, Remediation, Severity};
+use crate::source::LineNo;
 use serde::Serialize;
 
 /// The documentation of one rule.
@@ -25,18 +30,33 @@ pub struct RuleDoc {
     pub references: &'static [Reference],
 }
 
-/// One rule: its documentation and the function that applies it.
+/// One check and the rules it reports: most checks report one rule, but the certificate
+/// checks share one lookup and report several.
 pub struct Rule {
-    pub doc: &'static RuleDoc,
+    pub docs: &'static [&'static RuleDoc],
     pub check: fn(&mut Context),
 }
 
-/// Every rule, in the order findings are reported.
-pub const RULES: &[Rule] = &[Rule { doc: &legacy_exo_tls_capability::DOC, check: legacy_exo_tls_capability::check }];
+/// Every check, in the order findings are reported.
+pub const RULES: &[Rule] = &[
+    Rule { docs: &[&legacy_exo_tls_capability::DOC], check: legacy_exo_tls_capability::check },
+    Rule { docs: &[&exchange_build::DOC], check: exchange_build::check },
+    Rule {
+        docs: &[
+            &tls_certificate::NOT_FOUND,
+            &tls_certificate::EXPIRED,
+            &tls_certificate::EXPIRING,
+            &tls_certificate::NOT_SMTP,
+            &tls_certificate::NO_PRIVATE_KEY,
+            &tls_certificate::INVALID_STATUS,
+        ],
+        check: tls_certificate::check,
+    },
+];
 
 /// The documentation of every rule.
 pub fn catalog() -> impl Iterator<Item = &'static RuleDoc> {
-    RULES.iter().map(|r| r.doc)
+    RULES.iter().flat_map(|r| r.docs.iter().copied())
 }
 
 /// Whether the rules could judge an object.
@@ -53,6 +73,9 @@ pub enum Judgement {
 /// What the rules share while they run.
 pub struct Context<'a> {
     pub objects: &'a [Object],
+    pub options: &'a crate::Options,
+    /// Servers, certificates and the hybrid configuration, read once for every rule.
+    pub topology: Topology,
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     pub judgements: Vec<Judgement>,
@@ -70,10 +93,70 @@ impl Context<'_> {
     }
 }
 
+impl Context<'_> {
+    /// Adds a finding about `object`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn report(
+        &mut self,
+        doc: &'static RuleDoc,
+        severity: Severity,
+        object: usize,
+        line: LineNo,
+        message: String,
+        evidence: Vec<Evidence>,
+        remediation: Remediation,
+    ) {
+        let o = &self.objects[object];
+        self.findings.push(Finding {
+            rule: doc.id,
+            severity,
+            kind: o.kind.as_str().into(),
+            identity: o.display_identity(),
+            input: o.input,
+            line,
+            message,
+            evidence,
+            references: doc.references.to_vec(),
+            remediation,
+        });
+    }
+
+    /// Adds a diagnostic about `object`'s input.
+    pub fn diagnose(
+        &mut self,
+        code: &'static str,
+        severity: Severity,
+        object: usize,
+        line: LineNo,
+        message: String,
+        hint: String,
+    ) {
+        let input = self.objects[object].input;
+        let diagnostic = Diagnostic { code, severity, input, line: Some(line), message, hint };
+        if !self.diagnostics.contains(&diagnostic) {
+            self.diagnostics.push(diagnostic);
+        }
+    }
+}
+
+/// The evidence of one property of an object, as the input showed it.
+pub fn evidence(object: &Object, property: &str) -> Option<Evidence> {
+    let prop = object.record.get(property)?;
+    let value = match &prop.value {
+        Value::Null => String::new(),
+        Value::List(items) => items.iter().filter_map(Value::as_text).collect::<Vec<_>>().join(", "),
+        Value::Lost(type_name) => type_name.clone(),
+        other => other.as_text().unwrap_or_default().to_owned(),
+    };
+    Some(Evidence { property: prop.name.clone(), value, line: prop.line, truncated: prop.truncated })
+}
+
 /// Runs every rule over the objects.
-pub fn run(objects: &[Object]) -> Context<'_> {
+pub fn run<'a>(objects: &'a [Object], options: &'a crate::Options) -> Context<'a> {
     let mut cx = Context {
         objects,
+        options,
+        topology: Topology::read(objects),
         findings: Vec::new(),
         diagnostics: Vec::new(),
         judgements: vec![Judgement::NotApplicable; objects.len()],

@@ -1,0 +1,233 @@
+//! The organisation as the paste shows it: servers with their versions and certificates, the
+//! hybrid configuration, and the certificate each connector names.
+//!
+//! Certificates belong to a server. The paste says which through `-Server` in the command, an
+//! `Identity` of the form `EX01\<thumbprint>`, `PSComputerName`, or a certificate with the same
+//! thumbprint that carries one of those. A certificate whose server cannot be told is never
+//! used to judge a server.
+
+use super::builds::{parse_version, Version};
+use super::capabilities::fold;
+use super::date::{parse as parse_date, ReadDate};
+use super::{Kind, Object};
+use crate::formats::Value;
+use std::collections::BTreeMap;
+
+/// A `TlsCertificateName`: `<I>issuer<S>subject`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsName {
+    pub issuer: String,
+    pub subject: String,
+}
+
+impl TlsName {
+    /// The form Exchange stores and accepts back.
+    pub fn text(&self) -> String {
+        format!("<I>{}<S>{}", self.issuer, self.subject)
+    }
+
+    /// True when a certificate's issuer and subject are this name's, compared as Exchange
+    /// compares distinguished names (case and the spaces after commas do not matter).
+    pub fn names(&self, issuer: &str, subject: &str) -> bool {
+        fold(&self.issuer) == fold(issuer) && fold(&self.subject) == fold(subject)
+    }
+}
+
+/// What a `TlsCertificateName` property holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TlsNameRead {
+    /// Absent or empty: Exchange picks a certificate by the connector's FQDN.
+    Empty,
+    Valid(TlsName),
+    /// Set, but not of the form `<I>issuer<S>subject` with `CN=` in the subject.
+    Invalid(String),
+}
+
+/// Reads a `TlsCertificateName` value: text, or the object raw ConvertTo-Json writes.
+pub fn read_tls_name(value: Option<&Value>) -> TlsNameRead {
+    let Some(value) = value else { return TlsNameRead::Empty };
+    if let (Some(issuer), Some(subject)) = (
+        value.field("CertificateIssuer").and_then(Value::as_text),
+        value.field("CertificateSubject").and_then(Value::as_text),
+    ) {
+        return TlsNameRead::Valid(TlsName { issuer: issuer.trim().to_owned(), subject: subject.trim().to_owned() });
+    }
+    let Some(text) = value.as_text().map(str::trim).filter(|t| !t.is_empty()) else { return TlsNameRead::Empty };
+    parse_tls_name(text)
+}
+
+/// Parses `<I>issuer<S>subject`; the markers are matched without regard to case.
+pub fn parse_tls_name(text: &str) -> TlsNameRead {
+    let lower = text.to_ascii_lowercase();
+    let invalid = || TlsNameRead::Invalid(text.to_owned());
+    let (Some(0), Some(s)) = (lower.find("<i>"), lower.find("<s>")) else { return invalid() };
+    let issuer = text[3..s].trim();
+    let subject = text[s + 3..].trim();
+    if issuer.is_empty() || !subject.to_ascii_uppercase().contains("CN=") {
+        return invalid();
+    }
+    TlsNameRead::Valid(TlsName { issuer: issuer.to_owned(), subject: subject.to_owned() })
+}
+
+/// One Exchange certificate as the paste shows it; a table shows less than a list.
+#[derive(Clone, Debug)]
+pub struct Certificate {
+    /// The index of the object in the report's objects.
+    pub object: usize,
+    pub server: Option<String>,
+    pub thumbprint: Option<String>,
+    pub issuer: Option<String>,
+    pub subject: Option<String>,
+    pub not_after: Option<ReadDate>,
+    /// Whether the certificate is enabled for SMTP, when the paste shows its services.
+    pub smtp: Option<bool>,
+    pub status: Option<String>,
+    pub has_private_key: Option<bool>,
+}
+
+impl Certificate {
+    fn read(index: usize, object: &Object) -> Certificate {
+        let identity_server =
+            object.text("Identity").and_then(|id| id.split_once('\\')).map(|(server, _)| server.to_owned());
+        let server = object
+            .command_parameter("-Server")
+            .or(identity_server)
+            .or_else(|| object.text("PSComputerName").map(|c| c.split('.').next().unwrap_or(c).to_owned()));
+        let subject = object.text("Subject").filter(|s| !crate::formats::ends_with_cut_mark(s)).map(str::to_owned);
+        Certificate {
+            object: index,
+            server,
+            thumbprint: object.text("Thumbprint").map(|t| t.to_ascii_uppercase()),
+            issuer: object.text("Issuer").map(str::to_owned),
+            subject,
+            not_after: object.text("NotAfter").and_then(parse_date),
+            smtp: object.text("Services").map(services_include_smtp),
+            status: object.text("Status").map(str::to_owned),
+            has_private_key: object.flag("HasPrivateKey"),
+        }
+    }
+}
+
+/// `IMAP, POP, IIS, SMTP` (a list), `IP.WS..` (the table's letters, S in the fifth place), or
+/// the flags number (SMTP is 16).
+fn services_include_smtp(text: &str) -> bool {
+    if let Ok(flags) = text.parse::<u32>() {
+        return flags & 16 != 0;
+    }
+    if text.chars().all(|c| c.is_ascii_uppercase() || c == '.') && (6..=8).contains(&text.len()) {
+        return text.as_bytes().get(4) == Some(&b'S');
+    }
+    text.split([',', ' ']).any(|s| s.eq_ignore_ascii_case("SMTP"))
+}
+
+/// An Exchange server: its name, version and role.
+#[derive(Clone, Debug)]
+pub struct Server {
+    pub object: usize,
+    pub name: String,
+    pub version: Option<Version>,
+    pub edge: bool,
+}
+
+/// Everything the certificate and connector rules look up.
+#[derive(Debug, Default)]
+pub struct Topology {
+    pub servers: Vec<Server>,
+    pub certificates: Vec<Certificate>,
+    /// The index of the `HybridConfiguration` object.
+    pub hybrid: Option<usize>,
+}
+
+impl Topology {
+    pub fn read(objects: &[Object]) -> Topology {
+        let mut topology = Topology::default();
+        for (index, object) in objects.iter().enumerate() {
+            match object.kind {
+                Kind::ExchangeServer => {
+                    let Some(name) = object.text("Name").or(object.identity.as_ref().map(|i| i.text.as_str())) else {
+                        continue;
+                    };
+                    let role = object.text("ServerRole").unwrap_or_default();
+                    topology.servers.push(Server {
+                        object: index,
+                        name: name.to_owned(),
+                        version: object.text("AdminDisplayVersion").and_then(parse_version),
+                        edge: role.to_ascii_lowercase().contains("edge"),
+                    });
+                }
+                Kind::ExchangeCertificate => topology.certificates.push(Certificate::read(index, object)),
+                Kind::HybridConfiguration => topology.hybrid = Some(index),
+                _ => {}
+            }
+        }
+        // A certificate pasted without its server takes the server of another copy of it.
+        let by_thumbprint: BTreeMap<String, String> =
+            topology.certificates.iter().filter_map(|c| Some((c.thumbprint.clone()?, c.server.clone()?))).collect();
+        for certificate in &mut topology.certificates {
+            if certificate.server.is_none() {
+                certificate.server = certificate.thumbprint.as_ref().and_then(|t| by_thumbprint.get(t)).cloned();
+            }
+        }
+        topology
+    }
+
+    /// The certificates pasted for `server`, merged by thumbprint (a table row and a list of
+    /// the same certificate become one, the list's details winning).
+    pub fn certificates_of(&self, server: &str) -> Vec<Certificate> {
+        let mut merged: Vec<Certificate> = Vec::new();
+        for certificate in
+            self.certificates.iter().filter(|c| c.server.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(server)))
+        {
+            match merged.iter_mut().find(|m| m.thumbprint.is_some() && m.thumbprint == certificate.thumbprint) {
+                Some(m) => {
+                    m.object = certificate.object;
+                    m.issuer = certificate.issuer.clone().or(m.issuer.take());
+                    m.subject = certificate.subject.clone().or(m.subject.take());
+                    m.not_after = certificate.not_after.or(m.not_after);
+                    m.smtp = certificate.smtp.or(m.smtp);
+                    m.status = certificate.status.clone().or(m.status.take());
+                    m.has_private_key = certificate.has_private_key.or(m.has_private_key);
+                }
+                None => merged.push(certificate.clone()),
+            }
+        }
+        merged
+    }
+
+    pub fn server(&self, name: &str) -> Option<&Server> {
+        self.servers.iter().find(|s| s.name.eq_ignore_ascii_case(name))
+    }
+
+    /// True when an Edge Transport server takes part in hybrid mail flow.
+    pub fn edge_in_play(&self, objects: &[Object]) -> bool {
+        self.servers.iter().any(|s| s.edge)
+            || self.hybrid.is_some_and(|h| !objects[h].items("EdgeTransportServers").is_empty())
+    }
+
+    /// The servers that handle hybrid mail: the hybrid configuration's transport servers when
+    /// it was pasted, else every server the paste shows.
+    pub fn hybrid_servers(&self, objects: &[Object]) -> Vec<String> {
+        if let Some(h) = self.hybrid {
+            let mut names = objects[h].items("SendingTransportServers");
+            names.extend(objects[h].items("ReceivingTransportServers"));
+            names.extend(objects[h].items("EdgeTransportServers"));
+            names.sort_by_key(|n| n.to_ascii_lowercase());
+            names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+            if !names.is_empty() {
+                return names;
+            }
+        }
+        self.servers.iter().map(|s| s.name.clone()).collect()
+    }
+}
+
+/// The server a receive connector runs on: its `Server` property, else the identity's prefix.
+pub fn receive_connector_server(object: &Object) -> Option<String> {
+    object
+        .text("Server")
+        .map(str::to_owned)
+        .or_else(|| {
+            object.record.get("Server").and_then(|p| p.value.field("Name")).and_then(Value::as_text).map(str::to_owned)
+        })
+        .or_else(|| object.identity.as_ref().and_then(|i| i.text.split_once('\\')).map(|(s, _)| s.to_owned()))
+}

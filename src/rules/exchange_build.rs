@@ -1,0 +1,100 @@
+//! `exchange-build`: each server's version named as product and cumulative update.
+
+use super::{evidence, Context, Judgement, RuleDoc};
+use crate::model::builds::{parse_version, release, Version};
+use crate::model::Kind;
+use crate::report::{Reference, Remediation, Severity};
+
+pub const BUILD_NUMBERS: Reference = Reference {
+    name: "Exchange Server build numbers and release dates",
+    url: "https://learn.microsoft.com/en-us/exchange/new-features/build-numbers-and-release-dates",
+};
+pub const HYBRID_PREREQUISITES: Reference = Reference {
+    name: "Hybrid deployment prerequisites",
+    url: "https://learn.microsoft.com/en-us/exchange/hybrid-deployment-prerequisites",
+};
+
+pub static DOC: RuleDoc = RuleDoc {
+    id: "exchange-build",
+    severity: Severity::Warning,
+    title: "Exchange server version, named as product and cumulative update",
+    what_it_checks: "Reads `AdminDisplayVersion` from `Get-ExchangeServer` (and the file version from `Get-Command ExSetup.exe | ForEach-Object { $_.FileVersionInfo }`) and names the product and cumulative update from a built-in table of builds, Exchange 2013 RTM to CU23, 2016, 2019 and Subscription Edition. The finding is a warning when the product is out of support or a newer cumulative update exists, and information otherwise.",
+    why_it_matters: "The Hybrid Configuration Wizard of Exchange 2013 CU8 and earlier wrote the connector settings that broke on 2016-04-15, and only supported, current builds receive fixes for the certificate changes that keep coming. `AdminDisplayVersion` shows the cumulative update only: security updates change the file version of ExSetup.exe, not this value.",
+    example: "AdminDisplayVersion : Version 15.0 (Build 1076.9)",
+    fix: "Install the latest cumulative update and security update of a supported product, or move to Exchange Server Subscription Edition. No command is generated: an upgrade is a planned change.",
+    fix_safety: "No command is generated.",
+    references: &[BUILD_NUMBERS, HYBRID_PREREQUISITES],
+};
+
+pub fn check(cx: &mut Context) {
+    for index in 0..cx.objects.len() {
+        let object = &cx.objects[index];
+        let (property, from_file) = match object.kind {
+            Kind::ExchangeServer => ("AdminDisplayVersion", false),
+            Kind::FileVersionInfo => ("FileVersion", true),
+            _ => continue,
+        };
+        let Some(text) = object.text(property).or_else(|| object.text("ProductVersion")) else {
+            cx.judge(index, Judgement::Unjudged);
+            continue;
+        };
+        let Some(version) = parse_version(text) else { continue };
+        cx.judge(index, Judgement::Judged);
+        let who = if from_file {
+            "ExSetup.exe on the server where the command ran".to_owned()
+        } else {
+            format!("Server '{}'", object.display_identity().unwrap_or_else(|| "(name not shown)".into()))
+        };
+        let (severity, message) = describe(&who, version, from_file, cx.options.today);
+        let line = object.record.get(property).map_or(object.record.first_line, |p| p.line);
+        let evidence = evidence(object, property).into_iter().collect();
+        cx.report(&DOC, severity, index, line, message, evidence, Remediation::unavailable(
+            "No command is generated: install the latest cumulative update (and its security update) of a supported product, or move to Exchange Server Subscription Edition.".into(),
+        ));
+    }
+}
+
+fn describe(
+    who: &str,
+    version: Version,
+    from_file: bool,
+    today: Option<crate::model::date::Date>,
+) -> (Severity, String) {
+    let data = crate::DATA_AS_OF;
+    let Some(release) = release(version) else {
+        return (
+            Severity::Warning,
+            format!("{who} runs version {version}, which is older than Exchange 2013 and out of support; hybrid with Exchange Online needs Exchange 2013 or later (build table as of {data})."),
+        );
+    };
+    let mut message = format!("{who} runs {} {} (build {version}).", release.product.name, release.update);
+    if release.newer_than_table {
+        message.push_str(&format!(" That is newer than the built-in build table, which is as of {data}."));
+    } else if release.update != release.latest {
+        message.push_str(&format!(
+            " The latest cumulative update of that product is {} (build table as of {data}).",
+            release.latest
+        ));
+    }
+    let out_of_support = match (release.product.support_ends, today) {
+        (Some(end), Some(today)) => today > end,
+        (Some(end), None) => crate::model::date::Date::parse_iso(data).is_some_and(|d| d > end),
+        (None, _) => false,
+    };
+    if let Some(end) = release.product.support_ends.filter(|_| out_of_support) {
+        message.push_str(&format!(
+            " {} has been out of support since {end}: it gets no more fixes, including for certificate changes.",
+            release.product.name
+        ));
+    }
+    if from_file {
+        message.push_str(&format!(
+            " The file version's last part ({}) counts security updates on top of the cumulative update.",
+            version.revision
+        ));
+    } else {
+        message.push_str(" AdminDisplayVersion shows the cumulative update only, not security updates: `Get-Command ExSetup.exe | ForEach-Object { $_.FileVersionInfo }` on the server shows those.");
+    }
+    let current = release.update == release.latest || release.newer_than_table;
+    (if out_of_support || !current { Severity::Warning } else { Severity::Info }, message)
+}

@@ -1,0 +1,376 @@
+//! The certificate a connector or the hybrid configuration names in `TlsCertificateName`:
+//! that it exists on each server that uses it (`tls-certificate-not-found`), and that it is
+//! usable there (`tls-certificate-expired`, `-expiring`, `-not-smtp`, `-no-private-key`,
+//! `-invalid-status`). A server is judged only when its certificates were pasted.
+
+use super::{evidence, Context, Judgement, RuleDoc};
+use crate::model::capabilities::fold;
+use crate::model::date::Date;
+use crate::model::topology::{read_tls_name, receive_connector_server, Certificate, TlsName, TlsNameRead};
+use crate::model::Kind;
+use crate::remediation::{cmdlets, command_identity, powershell::quote};
+use crate::report::{Reference, Remediation, Safety, Severity};
+use std::collections::BTreeMap;
+
+pub const KB2989382: Reference = Reference {
+    name: "KB2989382",
+    url: "https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/cannot-receive-mail-with-new-certificate",
+};
+pub const KB4495258: Reference = Reference {
+    name: "KB4495258",
+    url: "https://learn.microsoft.com/en-us/exchange/troubleshoot/mailflow/tls-negotiation-failed-with-error-nocredentials-error",
+};
+pub const CERTIFICATE_PROCEDURES: Reference = Reference {
+    name: "Certificate procedures in Exchange Server",
+    url: "https://learn.microsoft.com/en-us/exchange/architecture/client-access/certificate-procedures",
+};
+
+const PASTE_CERTIFICATES: &str =
+    "Format-List Thumbprint,Subject,Issuer,NotAfter,Services,Status,HasPrivateKey,RootCAType";
+
+pub static NOT_FOUND: RuleDoc = RuleDoc {
+    id: "tls-certificate-not-found",
+    severity: Severity::Error,
+    title: "The certificate named in TlsCertificateName is not on the server",
+    what_it_checks: "For every receive connector, send connector and the hybrid configuration that names a certificate in `TlsCertificateName` (`<I>issuer<S>subject`), looks for a certificate with that issuer and subject among the pasted `Get-ExchangeCertificate` output of each server that uses the setting: the receive connector's server, the send connector's source transport servers, the hybrid configuration's sending and receiving transport servers. A server whose certificates were not pasted is not judged; a diagnostic says what to paste.",
+    why_it_matters: "When the named certificate is gone (typically after a renewal) the server cannot offer or present it: the send connector queues mail with `454 4.7.5 The certificate specified in TlsCertificateName of the SendConnector could not be found`, and the receive side logs event 12014 and stops offering STARTTLS to Exchange Online.",
+    example: "TlsCertificateName : <I>CN=GeoTrust SSL CA - G3, O=GeoTrust Inc., C=US<S>CN=mail.contoso.com\n(no certificate of EX01 has that issuer and subject)",
+    fix: "Point `TlsCertificateName` at the certificate the server has now: `$cert = Get-ExchangeCertificate -Server 'EX01' -Thumbprint '<thumbprint>'`, `$tlsName = \"<I>$($cert.Issuer)<S>$($cert.Subject)\"`, then `Set-SendConnector` / `Set-ReceiveConnector -TlsCertificateName $tlsName`. Commands are generated when the paste shows a usable certificate for the same name on that server; otherwise renew or import the certificate and rerun the Hybrid Configuration Wizard.",
+    fix_safety: "Review: the command points the setting at a certificate hybridcheck chose from the paste (same subject name, enabled for SMTP, valid). Check it is the one you mean; the rollback restores the old name.",
+    references: &[KB2989382, CERTIFICATE_PROCEDURES],
+};
+
+pub static EXPIRED: RuleDoc = RuleDoc {
+    id: "tls-certificate-expired",
+    severity: Severity::Error,
+    title: "The certificate named in TlsCertificateName has expired",
+    what_it_checks: "Compares the `NotAfter` date of each certificate named by a connector or the hybrid configuration with today's date (the CLI's `--now`, the system date, or the browser's date in the page).",
+    why_it_matters: "Exchange Online refuses TLS with an expired certificate, so hybrid mail in one or both directions stops or arrives as anonymous mail.",
+    example: "NotAfter : 3/15/2017 4:59:59 PM",
+    fix: "Renew the certificate (or import a new one with its private key), enable it for SMTP, then update `TlsCertificateName` on the connectors and the hybrid configuration, or rerun the Hybrid Configuration Wizard. No command is generated: the new certificate is not in the paste.",
+    fix_safety: "No command is generated.",
+    references: &[CERTIFICATE_PROCEDURES, KB2989382],
+};
+
+pub static EXPIRING: RuleDoc = RuleDoc {
+    id: "tls-certificate-expiring",
+    severity: Severity::Warning,
+    title: "The certificate named in TlsCertificateName expires soon",
+    what_it_checks: "Warns when a certificate named by a connector or the hybrid configuration expires within 30 days, and notes (severity info) when it expires within 60 days, judged against today's date.",
+    why_it_matters: "Renewing a hybrid certificate means changing `TlsCertificateName` on several objects (or rerunning the wizard); done at the last minute, mail flow stops while it is sorted out.",
+    example: "NotAfter : 12/20/2026 11:59:59 PM",
+    fix: "Renew the certificate now, enable the new one for SMTP, then update `TlsCertificateName` or rerun the Hybrid Configuration Wizard. No command is generated.",
+    fix_safety: "No command is generated.",
+    references: &[CERTIFICATE_PROCEDURES],
+};
+
+pub static NOT_SMTP: RuleDoc = RuleDoc {
+    id: "tls-certificate-not-smtp",
+    severity: Severity::Error,
+    title: "The certificate named in TlsCertificateName is not enabled for SMTP",
+    what_it_checks: "Looks at the `Services` of each certificate named by a connector or the hybrid configuration (`IMAP, POP, IIS, SMTP` in a list, the fifth letter `S` in the table's `IP.WS..`).",
+    why_it_matters: "Exchange uses a certificate for TLS in SMTP only when it is enabled for the SMTP service; otherwise the connector cannot use the certificate it names.",
+    example: "Services : IMAP, POP, IIS",
+    fix: "`Enable-ExchangeCertificate -Server 'EX01' -Thumbprint '<thumbprint>' -Services SMTP`. When the shell asks whether to overwrite the default SMTP certificate, answer No unless you mean to replace it.",
+    fix_safety: "Review: the command adds SMTP to the certificate's services and keeps the others; answer No to the prompt about the default SMTP certificate. There is no rollback command: removing a service means enabling the certificate again without it.",
+    references: &[KB2989382, CERTIFICATE_PROCEDURES],
+};
+
+pub static NO_PRIVATE_KEY: RuleDoc = RuleDoc {
+    id: "tls-certificate-no-private-key",
+    severity: Severity::Error,
+    title: "The certificate named in TlsCertificateName has no private key",
+    what_it_checks: "Looks at `HasPrivateKey` of each certificate named by a connector or the hybrid configuration.",
+    why_it_matters: "Without its private key the certificate cannot be used for TLS: connections fail with `TLS negotiation failed with error NoCredentials` and queues show `421 4.4.1 Connection timed out` (KB 4495258).",
+    example: "HasPrivateKey : False",
+    fix: "Import the certificate again with its private key (a .pfx file), or renew it on this server; then enable it for SMTP. No command is generated.",
+    fix_safety: "No command is generated.",
+    references: &[KB4495258],
+};
+
+pub static INVALID_STATUS: RuleDoc = RuleDoc {
+    id: "tls-certificate-invalid-status",
+    severity: Severity::Error,
+    title: "The certificate named in TlsCertificateName is not valid",
+    what_it_checks: "Looks at `Status` of each certificate named by a connector or the hybrid configuration; anything other than `Valid` (for example `RevocationCheckFailure`, `Untrusted`, `Invalid`) is a finding.",
+    why_it_matters: "A certificate Exchange does not consider valid is not used for TLS, so hybrid mail queues or arrives as anonymous mail. `RevocationCheckFailure` often means the server cannot reach the issuer's revocation list.",
+    example: "Status : RevocationCheckFailure",
+    fix: "Find out why the status is not Valid: allow the server to reach the issuer's CRL and OCSP addresses, install the issuer's intermediate and root certificates, or replace the certificate. No command is generated.",
+    fix_safety: "No command is generated.",
+    references: &[CERTIFICATE_PROCEDURES],
+};
+
+/// One object that names a certificate, and the servers that use the setting.
+struct Naming {
+    object: usize,
+    name: TlsName,
+    line: u32,
+    servers: Vec<String>,
+}
+
+pub fn check(cx: &mut Context) {
+    let namings = namings(cx);
+    // Each certificate found is judged once, naming every object that refers to it.
+    let mut found: BTreeMap<usize, (Certificate, String, Vec<usize>)> = BTreeMap::new();
+    for naming in &namings {
+        for server in &naming.servers {
+            let certificates = cx.topology.certificates_of(server);
+            if certificates.is_empty() {
+                let owner = describe_owner(cx, naming.object);
+                cx.diagnose(
+                    "certificates-not-pasted",
+                    Severity::Info,
+                    naming.object,
+                    naming.line,
+                    format!("The paste shows no certificates of server '{server}', so the certificate that {owner} names was not checked there."),
+                    certificates_hint(server),
+                );
+                continue;
+            }
+            let exact = certificates
+                .iter()
+                .filter(|c| matches!((&c.issuer, &c.subject), (Some(i), Some(s)) if naming.name.names(i, s)));
+            if let Some(certificate) = exact.max_by_key(|c| c.not_after.map(|d| d.date)) {
+                let entry = found
+                    .entry(certificate.object)
+                    .or_insert_with(|| (certificate.clone(), server.clone(), Vec::new()));
+                if !entry.2.contains(&naming.object) {
+                    entry.2.push(naming.object);
+                }
+                cx.judge(naming.object, Judgement::Judged);
+                continue;
+            }
+            let partial = certificates.iter().any(|c| {
+                c.issuer.is_none() && c.subject.as_deref().is_none_or(|s| fold(s) == fold(&naming.name.subject))
+            });
+            if partial {
+                let owner = describe_owner(cx, naming.object);
+                cx.diagnose(
+                    "certificate-details-missing",
+                    Severity::Info,
+                    naming.object,
+                    naming.line,
+                    format!("The certificates of server '{server}' were pasted without their issuer, so the certificate that {owner} names cannot be told apart."),
+                    certificates_hint(server),
+                );
+                continue;
+            }
+            cx.judge(naming.object, Judgement::Judged);
+            report_not_found(cx, naming, server, &certificates);
+        }
+    }
+    for (certificate, server, owners) in found.into_values() {
+        judge_certificate(cx, &certificate, &server, &owners);
+    }
+}
+
+/// Every valid `TlsCertificateName` in the paste with the servers that use it.
+fn namings(cx: &Context) -> Vec<Naming> {
+    let mut namings = Vec::new();
+    for (index, object) in cx.objects.iter().enumerate() {
+        let servers = match object.kind {
+            Kind::ReceiveConnector => receive_connector_server(object).into_iter().collect(),
+            Kind::SendConnector => object.items("SourceTransportServers"),
+            Kind::HybridConfiguration => cx.topology.hybrid_servers(cx.objects),
+            _ => continue,
+        };
+        let prop = object.record.get("TlsCertificateName");
+        if let TlsNameRead::Valid(name) = read_tls_name(prop.map(|p| &p.value)) {
+            namings.push(Naming {
+                object: index,
+                name,
+                line: prop.map_or(object.record.first_line, |p| p.line),
+                servers,
+            });
+        }
+    }
+    namings
+}
+
+fn describe_owner(cx: &Context, object: usize) -> String {
+    let o = &cx.objects[object];
+    let what = match o.kind {
+        Kind::ReceiveConnector => "receive connector",
+        Kind::SendConnector => "send connector",
+        Kind::HybridConfiguration => return "the hybrid configuration".into(),
+        _ => "object",
+    };
+    format!("{what} '{}'", o.display_identity().unwrap_or_else(|| "(identity not shown)".into()))
+}
+
+/// What to run to paste a server's certificates; the server name is quoted, or left out when it cannot be.
+fn certificates_hint(server: &str) -> String {
+    match quote(server) {
+        Ok(server) => {
+            format!("Run `Get-ExchangeCertificate -Server {server} | {PASTE_CERTIFICATES}` and paste the output.")
+        }
+        Err(_) => format!("Run `Get-ExchangeCertificate | {PASTE_CERTIFICATES}` on that server and paste the output."),
+    }
+}
+
+fn report_not_found(cx: &mut Context, naming: &Naming, server: &str, certificates: &[Certificate]) {
+    let owner = describe_owner(cx, naming.object);
+    let today = cx.options.today;
+    let subject_cn = common_name(&naming.name.subject);
+    // A certificate for the same name that the server could use instead.
+    let candidate = certificates
+        .iter()
+        .filter(|c| {
+            c.smtp != Some(false)
+                && c.status.as_deref().is_none_or(|s| s.eq_ignore_ascii_case("valid"))
+                && c.has_private_key != Some(false)
+        })
+        .filter(|c| c.subject.as_deref().is_some_and(|s| common_name(s) == subject_cn) && c.issuer.is_some())
+        .filter(|c| !is_expired(c, today))
+        .filter(|c| {
+            c.thumbprint.as_deref().is_some_and(|t| t.len() == 40 && t.chars().all(|ch| ch.is_ascii_hexdigit()))
+        })
+        .max_by_key(|c| c.not_after.map(|d| d.date));
+    let object = &cx.objects[naming.object];
+    // The hybrid configuration is a singleton: its cmdlets take no identity.
+    let id = match object.kind {
+        Kind::HybridConfiguration => quote("Hybrid Configuration").ok(),
+        _ => command_identity(object.identity.as_ref()).ok(),
+    };
+    let remediation = match (candidate, id) {
+        (Some(certificate), Some(id)) => replace_name(object.kind, &id, server, certificate, &naming.name).unwrap_or_else(|r| Remediation::unavailable(format!("No command was generated because {}.", r.reason))),
+        _ => Remediation::unavailable(format!(
+            "No command was generated: the paste shows no usable certificate for {subject_cn} on '{server}'. Renew or import the certificate on that server, enable it for SMTP, then rerun the Hybrid Configuration Wizard (it sets TlsCertificateName anew)."
+        )),
+    };
+    let message = format!(
+        "{} names the certificate {} in TlsCertificateName, but no certificate of server '{server}' has that issuer and subject; mail that uses this setting fails TLS (454 4.7.5 on the send side, event 12014 on the receive side).",
+        capitalize(&owner),
+        naming.name.text()
+    );
+    let evidence = evidence(object, "TlsCertificateName").into_iter().collect();
+    cx.report(&NOT_FOUND, Severity::Error, naming.object, naming.line, message, evidence, remediation);
+}
+
+/// Commands that point `TlsCertificateName` at `certificate`, read by thumbprint on the server.
+fn replace_name(
+    kind: Kind,
+    id: &crate::remediation::powershell::Quoted,
+    server: &str,
+    certificate: &Certificate,
+    old: &TlsName,
+) -> Result<Remediation, crate::remediation::powershell::Refused> {
+    let (get, set) = cmdlets(kind, id).ok_or_else(|| crate::remediation::powershell::Refused {
+        reason: "this object cannot be changed by a command".into(),
+    })?;
+    let server = quote(server)?;
+    let thumbprint = quote(certificate.thumbprint.as_deref().unwrap_or_default())?;
+    let old = quote(&old.text())?;
+    Ok(Remediation {
+        preferred: Some("Preferred: rerun the Hybrid Configuration Wizard (https://aka.ms/HybridWizard) after a certificate renewal; it updates every object that names the certificate. The commands change this one object.".into()),
+        commands: vec![
+            format!("$cert = Get-ExchangeCertificate -Server {server} -Thumbprint {thumbprint}"),
+            "$tlsName = \"<I>$($cert.Issuer)<S>$($cert.Subject)\"".into(),
+            format!("{set} -TlsCertificateName $tlsName"),
+        ],
+        verify: vec![
+            format!("{get} | Format-List Identity,TlsCertificateName"),
+            format!("Get-ExchangeCertificate -Server {server} -Thumbprint {thumbprint} | Format-List Thumbprint,Subject,Issuer,NotAfter,Services,Status"),
+        ],
+        rollback: vec![format!("{set} -TlsCertificateName {old}")],
+        safety: Safety::Review,
+        notes: vec![format!(
+            "The commands use the certificate with thumbprint {} from the paste: same subject name, enabled for SMTP, valid. Make sure it is the one you mean, and that every other server that uses this setting has it too.",
+            certificate.thumbprint.as_deref().unwrap_or_default()
+        )],
+    })
+}
+
+fn judge_certificate(cx: &mut Context, certificate: &Certificate, server: &str, owners: &[usize]) {
+    let owner_names: Vec<String> = owners.iter().map(|&o| describe_owner(cx, o)).collect();
+    let named_by = owner_names.join(", ");
+    let object = certificate.object;
+    let thumbprint = certificate.thumbprint.clone().unwrap_or_else(|| "(thumbprint not shown)".into());
+    let what = format!("Certificate {thumbprint} on '{server}' (named by {named_by})");
+    let line = |property: &str| {
+        cx.objects[object].record.get(property).map_or(cx.objects[object].record.first_line, |p| p.line)
+    };
+    let ev = |property: &str| evidence(&cx.objects[object], property).into_iter().collect::<Vec<_>>();
+    let verify = quote(server).ok().zip(quote(&thumbprint).ok()).map(|(s, t)| {
+        vec![format!("Get-ExchangeCertificate -Server {s} -Thumbprint {t} | Format-List Thumbprint,Subject,NotAfter,Services,Status,HasPrivateKey")]
+    });
+    let no_command = |note: &str| {
+        let mut r = Remediation::unavailable(note.to_owned());
+        r.verify = verify.clone().unwrap_or_default();
+        r
+    };
+    cx.judge(object, Judgement::Judged);
+    if let (Some(not_after), Some(today)) = (certificate.not_after, cx.options.today) {
+        let left = not_after.date.days() - today.days();
+        let doubt = if not_after.ambiguous {
+            " (read as month/day; if the server writes day/month, check the date)"
+        } else {
+            ""
+        };
+        if left < 0 {
+            let message = format!(
+                "{what} expired on {}{doubt}, {} days ago; Exchange Online refuses TLS with it.",
+                not_after.date, -left
+            );
+            let r = no_command("No command is generated: renew the certificate (or import a new one), enable it for SMTP, then update TlsCertificateName or rerun the Hybrid Configuration Wizard.");
+            cx.report(&EXPIRED, Severity::Error, object, line("NotAfter"), message, ev("NotAfter"), r);
+        } else if left < 60 {
+            let severity = if left < 30 { Severity::Warning } else { Severity::Info };
+            let message = format!("{what} expires on {}{doubt}, in {left} days.", not_after.date);
+            let r = no_command("No command is generated: renew the certificate before it expires, enable the new one for SMTP, then update TlsCertificateName or rerun the Hybrid Configuration Wizard.");
+            cx.report(&EXPIRING, severity, object, line("NotAfter"), message, ev("NotAfter"), r);
+        }
+    } else if certificate.not_after.is_none() {
+        cx.diagnose(
+            "certificate-details-missing",
+            Severity::Info,
+            object,
+            cx.objects[object].record.first_line,
+            format!("The paste does not show when certificate {thumbprint} on '{server}' expires."),
+            certificates_hint(server),
+        );
+    }
+    if certificate.smtp == Some(false) {
+        let message = format!("{what} is not enabled for SMTP, so the connectors cannot use it for TLS.");
+        let remediation = match (quote(server), quote(&thumbprint)) {
+            (Ok(s), Ok(t)) if thumbprint.len() == 40 => Remediation {
+                preferred: None,
+                commands: vec![format!("Enable-ExchangeCertificate -Server {s} -Thumbprint {t} -Services SMTP")],
+                verify: verify.clone().unwrap_or_default(),
+                rollback: Vec::new(),
+                safety: Safety::Review,
+                notes: vec![
+                    "The command adds SMTP to the certificate's services and keeps the others. When asked whether to overwrite the default SMTP certificate, answer No unless you mean to replace it.".into(),
+                    "There is no rollback command: to remove SMTP again, enable the certificate for the services it had before.".into(),
+                ],
+            },
+            _ => no_command("No command was generated: the paste does not show the certificate's full thumbprint."),
+        };
+        cx.report(&NOT_SMTP, Severity::Error, object, line("Services"), message, ev("Services"), remediation);
+    }
+    if certificate.has_private_key == Some(false) {
+        let message = format!("{what} has no private key, so TLS with it fails with NoCredentials.");
+        let r = no_command("No command is generated: import the certificate again with its private key (.pfx), or renew it on this server, then enable it for SMTP.");
+        cx.report(&NO_PRIVATE_KEY, Severity::Error, object, line("HasPrivateKey"), message, ev("HasPrivateKey"), r);
+    }
+    if let Some(status) = certificate.status.as_deref().filter(|s| !s.eq_ignore_ascii_case("valid")) {
+        let message = format!("{what} has status {status}, so Exchange does not use it for TLS.");
+        let r = no_command("No command is generated: find out why the status is not Valid (revocation list reachable? intermediate and root certificates installed?) or replace the certificate.");
+        cx.report(&INVALID_STATUS, Severity::Error, object, line("Status"), message, ev("Status"), r);
+    }
+}
+
+fn is_expired(certificate: &Certificate, today: Option<Date>) -> bool {
+    matches!((certificate.not_after, today), (Some(n), Some(t)) if n.date < t)
+}
+
+/// The `CN=` value of a distinguished name, folded for comparison.
+fn common_name(dn: &str) -> String {
+    let folded = fold(dn);
+    folded.split(',').find_map(|rdn| rdn.strip_prefix("cn=")).unwrap_or(&folded).to_owned()
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+}
