@@ -126,7 +126,7 @@ pub fn check_with(inputs: &[Input], options: &Options) -> Report {
     }
     let outcome = rules::run(&objects, options);
     let mut findings = outcome.findings;
-    findings.sort_by(|a, b| (a.severity, a.input, a.line).cmp(&(b.severity, b.input, b.line)));
+    findings.sort_by_key(|f| (f.severity, f.input, f.line));
     diagnostics.extend(outcome.diagnostics);
     diagnostics.sort_by_key(|d| (d.input, d.line.unwrap_or(0)));
     let summary = summarize(&objects, &outcome.judgements, &findings, &unrecognized);
@@ -230,7 +230,36 @@ fn read_input(
             }
         }
     }
+    read_symptoms(src, index, objects, sections);
     sections.sort_by_key(|s| s.first_line);
+}
+
+/// Adds an object for every line that shows a known error text, whatever else read the line.
+fn read_symptoms(src: &mut Source, index: usize, objects: &mut Vec<Object>, sections: &mut Vec<SectionReport>) {
+    for (line, symptom) in formats::symptom::scan(src) {
+        if !src.is_understood(line) {
+            src.mark(line, line);
+            sections.push(SectionReport {
+                cmdlet: None,
+                cmdlet_from: None,
+                format: formats::Format::SymptomText,
+                first_line: line,
+                last_line: line,
+                objects: 0,
+            });
+        }
+        let text = src.line(line).trim().to_owned();
+        let record = formats::Record {
+            type_name: None,
+            first_line: line,
+            last_line: line,
+            props: vec![
+                formats::Prop::new("Symptom", formats::Value::Text(symptom.id.into()), line),
+                formats::Prop::new("Text", formats::Value::Text(text), line),
+            ],
+        };
+        objects.push(Object::new(Kind::Symptom, index, record, formats::Format::SymptomText, line));
+    }
 }
 
 fn summarize(

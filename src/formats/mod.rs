@@ -10,6 +10,7 @@ pub mod csv;
 pub mod json;
 pub mod list;
 pub mod shell;
+pub mod symptom;
 pub mod table;
 
 use crate::report::{Diagnostic, Severity};
@@ -32,6 +33,8 @@ pub enum Format {
     Prompt,
     /// The header and footer lines `Start-Transcript` writes.
     Transcript,
+    /// A line of other text (an NDR, a queue, an event) that shows a known error.
+    SymptomText,
 }
 
 impl Format {
@@ -46,6 +49,7 @@ impl Format {
             Format::ShellMessages => "shell-messages",
             Format::Prompt => "prompt",
             Format::Transcript => "transcript",
+            Format::SymptomText => "symptom-text",
         }
     }
 }

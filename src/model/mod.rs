@@ -21,6 +21,8 @@ pub enum Kind {
     ExchangeCertificate,
     ExchangeServer,
     FileVersionInfo,
+    /// An error text recognised anywhere in the paste (see `formats::symptom`).
+    Symptom,
     Unknown,
 }
 
@@ -33,6 +35,7 @@ impl Kind {
             Kind::ExchangeCertificate => "ExchangeCertificate",
             Kind::ExchangeServer => "ExchangeServer",
             Kind::FileVersionInfo => "FileVersionInfo",
+            Kind::Symptom => "Symptom",
             Kind::Unknown => "Unknown",
         }
     }
@@ -45,7 +48,7 @@ impl Kind {
             Kind::HybridConfiguration => Some("Get-HybridConfiguration"),
             Kind::ExchangeCertificate => Some("Get-ExchangeCertificate"),
             Kind::ExchangeServer => Some("Get-ExchangeServer"),
-            Kind::FileVersionInfo | Kind::Unknown => None,
+            Kind::FileVersionInfo | Kind::Symptom | Kind::Unknown => None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 use super::{Context, Judgement, RuleDoc};
 use crate::formats::{Format, Value};
+use crate::model::builds::{Version, EXCHANGE_2013_CU9_BUILD};
 use crate::model::capabilities::{self, fold, Capability, Key};
 use crate::model::Kind;
 use crate::remediation::{self, command_identity, CapabilityReplacement};
@@ -48,6 +49,7 @@ pub fn is_legacy(entry: &Capability) -> bool {
 }
 
 pub fn check(cx: &mut Context) {
+    let route = route(cx);
     // Sections whose receive connectors lack the property, for one diagnostic per section.
     let mut not_shown: BTreeMap<(usize, u32), (Format, usize)> = BTreeMap::new();
     let mut lost: BTreeMap<(usize, u32), usize> = BTreeMap::new();
@@ -127,9 +129,7 @@ pub fn check(cx: &mut Context) {
             }
         };
         let mut remediation = remediation;
-        remediation.preferred = Some(
-            "Method 1 (preferred, KB 3156771): install the latest cumulative update on at least one server that handles hybrid mail flow, then run the current Hybrid Configuration Wizard (https://aka.ms/HybridWizard); it writes this setting anew. The commands are Method 2, for when that cannot be done now.".into(),
-        );
+        remediation.preferred = Some(route.clone());
         cx.findings.push(Finding {
             rule: ID,
             severity: DOC.severity,
@@ -172,6 +172,25 @@ pub fn check(cx: &mut Context) {
             ),
             hint: "Run `$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,TransportRole,TlsDomainCapabilities,TlsCertificateName` (or `Export-Clixml`) and paste that output instead of the CSV.".into(),
         });
+    }
+}
+
+/// The KB's Method 1 for this organisation. The wizard writes the current entry only when it
+/// runs on Exchange 2013 CU9 or later, so when every server that handles hybrid mail is older,
+/// a cumulative update comes first.
+fn route(cx: &Context) -> String {
+    const TAIL: &str = "The commands below are Method 2, for when that cannot be done now.";
+    let servers = cx.topology.hybrid_servers(cx.objects);
+    let versions: Vec<(&str, Option<Version>)> =
+        servers.iter().map(|name| (name.as_str(), cx.topology.server(name).and_then(|s| s.version))).collect();
+    let old = |v: &Version| v.major == 15 && v.minor == 0 && v.build < EXCHANGE_2013_CU9_BUILD;
+    let all_known = !versions.is_empty() && versions.iter().all(|(_, v)| v.is_some());
+    if all_known && versions.iter().all(|(_, v)| v.as_ref().is_some_and(old)) {
+        format!("Method 1 (preferred, KB 3156771): every server that handles hybrid mail in this paste runs Exchange 2013 CU8 or earlier, so first install the latest cumulative update on at least one of them, then run the current Hybrid Configuration Wizard (https://aka.ms/HybridWizard) from that server; it writes this setting anew. {TAIL}")
+    } else if let Some((name, _)) = versions.iter().find(|(_, v)| v.as_ref().is_some_and(|v| !old(v))) {
+        format!("Method 1 (preferred, KB 3156771): run the current Hybrid Configuration Wizard (https://aka.ms/HybridWizard) from '{name}', which runs a cumulative update later than Exchange 2013 CU8; it writes this setting anew. {TAIL}")
+    } else {
+        format!("Method 1 (preferred, KB 3156771): if the servers that handle hybrid mail run Exchange 2013 CU8 or earlier, install the latest cumulative update on at least one of them; then run the current Hybrid Configuration Wizard (https://aka.ms/HybridWizard), which writes this setting anew. {TAIL}")
     }
 }
 

@@ -6,8 +6,11 @@
 //! the page are generated from the catalog.
 
 pub mod exchange_build;
+pub mod exo_send_connector;
 pub mod legacy_exo_tls_capability;
+pub mod symptom;
 pub mod tls_certificate;
+pub mod tls_certificate_name;
 
 use crate::formats::Value;
 use crate::model::topology::Topology;
@@ -52,6 +55,13 @@ pub const RULES: &[Rule] = &[
         ],
         check: tls_certificate::check,
     },
+    Rule {
+        docs: &[&tls_certificate_name::SYNTAX, &tls_certificate_name::MISMATCH, &tls_certificate_name::TOO_LONG],
+        check: tls_certificate_name::check,
+    },
+    Rule { docs: &[&exo_send_connector::DOC], check: exo_send_connector::check },
+    // Last: a symptom names the findings of the other rules that explain it.
+    Rule { docs: &[&symptom::DOC], check: symptom::check },
 ];
 
 /// The documentation of every rule.
@@ -137,6 +147,23 @@ impl Context<'_> {
             self.diagnostics.push(diagnostic);
         }
     }
+}
+
+/// How a finding names an object: `receive connector 'EX01\\Default Frontend EX01'`.
+pub fn describe(object: &Object) -> String {
+    let name = object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
+    match object.kind {
+        crate::model::Kind::ReceiveConnector => format!("receive connector '{name}'"),
+        crate::model::Kind::SendConnector => format!("send connector '{name}'"),
+        crate::model::Kind::HybridConfiguration => "the hybrid configuration".into(),
+        _ => format!("'{name}'"),
+    }
+}
+
+/// The text with its first letter in upper case, to start a sentence.
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
 /// The evidence of one property of an object, as the input showed it.

@@ -3,7 +3,7 @@
 //! usable there (`tls-certificate-expired`, `-expiring`, `-not-smtp`, `-no-private-key`,
 //! `-invalid-status`). A server is judged only when its certificates were pasted.
 
-use super::{evidence, Context, Judgement, RuleDoc};
+use super::{capitalize, describe, evidence, Context, Judgement, RuleDoc};
 use crate::model::capabilities::fold;
 use crate::model::date::Date;
 use crate::model::topology::{read_tls_name, receive_connector_server, Certificate, TlsName, TlsNameRead};
@@ -188,14 +188,7 @@ fn namings(cx: &Context) -> Vec<Naming> {
 }
 
 fn describe_owner(cx: &Context, object: usize) -> String {
-    let o = &cx.objects[object];
-    let what = match o.kind {
-        Kind::ReceiveConnector => "receive connector",
-        Kind::SendConnector => "send connector",
-        Kind::HybridConfiguration => return "the hybrid configuration".into(),
-        _ => "object",
-    };
-    format!("{what} '{}'", o.display_identity().unwrap_or_else(|| "(identity not shown)".into()))
+    describe(&cx.objects[object])
 }
 
 /// What to run to paste a server's certificates; the server name is quoted, or left out when it cannot be.
@@ -368,9 +361,4 @@ fn is_expired(certificate: &Certificate, today: Option<Date>) -> bool {
 fn common_name(dn: &str) -> String {
     let folded = fold(dn);
     folded.split(',').find_map(|rdn| rdn.strip_prefix("cn=")).unwrap_or(&folded).to_owned()
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }

@@ -1,0 +1,159 @@
+//! The text of `TlsCertificateName` itself: its syntax (`tls-certificate-name-syntax`), whether
+//! the hybrid connectors name the hybrid configuration's certificate
+//! (`tls-certificate-name-mismatch`), and its length where Edge servers replicate it
+//! (`tls-certificate-name-too-long`).
+
+use super::{capitalize, describe, evidence, Context, Judgement, RuleDoc};
+use crate::model::capabilities::{self, fold};
+use crate::model::topology::{read_tls_name, TlsName, TlsNameRead};
+use crate::model::Kind;
+use crate::remediation::{command_identity, set_parameters, Argument};
+use crate::report::{Reference, Remediation, Safety, Severity};
+
+pub const SET_SEND_CONNECTOR: Reference = Reference {
+    name: "Set-SendConnector",
+    url: "https://learn.microsoft.com/en-us/powershell/module/exchangepowershell/set-sendconnector",
+};
+pub const KB4052493: Reference = Reference {
+    name: "KB4052493",
+    url: "https://learn.microsoft.com/en-us/exchange/troubleshoot/mailflow/email-sent-to-online-appears-external",
+};
+const HYBRID_CONNECTOR_CHECK: Reference =
+    Reference { name: "HealthChecker: hybrid connector check", url: "https://aka.ms/HC-HybridConnector" };
+
+pub static SYNTAX: RuleDoc = RuleDoc {
+    id: "tls-certificate-name-syntax",
+    severity: Severity::Error,
+    title: "TlsCertificateName is not of the form <I>issuer<S>subject",
+    what_it_checks: "Reads `TlsCertificateName` of receive connectors, send connectors and the hybrid configuration and checks that it has the form `<I>X.500 issuer<S>X.500 subject`, with `CN=` in the subject. An empty value is fine: Exchange then picks a certificate by the connector's FQDN.",
+    why_it_matters: "A value of another form (a thumbprint, a bare host name, a subject without its issuer) names no certificate, so the connector uses none and TLS with Exchange Online fails.",
+    example: "TlsCertificateName : mail.contoso.com",
+    fix: "Set the value from the certificate itself: `$cert = Get-ExchangeCertificate -Thumbprint '<thumbprint>'`, `$tlsName = \"<I>$($cert.Issuer)<S>$($cert.Subject)\"`, then `Set-SendConnector` / `Set-ReceiveConnector -TlsCertificateName $tlsName`, or rerun the Hybrid Configuration Wizard. No command is generated: which certificate is meant cannot be read from the value.",
+    fix_safety: "No command is generated.",
+    references: &[SET_SEND_CONNECTOR, HYBRID_CONNECTOR_CHECK],
+};
+
+pub static MISMATCH: RuleDoc = RuleDoc {
+    id: "tls-certificate-name-mismatch",
+    severity: Severity::Warning,
+    title: "A hybrid connector names another certificate than the hybrid configuration",
+    what_it_checks: "Compares the `TlsCertificateName` of each hybrid connector (a receive connector with Exchange Online entries in `TlsDomainCapabilities`, a send connector to Exchange Online or with `CloudServicesMailEnabled`) with the one in `Get-HybridConfiguration`. Issuer and subject are compared without regard to case or the spaces after commas; connectors with an empty value are not judged.",
+    why_it_matters: "The Hybrid Configuration Wizard writes one certificate name to the hybrid configuration and to the connectors. When they differ, someone changed one side after a renewal: Exchange Online's connector expects the certificate the hybrid configuration names, and the next wizard run changes the connectors back.",
+    example: "Hybrid configuration: <I>CN=DigiCert ...<S>CN=mail.contoso.com\nSend connector:       <I>CN=GeoTrust ...<S>CN=mail.contoso.com",
+    fix: "Preferred: rerun the Hybrid Configuration Wizard with the certificate you mean. The generated command sets the connector's `TlsCertificateName` to the hybrid configuration's value.",
+    fix_safety: "Review: hybridcheck cannot know which side is right; the command assumes the hybrid configuration is. The rollback restores the connector's value.",
+    references: &[HYBRID_CONNECTOR_CHECK],
+};
+
+pub static TOO_LONG: RuleDoc = RuleDoc {
+    id: "tls-certificate-name-too-long",
+    severity: Severity::Warning,
+    title: "TlsCertificateName is longer than Edge synchronization allows",
+    what_it_checks: "Where Edge Transport servers take part in hybrid mail flow (an Edge server in `Get-ExchangeServer`, or `EdgeTransportServers` in the hybrid configuration), checks that `<I>issuer<S>subject` is at most 256 characters.",
+    why_it_matters: "EdgeSync copies the value into the Edge server's AD LDS, whose attribute holds 256 characters: synchronization fails with \"A value in the request is invalid\", and mail from Exchange Online is treated as external (KB 4052493).",
+    example: "TlsCertificateName : <I>CN=Contoso Issuing CA 07, OU=PKI, O=Contoso Corporation, L=Redmond, S=Washington, C=US, ...<S>CN=mail.contoso.com, OU=Messaging, ... (300 characters)",
+    fix: "Follow KB 4052493: raise the length of the attribute on the Edge servers' AD LDS, or clear `TlsCertificateName` and rely on the connector's `Fqdn`, or use a certificate with a shorter issuer and subject. No command is generated.",
+    fix_safety: "No command is generated.",
+    references: &[KB4052493],
+};
+
+pub fn check(cx: &mut Context) {
+    let hybrid_name = cx.topology.hybrid.and_then(|h| {
+        match read_tls_name(cx.objects[h].record.get("TlsCertificateName").map(|p| &p.value)) {
+            TlsNameRead::Valid(name) => Some(name),
+            _ => None,
+        }
+    });
+    let edge = cx.topology.edge_in_play(cx.objects);
+    for index in 0..cx.objects.len() {
+        let object = &cx.objects[index];
+        if !matches!(object.kind, Kind::ReceiveConnector | Kind::SendConnector | Kind::HybridConfiguration) {
+            continue;
+        }
+        let Some(prop) = object.record.get("TlsCertificateName") else { continue };
+        let line = prop.line;
+        match read_tls_name(Some(&prop.value)) {
+            TlsNameRead::Empty => {}
+            TlsNameRead::Invalid(text) => {
+                cx.judge(index, Judgement::Judged);
+                let message = format!(
+                    "TlsCertificateName of {} is '{text}', which is not of the form <I>issuer<S>subject, so it names no certificate.",
+                    owner(cx, index)
+                );
+                let remediation = Remediation::unavailable("No command is generated: the value does not say which certificate is meant. Set it from the certificate with `$cert = Get-ExchangeCertificate -Thumbprint <thumbprint>` and `\"<I>$($cert.Issuer)<S>$($cert.Subject)\"`, or rerun the Hybrid Configuration Wizard.".into());
+                let ev = evidence(object, "TlsCertificateName").into_iter().collect();
+                cx.report(&SYNTAX, Severity::Error, index, line, message, ev, remediation);
+            }
+            TlsNameRead::Valid(name) => {
+                cx.judge(index, Judgement::Judged);
+                if edge && name.text().chars().count() > 256 {
+                    let message = format!(
+                        "TlsCertificateName of {} is {} characters long; with Edge servers in hybrid mail flow, EdgeSync cannot copy more than 256.",
+                        owner(cx, index),
+                        name.text().chars().count()
+                    );
+                    let remediation = Remediation::unavailable("No command is generated: follow KB 4052493 (raise the attribute's length on the Edge servers, or clear TlsCertificateName and rely on Fqdn, or use a certificate with a shorter name).".into());
+                    let ev = evidence(object, "TlsCertificateName").into_iter().collect();
+                    cx.report(&TOO_LONG, Severity::Warning, index, line, message, ev, remediation);
+                }
+                if let Some(hybrid) = hybrid_name.as_ref().filter(|h| {
+                    object.kind != Kind::HybridConfiguration
+                        && is_hybrid_connector(cx, index)
+                        && !h.names(&name.issuer, &name.subject)
+                }) {
+                    report_mismatch(cx, index, line, &name, hybrid);
+                }
+            }
+        }
+    }
+}
+
+/// A connector that carries hybrid mail: a receive connector with Exchange Online entries, or
+/// a send connector to Exchange Online or with `CloudServicesMailEnabled`.
+fn is_hybrid_connector(cx: &Context, index: usize) -> bool {
+    let object = &cx.objects[index];
+    match object.kind {
+        Kind::ReceiveConnector => object.record.get("TlsDomainCapabilities").is_some_and(|p| {
+            capabilities::from_value(&p.value, p.truncated).entries.iter().any(|e| {
+                let key = match &e.key {
+                    capabilities::Key::Domain(d) => fold(d),
+                    capabilities::Key::Certificate { subject, .. } => fold(subject),
+                };
+                key.contains("mail.protection.") || key.contains("outlook.com") || key.contains("outlook.cn")
+            })
+        }),
+        Kind::SendConnector => {
+            object.flag("CloudServicesMailEnabled") == Some(true) || super::exo_send_connector::cloud(object).is_some()
+        }
+        _ => false,
+    }
+}
+
+fn report_mismatch(cx: &mut Context, index: usize, line: u32, name: &TlsName, hybrid: &TlsName) {
+    let object = &cx.objects[index];
+    let message = format!(
+        "{} names the certificate {} in TlsCertificateName, but the hybrid configuration names {}.",
+        capitalize(&owner(cx, index)),
+        name.text(),
+        hybrid.text()
+    );
+    let remediation = match command_identity(object.identity.as_ref()) {
+        Ok(id) => {
+            let change = vec![("TlsCertificateName", Argument::Text(hybrid.text()), Argument::Text(name.text()))];
+            set_parameters(object.kind, &id, &change).map(|mut r| {
+                r.safety = Safety::Review;
+                r.preferred = Some("Preferred: rerun the Hybrid Configuration Wizard with the certificate you mean; it sets both sides.".into());
+                r.notes.push("The command assumes the hybrid configuration names the right certificate; if the connector is right instead, run Set-HybridConfiguration -TlsCertificateName with the connector's value.".into());
+                r
+            })
+        }
+        Err(reason) => Ok(Remediation::unavailable(reason.note(object.kind.cmdlet().unwrap_or("Get-SendConnector")))),
+    }
+    .unwrap_or_else(|refused| Remediation::unavailable(format!("No command was generated because {}.", refused.reason)));
+    let ev = evidence(object, "TlsCertificateName").into_iter().collect();
+    cx.report(&MISMATCH, Severity::Warning, index, line, message, ev, remediation);
+}
+
+fn owner(cx: &Context, index: usize) -> String {
+    describe(&cx.objects[index])
+}
