@@ -292,6 +292,8 @@ fn summarize(
             if summary.checked == 1 { "" } else { "s" },
             unchecked_tail(summary.unchecked)
         )
+    } else if !findings.is_empty() {
+        "Nothing could be checked, but the paste shows error texts of broken hybrid mail flow: the findings say what to paste next.".to_owned()
     } else if summary.unchecked > 0 {
         format!("Nothing could be checked: {} object{} lack the properties the rules need; see the diagnostics for what to paste.", summary.unchecked, if summary.unchecked == 1 { "" } else { "s" })
     } else {

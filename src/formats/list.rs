@@ -102,9 +102,9 @@ struct PendingProp<'a> {
 enum Joining {
     /// Trailing spaces survived: join as they are.
     AsTheyAre,
-    /// Lines cut at the exact width, trailing spaces lost: join as they are, but a space at a
-    /// cut may have been lost.
-    HardWrap,
+    /// Lines cut at the exact width (the number), trailing spaces lost: a line one short of the
+    /// width lost the space it was cut at, which is put back; full lines join as they are.
+    HardWrap(usize),
     /// Word wrap whose trailing spaces were lost: put one space back at each join.
     RestoreSpace,
 }
@@ -116,17 +116,12 @@ fn joining(props: &[PendingProp], trailing_space_kept: bool) -> Joining {
     if trailing_space_kept {
         return Joining::AsTheyAre;
     }
-    let mut wrapped = props.iter().flat_map(|p| p.chunks[..p.chunks.len() - 1].iter().map(|(_, len)| *len));
-    let Some(first) = wrapped.next() else { return Joining::AsTheyAre };
-    let mut count = 1;
-    for len in wrapped {
-        if len != first {
-            return Joining::RestoreSpace;
-        }
-        count += 1;
-    }
-    if count >= 2 {
-        Joining::HardWrap
+    let wrapped: Vec<usize> =
+        props.iter().flat_map(|p| p.chunks[..p.chunks.len() - 1].iter().map(|(_, len)| *len)).collect();
+    let Some(&width) = wrapped.iter().max() else { return Joining::AsTheyAre };
+    let full = wrapped.iter().filter(|&&len| len == width).count();
+    if full >= 2 && wrapped.iter().all(|&len| len + 1 >= width) {
+        Joining::HardWrap(width)
     } else {
         Joining::RestoreSpace
     }
@@ -148,10 +143,15 @@ fn join(chunks: &[(&str, usize)], joining: Joining) -> (String, bool) {
     }
     let mut text = String::new();
     for (i, (piece, _)) in chunks.iter().enumerate() {
-        if i > 0 && joining == Joining::RestoreSpace && !text.ends_with(char::is_whitespace) {
+        let space_lost = match joining {
+            Joining::AsTheyAre => false,
+            Joining::RestoreSpace => true,
+            Joining::HardWrap(width) => i > 0 && chunks[i - 1].1 < width,
+        };
+        if i > 0 && space_lost && !text.ends_with(char::is_whitespace) {
             text.push(' ');
         }
-        text.push_str(if joining == Joining::RestoreSpace { piece.trim_end() } else { piece });
+        text.push_str(if joining == Joining::AsTheyAre { piece } else { piece.trim_end() });
     }
     (text.trim_end().to_owned(), joining != Joining::AsTheyAre)
 }

@@ -39,7 +39,14 @@ fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
             let text = line.strip_prefix("WARNING:").unwrap_or(line).trim();
             messages.push((n, text.to_owned()));
         } else if continues_message(src, n, messages.last()) {
+            // The console cut the message at its width; a line one short of the longest lost
+            // the space it was cut at when trailing spaces were trimmed.
+            let previous = src.line(n - 1);
+            let width = (start..n).map(|m| src.line(m).trim_end().chars().count()).max().unwrap_or(0);
             let message = &mut messages.last_mut().expect("continues_message needs a message").1;
+            if previous.ends_with(' ') || previous.trim_end().chars().count() < width {
+                message.push(' ');
+            }
             message.push_str(line.trim_end());
         } else {
             break;

@@ -37,7 +37,19 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
     let mut rows: Vec<Row> = Vec::new();
     let mut last = start + 1;
     let mut n = start + 2;
+    // The shell prints warnings between the rows of the objects it is listing (Exchange 2010
+    // tools warn about each connector they cannot read); they are read as such, and the table
+    // goes on after them.
+    let mut messages: Vec<Block> = Vec::new();
     while n <= end && !is_blank(src.line(n)) {
+        if src.line(n).starts_with("WARNING:") {
+            if let Some(block) = super::shell::parse(src, n, end) {
+                last = block.last_line;
+                n = block.last_line + 1;
+                messages.push(block);
+                continue;
+            }
+        }
         let cells = row_cells(line_text(src, n), &columns);
         let first_blank = cells.first().is_none_or(|c| c.text.is_empty());
         let continuation = first_blank && cells.iter().any(|c| !c.text.is_empty());
@@ -54,6 +66,10 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
     let mut block = Block::new(Format::FormatTable, start, last);
     block.understood.push((start, last));
     block.records = rows.into_iter().map(|row| row.into_record(&columns)).collect();
+    for message in messages {
+        block.records.extend(message.records);
+        block.diagnostics.extend(message.diagnostics);
+    }
     Some(block)
 }
 

@@ -49,6 +49,8 @@ pub struct CapabilityReplacement<'a> {
     pub list: &'a CapabilityList,
     /// True when the list's text was read exactly (no white space guessed at wrap points).
     pub exact: bool,
+    /// False when the list could not be split into its entries, so it must be filtered on the server.
+    pub entries_known: bool,
     /// Which entries are stale.
     pub is_stale: fn(&Capability) -> bool,
     /// A `-like` pattern that matches the stale entries on the server.
@@ -75,7 +77,7 @@ pub fn replace_capabilities(plan: &CapabilityReplacement) -> Result<Remediation,
         format!("Get-ReceiveConnector -Identity {id} | Where-Object {{ $_.TlsDomainCapabilities -like {pattern} }}"),
     ];
     let mut notes = vec!["The second verify command prints nothing once the connector is fixed.".to_owned()];
-    let seen_whole = !plan.list.truncated && plan.list.entries.iter().all(|e| e.complete);
+    let seen_whole = plan.entries_known && !plan.list.truncated && plan.list.entries.iter().all(|e| e.complete);
     let texts: Option<Vec<String>> = plan.list.entries.iter().map(|e| exact_text(e, plan)).collect();
     let remediation = match (seen_whole, texts) {
         (true, Some(before)) => {
@@ -117,7 +119,7 @@ pub fn replace_capabilities(plan: &CapabilityReplacement) -> Result<Remediation,
             let before = format!("$hcBefore{}", plan.number);
             notes.push(format!(
                 "The list in the paste was {}, so the fix reads the current list from the server and removes only the stale entries; entries the paste did not show are kept.",
-                if plan.list.truncated { "cut short" } else { "wrapped without its trailing spaces" }
+                if plan.list.truncated { "cut short" } else { "wrapped without its trailing spaces, so its entries could not all be read exactly" }
             ));
             notes.push(format!("Run the rollback in the same PowerShell session as the fix: {before} holds the list as it was before the change."));
             Remediation {

@@ -104,7 +104,7 @@ pub fn check(cx: &mut Context) {
                 "Run `Get-SendConnector | Format-List Identity,AddressSpaces,SmartHosts,Fqdn,RequireTLS,TlsAuthLevel,TlsDomain,TlsCertificateName,CloudServicesMailEnabled,SourceTransportServers,Enabled` and paste the output.".into(),
             );
         }
-        cx.judge(index, Judgement::Judged);
+        cx.judge(index, if missing.is_empty() { Judgement::Judged } else { Judgement::Unjudged });
         let id = command_identity(object.identity.as_ref());
         let mut problems: Vec<(Severity, &'static str, String, Option<Change>)> = Vec::new();
         if object.flag("CloudServicesMailEnabled") == Some(false) {

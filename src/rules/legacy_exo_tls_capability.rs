@@ -8,7 +8,7 @@ use crate::model::capabilities::{self, fold, Capability, Key};
 use crate::model::Kind;
 use crate::remediation::{self, command_identity, CapabilityReplacement};
 use crate::report::{Diagnostic, Evidence, Finding, Reference, Remediation, Severity};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const ID: &str = "legacy-exo-tls-capability";
 
@@ -53,12 +53,24 @@ pub fn check(cx: &mut Context) {
     // Sections whose receive connectors lack the property, for one diagnostic per section.
     let mut not_shown: BTreeMap<(usize, u32), (Format, usize)> = BTreeMap::new();
     let mut lost: BTreeMap<(usize, u32), usize> = BTreeMap::new();
+    // Connectors whose list another object of the paste shows (an Exchange 2010 warning beside
+    // the table row of the same connector) are not "not shown".
+    let shown: BTreeSet<String> = cx
+        .objects
+        .iter()
+        .filter(|o| o.kind == Kind::ReceiveConnector)
+        .filter(|o| o.record.get("TlsDomainCapabilities").is_some_and(|p| !matches!(p.value, Value::Lost(_))))
+        .filter_map(|o| o.identity.as_ref().map(|i| i.text.to_lowercase()))
+        .collect();
     for (index, object) in cx.objects.iter().enumerate() {
         if object.kind != Kind::ReceiveConnector {
             continue;
         }
         let at = (object.input, object.section_line);
         let Some(prop) = object.record.get("TlsDomainCapabilities") else {
+            if object.identity.as_ref().is_some_and(|i| shown.contains(&i.text.to_lowercase())) {
+                continue;
+            }
             not_shown.entry(at).or_insert((object.format, 0)).1 += 1;
             cx.judge(index, Judgement::Unjudged);
             continue;
@@ -70,6 +82,10 @@ pub fn check(cx: &mut Context) {
         }
         let list = capabilities::from_value(&prop.value, prop.truncated);
         let stale: Vec<&Capability> = list.entries.iter().filter(|e| is_legacy(e)).collect();
+        // When the entries could not be split (a word cut mid-way and a space put back where
+        // none was), the folded text still shows the issuer; the fix then works on the server.
+        let raw = raw_text(&prop.value);
+        let unsplit = stale.is_empty() && fold(&raw).contains(&format!("<i>{LEGACY_ISSUER}"));
         let name = object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
         if list.truncated {
             cx.diagnostics.push(Diagnostic {
@@ -81,21 +97,38 @@ pub fn check(cx: &mut Context) {
                 hint: "Run `$FormatEnumerationLimit = -1` in the same shell, then the command again, and paste the new output.".into(),
             });
         }
-        if stale.is_empty() {
+        if stale.is_empty() && !unsplit {
             // A cut list without a visible stale entry may still hide one.
             cx.judge(index, if list.truncated { Judgement::Unjudged } else { Judgement::Judged });
             continue;
         }
         cx.judge(index, Judgement::Judged);
-        let evidence = stale
+        let mut evidence: Vec<Evidence> = stale
             .iter()
-            .map(|entry| Evidence {
-                property: prop.name.clone(),
-                value: entry.to_exchange_string(),
-                line: prop.line,
-                truncated: list.truncated || !entry.complete,
+            .map(|entry| {
+                // Spaces guessed at wrap points are not shown when the entry is the wizard's own.
+                let text = entry.to_exchange_string();
+                let value = if prop.inexact && fold(&text) == fold(HCW_LEGACY_ENTRY) {
+                    HCW_LEGACY_ENTRY.to_owned()
+                } else {
+                    text
+                };
+                Evidence {
+                    property: prop.name.clone(),
+                    value,
+                    line: prop.line,
+                    truncated: list.truncated || !entry.complete,
+                }
             })
             .collect();
+        if unsplit {
+            evidence.push(Evidence {
+                property: prop.name.clone(),
+                value: raw.clone(),
+                line: prop.line,
+                truncated: list.truncated,
+            });
+        }
         let caps =
             stale.iter().find(|e| e.complete).map_or("AcceptCloudServicesMail".to_owned(), |e| e.capabilities.clone());
         let remediation = match command_identity(object.identity.as_ref()) {
@@ -117,6 +150,7 @@ pub fn check(cx: &mut Context) {
                     identity: &id,
                     list: &list,
                     exact: !prop.inexact,
+                    entries_known: !unsplit,
                     is_stale: is_legacy,
                     stale_pattern: "*MSIT Machine Auth CA 2*",
                     replacement: format!("{REPLACEMENT_DOMAIN}:{caps}"),
@@ -191,6 +225,14 @@ fn route(cx: &Context) -> String {
         format!("Method 1 (preferred, KB 3156771): run the current Hybrid Configuration Wizard (https://aka.ms/HybridWizard) from '{name}', which runs a cumulative update later than Exchange 2013 CU8; it writes this setting anew. {TAIL}")
     } else {
         format!("Method 1 (preferred, KB 3156771): if the servers that handle hybrid mail run Exchange 2013 CU8 or earlier, install the latest cumulative update on at least one of them; then run the current Hybrid Configuration Wizard (https://aka.ms/HybridWizard), which writes this setting anew. {TAIL}")
+    }
+}
+
+/// The property's text as shown, for matching and evidence.
+fn raw_text(value: &Value) -> String {
+    match value {
+        Value::List(items) => items.iter().filter_map(Value::as_text).collect::<Vec<_>>().join(", "),
+        other => other.as_text().unwrap_or_default().to_owned(),
     }
 }
 

@@ -92,12 +92,14 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// Records a judgement; `Unjudged` never overrides `Judged` from another rule.
+    /// Records a judgement. `Unjudged` wins: an object is checked only when every rule that
+    /// looks at it could read what it needs, so a connector whose list was lost is never
+    /// counted as checked because another rule could read some other property.
     pub fn judge(&mut self, object: usize, judgement: Judgement) {
         let slot = &mut self.judgements[object];
         *slot = match (*slot, judgement) {
-            (Judgement::Judged, _) | (_, Judgement::Judged) => Judgement::Judged,
             (Judgement::Unjudged, _) | (_, Judgement::Unjudged) => Judgement::Unjudged,
+            (Judgement::Judged, _) | (_, Judgement::Judged) => Judgement::Judged,
             _ => Judgement::NotApplicable,
         };
     }

@@ -1,6 +1,6 @@
 //! `symptom`: error texts in the paste, with the rules that explain them.
 
-use super::{Context, Judgement, RuleDoc};
+use super::{Context, RuleDoc};
 use crate::formats::symptom::SYMPTOMS;
 use crate::model::Kind;
 use crate::report::{Evidence, Reference, Remediation, Severity};
@@ -32,9 +32,6 @@ pub fn check(cx: &mut Context) {
     }
     for symptom in SYMPTOMS {
         let Some(indexes) = by_symptom.get(symptom.id) else { continue };
-        for &index in indexes {
-            cx.judge(index, Judgement::Judged);
-        }
         let first = indexes[0];
         let lines: Vec<u32> = indexes.iter().map(|&i| cx.objects[i].record.first_line).collect();
         let found: Vec<&str> =

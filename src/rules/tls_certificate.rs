@@ -112,19 +112,16 @@ pub fn check(cx: &mut Context) {
     let namings = namings(cx);
     // Each certificate found is judged once, naming every object that refers to it.
     let mut found: BTreeMap<usize, (Certificate, String, Vec<usize>)> = BTreeMap::new();
+    // Servers whose certificates were not pasted, with the objects that name one there.
+    let mut not_pasted: BTreeMap<String, (String, usize, u32, Vec<String>)> = BTreeMap::new();
     for naming in &namings {
         for server in &naming.servers {
             let certificates = cx.topology.certificates_of(server);
             if certificates.is_empty() {
-                let owner = describe_owner(cx, naming.object);
-                cx.diagnose(
-                    "certificates-not-pasted",
-                    Severity::Info,
-                    naming.object,
-                    naming.line,
-                    format!("The paste shows no certificates of server '{server}', so the certificate that {owner} names was not checked there."),
-                    certificates_hint(server),
-                );
+                let entry = not_pasted
+                    .entry(server.to_lowercase())
+                    .or_insert_with(|| (server.clone(), naming.object, naming.line, Vec::new()));
+                entry.3.push(describe_owner(cx, naming.object));
                 continue;
             }
             let exact = certificates
@@ -158,6 +155,21 @@ pub fn check(cx: &mut Context) {
             cx.judge(naming.object, Judgement::Judged);
             report_not_found(cx, naming, server, &certificates);
         }
+    }
+    for (server, object, line, owners) in not_pasted.into_values() {
+        let named = if owners.len() == 1 {
+            format!("the certificate that {} names", owners[0])
+        } else {
+            format!("the certificates that {} objects name ({})", owners.len(), owners.join(", "))
+        };
+        cx.diagnose(
+            "certificates-not-pasted",
+            Severity::Info,
+            object,
+            line,
+            format!("The paste shows no certificates of server '{server}', so {named} could not be checked there."),
+            certificates_hint(&server),
+        );
     }
     for (certificate, server, owners) in found.into_values() {
         judge_certificate(cx, &certificate, &server, &owners);

@@ -1,0 +1,575 @@
+// Browser tests of the one-file page. Run from the repository root:
+//
+//     node tests/e2e/run.mjs
+//
+// Tests dist/hybridcheck.html (made by `cargo xtask dist`), or the file named by
+// HYBRIDCHECK_PAGE. Every check runs from file://, from a local http server, and from file://
+// in an offline browser context. Prints one line per check and ends with `N passed, M failed`.
+import { chromium } from 'playwright-core';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  Runner, assert, assertEqual, cards, checks, coreCheck, decodeText, diagnosticCodes, dropFile,
+  pasteText, readDownload, serve, waitChecked,
+} from './helpers.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PAGE = resolve(ROOT, process.env.HYBRIDCHECK_PAGE || 'dist/hybridcheck.html');
+const SAMPLES = join(ROOT, 'tests', 'fixtures', 'samples');
+const SCREENSHOT = join(ROOT, 'docs', 'screenshot.png');
+const CHROMIUM = process.env.HYBRIDCHECK_CHROMIUM || '/usr/bin/chromium';
+
+const DEFAULT_FRONTEND = 'EX01\\Default Frontend EX01';
+const RULE = 'legacy-exo-tls-capability';
+const LEGACY_ENTRY = '<I>CN=MSIT Machine Auth CA 2, DC=redmond, DC=corp, DC=microsoft, DC=com<S>CN=mail.protection.outlook.com, OU=Forefront Online Protection for Exchange, O=Microsoft, L=Redmond, S=WA, C=US:AcceptCloudServicesMail';
+
+/** What each sample must show, by file-name prefix. */
+const SAMPLE_EXPECTATIONS = {
+  '01-': { findings: [DEFAULT_FRONTEND] },
+  '01b-': { findings: [DEFAULT_FRONTEND] },
+  '02-': { findings: [] },
+  '03-': { findings: [], diagnostic: 'property-not-shown' },
+  '04-': { findings: [DEFAULT_FRONTEND] },
+  '05-': { diagnostic: 'values-lost-in-csv' },
+};
+
+const t = new Runner();
+const started = Date.now();
+
+if (!existsSync(PAGE)) {
+  console.log(`FAIL page exists: ${PAGE} is missing (run \`cargo xtask dist\`, or set HYBRIDCHECK_PAGE)`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const server = await serve(dirname(PAGE));
+const fileUrl = pathToFileURL(PAGE).href;
+const httpUrl = `${server.origin}/${encodeURIComponent(basename(PAGE))}`;
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+
+const sampleFiles = readdirSync(SAMPLES).filter((f) => !f.startsWith('.')).sort();
+const utf16Sample = sampleFiles.find((f) => f.startsWith('01b-'));
+
+try {
+  await suite({ name: 'file', url: fileUrl, screenshot: true, large: true });
+  await suite({ name: 'http', url: httpUrl });
+  await suite({ name: 'offline', url: fileUrl, offline: true });
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`${t.passed} passed, ${t.failed} failed`);
+process.exit(t.failed ? 1 : 0);
+
+async function suite(mode) {
+  const name = (s) => `[${mode.name}] ${s}`;
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+    offline: !!mode.offline,
+    colorScheme: 'light',
+    reducedMotion: 'reduce',
+  });
+  // http: the served origin; file: every origin, since a file's origin has no name to grant to.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'],
+    mode.url.startsWith('http') ? { origin: server.origin } : undefined).catch(() => {});
+
+  // Anything that is neither the file nor the served page is network: stop it and remember it.
+  const blocked = [];
+  await context.route((url) => !url.href.startsWith('file:') && !url.href.startsWith(server.origin), (route) => {
+    blocked.push(route.request().url());
+    return route.abort();
+  });
+  const requests = [];
+  context.on('request', (r) => requests.push(r.url()));
+  const served = server.requests.length;
+
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  const dialogs = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  const csp = [];
+  const collectCsp = async () => {
+    csp.push(...(await page.evaluate(() => window.__csp || []).catch(() => [])));
+  };
+  const reload = async () => {
+    await collectCsp();
+    await page.reload();
+    await page.waitForSelector('html[data-state=ready]', { timeout: 10000 });
+  };
+
+  let example = '';
+  let exampleResult = null;
+
+  await t.check(name('page loads and shows the example with its 2 findings'), async () => {
+    const t0 = Date.now();
+    await page.goto(mode.url);
+    await page.waitForSelector('html[data-state=ready]', { timeout: 10000 });
+    const ms = Date.now() - t0;
+    example = await page.evaluate(() => wasm_bindgen.example());
+    assertEqual(await page.inputValue('[data-testid=input]'), example, 'textarea holds the example');
+    const got = await cards(page);
+    assertEqual(JSON.stringify(got), JSON.stringify([
+      { rule: RULE, identity: DEFAULT_FRONTEND },
+      { rule: RULE, identity: 'EX01\\Partner Inbound EX01' },
+    ]), 'finding cards');
+    exampleResult = await coreCheck(page, example);
+    const verdict = await page.textContent('#verdict');
+    assertEqual(verdict, exampleResult.report.summary.verdict, 'verdict');
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    assertEqual(focused, 'input', 'the paste box has the focus');
+    return `ready ${ms} ms after navigation`;
+  });
+
+  await t.check(name('summary is a polite live region with objects and findings per severity'), async () => {
+    const s = page.locator('[data-testid=summary]');
+    assertEqual(await s.getAttribute('role'), 'status', 'role');
+    assertEqual(await s.getAttribute('aria-live'), 'polite', 'aria-live');
+    const text = await s.innerText();
+    for (const part of ['2 problems to fix.', '4 ReceiveConnector', '2 errors', '0 warnings', '0 info']) {
+      assert(text.includes(part), `summary lacks ${JSON.stringify(part)}: ${JSON.stringify(text)}`);
+    }
+  });
+
+  await t.check(name('about area shows version, build date, data date and a SHA-256 field'), async () => {
+    const v = await page.evaluate(() => wasm_bindgen.version());
+    const about = await page.locator('.about').innerText();
+    assert(about.includes(v.version), 'version shown');
+    assert(about.includes(v.data_as_of), 'data_as_of shown');
+    assert(/\d{4}-\d{2}-\d{2}/.test(await page.textContent('#about-build')), 'build date shown');
+    assert(/^[0-9a-f]{64}$/.test(await page.textContent('#file-sha256')), 'sha256 is 64 hex');
+    assert(about.includes("connect-src 'none'"), 'mentions connect-src');
+    assert(/Network/.test(about), 'tells how to check with the Network tab');
+  });
+
+  await t.check(name('first finding card shows severity, evidence, preferred route, commands, safety, references'), async () => {
+    const card = page.locator('[data-testid=finding]').first();
+    const f = exampleResult.report.findings[0];
+    const text = await card.innerText();
+    assert(/error/i.test(await card.locator('.sev-badge').innerText()), 'severity word');
+    assert(text.includes(f.message), 'message');
+    assert(text.includes(f.evidence[0].property) && text.includes(f.evidence[0].value), 'evidence');
+    assert(text.includes('Preferred:') && text.includes(f.remediation.preferred), 'preferred route');
+    assert(text.includes('Safe to run as printed'), 'safety in words');
+    for (const [id, list] of [['commands', f.remediation.commands], ['verify', f.remediation.verify], ['rollback', f.remediation.rollback]]) {
+      const codes = await card.locator(`[data-testid=${id}] pre code`).allTextContents();
+      assertEqual(JSON.stringify(codes), JSON.stringify(list), `${id} list`);
+    }
+    for (const note of f.remediation.notes) assert(text.includes(note), `note ${note}`);
+    const links = await card.locator('a[href]').evaluateAll((as) => as.map((a) => [a.href, a.rel, a.target]));
+    assertEqual(links.length, f.references.length, 'reference links');
+    for (const [href, rel, target] of links) {
+      assert(f.references.some((r) => r.url === href), `link ${href}`);
+      assert(rel.split(' ').includes('noreferrer') && target === '_blank', `link attributes of ${href}`);
+    }
+    await card.locator('details.why summary').click();
+    const rules = await page.evaluate(() => wasm_bindgen.rules());
+    const why = rules.find((r) => r.id === RULE).why_it_matters.replace(/`/g, '');
+    assert((await card.innerText()).includes(why), 'why it matters');
+    await card.locator('details.why summary').click();
+  });
+
+  if (mode.screenshot) {
+    await t.check(name('screenshot docs/screenshot.png (1280x900, first finding visible)'), async () => {
+      await page.evaluate(() => document.activeElement && document.activeElement.blur());
+      const box = await page.locator('[data-testid=finding]').first().boundingBox();
+      assert(box && box.y < 900 - 150, `first finding starts at y=${box && box.y}`);
+      mkdirSync(dirname(SCREENSHOT), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT });
+      await page.focus('[data-testid=input]');
+    });
+  }
+
+  for (const file of sampleFiles) {
+    const prefix = Object.keys(SAMPLE_EXPECTATIONS).filter((p) => file.startsWith(p)).sort((a, b) => b.length - a.length)[0];
+    const want = SAMPLE_EXPECTATIONS[prefix] || {};
+    await t.check(name(`paste ${file}`), async () => {
+      const text = decodeText(readFileSync(join(SAMPLES, file)));
+      await pasteText(page, text);
+      const core = (await coreCheck(page, text)).report;
+      const got = await cards(page);
+      // The page shows what the core says.
+      assertEqual(JSON.stringify(got.map((c) => c.identity)),
+        JSON.stringify(core.findings.slice(0, 50).map((f) => f.identity)), 'cards match the core report');
+      assertEqual(JSON.stringify(await diagnosticCodes(page)), JSON.stringify(core.diagnostics.map((d) => d.code)), 'diagnostics match the core report');
+      assertEqual(await page.textContent('#verdict'), core.summary.verdict, 'verdict');
+      // And the core says what the sample needs.
+      if (want.findings) {
+        assertEqual(JSON.stringify(got.map((c) => c.identity)), JSON.stringify(want.findings), 'findings');
+        assert(got.every((c) => c.rule === RULE), 'rule');
+      }
+      if (want.diagnostic) {
+        const codes = await diagnosticCodes(page);
+        assert(codes.includes(want.diagnostic), `diagnostic ${want.diagnostic} not shown; shown: ${JSON.stringify(codes)}`);
+        const li = page.locator(`[data-testid=diagnostic][data-code="${want.diagnostic}"]`).first();
+        assert((await li.innerText()).includes('What to do instead'), 'diagnostic shows its hint');
+      }
+      if (core.unrecognized.length) {
+        const shown = await page.locator('#unrecognized-list li').count();
+        assertEqual(shown, Math.min(200, core.unrecognized.length), 'unrecognized lines listed');
+        assertEqual(await page.locator('details[data-testid=unrecognized]').evaluate((d) => d.open), false, 'collapsed');
+      }
+      return `${got.length} finding(s), diagnostics ${JSON.stringify(core.diagnostics.map((d) => d.code))}`;
+    });
+  }
+
+  await t.check(name(`choose ${utf16Sample} with the file picker`), async () => {
+    await page.locator('[data-testid=input]').fill('');
+    const before = await checks(page);
+    await page.setInputFiles('[data-testid=file]', join(SAMPLES, utf16Sample));
+    await waitChecked(page, before);
+    await expectUtf16Result(page);
+  });
+
+  await t.check(name(`drop ${utf16Sample} on the paste box`), async () => {
+    await page.locator('[data-testid=input]').fill('');
+    const before = await checks(page);
+    await dropFile(page, utf16Sample, readFileSync(join(SAMPLES, utf16Sample)));
+    await waitChecked(page, before);
+    await expectUtf16Result(page);
+  });
+
+  await t.check(name('Clear empties the box and the results; Load example brings them back'), async () => {
+    await page.click('#clear');
+    assertEqual(await page.inputValue('[data-testid=input]'), '', 'textarea');
+    assertEqual(await page.locator('[data-testid=finding]').count(), 0, 'cards');
+    assertEqual(await page.locator('[data-testid=diagnostic]').count(), 0, 'diagnostics');
+    assert(!(await page.isVisible('[data-testid=script]')), 'script hidden');
+    const before = await checks(page);
+    await page.click('#load-example');
+    await waitChecked(page, before);
+    assertEqual((await cards(page)).length, 2, 'example cards');
+  });
+
+  await t.check(name('Copy puts the exact fix command on the clipboard'), async () => {
+    const want = exampleResult.report.findings[0].remediation.commands[0];
+    await page.evaluate(() => navigator.clipboard.writeText('-')).catch(() => {});
+    await page.locator('[data-testid=finding]').first().locator('[data-testid=commands] button', { hasText: 'Copy' }).first().click();
+    await page.waitForFunction(() => /Copied|Selected/.test(document.getElementById('announcer').textContent));
+    const announced = await page.textContent('#announcer');
+    const read = await readClipboard(page);
+    if (read.ok) {
+      assertEqual(read.text, want, 'clipboard text');
+      return `read back; announced ${JSON.stringify(announced)}`;
+    }
+    assertEqual(announced, 'Copied', 'announcement');
+    return `clipboard not readable here (${read.error}); see the fallback check`;
+  });
+
+  await t.check(name('Copy all and the script and collector Copy buttons copy exact text'), async () => {
+    const f = exampleResult.report.findings[0];
+    const card = page.locator('[data-testid=finding]').first();
+    const expectations = [
+      [card.locator('[data-testid=verify] button', { hasText: 'Copy all' }), f.remediation.verify.join('\n')],
+      [page.locator('#copy-script'), exampleResult.script],
+      [page.locator('#copy-collector'), await page.textContent('#collector-code')],
+    ];
+    const collector = expectations[2][1];
+    for (const cmd of ['$FormatEnumerationLimit = -1', 'Get-ReceiveConnector | Format-List Identity,TransportRole,Enabled,TlsDomainCapabilities,TlsCertificateName,Fqdn',
+      'Get-SendConnector', 'Get-HybridConfiguration | Format-List', 'Get-ExchangeCertificate', 'Get-ExchangeServer']) {
+      assert(collector.includes(cmd), `collector lacks ${cmd}`);
+    }
+    assertEqual(await page.textContent('[data-testid=script]'), exampleResult.script, 'script shown');
+    let readable = true;
+    for (const [button, want] of expectations) {
+      await page.evaluate(() => { document.getElementById('announcer').textContent = ''; });
+      await button.click();
+      await page.waitForFunction(() => /Copied|Selected/.test(document.getElementById('announcer').textContent));
+      const read = await readClipboard(page);
+      if (read.ok) assertEqual(read.text, want, 'clipboard text');
+      else readable = false;
+    }
+    return readable ? 'read back' : 'clipboard not readable here';
+  });
+
+  await t.check(name('without the clipboard API, Copy selects exactly the command'), async () => {
+    const want = exampleResult.report.findings[1].remediation.rollback[0];
+    await page.evaluate(() => {
+      Object.defineProperty(navigator.clipboard, 'writeText', {
+        configurable: true, value: () => Promise.reject(new Error('blocked by the test')),
+      });
+      document.getElementById('announcer').textContent = '';
+    });
+    await page.locator('[data-testid=finding]').nth(1).locator('[data-testid=rollback] button', { hasText: 'Copy' }).first().click();
+    await page.waitForFunction(() => /Copied|Selected/.test(document.getElementById('announcer').textContent));
+    const selected = await page.evaluate(() => String(window.getSelection()));
+    assertEqual(selected, want, 'selected text');
+    await page.evaluate(() => { delete navigator.clipboard.writeText; window.getSelection().removeAllRanges(); });
+    return `announced ${JSON.stringify(await page.textContent('#announcer'))}`;
+  });
+
+  await t.check(name('downloads: fix script, JSON report, Markdown report'), async () => {
+    const got = {};
+    for (const [id, file] of [['download-ps1', 'hybridcheck-fix.ps1'], ['download-json', 'hybridcheck-report.json'], ['download-md', 'hybridcheck-report.md']]) {
+      const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), page.click(`#${id}`)]);
+      assertEqual(dl.suggestedFilename(), file, 'file name');
+      got[file] = readDownload(await dl.path());
+    }
+    assertEqual(got['hybridcheck-fix.ps1'].replace(/^\ufeff/, ''), exampleResult.script, 'script download');
+    const report = JSON.parse(got['hybridcheck-report.json']);
+    assertEqual(report.schema, 'hybridcheck/1', 'schema');
+    assertEqual(report.findings.length, 2, 'findings in the JSON');
+    assertEqual(JSON.stringify(report), JSON.stringify(exampleResult.report), 'JSON equals the report');
+    assertEqual(got['hybridcheck-report.md'], exampleResult.markdown, 'markdown download');
+  });
+
+  await t.check(name('markup in an identity stays text'), async () => {
+    const identity = 'EX01\\<img src=x onerror=alert(1)>';
+    const text = [
+      `Identity              : ${identity}`,
+      'TransportRole         : FrontendTransport',
+      `TlsDomainCapabilities : {${LEGACY_ENTRY}}`,
+      'TlsCertificateName    : ',
+      '',
+    ].join('\r\n');
+    await pasteText(page, text);
+    const got = await cards(page);
+    assertEqual(got.length, 1, 'one finding');
+    assertEqual(got[0].identity, identity, 'data-identity');
+    const card = page.locator('[data-testid=finding]').first();
+    assert((await card.innerText()).includes(identity), 'card text shows the identity');
+    assertEqual(await card.locator('[data-testid=commands] code').first().textContent(),
+      (await coreCheck(page, text)).report.findings[0].remediation.commands[0], 'command');
+    await page.waitForTimeout(100);
+    assertEqual(await page.locator('img').count(), 0, 'img elements');
+    assertEqual(dialogs.length, 0, 'dialogs');
+  });
+
+  await t.check(name('keyboard: Tab from the top reaches every control, in document order'), async () => {
+    const before = await checks(page);
+    await page.click('#load-example');
+    await waitChecked(page, before);
+    const total = await page.evaluate(() => {
+      window.__seen = [];
+      document.querySelectorAll('[data-tabseen]').forEach((e) => e.removeAttribute('data-tabseen'));
+      return document.querySelectorAll('a[href], button, input, textarea, select, summary, [tabindex]').length;
+    });
+    await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    await page.locator('.skip-link').focus();
+    const seen = [];
+    for (let i = 0; i < total + 10; i++) {
+      const id = await page.evaluate(() => {
+        const a = document.activeElement;
+        if (!a || a === document.body) return null;
+        if (!a.hasAttribute('data-tabseen')) a.setAttribute('data-tabseen', String(window.__seen.length));
+        window.__seen.push(a);
+        return a.getAttribute('data-tabseen');
+      });
+      if (id !== null) seen.push(id);
+      if (id !== null && seen.indexOf(id) !== seen.length - 1) break; // wrapped around
+      await page.keyboard.press('Tab');
+    }
+    const result = await page.evaluate(() => {
+      const visible = (e) => e.checkVisibility({ visibilityProperty: true }) && !e.closest('[hidden], [inert]') &&
+        !(e.closest('details:not([open])') && !(e.tagName === 'SUMMARY' && e.parentElement.closest('details:not([open])') === e.parentElement));
+      const interactive = Array.from(document.querySelectorAll('a[href], button, input, textarea, select, summary, [tabindex="0"]'))
+        .filter((e) => !e.disabled && visible(e));
+      const describe = (e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} "${(e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40)}"`;
+      const missed = interactive.filter((e) => !e.hasAttribute('data-tabseen')).map(describe);
+      // Order: the first visit of each control follows document order.
+      const order = window.__seen.filter((e, i) => window.__seen.indexOf(e) === i);
+      let outOfOrder = null;
+      for (let i = 1; i < order.length; i++) {
+        if (order[i - 1].compareDocumentPosition(order[i]) & Node.DOCUMENT_POSITION_PRECEDING) {
+          outOfOrder = `${describe(order[i - 1])} before ${describe(order[i])}`;
+          break;
+        }
+      }
+      // Focus must be visible: the focused control has an outline.
+      return { count: interactive.length, missed, outOfOrder, first: describe(order[0]) };
+    });
+    assertEqual(JSON.stringify(result.missed), '[]', 'controls never reached by Tab');
+    assertEqual(result.outOfOrder, null, 'tab order');
+    assert(seen.includes(await page.evaluate(() => document.getElementById('input').getAttribute('data-tabseen'))), 'textarea reached');
+    return `${result.count} controls reached, starting at ${result.first}`;
+  });
+
+  await t.check(name('keyboard focus is visible'), async () => {
+    await page.locator('#load-example').focus();
+    await page.keyboard.press('Tab');
+    const style = await page.evaluate(() => {
+      const s = getComputedStyle(document.activeElement);
+      return { id: document.activeElement.id, outline: s.outlineStyle, width: s.outlineWidth };
+    });
+    assertEqual(style.id, 'clear', 'Tab from Load example goes to Clear');
+    assert(style.outline !== 'none' && parseFloat(style.width) >= 2, `outline ${JSON.stringify(style)}`);
+  });
+
+  await t.check(name('every control has a label; one h1; header, main and footer landmarks'), async () => {
+    const problems = await page.evaluate(() => {
+      const out = [];
+      for (const e of document.querySelectorAll('input, textarea, select')) {
+        if (!(e.labels && e.labels.length) && !e.getAttribute('aria-label')) out.push(`unlabelled ${e.tagName} ${e.id}`);
+      }
+      for (const b of document.querySelectorAll('button')) {
+        if (!(b.getAttribute('aria-label') || b.textContent.trim())) out.push(`nameless button ${b.id}`);
+      }
+      const ta = document.getElementById('input');
+      if (ta.getAttribute('autocomplete') !== 'off' || ta.spellcheck !== false) out.push('textarea autocomplete/spellcheck');
+      if (document.querySelectorAll('h1').length !== 1) out.push('h1 count');
+      for (const sel of ['header', 'main', 'footer']) if (!document.querySelector(sel)) out.push(`no ${sel}`);
+      if (document.querySelector('[style]')) out.push('a style attribute');
+      return out;
+    });
+    assertEqual(JSON.stringify(problems), '[]', 'problems');
+  });
+
+  if (mode.large) {
+    await t.check(name('fits 360 px and 640 px (200 % zoom) without horizontal page scroll; dark mode'), async () => {
+      const widths = [];
+      for (const width of [360, 640]) {
+        await page.setViewportSize({ width, height: 800 });
+        const w = await page.evaluate(() => document.documentElement.scrollWidth);
+        widths.push(w);
+        assert(w <= width, `page is ${w} px wide in a ${width} px window`);
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      await page.emulateMedia({ colorScheme: 'light' });
+      const rgb = bg.match(/\d+/g).slice(0, 3).map(Number);
+      assert(rgb[0] + rgb[1] + rgb[2] < 150, `dark background ${bg}`);
+      return `scroll widths ${widths.join(', ')}; dark background ${bg}`;
+    });
+
+    await t.check(name('a 10 MB paste stays responsive: capped cards, Show more, no per-keystroke checks'), async () => {
+      const r = await page.evaluate(async () => {
+        const ex = wasm_bindgen.example();
+        const big = ex.repeat(Math.ceil((10 * 1024 * 1024) / ex.length));
+        let t0 = performance.now();
+        const res = wasm_bindgen.check(big);
+        const coreMs = performance.now() - t0;
+        const findings = res.report.findings.length;
+        const ta = document.getElementById('input');
+        const before = Number(document.documentElement.getAttribute('data-checks'));
+        t0 = performance.now();
+        ta.focus();
+        ta.dispatchEvent(new Event('paste', { bubbles: true }));
+        ta.value = big;
+        ta.dispatchEvent(new Event('input', { bubbles: true }));
+        const checkingShown = document.getElementById('verdict').textContent;
+        await new Promise((resolve) => {
+          const tick = () => (Number(document.documentElement.getAttribute('data-checks')) > before ? resolve() : setTimeout(tick, 10));
+          tick();
+        });
+        const uiMs = performance.now() - t0;
+        return {
+          chars: big.length, coreMs, uiMs, findings, checkingShown, timing: window.hybridcheckTiming,
+          cards: document.querySelectorAll('[data-testid=finding]').length,
+          nodes: document.getElementsByTagName('*').length,
+          unrecognized: document.querySelectorAll('#unrecognized-list li').length,
+        };
+      });
+      assert(r.findings > 1000, `expected thousands of findings, got ${r.findings}`);
+      assertEqual(r.checkingShown, 'Checking\u2026', 'status while checking');
+      assertEqual(r.cards, 50, 'cards rendered at first');
+      assert(r.nodes < 6000, `${r.nodes} DOM elements`);
+      assert(await page.isVisible('#more-findings'), 'Show more visible');
+      await page.click('#more-findings');
+      assertEqual(await page.locator('[data-testid=finding]').count(), 100, 'cards after Show more');
+      // Typing in a large input does not re-check; Check now does.
+      const before = await checks(page);
+      await page.focus('[data-testid=input]');
+      await page.keyboard.press('End');
+      await page.keyboard.type('x');
+      await page.waitForTimeout(300);
+      assertEqual(await checks(page), before, 'no check per keystroke');
+      assert(await page.isVisible('#check-now'), 'Check now offered');
+      const t0 = Date.now();
+      await page.click('#check-now');
+      await waitChecked(page, before, 30000);
+      const again = Date.now() - t0;
+      await page.click('#clear');
+      console.log(`     10 MB paste: ${(r.chars / 1048576).toFixed(1)} MiB, ${r.findings} findings; ` +
+        `wasm check() ${r.coreMs.toFixed(0)} ms; page paste-to-results ${r.uiMs.toFixed(0)} ms ` +
+        `(check ${r.timing.check_ms.toFixed(0)} ms + render ${r.timing.render_ms.toFixed(0)} ms); Check now ${again} ms; ${r.nodes} DOM elements`);
+      return `check() ${r.coreMs.toFixed(0)} ms, paste-to-results ${r.uiMs.toFixed(0)} ms`;
+    });
+  }
+
+  await t.check(name('nothing kept: no storage or cookies after a paste and a reload'), async () => {
+    await pasteText(page, decodeText(readFileSync(join(SAMPLES, sampleFiles[0]))));
+    const probe = () => page.evaluate(async () => ({
+      local: localStorage.length,
+      session: sessionStorage.length,
+      cookie: document.cookie,
+      idb: indexedDB.databases ? (await indexedDB.databases()).length : 0,
+    }));
+    const a = await probe();
+    await reload();
+    const b = await probe();
+    for (const s of [a, b]) {
+      assertEqual(JSON.stringify(s), JSON.stringify({ local: 0, session: 0, cookie: '', idb: 0 }), 'storage');
+    }
+    assertEqual(await page.inputValue('[data-testid=input]'), example, 'the reloaded page shows the example, not the paste');
+  });
+
+  await collectCsp();
+  await t.check(name('no network request during load, paste, drop, copy, download'), async () => {
+    const pageUrls = new Set([mode.url, fileUrl]);
+    const extra = requests.filter((u) => !pageUrls.has(u) && !u.startsWith('blob:'));
+    assertEqual(JSON.stringify(blocked), '[]', 'requests to other origins');
+    assertEqual(JSON.stringify(extra), '[]', 'requests other than the page');
+    const toServer = server.requests.slice(served);
+    if (mode.url.startsWith('http')) {
+      assert(toServer.every((u) => u === new URL(mode.url).pathname), `server saw ${JSON.stringify(toServer)}`);
+    } else {
+      assertEqual(toServer.length, 0, 'requests to the local server');
+    }
+    return `${requests.length} request(s), all the page itself`;
+  });
+
+  await t.check(name('no Content-Security-Policy violations'), async () => {
+    assertEqual(JSON.stringify(csp), '[]', 'violations');
+    const meta = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    assert(meta && meta.includes("connect-src 'none'") && meta.includes("default-src 'none'"), `CSP meta: ${meta}`);
+  });
+
+  await t.check(name('no script errors, no dialogs'), async () => {
+    assertEqual(JSON.stringify(errors), '[]', 'errors');
+    assertEqual(JSON.stringify(dialogs), '[]', 'dialogs');
+  });
+
+  await context.close();
+}
+
+async function expectUtf16Result(page) {
+  const got = await cards(page);
+  assertEqual(JSON.stringify(got), JSON.stringify([{ rule: RULE, identity: DEFAULT_FRONTEND }]), 'finding cards');
+  const source = page.locator('[data-testid=input-source]');
+  assertEqual(await source.getAttribute('data-encoding'), 'utf-16le-bom', 'encoding reported');
+  const text = await source.innerText();
+  assert(text.includes(utf16Sample) && text.includes('UTF-16'), `file name and encoding shown: ${text}`);
+  assert((await page.inputValue('[data-testid=input]')).includes(DEFAULT_FRONTEND), 'decoded text shown in the box');
+}
+
+async function readClipboard(page) {
+  return page.evaluate(async () => {
+    try {
+      return { ok: true, text: await navigator.clipboard.readText() };
+    } catch (e) {
+      return { ok: false, error: String(e && e.message ? e.message : e) };
+    }
+  });
+}
