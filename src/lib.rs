@@ -125,6 +125,17 @@ pub fn check_with(inputs: &[Input], options: &Options) -> Report {
         });
     }
     let outcome = rules::run(&objects, options);
+    let judged_any = outcome.judgements.iter().any(|j| *j != Judgement::NotApplicable);
+    if known > 0 && !judged_any && outcome.findings.is_empty() {
+        diagnostics.push(Diagnostic {
+            code: "nothing-to-check",
+            severity: Severity::Warning,
+            input: 0,
+            line: None,
+            message: format!("The paste holds {known} object{}, but none that the rules judge: receive connectors with TlsDomainCapabilities, the send connector to Exchange Online, certificates that connectors name, or server versions.", if known == 1 { "" } else { "s" }),
+            hint: paste_hint().into(),
+        });
+    }
     let mut findings = outcome.findings;
     findings.sort_by_key(|f| (f.severity, f.input, f.line));
     diagnostics.extend(outcome.diagnostics);
@@ -236,7 +247,19 @@ fn read_input(
 
 /// Adds an object for every line that shows a known error text, whatever else read the line.
 fn read_symptoms(src: &mut Source, index: usize, objects: &mut Vec<Object>, sections: &mut Vec<SectionReport>) {
+    // Configuration is not an error the system reported: a Comment that mentions a status code
+    // is no symptom, and neither is a command typed at a prompt.
+    let configuration: Vec<(source::LineNo, source::LineNo)> = objects
+        .iter()
+        .filter(|o| o.input == index && !matches!(o.kind, Kind::Unknown | Kind::Symptom))
+        .map(|o| (o.record.first_line, o.record.last_line))
+        .collect();
     for (line, symptom) in formats::symptom::scan(src) {
+        if transcript::prompt_command(src.line(line)).is_some()
+            || configuration.iter().any(|(a, b)| (*a..=*b).contains(&line))
+        {
+            continue;
+        }
         if !src.is_understood(line) {
             src.mark(line, line);
             sections.push(SectionReport {

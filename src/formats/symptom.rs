@@ -2,10 +2,12 @@
 //! `LastError`, a message-tracking entry, an event.
 //!
 //! Each symptom has an anchor (a status code or a distinctive word, matched as written) and
-//! further words that must appear on the same line (matched without regard to case). The
-//! scan runs over the whole text once per anchor, so it stays linear however large the paste.
+//! further words that must appear in the same paragraph (matched without regard to case or
+//! white space, so that Format-List wrapping cannot hide them). The scan runs over the whole
+//! text once per anchor, so it stays linear however large the paste. One paragraph counts once
+//! per symptom.
 
-use crate::source::{LineNo, Source};
+use crate::source::{is_blank, LineNo, Source};
 
 /// One known symptom.
 #[derive(Debug, PartialEq, Eq)]
@@ -13,7 +15,8 @@ pub struct Symptom {
     pub id: &'static str,
     /// Text that must appear on the line, as written.
     pub anchor: &'static str,
-    /// Further text that must appear on the same line, in any case.
+    /// Further text that must appear in the same paragraph (the run of non-blank lines around
+    /// the anchor), compared without regard to case or white space, so that wrapping does not hide it.
     pub also: &'static [&'static str],
     /// What the text means, in one sentence.
     pub meaning: &'static str,
@@ -77,8 +80,16 @@ pub const SYMPTOMS: &[Symptom] = &[
     },
     Symptom {
         id: "event-12014",
-        anchor: "could not find a certificate that contains the domain name",
-        also: &[],
+        anchor: "could not find a certificate",
+        also: &["that contains the domain name"],
+        meaning: "the receive side cannot find the certificate named in TlsCertificateName (event 12014, KB 2989382), so it stops offering STARTTLS",
+        explained_by: &["tls-certificate-not-found"],
+        paste: SEND_AND_CERTIFICATES,
+    },
+    Symptom {
+        id: "event-12014",
+        anchor: "12014",
+        also: &["could not find a certificate that contains the domain name"],
         meaning: "the receive side cannot find the certificate named in TlsCertificateName (event 12014, KB 2989382), so it stops offering STARTTLS",
         explained_by: &["tls-certificate-not-found"],
         paste: SEND_AND_CERTIFICATES,
@@ -104,7 +115,8 @@ pub const SYMPTOMS: &[Symptom] = &[
 /// Every line that shows a symptom, in line order.
 pub fn scan(src: &Source) -> Vec<(LineNo, &'static Symptom)> {
     let text = src.text();
-    let mut hits = Vec::new();
+    let mut hits: Vec<(LineNo, &'static Symptom)> = Vec::new();
+    let mut seen: Vec<(&str, LineNo)> = Vec::new();
     for symptom in SYMPTOMS {
         let finder = memchr::memmem::Finder::new(symptom.anchor.as_bytes());
         let mut last_line = 0;
@@ -114,12 +126,36 @@ pub fn scan(src: &Source) -> Vec<(LineNo, &'static Symptom)> {
                 continue;
             }
             last_line = line;
-            let lower = src.line(line).to_ascii_lowercase();
-            if symptom.also.iter().all(|word| lower.contains(word)) {
+            let (first, last) = paragraph(src, line);
+            if seen.contains(&(symptom.id, first)) {
+                continue;
+            }
+            let folded =
+                if symptom.also.is_empty() { String::new() } else { fold((first..=last).map(|n| src.line(n))) };
+            if symptom.also.iter().all(|word| folded.contains(&fold(std::iter::once(*word)))) {
+                seen.push((symptom.id, first));
                 hits.push((line, symptom));
             }
         }
     }
     hits.sort_by_key(|(line, s)| (*line, s.id));
     hits
+}
+
+/// The run of non-blank lines around `line`, at most 40 lines either way.
+fn paragraph(src: &Source, line: LineNo) -> (LineNo, LineNo) {
+    let mut first = line;
+    while first > 1 && line - first < 40 && !is_blank(src.line(first - 1)) {
+        first -= 1;
+    }
+    let mut last = line;
+    while last < src.line_count() && last - line < 40 && !is_blank(src.line(last + 1)) {
+        last += 1;
+    }
+    (first, last)
+}
+
+/// Lines joined with white space removed and ASCII letters lowercased.
+fn fold<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+    lines.flat_map(str::chars).filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_lowercase()).collect()
 }

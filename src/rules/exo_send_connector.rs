@@ -208,10 +208,12 @@ pub fn check(cx: &mut Context) {
     }
 }
 
-/// `TlsAuthLevel` as a name; Export-Clixml and ConvertTo-Json may give the enum's number.
+/// `TlsAuthLevel` as a name; Windows PowerShell 5.1's ConvertTo-Json gives the enum's number.
 fn auth_level(text: &str) -> String {
     match text {
+        "1" => "EncryptionOnly".into(),
         "2" => "CertificateValidation".into(),
+        "4" => "DomainValidation".into(),
         other => other.to_owned(),
     }
 }

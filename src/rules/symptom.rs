@@ -31,7 +31,9 @@ pub fn check(cx: &mut Context) {
         }
     }
     for symptom in SYMPTOMS {
-        let Some(indexes) = by_symptom.get(symptom.id) else { continue };
+        // Several entries may share an id (one text, several ways to spot it); report it once.
+        let Some(indexes) = by_symptom.remove(symptom.id) else { continue };
+        let indexes = &indexes;
         let first = indexes[0];
         let lines: Vec<u32> = indexes.iter().map(|&i| cx.objects[i].record.first_line).collect();
         let found: Vec<&str> =

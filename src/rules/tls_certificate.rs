@@ -148,7 +148,7 @@ pub fn check(cx: &mut Context) {
                     naming.object,
                     naming.line,
                     format!("The certificates of server '{server}' were pasted without their issuer, so the certificate that {owner} names cannot be told apart."),
-                    certificates_hint(server),
+                    certificates_hint(cx, server),
                 );
                 continue;
             }
@@ -168,7 +168,7 @@ pub fn check(cx: &mut Context) {
             object,
             line,
             format!("The paste shows no certificates of server '{server}', so {named} could not be checked there."),
-            certificates_hint(&server),
+            certificates_hint(cx, &server),
         );
     }
     for (certificate, server, owners) in found.into_values() {
@@ -203,8 +203,16 @@ fn describe_owner(cx: &Context, object: usize) -> String {
     describe(&cx.objects[object])
 }
 
-/// What to run to paste a server's certificates; the server name is quoted, or left out when it cannot be.
-fn certificates_hint(server: &str) -> String {
+/// What to run to paste a server's certificates; the server name is quoted, or left out when it
+/// cannot be. An Edge server's certificates can be listed only in its own shell.
+fn certificates_hint(cx: &Context, server: &str) -> String {
+    let edge = cx.topology.server(server).is_some_and(|s| s.edge)
+        || cx.topology.hybrid.is_some_and(|h| {
+            cx.objects[h].items("EdgeTransportServers").iter().any(|e| e.eq_ignore_ascii_case(server))
+        });
+    if edge {
+        return format!("'{server}' is an Edge Transport server: run `Get-ExchangeCertificate | {PASTE_CERTIFICATES}` in the Exchange Management Shell on that server and paste the output.");
+    }
     match quote(server) {
         Ok(server) => {
             format!("Run `Get-ExchangeCertificate -Server {server} | {PASTE_CERTIFICATES}` and paste the output.")
@@ -332,7 +340,7 @@ fn judge_certificate(cx: &mut Context, certificate: &Certificate, server: &str, 
             object,
             cx.objects[object].record.first_line,
             format!("The paste does not show when certificate {thumbprint} on '{server}' expires."),
-            certificates_hint(server),
+            certificates_hint(cx, server),
         );
     }
     if certificate.smtp == Some(false) {

@@ -49,7 +49,7 @@ pub static TOO_LONG: RuleDoc = RuleDoc {
     id: "tls-certificate-name-too-long",
     severity: Severity::Warning,
     title: "TlsCertificateName is longer than Edge synchronization allows",
-    what_it_checks: "Where Edge Transport servers take part in hybrid mail flow (an Edge server in `Get-ExchangeServer`, or `EdgeTransportServers` in the hybrid configuration), checks that `<I>issuer<S>subject` is at most 256 characters.",
+    what_it_checks: "Where Edge Transport servers take part in hybrid mail flow (an Edge server in `Get-ExchangeServer`, or `EdgeTransportServers` in the hybrid configuration), checks that the send connectors' `<I>issuer<S>subject` is at most 256 characters. Only send connectors count: EdgeSync copies them to the Edge servers, not the hybrid configuration or the receive connectors.",
     why_it_matters: "EdgeSync copies the value into the Edge server's AD LDS, whose attribute holds 256 characters: synchronization fails with \"A value in the request is invalid\", and mail from Exchange Online is treated as external (KB 4052493).",
     example: "TlsCertificateName : <I>CN=Contoso Issuing CA 07, OU=PKI, O=Contoso Corporation, L=Redmond, S=Washington, C=US, ...<S>CN=mail.contoso.com, OU=Messaging, ... (300 characters)",
     fix: "Follow KB 4052493: raise the length of the attribute on the Edge servers' AD LDS, or clear `TlsCertificateName` and rely on the connector's `Fqdn`, or use a certificate with a shorter issuer and subject. No command is generated.",
@@ -86,7 +86,8 @@ pub fn check(cx: &mut Context) {
             }
             TlsNameRead::Valid(name) => {
                 cx.judge(index, Judgement::Judged);
-                if edge && name.text().chars().count() > 256 {
+                // EdgeSync copies send connectors to the Edge servers; nothing else of these.
+                if edge && object.kind == Kind::SendConnector && name.text().chars().count() > 256 {
                     let message = format!(
                         "TlsCertificateName of {} is {} characters long; with Edge servers in hybrid mail flow, EdgeSync cannot copy more than 256.",
                         owner(cx, index),
