@@ -5,6 +5,7 @@
 //! Decoding never fails: every byte sequence yields some text.
 
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// How the input bytes were decoded, as reported in `inputs[].encoding`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,17 +44,25 @@ impl Serialize for Encoding {
 
 /// Decodes `bytes` to a string whose lines end in `\n` only.
 pub fn decode(bytes: &[u8]) -> (String, Encoding) {
-    let (text, encoding) = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        (utf8_or_1252(rest).0, Encoding::Utf8Bom)
+    decode_owned(Cow::Borrowed(bytes))
+}
+
+/// Like [`decode`], but reuses the buffer of owned UTF-8 input instead of copying it, so that a
+/// large file is held in memory once.
+pub fn decode_owned(bytes: Cow<[u8]>) -> (String, Encoding) {
+    let (text, encoding) = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        let mut bytes = bytes.into_owned();
+        bytes.drain(..3);
+        (utf8_or_1252(Cow::Owned(bytes)).0, Encoding::Utf8Bom)
     } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         (utf16(rest, u16::from_le_bytes), Encoding::Utf16LeBom)
     } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         (utf16(rest, u16::from_be_bytes), Encoding::Utf16BeBom)
-    } else if let Some(little_endian) = looks_like_utf16(bytes) {
+    } else if let Some(little_endian) = looks_like_utf16(&bytes) {
         if little_endian {
-            (utf16(bytes, u16::from_le_bytes), Encoding::Utf16Le)
+            (utf16(&bytes, u16::from_le_bytes), Encoding::Utf16Le)
         } else {
-            (utf16(bytes, u16::from_be_bytes), Encoding::Utf16Be)
+            (utf16(&bytes, u16::from_be_bytes), Encoding::Utf16Be)
         }
     } else {
         utf8_or_1252(bytes)
@@ -66,29 +75,40 @@ pub fn normalize_text(text: &str) -> String {
     normalize_line_ends(text.strip_prefix('\u{FEFF}').unwrap_or(text).to_owned())
 }
 
+/// Turns CRLF and lone CR into LF in place. `\r` and `\n` are ASCII, so moving bytes around
+/// them never splits a character.
 fn normalize_line_ends(text: String) -> String {
-    if !text.contains('\r') {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' {
-            if chars.peek() == Some(&'\n') {
-                chars.next();
-            }
-            out.push('\n');
-        } else {
-            out.push(c);
+    let Some(first) = memchr::memchr(b'\r', text.as_bytes()) else { return text };
+    let mut bytes = text.into_bytes();
+    let mut write = first;
+    let mut read = first;
+    while read < bytes.len() {
+        // `bytes[read]` is a CR: it becomes one LF, and swallows the LF after it.
+        bytes[write] = b'\n';
+        write += 1;
+        read += 1;
+        if bytes.get(read) == Some(&b'\n') {
+            read += 1;
         }
+        let next = memchr::memchr(b'\r', &bytes[read..]).map_or(bytes.len(), |i| read + i);
+        bytes.copy_within(read..next, write);
+        write += next - read;
+        read = next;
     }
-    out
+    bytes.truncate(write);
+    String::from_utf8(bytes).expect("replacing ASCII line ends keeps UTF-8 valid")
 }
 
-fn utf8_or_1252(bytes: &[u8]) -> (String, Encoding) {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_owned(), Encoding::Utf8),
-        Err(_) => (bytes.iter().map(|&b| windows_1252(b)).collect(), Encoding::Windows1252),
+fn utf8_or_1252(bytes: Cow<[u8]>) -> (String, Encoding) {
+    match bytes {
+        Cow::Owned(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => (text, Encoding::Utf8),
+            Err(err) => (err.as_bytes().iter().map(|&b| windows_1252(b)).collect(), Encoding::Windows1252),
+        },
+        Cow::Borrowed(bytes) => match std::str::from_utf8(bytes) {
+            Ok(text) => (text.to_owned(), Encoding::Utf8),
+            Err(_) => (bytes.iter().map(|&b| windows_1252(b)).collect(), Encoding::Windows1252),
+        },
     }
 }
 

@@ -41,7 +41,8 @@ pub struct Input<'a> {
 
 pub enum InputData<'a> {
     /// Raw bytes (a dropped or named file, standard input); decoded as [`decode::decode`] says.
-    Bytes(&'a [u8]),
+    /// Owned UTF-8 bytes become the text without a copy, so a large file is held once.
+    Bytes(std::borrow::Cow<'a, [u8]>),
     /// Text that is already a string (the page's paste box).
     Text(&'a str),
 }
@@ -56,24 +57,26 @@ pub struct Options {
 
 /// Checks pasted text. A shorthand for [`check`] with one input.
 pub fn check_text(text: &str) -> Report {
-    check(&[Input { name: "paste", data: InputData::Text(text) }])
+    check(vec![Input { name: "paste", data: InputData::Text(text) }])
 }
 
 /// Checks every input without options; see [`check_with`].
-pub fn check(inputs: &[Input]) -> Report {
+pub fn check(inputs: Vec<Input>) -> Report {
     check_with(inputs, &Options::default())
 }
 
 /// Checks every input and returns one report over all of them.
-pub fn check_with(inputs: &[Input], options: &Options) -> Report {
+pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
+    let input_count = inputs.len();
     let mut objects: Vec<Object> = Vec::new();
     let mut input_reports = Vec::new();
     let mut diagnostics = Vec::new();
     let mut unrecognized = Vec::new();
     let mut empty_inputs = 0;
-    for (index, input) in inputs.iter().enumerate() {
+    for (index, input) in inputs.into_iter().enumerate() {
+        let name = input.name;
         let (text, encoding) = match input.data {
-            InputData::Bytes(bytes) => decode::decode(bytes),
+            InputData::Bytes(bytes) => decode::decode_owned(bytes),
             InputData::Text(text) => (decode::normalize_text(text), Encoding::Text),
         };
         let mut src = Source::new(text);
@@ -85,7 +88,7 @@ pub fn check_with(inputs: &[Input], options: &Options) -> Report {
                 severity: Severity::Error,
                 input: index,
                 line: None,
-                message: format!("'{}' is empty.", input.name),
+                message: format!("'{name}' is empty."),
                 hint: paste_hint().into(),
             });
         } else {
@@ -97,10 +100,10 @@ pub fn check_with(inputs: &[Input], options: &Options) -> Report {
                 }
             }
         }
-        input_reports.push(InputReport { name: input.name.to_owned(), encoding, lines: src.line_count(), sections });
+        input_reports.push(InputReport { name: name.to_owned(), encoding, lines: src.line_count(), sections });
     }
     let known = objects.iter().filter(|o| o.kind != Kind::Unknown).count();
-    if known == 0 && empty_inputs < inputs.len() {
+    if known == 0 && empty_inputs < input_count {
         let unknown = objects.len();
         let message = if unknown > 0 {
             format!(
@@ -192,7 +195,7 @@ fn read_input(
     for segment in segments {
         let command_cmdlet = segment.command.as_deref().and_then(transcript::first_cmdlet).map(str::to_owned);
         let command: Option<std::rc::Rc<str>> = segment.command.as_deref().map(Into::into);
-        let blocks = formats::parse_segment(src, segment.first_line, segment.last_line);
+        let blocks = formats::parse_segment(src, segment.first_line, segment.last_line, model::is_read);
         let mut open_section: Option<usize> = None;
         for block in blocks {
             for (first, last) in &block.understood {

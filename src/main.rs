@@ -105,10 +105,13 @@ fn main() -> ExitCode {
             }
         }
     }
-    let inputs: Vec<Input> =
-        contents.iter().map(|(name, bytes)| Input { name, data: InputData::Bytes(bytes) }).collect();
+    // The bytes move into the check, so a large file is held in memory once.
+    let inputs: Vec<Input> = contents
+        .iter_mut()
+        .map(|(name, bytes)| Input { name: name.as_str(), data: InputData::Bytes(std::mem::take(bytes).into()) })
+        .collect();
     let today = today.unwrap_or_else(system_date);
-    let report = check_with(&inputs, &Options { today: Some(today) });
+    let report = check_with(inputs, &Options { today: Some(today) });
     let rendered = match output {
         Output::Text => {
             text::render(&report, std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none())

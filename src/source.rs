@@ -81,5 +81,22 @@ impl Source {
 
 /// True for lines that hold nothing but white space.
 pub fn is_blank(line: &str) -> bool {
-    line.trim().is_empty()
+    // Most lines are ASCII; only a line with other bytes needs the Unicode-aware check.
+    let bytes = line.as_bytes();
+    match bytes.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0B' | b'\x0C')) {
+        None => true,
+        Some(i) if bytes[i].is_ascii() => false,
+        Some(_) => line.trim().is_empty(),
+    }
+}
+
+/// The line without trailing spaces and tabs (the padding Format-List and tables leave).
+pub fn trim_padding(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 && matches!(bytes[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    // Spaces and tabs are ASCII, so `end` is on a character boundary.
+    &line[..end]
 }

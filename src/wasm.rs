@@ -56,13 +56,13 @@ fn options(today: Option<String>) -> Result<crate::Options, JsError> {
 /// Checks pasted text.
 #[wasm_bindgen]
 pub fn check(text: &str, today: Option<String>) -> Result<JsValue, JsError> {
-    checked(&crate::check_with(&[Input { name: "paste", data: InputData::Text(text) }], &options(today)?))
+    checked(&crate::check_with(vec![Input { name: "paste", data: InputData::Text(text) }], &options(today)?))
 }
 
 /// Checks a file's bytes (UTF-16 and the other encodings are decoded by the core).
 #[wasm_bindgen(js_name = checkBytes)]
 pub fn check_bytes(bytes: &[u8], name: &str, today: Option<String>) -> Result<JsValue, JsError> {
-    checked(&crate::check_with(&[Input { name, data: InputData::Bytes(bytes) }], &options(today)?))
+    checked(&crate::check_with(vec![Input { name, data: InputData::Bytes(bytes.into()) }], &options(today)?))
 }
 
 /// The built-in example transcript.

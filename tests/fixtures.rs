@@ -29,7 +29,7 @@ fn fixtures() {
         // A fixed date keeps certificate lifetimes the same on every run.
         let options = Options { today: Date::new(2026, 11, 28) };
         let report = check_with(
-            &contents.iter().map(|(name, bytes)| Input { name, data: InputData::Bytes(bytes) }).collect::<Vec<_>>(),
+            contents.iter().map(|(name, bytes)| Input { name, data: InputData::Bytes(bytes.into()) }).collect(),
             &options,
         );
         let actual = serde_json::to_string_pretty(&project(&report)).unwrap() + "\n";

@@ -1,6 +1,6 @@
 //! Property tests of the promises the report makes, on generated input.
 
-use hybridcheck::formats::{parse_segment, Value};
+use hybridcheck::formats::{every_property, parse_segment, Value};
 use hybridcheck::model::capabilities::fold;
 use hybridcheck::source::{is_blank, Source};
 use hybridcheck::{check, check_text, Input, InputData};
@@ -59,7 +59,7 @@ fn value() -> impl Strategy<Value = String> {
 
 fn read_back(text: &str) -> Vec<(String, String)> {
     let src = Source::new(text.to_owned());
-    let blocks = parse_segment(&src, 1, src.line_count());
+    let blocks = parse_segment(&src, 1, src.line_count(), every_property);
     blocks
         .iter()
         .flat_map(|b| b.records.iter())
@@ -160,7 +160,7 @@ proptest! {
     /// Any bytes give a report, and every non-blank line is read by some section or listed in `unrecognized`.
     #[test]
     fn every_line_is_read_or_reported(bytes in prop::collection::vec(any::<u8>(), 0..3000)) {
-        let report = check(&[Input { name: "fuzz", data: InputData::Bytes(&bytes) }]);
+        let report = check(vec![Input { name: "fuzz", data: InputData::Bytes((&bytes[..]).into()) }]);
         let (text, _) = hybridcheck::decode::decode(&bytes);
         let src = Source::new(text);
         for n in 1..=src.line_count() {

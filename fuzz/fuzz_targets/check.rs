@@ -6,7 +6,7 @@ use hybridcheck::{check, Input, InputData};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let report = check(&[Input { name: "fuzz", data: InputData::Bytes(data) }]);
+    let report = check(vec![Input { name: "fuzz", data: InputData::Bytes(data.into()) }]);
     let (text, _) = hybridcheck::decode::decode(data);
     let src = Source::new(text);
     for n in 1..=src.line_count() {

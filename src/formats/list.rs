@@ -9,15 +9,17 @@
 //! adding anything, provided the trailing spaces survived the copy. When they did not, the
 //! join has to guess, and the value is marked `inexact`.
 
-use super::{ends_with_cut_mark, Block, Format, Prop, Record, Value};
-use crate::source::{is_blank, LineNo, Source};
+use super::{ends_with_cut_mark, Block, Format, Prop, Record, Value, Wanted};
+use crate::source::{is_blank, trim_padding, LineNo, Source};
 
-/// Reads one Format-List object starting at `start`.
-pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
+/// Reads one Format-List object starting at `start`; builds values only for `wanted` properties.
+pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option<Block> {
     let (_, _, width) = property_line(src.line(start), None)?;
     let value_column = width + 3;
     let mut record = Record { first_line: start, last_line: start, ..Record::default() };
     let mut pending: Vec<PendingProp> = Vec::new();
+    // The pieces of every value of the object, in one vector: each property owns a range of it.
+    let mut chunks: Vec<(&str, usize)> = Vec::new();
     let mut n = start;
     while n <= end {
         let line = src.line(n);
@@ -25,17 +27,19 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
             break;
         }
         if let Some((label, value, _)) = property_line(line, Some(width)) {
-            pending.push(PendingProp { name: label.to_owned(), line: n, chunks: vec![(value, line.trim_end().len())] });
+            pending.push(PendingProp { name: label, line: n, chunks: chunks.len()..chunks.len() + 1 });
+            chunks.push((value, trim_padding(line).len()));
         } else if let (Some(prop), Some(rest)) = (pending.last_mut(), continuation(line, value_column)) {
-            prop.chunks.push((rest, line.trim_end().len()));
+            prop.chunks.end += 1;
+            chunks.push((rest, trim_padding(line).len()));
         } else {
             break;
         }
         record.last_line = n;
         n += 1;
     }
-    let joining = joining(&pending, src.trailing_space_kept());
-    record.props = pending.into_iter().map(|p| p.finish(joining)).collect();
+    let joining = joining(&pending, &chunks, src.trailing_space_kept());
+    record.props = pending.into_iter().filter(|p| wanted(p.name)).map(|p| p.finish(&chunks, joining)).collect();
     let mut block = Block::new(Format::FormatList, start, record.last_line);
     block.understood.push((start, record.last_line));
     block.records.push(record);
@@ -60,8 +64,10 @@ pub fn property_line(line: &str, width: Option<usize>) -> Option<(&str, &str, us
     if !is_separator {
         return None;
     }
-    let label = line[..at].trim_end();
-    if label.is_empty() || label.contains("  ") || label.contains(':') {
+    let label = trim_padding(&line[..at]);
+    // A label is a property name: no colon, and no run of spaces inside.
+    let label_bytes = label.as_bytes();
+    if label.is_empty() || label_bytes.contains(&b':') || label_bytes.windows(2).any(|w| w == b"  ") {
         return None;
     }
     let value = line.get(at + 3..).unwrap_or("");
@@ -91,10 +97,11 @@ fn continuation(line: &str, value_column: usize) -> Option<&str> {
 }
 
 struct PendingProp<'a> {
-    name: String,
+    name: &'a str,
     line: LineNo,
-    /// Each piece of the value with the trimmed length of the whole line it came from.
-    chunks: Vec<(&'a str, usize)>,
+    /// The range of the object's pieces that hold this value; each piece comes with the
+    /// trimmed length of the whole line it came from.
+    chunks: std::ops::Range<usize>,
 }
 
 /// How the pieces of wrapped values join.
@@ -112,15 +119,16 @@ enum Joining {
 /// Decides how to join for a whole object. The wrap mode belongs to the console (its culture
 /// and width), not to one value, so every wrapped line of the object is evidence: a hard wrap
 /// fills every wrapped line to the same width, a word wrap leaves lines of different lengths.
-fn joining(props: &[PendingProp], trailing_space_kept: bool) -> Joining {
+fn joining(props: &[PendingProp], chunks: &[(&str, usize)], trailing_space_kept: bool) -> Joining {
     if trailing_space_kept {
         return Joining::AsTheyAre;
     }
     let wrapped: Vec<usize> =
-        props.iter().flat_map(|p| p.chunks[..p.chunks.len() - 1].iter().map(|(_, len)| *len)).collect();
+        props.iter().flat_map(|p| chunks[p.chunks.start..p.chunks.end - 1].iter().map(|(_, len)| *len)).collect();
     let Some(&width) = wrapped.iter().max() else { return Joining::AsTheyAre };
     let full = wrapped.iter().filter(|&&len| len == width).count();
-    if full >= 2 && wrapped.iter().all(|&len| len + 1 >= width) {
+    // Two word-wrapped lines can have the same length by chance; three full lines cannot, in practice.
+    if full >= 3 && wrapped.iter().all(|&len| len + 1 >= width) {
         Joining::HardWrap(width)
     } else {
         Joining::RestoreSpace
@@ -128,11 +136,11 @@ fn joining(props: &[PendingProp], trailing_space_kept: bool) -> Joining {
 }
 
 impl PendingProp<'_> {
-    fn finish(self, joining: Joining) -> Prop {
-        let (text, inexact) = join(&self.chunks, joining);
+    fn finish(self, chunks: &[(&str, usize)], joining: Joining) -> Prop {
+        let (text, inexact) = join(&chunks[self.chunks.clone()], joining);
         let truncated = text.starts_with('{') && text.ends_with('}') && ends_with_cut_mark(&text[..text.len() - 1]);
         let value = if text.is_empty() { Value::Null } else { Value::Text(text) };
-        Prop { name: self.name, value, line: self.line, truncated, inexact }
+        Prop { name: self.name.to_owned(), value, line: self.line, truncated, inexact }
     }
 }
 

@@ -150,11 +150,20 @@ impl Block {
     }
 }
 
+/// Which properties to keep in records. Parsers still read and understand every line; they
+/// only skip building values that nobody will read.
+pub type Wanted = fn(&str) -> bool;
+
+/// Keeps every property.
+pub fn every_property(_: &str) -> bool {
+    true
+}
+
 /// Splits the lines `first..=last` of one transcript segment into blocks.
 ///
 /// Every non-blank line either belongs to a block that understood it, or is left unmarked
 /// so that the caller reports it in `unrecognized`.
-pub fn parse_segment(src: &Source, first: LineNo, last: LineNo) -> Vec<Block> {
+pub fn parse_segment(src: &Source, first: LineNo, last: LineNo, wanted: Wanted) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut n = first;
     while n <= last {
@@ -167,9 +176,12 @@ pub fn parse_segment(src: &Source, first: LineNo, last: LineNo) -> Vec<Block> {
             .or_else(|| csv::parse(src, n, last))
             .or_else(|| table::parse(src, n, last))
             .or_else(|| shell::parse(src, n, last))
-            .or_else(|| list::parse(src, n, last));
+            .or_else(|| list::parse(src, n, last, wanted));
         match block {
-            Some(block) if block.last_line >= n => {
+            Some(mut block) if block.last_line >= n => {
+                for record in &mut block.records {
+                    record.props.retain(|p| wanted(&p.name));
+                }
                 n = block.last_line + 1;
                 blocks.push(block);
             }

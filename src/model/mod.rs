@@ -12,6 +12,62 @@ pub mod topology;
 use crate::formats::{Format, Record, Value};
 use crate::source::LineNo;
 
+/// Every property the model and the rules read, in ASCII lower case and sorted. Parsers keep only
+/// these in records (see `formats::Wanted`): a paste of `Format-List *` has some 70 properties
+/// per connector, and building values nobody reads costs more than all the rest.
+const PROPERTIES_READ: &[&str] = &[
+    "addressspaces",
+    "admindisplayversion",
+    "authmechanism",
+    "bindings",
+    "cloudservicesmailenabled",
+    "distinguishedname",
+    "edgetransportservers",
+    "edition",
+    "filename",
+    "fileversion",
+    "fqdn",
+    "hasprivatekey",
+    "id",
+    "identity",
+    "issuer",
+    "name",
+    "notafter",
+    "onpremisessmarthost",
+    "permissiongroups",
+    "productversion",
+    "pscomputername",
+    "receivingtransportservers",
+    "remoteipranges",
+    "requiretls",
+    "sendingtransportservers",
+    "server",
+    "serverrole",
+    "services",
+    "smarthosts",
+    "sourcetransportservers",
+    "status",
+    "subject",
+    "symptom",
+    "text",
+    "thumbprint",
+    "tlsauthlevel",
+    "tlscertificatename",
+    "tlsdomain",
+    "tlsdomaincapabilities",
+];
+
+/// True for the properties the model and the rules read.
+pub fn is_read(name: &str) -> bool {
+    name.len() <= 32 && {
+        let mut lower = [0u8; 32];
+        let lower = &mut lower[..name.len()];
+        lower.copy_from_slice(name.as_bytes());
+        lower.make_ascii_lowercase();
+        PROPERTIES_READ.binary_search_by(|p| p.as_bytes().cmp(lower)).is_ok()
+    }
+}
+
 /// The kinds of Exchange object the checker knows, as reported in `objects[].kind`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
