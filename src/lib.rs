@@ -93,9 +93,9 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
             });
         } else {
             read_input(&mut src, index, &mut objects, &mut sections, &mut diagnostics);
-            for n in 1..=src.line_count() {
+            for n in (1..=src.line_count()).filter(|&n| !src.is_understood(n)) {
                 let line = src.line(n);
-                if !src.is_understood(n) && !is_blank(line) {
+                if !is_blank(line) {
                     unrecognized.push(Unrecognized { input: index, line: n, text: shorten(line) });
                 }
             }

@@ -37,6 +37,10 @@ pub fn split(src: &Source) -> (Vec<Segment>, Vec<Furniture>) {
     let mut n = 1;
     while n <= count {
         let line = src.line(n);
+        if !in_header && !may_be_furniture(line) {
+            n += 1;
+            continue;
+        }
         if is_star_rule(line) {
             // `Start-Transcript` frames its header and footer with lines of asterisks.
             in_header = !in_header;
@@ -76,6 +80,16 @@ fn close(segments: &mut Vec<Segment>, mut segment: Segment, last_line: LineNo) {
     segment.last_line = last_line;
     if segment.last_line >= segment.first_line || segment.command.is_some() {
         segments.push(segment);
+    }
+}
+
+/// A quick look at the first two bytes: only lines that start like a prompt (`[PS]`, `PS`,
+/// `C:`) or like transcript furniture (`**`, `Tr`, `Wi`, `Po`, `Co`) can be either.
+fn may_be_furniture(line: &str) -> bool {
+    match line.as_bytes() {
+        [b'[', b'P', ..] | [b'P', b'S', ..] | [b'*', b'*', ..] | [_, b':', ..] => true,
+        [b'T', b'r', ..] | [b'W', b'i', ..] | [b'P', b'o', ..] | [b'C', b'o', ..] => true,
+        _ => false,
     }
 }
 

@@ -17,9 +17,10 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
     let (_, _, width) = property_line(src.line(start), None)?;
     let value_column = width + 3;
     let mut record = Record { first_line: start, last_line: start, ..Record::default() };
-    let mut pending: Vec<PendingProp> = Vec::new();
+    let mut pending: Vec<PendingProp> = Vec::with_capacity(80);
     // The pieces of every value of the object, in one vector: each property owns a range of it.
-    let mut chunks: Vec<(&str, usize)> = Vec::new();
+    // Each piece comes with the whole line it was read from, for the wrap rules.
+    let mut chunks: Vec<(&str, &str)> = Vec::with_capacity(100);
     let mut n = start;
     while n <= end {
         let line = src.line(n);
@@ -28,10 +29,10 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
         }
         if let Some((label, value, _)) = property_line(line, Some(width)) {
             pending.push(PendingProp { name: label, line: n, chunks: chunks.len()..chunks.len() + 1 });
-            chunks.push((value, trim_padding(line).len()));
+            chunks.push((value, line));
         } else if let (Some(prop), Some(rest)) = (pending.last_mut(), continuation(line, value_column)) {
             prop.chunks.end += 1;
-            chunks.push((rest, trim_padding(line).len()));
+            chunks.push((rest, line));
         } else {
             break;
         }
@@ -119,12 +120,14 @@ enum Joining {
 /// Decides how to join for a whole object. The wrap mode belongs to the console (its culture
 /// and width), not to one value, so every wrapped line of the object is evidence: a hard wrap
 /// fills every wrapped line to the same width, a word wrap leaves lines of different lengths.
-fn joining(props: &[PendingProp], chunks: &[(&str, usize)], trailing_space_kept: bool) -> Joining {
+fn joining(props: &[PendingProp], chunks: &[(&str, &str)], trailing_space_kept: bool) -> Joining {
     if trailing_space_kept {
         return Joining::AsTheyAre;
     }
-    let wrapped: Vec<usize> =
-        props.iter().flat_map(|p| chunks[p.chunks.start..p.chunks.end - 1].iter().map(|(_, len)| *len)).collect();
+    let wrapped: Vec<usize> = props
+        .iter()
+        .flat_map(|p| chunks[p.chunks.start..p.chunks.end - 1].iter().map(|(_, line)| trim_padding(line).len()))
+        .collect();
     let Some(&width) = wrapped.iter().max() else { return Joining::AsTheyAre };
     let full = wrapped.iter().filter(|&&len| len == width).count();
     // Two word-wrapped lines can have the same length by chance; three full lines cannot, in practice.
@@ -136,7 +139,7 @@ fn joining(props: &[PendingProp], chunks: &[(&str, usize)], trailing_space_kept:
 }
 
 impl PendingProp<'_> {
-    fn finish(self, chunks: &[(&str, usize)], joining: Joining) -> Prop {
+    fn finish(self, chunks: &[(&str, &str)], joining: Joining) -> Prop {
         let (text, inexact) = join(&chunks[self.chunks.clone()], joining);
         let truncated = text.starts_with('{') && text.ends_with('}') && ends_with_cut_mark(&text[..text.len() - 1]);
         let value = if text.is_empty() { Value::Null } else { Value::Text(text) };
@@ -145,7 +148,7 @@ impl PendingProp<'_> {
 }
 
 /// Joins the pieces of a wrapped value; see the module documentation for the rules.
-fn join(chunks: &[(&str, usize)], joining: Joining) -> (String, bool) {
+fn join(chunks: &[(&str, &str)], joining: Joining) -> (String, bool) {
     if chunks.len() == 1 {
         return (chunks[0].0.trim_end().to_owned(), false);
     }
@@ -154,7 +157,7 @@ fn join(chunks: &[(&str, usize)], joining: Joining) -> (String, bool) {
         let space_lost = match joining {
             Joining::AsTheyAre => false,
             Joining::RestoreSpace => true,
-            Joining::HardWrap(width) => i > 0 && chunks[i - 1].1 < width,
+            Joining::HardWrap(width) => i > 0 && trim_padding(chunks[i - 1].1).len() < width,
         };
         if i > 0 && space_lost && !text.ends_with(char::is_whitespace) {
             text.push(' ');

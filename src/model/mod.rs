@@ -12,7 +12,7 @@ pub mod topology;
 use crate::formats::{Format, Record, Value};
 use crate::source::LineNo;
 
-/// Every property the model and the rules read, in ASCII lower case and sorted. Parsers keep only
+/// Every property the model and the rules read, in ASCII lower case. Parsers keep only
 /// these in records (see `formats::Wanted`): a paste of `Format-List *` has some 70 properties
 /// per connector, and building values nobody reads costs more than all the rest.
 const PROPERTIES_READ: &[&str] = &[
@@ -59,13 +59,12 @@ const PROPERTIES_READ: &[&str] = &[
 
 /// True for the properties the model and the rules read.
 pub fn is_read(name: &str) -> bool {
-    name.len() <= 32 && {
-        let mut lower = [0u8; 32];
-        let lower = &mut lower[..name.len()];
-        lower.copy_from_slice(name.as_bytes());
-        lower.make_ascii_lowercase();
-        PROPERTIES_READ.binary_search_by(|p| p.as_bytes().cmp(lower)).is_ok()
-    }
+    // Called for every property line of a paste, so it compares lengths and first letters
+    // before any text: most names are out after a few integer comparisons.
+    let Some(first) = name.as_bytes().first().map(u8::to_ascii_lowercase) else { return false };
+    PROPERTIES_READ
+        .iter()
+        .any(|listed| listed.len() == name.len() && listed.as_bytes()[0] == first && listed.eq_ignore_ascii_case(name))
 }
 
 /// The kinds of Exchange object the checker knows, as reported in `objects[].kind`.

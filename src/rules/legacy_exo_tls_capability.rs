@@ -15,6 +15,9 @@ pub const ID: &str = "legacy-exo-tls-capability";
 /// The issuer of the old Exchange Online certificate, folded (see [`fold`]).
 const LEGACY_ISSUER: &str = "cn=msitmachineauthca2";
 
+/// The same issuer as it starts a certificate key, folded.
+const LEGACY_ISSUER_KEY: &str = "<i>cn=msitmachineauthca2";
+
 /// The entry the Hybrid Configuration Wizard of Exchange 2013 CU8 and earlier wrote.
 pub const HCW_LEGACY_ENTRY: &str = "<I>CN=MSIT Machine Auth CA 2, DC=redmond, DC=corp, DC=microsoft, DC=com<S>CN=mail.protection.outlook.com, OU=Forefront Online Protection for Exchange, O=Microsoft, L=Redmond, S=WA, C=US:AcceptCloudServicesMail";
 
@@ -85,7 +88,7 @@ pub fn check(cx: &mut Context) {
         // When the entries could not be split (a word cut mid-way and a space put back where
         // none was), the folded text still shows the issuer; the fix then works on the server.
         let raw = raw_text(&prop.value);
-        let unsplit = stale.is_empty() && fold(&raw).contains(&format!("<i>{LEGACY_ISSUER}"));
+        let unsplit = stale.is_empty() && fold(&raw).contains(LEGACY_ISSUER_KEY);
         let name = object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
         if list.truncated {
             cx.diagnostics.push(Diagnostic {
