@@ -58,7 +58,11 @@ export function assert(cond, message) {
 
 export function assertEqual(actual, expected, what) {
   if (actual !== expected) {
-    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+    const show = (v) => {
+      const s = JSON.stringify(v);
+      return s && s.length > 400 ? `${s.slice(0, 400)}... (${s.length} chars)` : s;
+    };
+    throw new Error(`${what}: expected ${show(expected)}, got ${show(actual)}`);
   }
 }
 
@@ -103,7 +107,11 @@ export async function diagnosticCodes(page) {
 
 /** The report the core gives for `text`, straight from the page's wasm. */
 export async function coreCheck(page, text) {
-  return page.evaluate((t) => wasm_bindgen.check(t), text);
+  return page.evaluate((t) => {
+    const d = new Date();
+    const today = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    return wasm_bindgen.check(t, today);
+  }, text);
 }
 
 /** Drops a file on the paste box through a synthetic DataTransfer. */

@@ -6,6 +6,8 @@
 // HYBRIDCHECK_PAGE. Every check runs from file://, from a local http server, and from file://
 // in an offline browser context. Prints one line per check and ends with `N passed, M failed`.
 import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -53,7 +55,7 @@ const browser = await chromium.launch({
     '--disable-sync', '--no-first-run', '--disable-quic'],
 });
 
-const sampleFiles = readdirSync(SAMPLES).filter((f) => !f.startsWith('.')).sort();
+const sampleFiles = readdirSync(SAMPLES).filter((f) => !f.startsWith('.') && !f.endsWith('.expected.json')).sort();
 const utf16Sample = sampleFiles.find((f) => f.startsWith('01b-'));
 
 try {
@@ -163,6 +165,26 @@ async function suite(mode) {
     assert(/Network/.test(about), 'tells how to check with the Network tab');
   });
 
+  if (mode.screenshot) {
+    await t.check(name('the SHA-256 shown verifies, with the page\'s own sed command'), async () => {
+      const shown = await page.textContent('#file-sha256');
+      const html = readFileSync(PAGE, 'latin1');
+      assertEqual(html.split(shown).length, 2, 'the hash occurs once in the file');
+      const zeroed = html.replace(shown, '0'.repeat(64));
+      assertEqual(createHash('sha256').update(zeroed, 'latin1').digest('hex'), shown, 'SHA-256 with the field zeroed');
+      const sed = await page.textContent('#verify-sh');
+      const out = execFileSync('sh', ['-c', sed], { cwd: dirname(PAGE), encoding: 'utf8' });
+      assertEqual(out.split(/\s/)[0], shown, `output of ${sed}`);
+      const ps = await page.textContent('#verify-ps');
+      assert(ps.includes(`$h = '${shown}'`), 'PowerShell command names the hash');
+      const sidecar = PAGE + '.sha256';
+      if (existsSync(sidecar)) {
+        const want = readFileSync(sidecar, 'utf8').split(/\s/)[0];
+        assertEqual(createHash('sha256').update(readFileSync(PAGE)).digest('hex'), want, 'hybridcheck.html.sha256');
+      }
+    });
+  }
+
   await t.check(name('first finding card shows severity, evidence, preferred route, commands, safety, references'), async () => {
     const card = page.locator('[data-testid=finding]').first();
     const f = exampleResult.report.findings[0];
@@ -189,17 +211,6 @@ async function suite(mode) {
     assert((await card.innerText()).includes(why), 'why it matters');
     await card.locator('details.why summary').click();
   });
-
-  if (mode.screenshot) {
-    await t.check(name('screenshot docs/screenshot.png (1280x900, first finding visible)'), async () => {
-      await page.evaluate(() => document.activeElement && document.activeElement.blur());
-      const box = await page.locator('[data-testid=finding]').first().boundingBox();
-      assert(box && box.y < 900 - 150, `first finding starts at y=${box && box.y}`);
-      mkdirSync(dirname(SCREENSHOT), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT });
-      await page.focus('[data-testid=input]');
-    });
-  }
 
   for (const file of sampleFiles) {
     const prefix = Object.keys(SAMPLE_EXPECTATIONS).filter((p) => file.startsWith(p)).sort((a, b) => b.length - a.length)[0];
@@ -233,6 +244,22 @@ async function suite(mode) {
       return `${got.length} finding(s), diagnostics ${JSON.stringify(core.diagnostics.map((d) => d.code))}`;
     });
   }
+
+  await t.check(name('a real paste (Ctrl+V) over the example replaces it'), async () => {
+    let before = await checks(page);
+    await page.click('#load-example');
+    await waitChecked(page, before);
+    const text = decodeText(readFileSync(join(SAMPLES, sampleFiles[0])));
+    const wrote = await page.evaluate((t) => navigator.clipboard.writeText(t).then(() => true, () => false), text);
+    if (!wrote) return 'clipboard not writable here; skipped';
+    await page.click('[data-testid=input]', { position: { x: 60, y: 120 } });
+    before = await checks(page);
+    await page.keyboard.press('ControlOrMeta+V');
+    await waitChecked(page, before);
+    // A textarea keeps line ends as LF.
+    assertEqual(await page.inputValue('[data-testid=input]'), text.replace(/\r\n?/g, '\n'), 'the box holds exactly the paste');
+    assertEqual(JSON.stringify((await cards(page)).map((c) => c.identity)), JSON.stringify([DEFAULT_FRONTEND]), 'findings');
+  });
 
   await t.check(name(`choose ${utf16Sample} with the file picker`), async () => {
     await page.locator('[data-testid=input]').fill('');
@@ -429,7 +456,7 @@ async function suite(mode) {
       if (ta.getAttribute('autocomplete') !== 'off' || ta.spellcheck !== false) out.push('textarea autocomplete/spellcheck');
       if (document.querySelectorAll('h1').length !== 1) out.push('h1 count');
       for (const sel of ['header', 'main', 'footer']) if (!document.querySelector(sel)) out.push(`no ${sel}`);
-      if (document.querySelector('[style]')) out.push('a style attribute');
+      for (const e of document.querySelectorAll('[style]')) out.push('style attribute on ' + e.outerHTML.slice(0, 120));
       return out;
     });
     assertEqual(JSON.stringify(problems), '[]', 'problems');
@@ -438,12 +465,18 @@ async function suite(mode) {
   if (mode.large) {
     await t.check(name('fits 360 px and 640 px (200 % zoom) without horizontal page scroll; dark mode'), async () => {
       const widths = [];
-      for (const width of [360, 640]) {
-        await page.setViewportSize({ width, height: 800 });
-        const w = await page.evaluate(() => document.documentElement.scrollWidth);
-        widths.push(w);
-        assert(w <= width, `page is ${w} px wide in a ${width} px window`);
+      const combined = sampleFiles.find((f) => f.startsWith('06-')) || sampleFiles[0];
+      for (const input of ['example', combined]) {
+        if (input !== 'example') await pasteText(page, decodeText(readFileSync(join(SAMPLES, input))));
+        await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+        for (const width of [360, 640]) {
+          await page.setViewportSize({ width, height: 800 });
+          const w = await page.evaluate(() => document.documentElement.scrollWidth);
+          widths.push(w);
+          assert(w <= width, `page is ${w} px wide in a ${width} px window (${input})`);
+        }
       }
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = false; }));
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.emulateMedia({ colorScheme: 'dark' });
       const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -463,10 +496,12 @@ async function suite(mode) {
         const findings = res.report.findings.length;
         const ta = document.getElementById('input');
         const before = Number(document.documentElement.getAttribute('data-checks'));
-        t0 = performance.now();
         ta.focus();
         ta.dispatchEvent(new Event('paste', { bubbles: true }));
+        t0 = performance.now();
         ta.value = big;
+        const setMs = performance.now() - t0;
+        t0 = performance.now();
         ta.dispatchEvent(new Event('input', { bubbles: true }));
         const checkingShown = document.getElementById('verdict').textContent;
         await new Promise((resolve) => {
@@ -475,7 +510,7 @@ async function suite(mode) {
         });
         const uiMs = performance.now() - t0;
         return {
-          chars: big.length, coreMs, uiMs, findings, checkingShown, timing: window.hybridcheckTiming,
+          chars: big.length, coreMs, uiMs, setMs, findings, checkingShown, timing: window.hybridcheckTiming,
           cards: document.querySelectorAll('[data-testid=finding]').length,
           nodes: document.getElementsByTagName('*').length,
           unrecognized: document.querySelectorAll('#unrecognized-list li').length,
@@ -500,11 +535,48 @@ async function suite(mode) {
       await page.click('#check-now');
       await waitChecked(page, before, 30000);
       const again = Date.now() - t0;
+      // A 10 MB file dropped: checked from its bytes, not shown in the box.
+      const dropped = await page.evaluate(async () => {
+        const ex = wasm_bindgen.example();
+        const file = new File([ex.repeat(Math.ceil((10 * 1024 * 1024) / ex.length))], 'big-transcript.txt');
+        const transfer = new DataTransfer();
+        transfer.items.add(file);
+        const before = Number(document.documentElement.getAttribute('data-checks'));
+        const t0 = performance.now();
+        document.getElementById('input').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        await new Promise((resolve) => {
+          const tick = () => (Number(document.documentElement.getAttribute('data-checks')) > before ? resolve() : setTimeout(tick, 10));
+          tick();
+        });
+        return { ms: performance.now() - t0, box: document.getElementById('input').value.length, source: document.getElementById('input-source').textContent };
+      });
+      assertEqual(dropped.box, 0, 'a 10 MB file is not copied into the box');
+      assert(dropped.source.includes('big-transcript.txt') && dropped.source.includes('too large to show'), `source line: ${dropped.source}`);
+      assertEqual(await page.locator('[data-testid=finding]').count(), 50, 'cards after the drop');
       await page.click('#clear');
+      console.log(`     10 MB file dropped: drop-to-results ${dropped.ms.toFixed(0)} ms`);
       console.log(`     10 MB paste: ${(r.chars / 1048576).toFixed(1)} MiB, ${r.findings} findings; ` +
-        `wasm check() ${r.coreMs.toFixed(0)} ms; page paste-to-results ${r.uiMs.toFixed(0)} ms ` +
+        `wasm check() ${r.coreMs.toFixed(0)} ms; textarea.value = 10 MB ${r.setMs.toFixed(0)} ms; input-to-results ${r.uiMs.toFixed(0)} ms ` +
         `(check ${r.timing.check_ms.toFixed(0)} ms + render ${r.timing.render_ms.toFixed(0)} ms); Check now ${again} ms; ${r.nodes} DOM elements`);
-      return `check() ${r.coreMs.toFixed(0)} ms, paste-to-results ${r.uiMs.toFixed(0)} ms`;
+      return `check() ${r.coreMs.toFixed(0)} ms, input-to-results ${r.uiMs.toFixed(0)} ms`;
+    });
+  }
+
+  if (mode.large) {
+    await t.check(name('lines not understood: collapsed, 200 at first, Show more'), async () => {
+      const junk = Array.from({ length: 450 }, (_, i) => `junk line ${i} <b>not markup</b>`).join('\n');
+      await pasteText(page, junk);
+      const core = (await coreCheck(page, junk)).report;
+      const area = page.locator('details[data-testid=unrecognized]');
+      assertEqual(await area.evaluate((d) => d.open), false, 'collapsed');
+      await area.locator('summary').click();
+      const items = page.locator('#unrecognized-list li');
+      assertEqual(await items.count(), Math.min(200, core.unrecognized.length), 'shown at first');
+      assert((await items.first().innerText()).includes('<b>not markup</b>'), 'line text shown as text');
+      assertEqual(await page.locator('#unrecognized-list b').count(), 0, 'no markup');
+      while (await page.isVisible('#more-unrecognized')) await page.click('#more-unrecognized');
+      assertEqual(await items.count(), core.unrecognized.length, 'all shown after Show more');
+      return `${core.unrecognized.length} lines listed (summary says ${core.summary.unrecognized_lines})`;
     });
   }
 
@@ -524,6 +596,50 @@ async function suite(mode) {
     }
     assertEqual(await page.inputValue('[data-testid=input]'), example, 'the reloaded page shows the example, not the paste');
   });
+
+  if (mode.screenshot) {
+    // A page of its own: Playwright's screenshot leaves style="" attributes behind.
+    await t.check(name('screenshot docs/screenshot.png (1280x900, the example, first finding visible)'), async () => {
+      const shot = await context.newPage();
+      shot.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      await shot.goto(mode.url);
+      await shot.waitForSelector('html[data-state=ready]', { timeout: 10000 });
+      await shot.evaluate(() => document.activeElement && document.activeElement.blur());
+      const box = await shot.locator('[data-testid=finding]').first().boundingBox();
+      assert(box && box.y < 900 - 150, `first finding starts at y=${box && box.y}`);
+      mkdirSync(dirname(SCREENSHOT), { recursive: true });
+      await shot.screenshot({ path: SCREENSHOT });
+      csp.push(...(await shot.evaluate(() => window.__csp || [])));
+      await shot.close();
+    });
+  }
+
+  if (mode.screenshot) {
+    // The guards themselves: a request and a CSP violation made on purpose must be seen.
+    await t.check(name('the network and CSP guards catch a request made on purpose'), async () => {
+      const probe = await browser.newContext();
+      const caught = [];
+      await probe.route((url) => !url.href.startsWith('file:') && !url.href.startsWith(server.origin), (route) => {
+        caught.push(route.request().url());
+        return route.abort();
+      });
+      await probe.addInitScript(() => {
+        window.__csp = [];
+        document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective));
+      });
+      const p = await probe.newPage();
+      await p.goto(mode.url);
+      await p.waitForSelector('html[data-state=ready]', { timeout: 10000 });
+      const fetched = await p.evaluate(() => fetch('http://192.0.2.1/leak').then(() => 'sent', (e) => 'refused'));
+      await p.waitForFunction(() => window.__csp.length > 0, null, { timeout: 2000 });
+      const violations = await p.evaluate(() => window.__csp);
+      await p.goto('http://192.0.2.1/navigate').catch(() => {});
+      await probe.close();
+      assertEqual(fetched, 'refused', 'fetch');
+      assert(violations.includes('connect-src'), `violations ${JSON.stringify(violations)}`);
+      assertEqual(JSON.stringify(caught), JSON.stringify(['http://192.0.2.1/navigate']), 'routed requests');
+    });
+  }
 
   await collectCsp();
   await t.check(name('no network request during load, paste, drop, copy, download'), async () => {

@@ -1,0 +1,885 @@
+/* hybridcheck page. Runs after the wasm-bindgen glue and the two build variables in the same
+ * classic script. Rules of this file (the page's Content-Security-Policy and its promise):
+ * no network, no storage, no eval, no inline styles, and every piece of data reaches the DOM
+ * through textContent or setAttribute, never as markup. Pure ASCII: use \u escapes. */
+(function () {
+  'use strict';
+
+  /* Text larger than this is checked after a paste, a drop or a click on "Check now",
+   * not on every keystroke. */
+  var LARGE_INPUT = 1024 * 1024;
+  var DEBOUNCE_MS = 150;
+  var FINDINGS_PAGE = 50;
+  var UNRECOGNIZED_PAGE = 200;
+  var SCRIPT_SHOWN_MAX = 200000;
+
+  var COLLECTOR = [
+    '$FormatEnumerationLimit = -1',
+    'Get-ExchangeServer | Format-List Name,Edition,AdminDisplayVersion | Out-String -Width 4096',
+    'Get-ReceiveConnector | Format-List Identity,TransportRole,Enabled,TlsDomainCapabilities,TlsCertificateName,Fqdn | Out-String -Width 4096',
+    'Get-SendConnector | Format-List Identity,AddressSpaces,SmartHosts,Fqdn,RequireTLS,TlsAuthLevel,TlsDomain,TlsCertificateName,CloudServicesMailEnabled,SourceTransportServers,Enabled | Out-String -Width 4096',
+    'Get-HybridConfiguration | Format-List | Out-String -Width 4096',
+    'Get-ExchangeCertificate | Format-List Thumbprint,Subject,Issuer,NotAfter,Services,Status,HasPrivateKey,RootCAType | Out-String -Width 4096'
+  ].join('\n');
+
+  var SEVERITY_WORDS = { error: 'Error', warning: 'Warning', info: 'Info' };
+  var SAFETY_WORDS = {
+    safe: 'Safe to run as printed',
+    review: 'Review the notes first',
+    unavailable: 'No command could be generated'
+  };
+  var SAFETY_MORE = {
+    safe: 'The command changes only what the finding names and keeps everything else.',
+    review: 'The commands are correct as printed, but read the notes below before you run them.',
+    unavailable: 'The notes say why, and what to do instead.'
+  };
+  var ENCODING_WORDS = {
+    'utf-8': 'UTF-8',
+    'utf-8-bom': 'UTF-8 with BOM',
+    'utf-16le-bom': 'UTF-16 LE with BOM',
+    'utf-16be-bom': 'UTF-16 BE with BOM',
+    'utf-16le': 'UTF-16 LE',
+    'utf-16be': 'UTF-16 BE',
+    'windows-1252': 'Windows-1252',
+    'text': 'text'
+  };
+  var DECODER_LABELS = {
+    'utf-8': 'utf-8',
+    'utf-8-bom': 'utf-8',
+    'utf-16le-bom': 'utf-16le',
+    'utf-16be-bom': 'utf-16be',
+    'utf-16le': 'utf-16le',
+    'utf-16be': 'utf-16be',
+    'windows-1252': 'windows-1252'
+  };
+
+  var ui = {};
+  var state = {
+    rules: {},
+    result: null,
+    source: { kind: 'text' },
+    timer: 0,
+    pasted: false,
+    findingsShown: 0,
+    unrecognizedShown: 0,
+    announceTimer: 0,
+    checks: 0
+  };
+
+  function byId(id) {
+    return document.getElementById(id);
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function append(parent) {
+    for (var i = 1; i < arguments.length; i++) {
+      var child = arguments[i];
+      if (child === null || child === undefined) continue;
+      parent.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    }
+    return parent;
+  }
+
+  /* Text whose `backticked` parts are code, as the core writes its messages and hints. */
+  function richText(parent, text) {
+    var parts = String(text).split('`');
+    if (parts.length % 2 === 0) {
+      parent.appendChild(document.createTextNode(String(text)));
+      return parent;
+    }
+    for (var i = 0; i < parts.length; i++) {
+      if (!parts[i]) continue;
+      parent.appendChild(i % 2 ? el('code', null, parts[i]) : document.createTextNode(parts[i]));
+    }
+    return parent;
+  }
+
+  function plural(n, one, many) {
+    return n + ' ' + (n === 1 ? one : many);
+  }
+
+  function errorText(e) {
+    if (e && e.message) return e.message;
+    return String(e);
+  }
+
+  function fatal(message) {
+    ui.fatal.textContent = message;
+    ui.fatal.hidden = false;
+    ui.verdict.textContent = 'The checker is not running.';
+    document.documentElement.setAttribute('data-state', 'failed');
+  }
+
+  /* ---------- start ---------- */
+
+  function base64ToBytes(text) {
+    if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(text);
+    var binary = atob(text);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
+  function init() {
+    [
+      'fatal', 'verdict', 'counts', 'summary', 'read', 'findings', 'findings-heading', 'more-findings',
+      'diagnostics-area', 'diagnostics', 'unrecognized-area', 'unrecognized-summary', 'unrecognized-list',
+      'more-unrecognized', 'script-area', 'script', 'script-cut', 'copy-script', 'download-ps1',
+      'download-json', 'download-md', 'input', 'input-source', 'file', 'dropzone', 'check-now',
+      'load-example', 'clear', 'collector-code', 'copy-collector', 'announcer', 'about-version',
+      'about-build', 'about-data', 'about-schema', 'file-sha256', 'verify-ps', 'copy-verify-ps', 'verify-sh',
+      'copy-verify-sh'
+    ].forEach(function (id) {
+      ui[id.replace(/-([a-z0-9])/g, function (m, c) { return c.toUpperCase(); })] = byId(id);
+    });
+
+    ui.collectorCode.textContent = COLLECTOR;
+    ui.input.placeholder = 'Run the commands in step 1 in the Exchange Management Shell, then paste everything they print here, for example:\n\n' +
+      COLLECTOR.split('\n').slice(0, 3).join('\n') + '\n\u2026';
+    wireEvents();
+
+    try {
+      if (typeof wasm_bindgen === 'undefined' || typeof HYBRIDCHECK_WASM_BASE64 === 'undefined') {
+        throw new Error('the checker is missing from this file');
+      }
+      wasm_bindgen.initSync({ module: base64ToBytes(HYBRIDCHECK_WASM_BASE64) });
+    } catch (e) {
+      fatal('The checker could not start in this browser (' + errorText(e) + '). Use a current Edge, Chrome or Firefox.');
+      return;
+    }
+
+    try {
+      var rules = wasm_bindgen.rules();
+      for (var i = 0; i < rules.length; i++) state.rules[rules[i].id] = rules[i];
+      showAbout(wasm_bindgen.version());
+    } catch (e) {
+      fatal('The checker did not start properly (' + errorText(e) + ').');
+      return;
+    }
+    loadExample(false);
+  }
+
+  function showAbout(v) {
+    var build = typeof HYBRIDCHECK_BUILD === 'object' && HYBRIDCHECK_BUILD ? HYBRIDCHECK_BUILD : {};
+    ui.aboutVersion.textContent = 'hybridcheck ' + (v.version || build.version || 'unknown');
+    ui.aboutBuild.textContent = build.date || 'unknown';
+    ui.aboutData.textContent = v.data_as_of || 'unknown';
+    ui.aboutSchema.textContent = v.schema || 'unknown';
+    var hash = ui.fileSha256.textContent;
+    var zeros = new Array(65).join('0');
+    setVerifyCommand(ui.verifyPs, ui.copyVerifyPs,
+      '$f = Resolve-Path .\\hybridcheck.html; $h = \'' + hash + '\'; ' +
+      '$t = [Text.Encoding]::ASCII.GetString([IO.File]::ReadAllBytes($f)).Replace($h, \'0\' * 64); ' +
+      '(([Security.Cryptography.SHA256]::Create().ComputeHash([Text.Encoding]::ASCII.GetBytes($t)) | ' +
+      'ForEach-Object { $_.ToString(\'x2\') }) -join \'\') -eq $h');
+    setVerifyCommand(ui.verifySh, ui.copyVerifySh,
+      'sed \'s/' + hash + '/' + zeros + '/\' hybridcheck.html | sha256sum');
+    if (/^0{64}$/.test(hash)) {
+      ui.fileSha256.parentNode.appendChild(el('span', 'field-hint', ' (not filled in: this copy was not made by the release build)'));
+    }
+  }
+
+  function setVerifyCommand(code, button, text) {
+    code.textContent = text;
+    button.addEventListener('click', function () {
+      copyText(text, button, code);
+    });
+  }
+
+  /* ---------- input ---------- */
+
+  function wireEvents() {
+    ui.input.addEventListener('paste', function () {
+      state.pasted = true;
+      /* A paste replaces the example instead of landing in the middle of it. */
+      if (state.source.kind === 'example' && ui.input.value === wasm_bindgen.example()) ui.input.select();
+    });
+    ui.input.addEventListener('input', function () {
+      if (state.source.kind !== 'text') {
+        state.source = { kind: 'text' };
+      }
+      var pasted = state.pasted;
+      state.pasted = false;
+      schedule(pasted);
+    });
+    ui.input.addEventListener('keydown', function (ev) {
+      if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
+        ev.preventDefault();
+        runNow();
+      }
+    });
+    ui.checkNow.addEventListener('click', runNow);
+    ui.loadExample.addEventListener('click', function () {
+      loadExample(true);
+    });
+    ui.clear.addEventListener('click', clearAll);
+    ui.file.addEventListener('change', function () {
+      var file = ui.file.files && ui.file.files[0];
+      if (file) loadFile(file);
+      ui.file.value = '';
+    });
+
+    var depth = 0;
+    function hasFiles(ev) {
+      var types = ev.dataTransfer && ev.dataTransfer.types;
+      if (!types) return false;
+      for (var i = 0; i < types.length; i++) if (types[i] === 'Files') return true;
+      return false;
+    }
+    document.addEventListener('dragenter', function (ev) {
+      if (!hasFiles(ev)) return;
+      depth++;
+      ui.dropzone.classList.add('dragging');
+    });
+    document.addEventListener('dragleave', function (ev) {
+      if (!hasFiles(ev)) return;
+      depth = Math.max(0, depth - 1);
+      if (!depth) ui.dropzone.classList.remove('dragging');
+    });
+    document.addEventListener('dragover', function (ev) {
+      if (!hasFiles(ev)) return;
+      ev.preventDefault();
+      ev.dataTransfer.dropEffect = 'copy';
+    });
+    document.addEventListener('drop', function (ev) {
+      depth = 0;
+      ui.dropzone.classList.remove('dragging');
+      var files = ev.dataTransfer && ev.dataTransfer.files;
+      if (!files || !files.length) return; /* dropped text: the textarea takes it as typing */
+      ev.preventDefault();
+      loadFile(files[0]);
+    });
+
+    ui.moreFindings.addEventListener('click', function () {
+      renderFindings(FINDINGS_PAGE, true);
+    });
+    ui.moreUnrecognized.addEventListener('click', function () {
+      renderUnrecognized(UNRECOGNIZED_PAGE, true);
+    });
+    ui.copyCollector.addEventListener('click', function () {
+      copyText(COLLECTOR, ui.copyCollector, ui.collectorCode);
+    });
+    ui.copyScript.addEventListener('click', function () {
+      if (!state.result) return;
+      var whole = ui.script.textContent === state.result.script;
+      copyText(state.result.script, ui.copyScript, whole ? ui.script : null);
+    });
+    ui.downloadPs1.addEventListener('click', function () {
+      if (!state.result) return;
+      var script = state.result.script;
+      /* Windows PowerShell 5.1 reads a .ps1 without a BOM as ANSI: mark non-ASCII scripts as UTF-8. */
+      if (/[^\u0000-\u007f]/.test(script)) script = '\ufeff' + script;
+      download('hybridcheck-fix.ps1', 'text/plain;charset=utf-8', script);
+    });
+    ui.downloadJson.addEventListener('click', function () {
+      if (!state.result) return;
+      download('hybridcheck-report.json', 'application/json', JSON.stringify(state.result.report, null, 2) + '\n');
+    });
+    ui.downloadMd.addEventListener('click', function () {
+      if (!state.result) return;
+      download('hybridcheck-report.md', 'text/markdown;charset=utf-8', state.result.markdown);
+    });
+  }
+
+  function setBusy(busy) {
+    document.documentElement.setAttribute('data-state', busy ? 'checking' : 'ready');
+    ui.summary.setAttribute('aria-busy', busy ? 'true' : 'false');
+  }
+
+  function schedule(pasted) {
+    clearTimeout(state.timer);
+    var text = ui.input.value;
+    if (!text.length) {
+      showEmpty();
+      return;
+    }
+    if (text.length > LARGE_INPUT && !pasted) {
+      /* Large text: do not re-check on every keystroke. */
+      ui.checkNow.hidden = false;
+      ui.verdict.textContent = 'The input is large (' + sizeWords(text.length) +
+        '), so it is not re-checked as you type. Press Check now or Ctrl+Enter.';
+      ui.counts.textContent = '';
+      document.documentElement.setAttribute('data-state', 'stale');
+      return;
+    }
+    showChecking(text.length > LARGE_INPUT);
+    state.timer = setTimeout(runCheck, text.length > LARGE_INPUT ? 40 : DEBOUNCE_MS);
+  }
+
+  function runNow() {
+    clearTimeout(state.timer);
+    if (!ui.input.value.length && state.source.kind !== 'file') {
+      showEmpty();
+      return;
+    }
+    showChecking(true);
+    state.timer = setTimeout(runCheck, 40);
+  }
+
+  function showChecking(announce) {
+    setBusy(true);
+    if (announce || !state.result) {
+      ui.summary.classList.add('checking');
+      ui.verdict.textContent = 'Checking\u2026';
+      ui.counts.textContent = '';
+    }
+  }
+
+  /* The browser's local date, YYYY-MM-DD: certificate lifetimes are judged against it. */
+  function today() {
+    var d = new Date();
+    var pad = function (n) { return (n < 10 ? '0' : '') + n; };
+    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate());
+  }
+
+  function sizeWords(chars) {
+    if (chars >= 1024 * 1024) return (chars / 1024 / 1024).toFixed(1) + ' million characters';
+    return chars + ' characters';
+  }
+
+  function runCheck() {
+    clearTimeout(state.timer);
+    var source = state.source;
+    var t0 = performance.now();
+    var result;
+    try {
+      if (source.kind === 'file') {
+        result = wasm_bindgen.checkBytes(source.bytes, source.name, today());
+      } else {
+        result = wasm_bindgen.check(ui.input.value, today());
+      }
+    } catch (e) {
+      setBusy(false);
+      ui.summary.classList.remove('checking');
+      ui.verdict.textContent = 'The checker failed on this input: ' + errorText(e);
+      ui.counts.textContent = 'Please report this, with the input if you can share it.';
+      return null;
+    }
+    var t1 = performance.now();
+    render(result);
+    var t2 = performance.now();
+    state.checks++;
+    document.documentElement.setAttribute('data-checks', String(state.checks));
+    window.hybridcheckTiming = { check_ms: t1 - t0, render_ms: t2 - t1, chars: source.kind === 'file' ? source.bytes.length : ui.input.value.length };
+    return result;
+  }
+
+  function loadExample(focus) {
+    clearTimeout(state.timer);
+    state.source = { kind: 'example' };
+    ui.input.value = wasm_bindgen.example();
+    /* All selected, so that typing or pasting replaces the example. */
+    ui.input.setSelectionRange(0, ui.input.value.length, 'backward');
+    ui.input.scrollTop = 0;
+    runCheck();
+    if (focus) ui.input.focus();
+  }
+
+  function clearAll() {
+    clearTimeout(state.timer);
+    state.source = { kind: 'text' };
+    ui.input.value = '';
+    showEmpty();
+    ui.input.focus();
+  }
+
+  function loadFile(file) {
+    showChecking(true);
+    file.arrayBuffer().then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      state.source = { kind: 'file', name: file.name || 'file', bytes: bytes };
+      var result = runCheck();
+      var input = result && result.report.inputs[0];
+      /* A browser needs seconds to lay out megabytes in a text box: show only smaller files. */
+      state.source.hidden = bytes.length > LARGE_INPUT;
+      ui.input.value = state.source.hidden ? '' : decodeForDisplay(bytes, input ? input.encoding : 'utf-8');
+      ui.input.setSelectionRange(0, 0);
+      ui.input.scrollTop = 0;
+      showSource();
+    }, function (e) {
+      setBusy(false);
+      ui.verdict.textContent = 'The file could not be read: ' + errorText(e);
+      ui.counts.textContent = '';
+    });
+  }
+
+  function decodeForDisplay(bytes, encoding) {
+    var label = DECODER_LABELS[encoding] || 'utf-8';
+    try {
+      return new TextDecoder(label).decode(bytes);
+    } catch (e) {
+      return new TextDecoder('utf-8').decode(bytes);
+    }
+  }
+
+  function showSource() {
+    var s = state.source;
+    var r = state.result && state.result.report;
+    var input = r && r.inputs[0];
+    var node = ui.inputSource;
+    node.textContent = '';
+    node.removeAttribute('data-encoding');
+    if (s.kind === 'file' && input) {
+      node.setAttribute('data-encoding', input.encoding);
+      append(node, 'Checking the file ', el('strong', 'filename', s.name), ' (' +
+        (ENCODING_WORDS[input.encoding] || input.encoding) + ', ' + plural(input.lines, 'line', 'lines') + '). ' +
+        (s.hidden ? 'It is too large to show in the box; paste or type to check other text instead.'
+          : 'Edit the text to check your edits instead.'));
+    } else if (s.kind === 'example') {
+      append(node, 'Showing the built-in example. Paste your own output: it replaces the example.');
+    } else if (input && ui.input.value.length) {
+      append(node, 'Checking the pasted text (' + plural(input.lines, 'line', 'lines') + ').');
+    }
+  }
+
+  /* ---------- results ---------- */
+
+  function resetResults() {
+    ui.findings.replaceChildren();
+    ui.diagnostics.replaceChildren();
+    ui.unrecognizedList.replaceChildren();
+    ui.read.replaceChildren();
+    ui.findingsHeading.hidden = true;
+    ui.moreFindings.hidden = true;
+    ui.moreUnrecognized.hidden = true;
+    ui.diagnosticsArea.hidden = true;
+    ui.unrecognizedArea.hidden = true;
+    ui.unrecognizedArea.open = false;
+    ui.scriptArea.hidden = true;
+    ui.script.textContent = '';
+    ui.scriptCut.hidden = true;
+    ui.checkNow.hidden = true;
+    state.findingsShown = 0;
+    state.unrecognizedShown = 0;
+  }
+
+  function showEmpty() {
+    state.result = null;
+    resetResults();
+    setBusy(false);
+    ui.summary.classList.remove('checking');
+    ui.summary.className = 'summary verdict-none';
+    ui.verdict.textContent = 'Nothing to check yet.';
+    ui.counts.textContent = 'Paste the output of the commands in step 1, or choose a file.';
+    ui.inputSource.textContent = '';
+  }
+
+  function render(result) {
+    state.result = result;
+    var r = result.report;
+    resetResults();
+    setBusy(false);
+
+    var s = r.summary;
+    var f = s.findings || {};
+    var verdictClass = 'verdict-good';
+    if (f.error) verdictClass = 'verdict-error';
+    else if (f.warning) verdictClass = 'verdict-warning';
+    else if (!s.checked) verdictClass = 'verdict-none';
+    ui.summary.className = 'summary ' + verdictClass;
+    ui.verdict.textContent = s.verdict;
+    ui.counts.textContent = countsText(s);
+
+    renderRead(r);
+    if (r.findings.length) {
+      ui.findingsHeading.hidden = false;
+      ui.findingsHeading.textContent = 'Findings (' + r.findings.length + ')';
+      renderFindings(FINDINGS_PAGE, false);
+    }
+    renderDiagnostics(r.diagnostics);
+    if (r.unrecognized.length) {
+      ui.unrecognizedArea.hidden = false;
+      renderUnrecognized(UNRECOGNIZED_PAGE, false);
+    }
+    renderScript(result.script, r);
+    showSource();
+  }
+
+  function countsText(s) {
+    var kinds = Object.keys(s.objects || {});
+    var objects = 'Objects: ' + (kinds.length
+      ? kinds.map(function (k) { return s.objects[k] + ' ' + k; }).join(', ')
+      : 'none recognised');
+    var f = s.findings || {};
+    var findings = 'Findings: ' + plural(f.error || 0, 'error', 'errors') + ', ' +
+      plural(f.warning || 0, 'warning', 'warnings') + ', ' + (f.info || 0) + ' info';
+    var extra = 'Checked: ' + s.checked;
+    if (s.unchecked) extra += ', could not check ' + s.unchecked;
+    if (s.unrecognized_lines) extra += ', ' + plural(s.unrecognized_lines, 'line', 'lines') + ' not understood';
+    return [objects, findings, extra].join(' \u00b7 ');
+  }
+
+  function renderRead(r) {
+    var sections = [];
+    r.inputs.forEach(function (input) {
+      input.sections.forEach(function (sec) {
+        if (sec.objects) sections.push({ input: input, sec: sec });
+      });
+    });
+    if (!sections.length) return;
+    var details = el('details', 'read-details');
+    var total = sections.length;
+    append(details, el('summary', null, 'What the checker read (' + plural(total, 'section', 'sections') + ')'));
+    var ul = el('ul', 'read-list');
+    var READ_SHOWN = 30;
+    sections.slice(0, READ_SHOWN).forEach(function (x) {
+      var sec = x.sec;
+      var li = el('li');
+      append(li, el('strong', null, sec.cmdlet || 'Unknown cmdlet'), ' ' + sec.format + ', lines ' +
+        sec.first_line + '\u2013' + sec.last_line + ': ' + plural(sec.objects, 'object', 'objects'));
+      if (r.inputs.length > 1) append(li, ' (' + x.input.name + ')');
+      ul.appendChild(li);
+    });
+    if (total > READ_SHOWN) ul.appendChild(el('li', 'field-hint', 'and ' + (total - READ_SHOWN) + ' more sections'));
+    details.appendChild(ul);
+    ui.read.appendChild(details);
+  }
+
+  function renderFindings(count, fromButton) {
+    var findings = state.result.report.findings;
+    var start = state.findingsShown;
+    var end = Math.min(findings.length, start + count);
+    var frag = document.createDocumentFragment();
+    for (var i = start; i < end; i++) frag.appendChild(findingCard(findings[i], i));
+    ui.findings.appendChild(frag);
+    state.findingsShown = end;
+    var left = findings.length - end;
+    ui.moreFindings.hidden = left <= 0;
+    ui.moreFindings.textContent = 'Show ' + Math.min(left, FINDINGS_PAGE) + ' more (' + left + ' not shown yet)';
+    if (fromButton && left <= 0 && end > start) {
+      var heading = ui.findings.children[start].querySelector('h4');
+      if (heading) heading.focus();
+    }
+  }
+
+  function findingCard(f, index) {
+    var rule = state.rules[f.rule] || {};
+    var card = el('article', 'finding sev-' + f.severity);
+    card.setAttribute('data-testid', 'finding');
+    card.setAttribute('data-rule', f.rule);
+    if (f.identity !== null && f.identity !== undefined) card.setAttribute('data-identity', f.identity);
+    var label = f.identity !== null && f.identity !== undefined ? f.identity : '(identity not shown)';
+
+    var head = el('header', 'finding-head');
+    append(head, el('p', 'sev-badge sev-badge-' + f.severity, SEVERITY_WORDS[f.severity] || f.severity));
+    var h = el('h4', 'finding-identity', label);
+    h.setAttribute('tabindex', '-1');
+    head.appendChild(h);
+    var meta = el('p', 'finding-meta');
+    append(meta, (index + 1) + '. ' + f.kind + ' \u00b7 input line ' + f.line + ' \u00b7 rule ', el('code', null, f.rule));
+    if (rule.title) append(meta, ': ' + rule.title);
+    head.appendChild(meta);
+    card.appendChild(head);
+
+    card.appendChild(richText(el('p', 'finding-message'), f.message));
+
+    if (f.evidence && f.evidence.length) {
+      var ev = el('div', 'evidence');
+      append(ev, el('h5', null, 'What the paste shows'));
+      f.evidence.forEach(function (e) {
+        var item = el('div', 'evidence-item');
+        var m = el('p', 'evidence-meta');
+        append(m, el('span', 'evidence-property', e.property), ' \u00b7 input line ' + e.line);
+        if (e.truncated) append(m, ' \u00b7 ', el('span', 'cut-short', 'cut short'));
+        item.appendChild(m);
+        var pre = el('pre', 'evidence-value');
+        pre.appendChild(el('code', null, e.value));
+        item.appendChild(pre);
+        ev.appendChild(item);
+      });
+      card.appendChild(ev);
+    }
+
+    var rem = f.remediation || {};
+    var fix = el('div', 'fix');
+    append(fix, el('h5', null, 'How to fix it'));
+    if (rem.preferred) {
+      var p = el('p', 'preferred');
+      append(p, el('strong', null, 'Preferred: '));
+      richText(p, rem.preferred);
+      fix.appendChild(p);
+    }
+    var safety = el('p', 'safety safety-' + rem.safety);
+    append(safety, el('strong', null, SAFETY_WORDS[rem.safety] || rem.safety), SAFETY_MORE[rem.safety] ? ' \u2014 ' + SAFETY_MORE[rem.safety] : '');
+    safety.setAttribute('data-safety', rem.safety);
+    fix.appendChild(safety);
+    if (rem.notes && rem.notes.length) {
+      var notes = el('ul', 'notes');
+      rem.notes.forEach(function (n) {
+        notes.appendChild(richText(el('li'), n));
+      });
+      fix.appendChild(notes);
+    }
+    var who = label;
+    [
+      ['commands', 'Fix', 'fix', rem.commands],
+      ['verify', 'Verify', 'verify', rem.verify],
+      ['rollback', 'Roll back (only if the fix causes trouble)', 'rollback', rem.rollback]
+    ].forEach(function (list) {
+      if (list[3] && list[3].length) fix.appendChild(commandList(list[0], list[1], list[2], list[3], who));
+    });
+    card.appendChild(fix);
+
+    var why = el('details', 'why');
+    append(why, el('summary', null, 'Why it matters'));
+    if (rule.why_it_matters) why.appendChild(richText(el('p'), rule.why_it_matters));
+    if (rule.fix_safety) {
+      var fs = el('p');
+      append(fs, el('strong', null, 'About the fix: '));
+      why.appendChild(richText(fs, rule.fix_safety));
+    }
+    if (rule.why_it_matters || rule.fix_safety) card.appendChild(why);
+
+    var refs = [];
+    (f.references || []).concat(rule.references || []).forEach(function (ref) {
+      if (ref && ref.url && !refs.some(function (r) { return r.url === ref.url; })) refs.push(ref);
+    });
+    if (refs.length) {
+      var rp = el('p', 'references');
+      append(rp, 'References: ');
+      refs.forEach(function (ref, i) {
+        if (i) append(rp, ' \u00b7 ');
+        if (/^https:\/\//.test(ref.url)) {
+          var a = el('a', null, ref.name);
+          a.setAttribute('href', ref.url);
+          a.setAttribute('rel', 'noreferrer noopener');
+          a.setAttribute('target', '_blank');
+          append(rp, a);
+        } else {
+          append(rp, ref.name + ' (' + ref.url + ')');
+        }
+      });
+      card.appendChild(rp);
+    }
+    return card;
+  }
+
+  function commandList(testid, title, word, commands, who) {
+    var box = el('div', 'cmd-list cmd-list-' + testid);
+    box.setAttribute('data-testid', testid);
+    var head = el('div', 'cmd-head');
+    append(head, el('h6', null, title));
+    commands = commands || [];
+    if (commands.length > 1) {
+      var all = el('button', 'btn btn-small', 'Copy all');
+      all.type = 'button';
+      all.setAttribute('aria-label', 'Copy all ' + commands.length + ' ' + word + ' commands for ' + who);
+      all.addEventListener('click', function () {
+        copyText(commands.join('\n'), all, null);
+      });
+      head.appendChild(all);
+    }
+    box.appendChild(head);
+    var ol = el('ol', 'cmds');
+    commands.forEach(function (cmd, i) {
+      var li = el('li', 'cmd');
+      var pre = el('pre');
+      var code = el('code', null, cmd);
+      pre.appendChild(code);
+      var b = el('button', 'btn btn-small', 'Copy');
+      b.type = 'button';
+      b.setAttribute('aria-label', 'Copy ' + word + ' command ' + (i + 1) + ' for ' + who);
+      b.addEventListener('click', function () {
+        copyText(cmd, b, code);
+      });
+      append(li, pre, b);
+      ol.appendChild(li);
+    });
+    box.appendChild(ol);
+    return box;
+  }
+
+  function renderDiagnostics(diagnostics) {
+    if (!diagnostics.length) return;
+    ui.diagnosticsArea.hidden = false;
+    var frag = document.createDocumentFragment();
+    diagnostics.forEach(function (d) {
+      var li = el('li', 'diag sev-' + d.severity);
+      li.setAttribute('data-testid', 'diagnostic');
+      li.setAttribute('data-code', d.code);
+      var p = el('p', 'diag-message');
+      append(p, el('span', 'sev-badge sev-badge-' + d.severity, SEVERITY_WORDS[d.severity] || d.severity), ' ');
+      if (d.line !== null && d.line !== undefined) append(p, el('span', 'diag-line', 'Line ' + d.line + ':'), ' ');
+      richText(p, d.message);
+      li.appendChild(p);
+      if (d.hint) {
+        var h = el('p', 'hint');
+        append(h, el('strong', null, 'What to do instead: '));
+        li.appendChild(richText(h, d.hint));
+        hintCommands(d.hint).forEach(function (cmd, i) {
+          var row = el('div', 'cmd hint-cmd');
+          var pre = el('pre');
+          var code = el('code', null, cmd);
+          pre.appendChild(code);
+          var b = el('button', 'btn btn-small', 'Copy');
+          b.type = 'button';
+          b.setAttribute('aria-label', 'Copy command ' + (i + 1) + ' of this hint');
+          b.addEventListener('click', function () {
+            copyText(cmd, b, code);
+          });
+          append(row, pre, b);
+          li.appendChild(row);
+        });
+      }
+      var code = el('p', 'diag-code');
+      append(code, el('code', null, d.code));
+      li.appendChild(code);
+      frag.appendChild(li);
+    });
+    ui.diagnostics.appendChild(frag);
+  }
+
+  /* The commands a hint names in backticks (a cmdlet, or a line with `;`), for Copy buttons. */
+  function hintCommands(hint) {
+    var parts = String(hint).split('`');
+    var out = [];
+    if (parts.length % 2 === 0) return out;
+    for (var i = 1; i < parts.length; i += 2) {
+      if (/^\$?[A-Za-z]+-[A-Za-z]+\b|^\$FormatEnumerationLimit/.test(parts[i]) && parts[i].length > 12) out.push(parts[i]);
+    }
+    return out;
+  }
+
+  function renderUnrecognized(count, fromButton) {
+    var r = state.result.report;
+    var lines = r.unrecognized;
+    var start = state.unrecognizedShown;
+    var end = Math.min(lines.length, start + count);
+    var frag = document.createDocumentFragment();
+    for (var i = start; i < end; i++) {
+      var u = lines[i];
+      var li = el('li');
+      append(li, el('span', 'line-no', 'Line ' + u.line), ' ', el('code', 'line-text', u.text));
+      frag.appendChild(li);
+    }
+    ui.unrecognizedList.appendChild(frag);
+    state.unrecognizedShown = end;
+    var total = Math.max(r.summary.unrecognized_lines || 0, lines.length);
+    ui.unrecognizedSummary.textContent = 'Lines not understood (' + total + ')';
+    var left = lines.length - end;
+    ui.moreUnrecognized.hidden = left <= 0;
+    ui.moreUnrecognized.textContent = 'Show ' + Math.min(left, UNRECOGNIZED_PAGE) + ' more lines (' + left + ' not shown yet)';
+    if (fromButton && left <= 0) ui.unrecognizedSummary.focus();
+  }
+
+  function renderScript(script, r) {
+    ui.scriptArea.hidden = false;
+    if (script.length > SCRIPT_SHOWN_MAX) {
+      var cut = script.lastIndexOf('\n', SCRIPT_SHOWN_MAX);
+      ui.script.textContent = script.slice(0, cut > 0 ? cut : SCRIPT_SHOWN_MAX);
+      ui.scriptCut.hidden = false;
+      ui.scriptCut.textContent = 'Only the start of the script is shown here (' + sizeWords(script.length) +
+        ' in all). Copy and Download give you all of it.';
+    } else {
+      ui.script.textContent = script;
+    }
+    var hasFix = r.findings.some(function (f) { return f.remediation && f.remediation.commands.length; });
+    ui.scriptArea.classList.toggle('no-fix', !hasFix);
+  }
+
+  /* ---------- copy and download ---------- */
+
+  function announce(text) {
+    clearTimeout(state.announceTimer);
+    ui.announcer.textContent = '';
+    state.announceTimer = setTimeout(function () {
+      ui.announcer.textContent = text;
+    }, 30);
+  }
+
+  function flash(button, text) {
+    if (!button) return;
+    if (!button.hasAttribute('data-label')) button.setAttribute('data-label', button.textContent);
+    button.textContent = text;
+    button.classList.add('copied');
+    clearTimeout(button.flashTimer);
+    button.flashTimer = setTimeout(function () {
+      button.textContent = button.getAttribute('data-label');
+      button.classList.remove('copied');
+    }, 1800);
+  }
+
+  function selectNode(node) {
+    var sel = window.getSelection();
+    if (!sel) return;
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+
+  /* Copies exactly `text`. Without the clipboard API (or when it refuses), selects `node`, which
+   * shows exactly `text`, or a hidden copy of it, and asks the browser to copy the selection. */
+  function copyText(text, button, node) {
+    function done() {
+      flash(button, 'Copied');
+      announce('Copied');
+    }
+    function fallback() {
+      var temp = null;
+      var focused = document.activeElement;
+      if (node) {
+        selectNode(node);
+      } else {
+        temp = el('textarea', 'offscreen');
+        temp.value = text;
+        temp.setAttribute('readonly', '');
+        temp.setAttribute('aria-hidden', 'true');
+        temp.setAttribute('tabindex', '-1');
+        document.body.appendChild(temp);
+        temp.select();
+      }
+      var ok = false;
+      try {
+        ok = document.execCommand('copy');
+      } catch (e) {
+        ok = false;
+      }
+      if (temp) {
+        temp.remove();
+        if (focused && focused.focus) focused.focus();
+      }
+      if (ok) {
+        done();
+      } else if (node) {
+        flash(button, 'Selected');
+        announce('Selected. Press Ctrl+C to copy.');
+      } else {
+        flash(button, 'Copy failed');
+        announce('Copying is blocked here. Select the commands and press Ctrl+C.');
+      }
+    }
+    if (navigator.clipboard && typeof navigator.clipboard.writeText === 'function') {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else {
+      fallback();
+    }
+  }
+
+  function download(name, type, text) {
+    var url = URL.createObjectURL(new Blob([text], { type: type }));
+    var a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.className = 'offscreen';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () {
+      URL.revokeObjectURL(url);
+    }, 1000);
+    announce('Downloading ' + name);
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', init);
+  } else {
+    init();
+  }
+})();
