@@ -21,8 +21,14 @@ pub fn render(report: &Report) -> String {
     }
     for (n, f) in report.findings.iter().enumerate() {
         let identity = f.identity.as_deref().unwrap_or("(identity not shown)");
-        let _ =
-            writeln!(out, "## {}. {} `{}`: {}\n", n + 1, f.severity.as_str().to_uppercase(), f.rule, inline(identity));
+        let _ = writeln!(
+            out,
+            "## {}. {} `{}`: {}\n",
+            n + 1,
+            f.severity.as_str().to_ascii_uppercase(),
+            f.rule,
+            inline(identity)
+        );
         let _ = writeln!(out, "{}\n", inline(&f.message));
         for e in &f.evidence {
             let _ = writeln!(

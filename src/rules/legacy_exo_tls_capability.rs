@@ -63,7 +63,7 @@ pub fn check(cx: &mut Context) {
         .iter()
         .filter(|o| o.kind == Kind::ReceiveConnector)
         .filter(|o| o.record.get("TlsDomainCapabilities").is_some_and(|p| !matches!(p.value, Value::Lost(_))))
-        .filter_map(|o| o.identity.as_ref().map(|i| i.text.to_lowercase()))
+        .filter_map(|o| o.identity.as_ref().map(|i| i.text.to_ascii_lowercase()))
         .collect();
     for (index, object) in cx.objects.iter().enumerate() {
         if object.kind != Kind::ReceiveConnector {
@@ -71,7 +71,7 @@ pub fn check(cx: &mut Context) {
         }
         let at = (object.input, object.section_line);
         let Some(prop) = object.record.get("TlsDomainCapabilities") else {
-            if object.identity.as_ref().is_some_and(|i| shown.contains(&i.text.to_lowercase())) {
+            if object.identity.as_ref().is_some_and(|i| shown.contains(&i.text.to_ascii_lowercase())) {
                 continue;
             }
             not_shown.entry(at).or_insert((object.format, 0)).1 += 1;

@@ -165,7 +165,7 @@ pub fn describe(object: &Object) -> String {
 /// The text with its first letter in upper case, to start a sentence.
 pub fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
 /// The evidence of one property of an object, as the input showed it.

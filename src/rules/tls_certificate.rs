@@ -119,7 +119,7 @@ pub fn check(cx: &mut Context) {
             let certificates = cx.topology.certificates_of(server);
             if certificates.is_empty() {
                 let entry = not_pasted
-                    .entry(server.to_lowercase())
+                    .entry(server.to_ascii_lowercase())
                     .or_insert_with(|| (server.clone(), naming.object, naming.line, Vec::new()));
                 entry.3.push(describe_owner(cx, naming.object));
                 continue;
