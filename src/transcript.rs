@@ -86,11 +86,17 @@ fn close(segments: &mut Vec<Segment>, mut segment: Segment, last_line: LineNo) {
 /// A quick look at the first two bytes: only lines that start like a prompt (`[PS]`, `PS`,
 /// `C:`) or like transcript furniture (`**`, `Tr`, `Wi`, `Po`, `Co`) can be either.
 fn may_be_furniture(line: &str) -> bool {
-    match line.as_bytes() {
-        [b'[', b'P', ..] | [b'P', b'S', ..] | [b'*', b'*', ..] | [_, b':', ..] => true,
-        [b'T', b'r', ..] | [b'W', b'i', ..] | [b'P', b'o', ..] | [b'C', b'o', ..] => true,
-        _ => false,
-    }
+    matches!(
+        line.as_bytes(),
+        [b'[', b'P', ..]
+            | [b'P', b'S', ..]
+            | [b'*', b'*', ..]
+            | [_, b':', ..]
+            | [b'T', b'r', ..]
+            | [b'W', b'i', ..]
+            | [b'P', b'o', ..]
+            | [b'C', b'o', ..]
+    )
 }
 
 fn is_star_rule(line: &str) -> bool {

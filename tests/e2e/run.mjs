@@ -19,7 +19,10 @@ import {
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PAGE = resolve(ROOT, process.env.HYBRIDCHECK_PAGE || 'dist/hybridcheck.html');
 const SAMPLES = join(ROOT, 'tests', 'fixtures', 'samples');
-const SCREENSHOT = join(ROOT, 'docs', 'screenshot.png');
+// The README's screenshot is rewritten only on request, so a test run leaves the tree clean.
+const SCREENSHOT = process.env.UPDATE_SCREENSHOT
+  ? join(ROOT, 'docs', 'screenshot.png')
+  : join(ROOT, 'tests', 'e2e', 'output', 'screenshot.png');
 const CHROMIUM = process.env.HYBRIDCHECK_CHROMIUM || '/usr/bin/chromium';
 
 const DEFAULT_FRONTEND = 'EX01\\Default Frontend EX01';

@@ -1,0 +1,176 @@
+//! `cargo xtask dist`: builds `dist/hybridcheck.html`, one self-contained offline page.
+//!
+//! The steps: cargo builds the wasm, the wasm-bindgen CLI writes the `no-modules` glue, npm
+//! binaryen's wasm-opt shrinks the wasm, Node loads the result to prove it works, and the page is
+//! assembled from `www/` (see `page.rs`). Every setting comes from `wasm-pack.toml`.
+
+use crate::config::{locked_wasm_bindgen_version, Config, Package};
+use crate::page::{self, Parts};
+use crate::util::{build_date, output, read_text, root, run, target_dir, write_atomically, Context, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The only wasm-opt xtask runs: npm `binaryen`, installed by `npm ci`.
+pub const WASM_OPT: &str = "node_modules/.bin/wasm-opt";
+
+/// Debian's wasm-opt, which breaks the externref table (see `wasm-pack.toml`).
+pub const DEBIAN_WASM_OPT: &str = "/usr/bin/wasm-opt";
+
+/// What `dist` made, for `serve` and `test`.
+pub struct Dist {
+    pub page: PathBuf,
+}
+
+pub fn dist() -> Result<Dist> {
+    let config = Config::load()?;
+    let package = Package::load()?;
+    let root = root();
+    check_wasm_bindgen_cli()?;
+    // The page sources are read first, so that a missing one fails before the slow build.
+    let template = read_text(&root.join(&config.page.template))?;
+    let style = read_text(&root.join(&config.page.style))?;
+    let app = read_text(&root.join(&config.page.script))?;
+
+    // 1. The wasm, built by cargo.
+    let profile = &config.cargo.profile;
+    run(Command::new("cargo")
+        .args(["build", "--target", "wasm32-unknown-unknown", "--lib", "--locked", "--profile"])
+        .arg(profile))?;
+    let profile_dir = if profile == "dev" { "debug" } else { profile };
+    let built = target_dir().join("wasm32-unknown-unknown").join(profile_dir).join(package.wasm_file());
+
+    // 2. The glue and the wasm it expects, from the wasm-bindgen CLI.
+    let bindgen_dir = root.join(&config.wasm_bindgen.out_dir);
+    run(Command::new("wasm-bindgen")
+        .args(["--target", &config.wasm_bindgen.target])
+        .args(&config.wasm_bindgen.flags)
+        .arg("--out-dir")
+        .arg(&bindgen_dir)
+        .arg(&built))?;
+    let stem = package.name.replace('-', "_");
+    let glue_path = bindgen_dir.join(format!("{stem}.js"));
+    let bindgen_wasm = bindgen_dir.join(format!("{stem}_bg.wasm"));
+
+    // 3. The optimised wasm, from npm binaryen's wasm-opt.
+    let optimized = root.join(&config.wasm_opt.output);
+    if let Some(dir) = optimized.parent() {
+        std::fs::create_dir_all(dir).context(format!("cannot create {}", dir.display()))?;
+    }
+    run(Command::new(wasm_opt()?).args(&config.wasm_opt.args).arg(&bindgen_wasm).arg("-o").arg(&optimized))?;
+    let wasm = std::fs::read(&optimized).context(format!("cannot read {}", optimized.display()))?;
+
+    // 4. The page.
+    let date = build_date()?;
+    let built_page = page::assemble(&Parts {
+        template: &template,
+        style: &style,
+        glue: &read_text(&glue_path)?,
+        wasm: &wasm,
+        date: &date,
+        version: &package.version,
+        app: &app,
+        csp_directives: &config.csp.directives,
+    })
+    .context(format!("cannot assemble the page from {}", config.page.template.display()))?;
+
+    // 5. Proof that the inlined glue and wasm work together, before anything is written to dist/.
+    verify_in_node(&built_page.core_script, &config)?;
+
+    let page_path = root.join(&config.page.output);
+    write_atomically(&page_path, built_page.html.as_bytes())?;
+    let file_hash = page::sha256_hex(built_page.html.as_bytes());
+    let file_name = page_path.file_name().unwrap().to_string_lossy();
+    let hash_path = page_path.with_file_name(format!("{file_name}.sha256"));
+    write_atomically(&hash_path, format!("{file_hash}  {file_name}\n").as_bytes())?;
+
+    // 6. Sizes.
+    let raw = built_page.html.len();
+    let gzip = gzip_size(built_page.html.as_bytes())?;
+    let sizes = format!(
+        "page {}: {raw} bytes raw, {gzip} bytes gzip -9\nwasm {}: {} bytes (base64 in the page: {} bytes)\n",
+        config.page.output.display(),
+        config.wasm_opt.output.display(),
+        wasm.len(),
+        wasm.len().div_ceil(3) * 4,
+    );
+    write_atomically(&root.join(&config.page.sizes), sizes.as_bytes())?;
+
+    println!("\nBuilt {} (version {}, {date})", page_path.display(), package.version);
+    print!("{sizes}");
+    println!("Sizes written to {}", config.page.sizes.display());
+    println!("SHA-256 of the file: {file_hash} (in {})", hash_path.display());
+    println!("Hash shown in the page: {}", built_page.self_hash);
+    println!(
+        "  It is the SHA-256 of the page with that hash replaced by 64 zeros. To verify a copy:\n  sed 's/{}/{}/' {} | sha256sum",
+        built_page.self_hash,
+        page::HASH_PLACEHOLDER,
+        config.page.output.display()
+    );
+    Ok(Dist { page: page_path })
+}
+
+/// Fails early, with the fix, when the wasm-bindgen CLI is missing or not Cargo.lock's version.
+fn check_wasm_bindgen_cli() -> Result<()> {
+    let wanted = locked_wasm_bindgen_version()?;
+    let found = output(Command::new("wasm-bindgen").arg("--version"));
+    match found.as_deref().map(str::trim) {
+        Some(line) if line == format!("wasm-bindgen {wanted}") => Ok(()),
+        Some(line) => Err(format!(
+            "`wasm-bindgen --version` says `{line}`, but Cargo.lock wants {wanted}; run `cargo xtask setup`"
+        )),
+        None => Err("the wasm-bindgen CLI is not on PATH; run `cargo xtask setup`".into()),
+    }
+}
+
+/// The path of npm binaryen's wasm-opt, refusing anything that leads to Debian's.
+pub fn wasm_opt() -> Result<PathBuf> {
+    let path = root().join(WASM_OPT);
+    let real = path
+        .canonicalize()
+        .map_err(|_| format!("{WASM_OPT} is missing; run `cargo xtask setup` (it runs `npm ci`)"))?;
+    if real == Path::new(DEBIAN_WASM_OPT) || real.starts_with("/usr/bin") {
+        return Err(format!("{WASM_OPT} leads to {}; use npm binaryen, never Debian's wasm-opt", real.display()));
+    }
+    Ok(path)
+}
+
+/// Runs the page's script up to the app script in Node: the glue must instantiate the inlined
+/// wasm (which fails when wasm-opt broke the externref table) and `check(example())` must report.
+fn verify_in_node(core_script: &str, config: &Config) -> Result<()> {
+    const CHECK: &str = r#"
+const bytes = Buffer.from(HYBRIDCHECK_WASM_BASE64, "base64");
+const tables = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).filter((e) => e.kind === "table");
+wasm_bindgen.initSync({ module: bytes });
+const checked = wasm_bindgen.check(wasm_bindgen.example());
+const problems = [];
+if (checked.report.schema !== wasm_bindgen.version().schema) problems.push("check() returned no report");
+if (!(checked.report.findings.length > 0)) problems.push("the example gave no findings");
+if (typeof checked.script !== "string" || typeof checked.markdown !== "string") problems.push("no script or markdown");
+if (problems.length) { console.error(problems.join("; ")); process.exit(1); }
+console.log(`Node: the inlined wasm loads (${tables.length} exported table(s)); check(example()) gave ${checked.report.findings.length} findings.`);
+"#;
+    let script_path = root().join(&config.wasm_bindgen.out_dir).join("verify-page-core.js");
+    write_atomically(&script_path, format!("{core_script}\n{CHECK}").as_bytes())?;
+    run(Command::new("node").arg(&script_path)).context("the optimised wasm does not work in Node")
+}
+
+/// The size of the page after `gzip -9`, as a web server or a mail attachment would send it.
+fn gzip_size(bytes: &[u8]) -> Result<usize> {
+    let mut child = Command::new("gzip")
+        .args(["-9", "-c"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot start gzip")?;
+    // Feed stdin from a thread, so that a full stdout pipe cannot deadlock the two.
+    let mut stdin = child.stdin.take().unwrap();
+    let input = bytes.to_vec();
+    let feeder = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().context("gzip failed")?;
+    feeder.join().expect("the gzip feeder thread panicked").context("cannot write to gzip")?;
+    if !out.status.success() {
+        return Err(format!("gzip failed ({})", out.status));
+    }
+    Ok(out.stdout.len())
+}
