@@ -3,6 +3,7 @@
 mod ci;
 mod config;
 mod dist;
+mod fuzz;
 mod page;
 mod serve;
 mod setup;
@@ -22,6 +23,8 @@ Tasks:
                   Build the page, then serve it on http://127.0.0.1:8080 (or port N) until Ctrl-C.
   test            Run every check in order, stopping at the first failure: setup, rustfmt, clippy,
                   native tests, wasm tests (Node and headless Chromium), dist, browser e2e tests.
+  fuzz [--runs N] Run every cargo-fuzz target under fuzz/ for N executions each (default 150000,
+                  1.2 million in all). Needs nightly Rust; says so when it is missing.
   help            Show this text.
 ";
 
@@ -37,6 +40,11 @@ fn main() -> ExitCode {
             Err(_) => Err(format!("--port takes a port number, not `{port}`")),
         },
         ["test"] => ci::test(),
+        ["fuzz"] => fuzz::fuzz(fuzz::DEFAULT_RUNS),
+        ["fuzz", "--runs", runs] => match runs.parse() {
+            Ok(runs) => fuzz::fuzz(runs),
+            Err(_) => Err(format!("--runs takes a number, not `{runs}`")),
+        },
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
             return ExitCode::SUCCESS;
