@@ -73,12 +73,14 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
     let mut diagnostics = Vec::new();
     let mut unrecognized = Vec::new();
     let mut empty_inputs = 0;
+    let mut binary_inputs = 0;
     for (index, input) in inputs.into_iter().enumerate() {
         let name = input.name;
         let (text, encoding) = match input.data {
             InputData::Bytes(bytes) => decode::decode_owned(bytes),
             InputData::Text(text) => (decode::normalize_text(text), Encoding::Text),
         };
+        binary_inputs += usize::from(looks_binary(&text));
         let mut src = Source::new(text);
         let mut sections = Vec::new();
         if is_blank(src.text()) {
@@ -105,16 +107,13 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
     let known = objects.iter().filter(|o| o.kind != Kind::Unknown).count();
     if known == 0 && empty_inputs < input_count {
         let unknown = objects.len();
-        let message = if unknown > 0 {
+        let message = if binary_inputs > 0 {
+            "The input looks like binary data, not text from the Exchange Management Shell.".to_owned()
+        } else if unknown > 0 {
             format!(
                 "The paste holds {unknown} object{} in a layout the checker reads, but none from a cmdlet it knows.",
                 if unknown == 1 { "" } else { "s" }
             )
-        } else if unrecognized.len() > 20
-            && unrecognized.iter().filter(|u| u.text.chars().any(|c| c.is_control() && c != '\t')).count() * 2
-                > unrecognized.len()
-        {
-            "The input looks like binary data, not text from the Exchange Management Shell.".to_owned()
         } else {
             "Nothing in the input was recognised as output of an Exchange cmdlet.".to_owned()
         };
@@ -337,6 +336,18 @@ fn unchecked_tail(unchecked: usize) -> String {
             if unchecked == 1 { "" } else { "s" }
         )
     }
+}
+
+/// True when control characters (other than tabs and line ends) make up more than one in a
+/// hundred characters of the first 64 KB: shell output has none.
+fn looks_binary(text: &str) -> bool {
+    let sample = text.char_indices().take_while(|(i, _)| *i < 65_536).map(|(_, c)| c);
+    let (mut chars, mut controls) = (0usize, 0usize);
+    for c in sample {
+        chars += 1;
+        controls += usize::from(c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+    }
+    controls * 100 > chars
 }
 
 fn shorten(line: &str) -> String {

@@ -1,0 +1,82 @@
+//! Inputs built to exhaust a careless parser: deep nesting, very long lines, very many tiny
+//! objects, random bytes. Each must give a report that says what happened; none may overflow
+//! the stack or abort. (Time and memory are measured by `cargo xtask bench`, not here.)
+
+use hybridcheck::{check, check_text, Input, InputData};
+
+/// A small deterministic generator, so that failures reproduce.
+fn random_bytes(len: usize, mut seed: u64) -> Vec<u8> {
+    (0..len)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 24) as u8
+        })
+        .collect()
+}
+
+fn codes(report: &hybridcheck::report::Report) -> Vec<&str> {
+    report.diagnostics.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn one_megabyte_of_random_bytes_is_reported_as_not_recognised() {
+    let bytes = random_bytes(1 << 20, 0x9E37_79B9_7F4A_7C15);
+    let report = check(vec![Input { name: "random.bin", data: InputData::Bytes(bytes.into()) }]);
+    assert!(report.findings.is_empty());
+    let diagnostic =
+        report.diagnostics.iter().find(|d| d.code == "no-recognized-input").expect("a no-recognized-input diagnostic");
+    assert!(diagnostic.message.contains("binary"), "{}", diagnostic.message);
+    assert!(
+        diagnostic.hint.contains("Get-ReceiveConnector"),
+        "the hint says what to paste instead: {}",
+        diagnostic.hint
+    );
+    assert_eq!(report.exit_code(), 2);
+    assert!(report.unrecognized.len() > 1000);
+}
+
+#[test]
+fn deeply_nested_json_is_refused_with_a_diagnostic() {
+    let text = "[".repeat(200_000) + &"]".repeat(200_000);
+    let report = check_text(&text);
+    assert!(codes(&report).contains(&"malformed-json"), "{:?}", codes(&report));
+}
+
+#[test]
+fn deeply_nested_clixml_is_refused_with_a_diagnostic() {
+    let mut text =
+        String::from("<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\n");
+    text.push_str(&"<Obj RefId=\"0\"><Props>".repeat(100_000));
+    text.push_str(&"</Props></Obj>".repeat(100_000));
+    text.push_str("\n</Objs>\n");
+    let report = check_text(&text);
+    assert!(codes(&report).contains(&"malformed-xml"), "{:?}", codes(&report));
+}
+
+#[test]
+fn a_twenty_megabyte_line_is_read() {
+    let value = "x".repeat(20 << 20);
+    let text = format!("Identity              : EX01\\Default Frontend EX01\nTlsDomainCapabilities : {{{value}}}\n");
+    let report = check_text(&text);
+    assert_eq!(report.objects.len(), 1);
+    assert!(report.unrecognized.is_empty());
+}
+
+#[test]
+fn half_a_million_tiny_objects_are_read() {
+    let text = "Name : x\n\n".repeat(500_000);
+    let report = check_text(&text);
+    assert_eq!(report.objects.len(), 500_000);
+    assert!(report.unrecognized.is_empty());
+    assert!(codes(&report).contains(&"no-recognized-input"));
+}
+
+#[test]
+fn a_hundred_thousand_prompts_are_read() {
+    let text = "[PS] C:\\Windows\\system32>Get-ReceiveConnector | fl\n".repeat(100_000);
+    let report = check_text(&text);
+    assert!(report.unrecognized.is_empty());
+    assert_eq!(report.inputs[0].sections.len(), 100_000);
+}
