@@ -250,16 +250,27 @@ fn read_input(
 /// Adds an object for every line that shows a known error text, whatever else read the line.
 fn read_symptoms(src: &mut Source, index: usize, objects: &mut Vec<Object>, sections: &mut Vec<SectionReport>) {
     // Configuration is not an error the system reported: a Comment that mentions a status code
-    // is no symptom, and neither is a command typed at a prompt.
-    let configuration: Vec<(source::LineNo, source::LineNo)> = objects
+    // is no symptom, and neither is a command typed at a prompt. So only the lines outside
+    // configuration objects are scanned, which also keeps a large connector dump cheap.
+    let mut configuration: Vec<(source::LineNo, source::LineNo)> = objects
         .iter()
         .filter(|o| o.input == index && !matches!(o.kind, Kind::Unknown | Kind::Symptom))
         .map(|o| (o.record.first_line, o.record.last_line))
         .collect();
-    for (line, symptom) in formats::symptom::scan(src) {
-        if transcript::prompt_command(src.line(line)).is_some()
-            || configuration.iter().any(|(a, b)| (*a..=*b).contains(&line))
-        {
+    configuration.sort_unstable();
+    let mut outside = Vec::new();
+    let mut next = 1;
+    for (first, last) in configuration {
+        if first > next {
+            outside.push((next, first - 1));
+        }
+        next = next.max(last + 1);
+    }
+    if next <= src.line_count() {
+        outside.push((next, src.line_count()));
+    }
+    for (line, symptom) in formats::symptom::scan(src, &outside) {
+        if transcript::prompt_command(src.line(line)).is_some() {
             continue;
         }
         if !src.is_understood(line) {

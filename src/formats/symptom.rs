@@ -112,29 +112,33 @@ pub const SYMPTOMS: &[Symptom] = &[
     },
 ];
 
-/// Every line that shows a symptom, in line order.
-pub fn scan(src: &Source) -> Vec<(LineNo, &'static Symptom)> {
+/// Every line within `lines` (inclusive line ranges, in order) that shows a symptom, in line order.
+pub fn scan(src: &Source, lines: &[(LineNo, LineNo)]) -> Vec<(LineNo, &'static Symptom)> {
     let text = src.text();
     let mut hits: Vec<(LineNo, &'static Symptom)> = Vec::new();
     let mut seen: Vec<(&str, LineNo)> = Vec::new();
     for symptom in SYMPTOMS {
         let finder = memchr::memmem::Finder::new(symptom.anchor.as_bytes());
-        let mut last_line = 0;
-        for at in finder.find_iter(text.as_bytes()) {
-            let line = src.line_of_offset(at);
-            if line == last_line {
-                continue;
-            }
-            last_line = line;
-            let (first, last) = paragraph(src, line);
-            if seen.contains(&(symptom.id, first)) {
-                continue;
-            }
-            let folded =
-                if symptom.also.is_empty() { String::new() } else { fold((first..=last).map(|n| src.line(n))) };
-            if symptom.also.iter().all(|word| folded.contains(&fold(std::iter::once(*word)))) {
-                seen.push((symptom.id, first));
-                hits.push((line, symptom));
+        for &(first_line, last_line) in lines {
+            let start = src.offset_of_line(first_line);
+            let end = src.offset_of_line(last_line + 1);
+            let mut last_hit = 0;
+            for at in finder.find_iter(&text.as_bytes()[start..end]) {
+                let line = src.line_of_offset(start + at);
+                if line == last_hit {
+                    continue;
+                }
+                last_hit = line;
+                let (first, last) = paragraph(src, line);
+                if seen.contains(&(symptom.id, first)) {
+                    continue;
+                }
+                let folded =
+                    if symptom.also.is_empty() { String::new() } else { fold((first..=last).map(|n| src.line(n))) };
+                if symptom.also.iter().all(|word| folded.contains(&fold(std::iter::once(*word)))) {
+                    seen.push((symptom.id, first));
+                    hits.push((line, symptom));
+                }
             }
         }
     }
