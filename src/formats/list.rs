@@ -65,14 +65,30 @@ pub fn property_line(line: &str, width: Option<usize>) -> Option<(&str, &str, us
     if !is_separator {
         return None;
     }
-    let label = trim_padding(&line[..at]);
-    // A label is a property name: no colon, and no run of spaces inside.
-    let label_bytes = label.as_bytes();
-    if label.is_empty() || label_bytes.contains(&b':') || label_bytes.windows(2).any(|w| w == b"  ") {
+    let label = label_before(line, at)?;
+    // A label is a property name: no colon inside.
+    if memchr::memchr(b':', label.as_bytes()).is_some() {
         return None;
     }
     let value = line.get(at + 3..).unwrap_or("");
     Some((label, value, at))
+}
+
+/// The label in front of the separator at `at`, without its padding; `None` when it is empty
+/// or holds a run of spaces inside.
+fn label_before(line: &str, at: usize) -> Option<&str> {
+    const SPACES: &[u8; 128] = &[b' '; 128];
+    let bytes = &line.as_bytes()[..at];
+    // Most labels are one word: the first space starts the padding, which runs to the separator.
+    let end = memchr::memchr(b' ', bytes).unwrap_or(at);
+    let padding = &bytes[end..];
+    if padding.len() <= SPACES.len() && padding == &SPACES[..padding.len()] {
+        return (end > 0).then(|| &line[..end]);
+    }
+    // A label with spaces inside (a calculated property): single spaces only.
+    let label = trim_padding(&line[..at]);
+    let double_space = label.as_bytes().windows(2).any(|w| w == b"  ");
+    (!label.is_empty() && !double_space).then_some(label)
 }
 
 /// The column of the first ` : ` (or a final ` :` whose trailing space was lost).
