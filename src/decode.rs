@@ -42,7 +42,7 @@ impl Serialize for Encoding {
     }
 }
 
-/// Decodes `bytes` to a string whose lines end in `\n` only.
+/// Decodes `bytes` to a string whose lines end in `\n` or `\r\n` (a lone `\r` becomes `\n`).
 pub fn decode(bytes: &[u8]) -> (String, Encoding) {
     decode_owned(Cow::Borrowed(bytes))
 }
@@ -75,10 +75,16 @@ pub fn normalize_text(text: &str) -> String {
     normalize_line_ends(text.strip_prefix('\u{FEFF}').unwrap_or(text).to_owned())
 }
 
-/// Turns CRLF and lone CR into LF in place. `\r` and `\n` are ASCII, so moving bytes around
-/// them never splits a character.
+/// Turns lone CRs (old Mac line ends) into LF in place, and CRLF too when there are lone CRs.
+/// Text with LF or CRLF line ends only is returned as it is: `Source` reads both, and copying
+/// a large file just to drop its CRs would cost more than all the parsing. `\r` and `\n` are
+/// ASCII, so moving bytes around them never splits a character.
 fn normalize_line_ends(text: String) -> String {
     let Some(first) = memchr::memchr(b'\r', text.as_bytes()) else { return text };
+    let lone_cr = memchr::memchr_iter(b'\r', text.as_bytes()).any(|i| text.as_bytes().get(i + 1) != Some(&b'\n'));
+    if !lone_cr {
+        return text;
+    }
     let mut bytes = text.into_bytes();
     let mut write = first;
     let mut read = first;

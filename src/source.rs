@@ -5,7 +5,8 @@ pub type LineNo = u32;
 
 /// The decoded text of one input with a line index.
 ///
-/// Lines are numbered from 1. The text uses `\n` line ends only (see [`crate::decode`]).
+/// Lines are numbered from 1. Lines end in `\n` or `\r\n` (see [`crate::decode`]); [`Source::line`]
+/// never includes the line end.
 pub struct Source {
     text: String,
     starts: Vec<usize>,
@@ -24,7 +25,9 @@ impl Source {
         let lines = starts.len();
         // Format-List leaves a space at the end of every wrapped line and of every empty value.
         // When no line of the paste ends in one, the copy dropped them and wrap points must be guessed.
-        let trailing_space_kept = memchr::memmem::find(text.as_bytes(), b" \n").is_some() || text.ends_with(' ');
+        let trailing_space_kept = memchr::memmem::find(text.as_bytes(), b" \n").is_some()
+            || memchr::memmem::find(text.as_bytes(), b" \r\n").is_some()
+            || text.ends_with(' ');
         Source { text, starts, understood: vec![false; lines], trailing_space_kept }
     }
 
@@ -51,7 +54,9 @@ impl Source {
         let start = self.starts[i - 1];
         // The last line ends at the end of the text, before a final line end if there is one.
         let end = self.starts.get(i).map_or(self.text.strip_suffix('\n').unwrap_or(&self.text).len(), |&next| next - 1);
-        &self.text[start..end]
+        // Windows line ends stay in the text (see `decode`); a line never shows its CR.
+        let line = &self.text[start..end];
+        line.strip_suffix('\r').unwrap_or(line)
     }
 
     /// The byte offset where line `n` starts.

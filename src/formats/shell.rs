@@ -25,7 +25,9 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
 }
 
 fn is_warning_start(line: &str) -> bool {
-    line.starts_with("WARNING:") || line.contains(CORRUPTED) || line.starts_with(CONVERT_CAPABILITIES)
+    line.starts_with("WARNING:")
+        || line.starts_with(CONVERT_CAPABILITIES)
+        || (line.starts_with("The object ") && line.contains(CORRUPTED))
 }
 
 /// Reads consecutive warning messages; a message may be wrapped onto lines of its own.

@@ -87,8 +87,7 @@ pub fn check(cx: &mut Context) {
         let stale: Vec<&Capability> = list.entries.iter().filter(|e| is_legacy(e)).collect();
         // When the entries could not be split (a word cut mid-way and a space put back where
         // none was), the folded text still shows the issuer; the fix then works on the server.
-        let raw = raw_text(&prop.value);
-        let unsplit = stale.is_empty() && fold(&raw).contains(LEGACY_ISSUER_KEY);
+        let unsplit = stale.is_empty() && fold(&raw_text(&prop.value)).contains(LEGACY_ISSUER_KEY);
         let name = object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
         if list.truncated {
             cx.diagnostics.push(Diagnostic {
@@ -127,7 +126,7 @@ pub fn check(cx: &mut Context) {
         if unsplit {
             evidence.push(Evidence {
                 property: prop.name.clone(),
-                value: raw.clone(),
+                value: raw_text(&prop.value),
                 line: prop.line,
                 truncated: list.truncated,
             });

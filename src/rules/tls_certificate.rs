@@ -113,7 +113,7 @@ pub fn check(cx: &mut Context) {
     // Each certificate found is judged once, naming every object that refers to it.
     let mut found: BTreeMap<usize, (Certificate, String, Vec<usize>)> = BTreeMap::new();
     // Servers whose certificates were not pasted, with the objects that name one there.
-    let mut not_pasted: BTreeMap<String, (String, usize, u32, Vec<String>)> = BTreeMap::new();
+    let mut not_pasted: BTreeMap<String, (String, usize, u32, Vec<usize>)> = BTreeMap::new();
     for naming in &namings {
         for server in &naming.servers {
             let certificates = cx.topology.certificates_of(server);
@@ -121,7 +121,7 @@ pub fn check(cx: &mut Context) {
                 let entry = not_pasted
                     .entry(server.to_ascii_lowercase())
                     .or_insert_with(|| (server.clone(), naming.object, naming.line, Vec::new()));
-                entry.3.push(describe_owner(cx, naming.object));
+                entry.3.push(naming.object);
                 continue;
             }
             let exact = certificates
@@ -157,10 +157,15 @@ pub fn check(cx: &mut Context) {
         }
     }
     for (server, object, line, owners) in not_pasted.into_values() {
+        // Name a few of the objects: a dump of thousands of connectors must not make a message of thousands.
+        let mut names: Vec<String> = owners.iter().take(3).map(|&o| describe_owner(cx, o)).collect();
+        if owners.len() > 3 {
+            names.push(format!("{} more", owners.len() - 3));
+        }
         let named = if owners.len() == 1 {
-            format!("the certificate that {} names", owners[0])
+            format!("the certificate that {} names", names[0])
         } else {
-            format!("the certificates that {} objects name ({})", owners.len(), owners.join(", "))
+            format!("the certificates that {} objects name ({})", owners.len(), names.join(", "))
         };
         cx.diagnose(
             "certificates-not-pasted",
