@@ -1,6 +1,6 @@
 //! The report as Markdown, to paste into a ticket or an e-mail.
 
-use super::{Report, Safety};
+use super::Report;
 use std::fmt::Write;
 
 pub fn render(report: &Report) -> String {
@@ -44,11 +44,7 @@ pub fn render(report: &Report) -> String {
         if let Some(preferred) = &r.preferred {
             let _ = writeln!(out, "{}\n", inline(preferred));
         }
-        let safety = match r.safety {
-            Safety::Safe => "safe to run as printed",
-            Safety::Review => "review the notes before running",
-            Safety::Unavailable => "no command could be generated",
-        };
+        let safety = r.safety.words();
         for (title, commands) in [("Fix", &r.commands), ("Verify", &r.verify), ("Roll back", &r.rollback)] {
             if !commands.is_empty() {
                 let title = if title == "Fix" { format!("Fix ({safety})") } else { title.to_owned() };

@@ -138,6 +138,17 @@ pub enum Safety {
     Unavailable,
 }
 
+impl Safety {
+    /// The safety level in words, for people.
+    pub fn words(self) -> &'static str {
+        match self {
+            Safety::Safe => "safe to run as printed",
+            Safety::Review => "review the notes before running",
+            Safety::Unavailable => "no command could be generated",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Remediation {
     /// The preferred route in words, when it is not a command (for example: rerun the wizard).

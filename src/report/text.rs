@@ -1,6 +1,6 @@
 //! The report for people at a terminal.
 
-use super::{Finding, Report, Safety, Severity};
+use super::{Finding, Report, Severity};
 use crate::formats::Format;
 use std::fmt::Write;
 
@@ -79,11 +79,7 @@ fn write_finding(out: &mut String, n: usize, f: &Finding, paint: &dyn Fn(&str, &
     if let Some(preferred) = &r.preferred {
         let _ = writeln!(out, "   {preferred}");
     }
-    let safety = match r.safety {
-        Safety::Safe => "safe to run as printed",
-        Safety::Review => "review the notes before running",
-        Safety::Unavailable => "no command could be generated",
-    };
+    let safety = r.safety.words();
     for (title, commands) in [("Fix", &r.commands), ("Verify", &r.verify), ("Roll back", &r.rollback)] {
         if commands.is_empty() {
             continue;
