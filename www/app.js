@@ -63,7 +63,8 @@
     findingsShown: 0,
     unrecognizedShown: 0,
     announceTimer: 0,
-    checks: 0
+    checks: 0,
+    started: false
   };
 
   function byId(id) {
@@ -118,14 +119,6 @@
 
   /* ---------- start ---------- */
 
-  function base64ToBytes(text) {
-    if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(text);
-    var binary = atob(text);
-    var bytes = new Uint8Array(binary.length);
-    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  }
-
   function init() {
     [
       'fatal', 'verdict', 'counts', 'summary', 'read', 'findings', 'findings-heading', 'more-findings',
@@ -144,16 +137,17 @@
       COLLECTOR.split('\n').slice(0, 3).join('\n') + '\n\u2026';
     wireEvents();
 
-    try {
-      if (typeof wasm_bindgen === 'undefined' || typeof HYBRIDCHECK_WASM_BASE64 === 'undefined') {
-        throw new Error('the checker is missing from this file');
-      }
-      wasm_bindgen.initSync({ module: base64ToBytes(HYBRIDCHECK_WASM_BASE64) });
-    } catch (e) {
-      fatal('The checker could not start in this browser (' + errorText(e) + '). Use a current Edge, Chrome or Firefox.');
+    if (typeof hybridcheckStart !== 'function' || typeof HYBRIDCHECK_WASM === 'undefined') {
+      fatal('The checker is missing from this file. Download the page again.');
       return;
     }
+    /* The wasm is inlined gzipped: the browser unpacks and compiles it without blocking the page. */
+    hybridcheckStart().then(started, function (e) {
+      fatal('The checker could not start in this browser (' + errorText(e) + '). Use a current Edge, Chrome or Firefox.');
+    });
+  }
 
+  function started() {
     try {
       var rules = wasm_bindgen.rules();
       for (var i = 0; i < rules.length; i++) state.rules[rules[i].id] = rules[i];
@@ -162,7 +156,13 @@
       fatal('The checker did not start properly (' + errorText(e) + ').');
       return;
     }
-    loadExample(false);
+    state.started = true;
+    /* Something pasted or dropped while the checker was starting is checked now; else the example. */
+    if (state.source.kind === 'file' || ui.input.value.length) {
+      runNow();
+    } else {
+      loadExample(false);
+    }
   }
 
   function showAbout(v) {
@@ -198,7 +198,7 @@
     ui.input.addEventListener('paste', function () {
       state.pasted = true;
       /* A paste replaces the example instead of landing in the middle of it. */
-      if (state.source.kind === 'example' && ui.input.value === wasm_bindgen.example()) ui.input.select();
+      if (state.source.kind === 'example' && state.started && ui.input.value === wasm_bindgen.example()) ui.input.select();
     });
     ui.input.addEventListener('input', function () {
       if (state.source.kind !== 'text') {
@@ -345,6 +345,8 @@
 
   function runCheck() {
     clearTimeout(state.timer);
+    /* Until the checker has started, started() checks whatever is there by then. */
+    if (!state.started) return null;
     var source = state.source;
     var t0 = performance.now();
     var result;

@@ -57,7 +57,10 @@ pub struct PageSection {
     pub template: PathBuf,
     /// Inlined into the one `<style>`.
     pub style: PathBuf,
-    /// Appended to the one `<script>`, after the glue and the wasm.
+    /// Follows the glue and the wasm in the one `<script>`: turns the inlined wasm back into bytes
+    /// and starts it. `cargo xtask dist` runs it in Node before it writes the page.
+    pub loader: PathBuf,
+    /// Appended to the one `<script>`, after the loader.
     pub script: PathBuf,
     /// The single-file page; its SHA-256 goes next to it with the extension `.sha256`.
     pub output: PathBuf,

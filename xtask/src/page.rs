@@ -1,8 +1,11 @@
-//! Assembles the single-file page from the template, the style, the glue, the wasm and the app
-//! script, and stamps the page with its own SHA-256.
+//! Assembles the single-file page from the template, the style, the glue, the wasm, the loader
+//! and the app script, and stamps the page with its own SHA-256.
 //!
-//! Every substitution is a literal splice at a position found once: the glue and the base64 are
-//! never passed through a pattern language, so no `$&` or backslash in them can change the output.
+//! The wasm goes in gzip-compressed and written as text ([`wasm_text`]): the page gunzips it with
+//! the browser's own `DecompressionStream` (see `www/wasm-loader.js`).
+//!
+//! Every substitution is a literal splice at a position found once: the glue and the wasm's text
+//! are never passed through a pattern language, so no `$&` or backslash in them can change the output.
 
 use crate::config::{SCRIPT_HASH, STYLE_HASH};
 use crate::util::Result;
@@ -22,12 +25,14 @@ pub struct Parts<'a> {
     pub style: &'a str,
     /// The wasm-bindgen `no-modules` glue.
     pub glue: &'a str,
-    /// The optimised wasm.
-    pub wasm: &'a [u8],
+    /// The optimised wasm, gzip-compressed (one gzip member, nothing after it).
+    pub wasm_gzip: &'a [u8],
     /// The build date, `YYYY-MM-DD` (UTC).
     pub date: &'a str,
     /// The crate version.
     pub version: &'a str,
+    /// Turns `HYBRIDCHECK_WASM` back into the wasm and starts it (`www/wasm-loader.js`).
+    pub loader: &'a str,
     pub app: &'a str,
     /// The CSP directives with the `{script}` and `{style}` placeholders.
     pub csp_directives: &'a [String],
@@ -38,19 +43,24 @@ pub struct Page {
     pub html: String,
     /// The page's own SHA-256 (hex), as written into it; see [`stamp`].
     pub self_hash: String,
-    /// The text of the `<script>` up to the app script: the glue and the two variables.
+    /// The text of the `<script>` up to the app script: the glue, the two variables and the
+    /// loader. `cargo xtask dist` runs it in Node before it writes the page.
     pub core_script: String,
+    /// The length of the wasm's text in the page.
+    pub wasm_text_len: usize,
 }
 
 /// Builds the page with its own SHA-256 in place of the 64 zeros.
 pub fn assemble(parts: &Parts) -> Result<Page> {
     let style = normalize(parts.style);
+    let wasm = wasm_text(parts.wasm_gzip);
     let core_script = format!(
-        "{glue}\nvar HYBRIDCHECK_WASM_BASE64 = \"{wasm}\";\nvar HYBRIDCHECK_BUILD = {{\"date\": \"{date}\", \"version\": \"{version}\"}};\n",
+        "{glue}\nvar HYBRIDCHECK_WASM = {{\"gzip_bytes\": {len}, \"text\": \"{wasm}\"}};\nvar HYBRIDCHECK_BUILD = {{\"date\": \"{date}\", \"version\": \"{version}\"}};\n{loader}\n",
         glue = normalize(parts.glue).trim_end(),
-        wasm = base64::engine::general_purpose::STANDARD.encode(parts.wasm),
+        len = parts.wasm_gzip.len(),
         date = parts.date,
         version = parts.version,
+        loader = normalize(parts.loader).trim_end(),
     );
     let script = format!("{core_script}{}", normalize(parts.app));
     refuse_in("the style", &style, &["</style"])?;
@@ -94,7 +104,40 @@ pub fn assemble(parts: &Parts) -> Result<Page> {
     // The zeros were found once in the template; the inlined texts must not add another copy.
     find_once(&html, HASH_PLACEHOLDER)?;
     let (html, self_hash) = stamp(&html);
-    Ok(Page { html, self_hash, core_script })
+    Ok(Page { html, self_hash, core_script, wasm_text_len: wasm.len() })
+}
+
+/// The 91 characters of the wasm's text: printable ASCII from `!` to `~` except `"`, `<` and
+/// `\`, so that the text can neither end its string literal nor its `<script>`.
+/// `www/wasm-loader.js` builds the same list.
+pub fn wasm_text_alphabet() -> Vec<u8> {
+    (b'!'..=b'~').filter(|c| !matches!(c, b'"' | b'<' | b'\\')).collect()
+}
+
+/// Bytes as ASCII text, 13 bits to a pair of characters (91 x 91 = 8281 >= 2^13): 1.23 characters
+/// a byte, where base64 needs 1.33. The bits are read most significant first; the last pair is
+/// padded with zero bits, so the reader needs the byte count.
+pub fn wasm_text(bytes: &[u8]) -> String {
+    let alphabet = wasm_text_alphabet();
+    let mut text = String::with_capacity(bytes.len() * 16 / 13 + 2);
+    let mut pair = |value: u32| {
+        text.push(alphabet[(value / 91) as usize] as char);
+        text.push(alphabet[(value % 91) as usize] as char);
+    };
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &byte in bytes {
+        acc = (acc << 8) | u32::from(byte);
+        bits += 8;
+        if bits >= 13 {
+            bits -= 13;
+            pair((acc >> bits) & 0x1fff);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    if bits > 0 {
+        pair((acc << (13 - bits)) & 0x1fff);
+    }
+    text
 }
 
 /// Writes the page's own SHA-256 into it.
@@ -160,9 +203,10 @@ mod tests {
             template,
             style: "body{color:red}",
             glue,
-            wasm: b"\0asm",
+            wasm_gzip: b"\0asm",
             date: "2026-11-28",
             version: "0.1.0",
+            loader: "load();",
             app,
             csp_directives: directives,
         }
@@ -173,7 +217,11 @@ mod tests {
         let d = directives();
         let page = assemble(&parts(TEMPLATE, "let wasm_bindgen = 1; // $& $1 \\", "go();", &d)).unwrap();
         assert!(page.html.contains("<style>body{color:red}</style>"));
-        let script = "let wasm_bindgen = 1; // $& $1 \\\nvar HYBRIDCHECK_WASM_BASE64 = \"AGFzbQ==\";\nvar HYBRIDCHECK_BUILD = {\"date\": \"2026-11-28\", \"version\": \"0.1.0\"};\ngo();";
+        let script = format!(
+            "let wasm_bindgen = 1; // $& $1 \\\nvar HYBRIDCHECK_WASM = {{\"gzip_bytes\": 4, \"text\": \"{}\"}};\nvar HYBRIDCHECK_BUILD = {{\"date\": \"2026-11-28\", \"version\": \"0.1.0\"}};\nload();\ngo();",
+            wasm_text(b"\0asm")
+        );
+        let script = script.as_str();
         assert!(page.html.contains(&format!("<script>{script}</script>")));
         assert!(page.html.contains(&hash_source(script)));
         assert!(page.html.contains(&hash_source("body{color:red}")));
@@ -194,6 +242,42 @@ mod tests {
         assert!(err(TEMPLATE, "x", &format!("var z = '{HASH_PLACEHOLDER}';")).contains("2 times"));
         let late_csp = TEMPLATE.replace(CSP_MARKER, "").replace("</body>", "<!--HYBRIDCHECK:CSP--></body>");
         assert!(err(&late_csp, "x", "").contains("must come before"));
+    }
+
+    /// The reader of `www/wasm-loader.js`, in Rust.
+    fn read_wasm_text(text: &str, len: usize) -> Vec<u8> {
+        let alphabet = wasm_text_alphabet();
+        let value = |c: u8| alphabet.iter().position(|&a| a == c).unwrap() as u32;
+        let (mut acc, mut bits, mut out) = (0u32, 0u32, Vec::new());
+        for pair in text.as_bytes().chunks(2) {
+            acc = (acc << 13) | (value(pair[0]) * 91 + value(pair[1]));
+            bits += 13;
+            while bits >= 8 && out.len() < len {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+            }
+            acc &= (1 << bits) - 1;
+        }
+        out
+    }
+
+    #[test]
+    fn wasm_text_reads_back_and_is_safe_in_a_script() {
+        let alphabet = wasm_text_alphabet();
+        assert_eq!(alphabet.len(), 91);
+        assert!(!alphabet.iter().any(|c| b"\"<\\ ".contains(c)));
+        let mut bytes: Vec<u8> = (0..=255).collect();
+        bytes.extend((0..5000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+        for len in 0..40 {
+            let text = wasm_text(&bytes[..len]);
+            assert_eq!(text.len(), (len * 8).div_ceil(13) * 2);
+            assert_eq!(read_wasm_text(&text, len), &bytes[..len], "length {len}");
+        }
+        let text = wasm_text(&bytes);
+        assert_eq!(read_wasm_text(&text, bytes.len()), bytes);
+        assert!(text.bytes().all(|c| alphabet.contains(&c)));
+        // 16 one bits: 8191 = 90 * 91 + 1, then 0b111 padded to 7168 = 78 * 91 + 70.
+        assert_eq!(wasm_text(&[0xff, 0xff]), "~#rj");
     }
 
     #[test]
