@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's build and test tasks, in plain Rust (see `cargo xtask help`).
 
+mod bench;
 mod ci;
 mod config;
 mod dist;
@@ -25,6 +26,11 @@ Tasks:
                   native tests, wasm tests (Node and headless Chromium), dist, browser e2e tests.
   fuzz [--runs N] Run every cargo-fuzz target under fuzz/ for N executions each (default 150000,
                   1.2 million in all). Needs nightly Rust; says so when it is missing.
+  bench [--write] [--inputs]
+                  Benchmark on generated 1, 10 and 100 MB inputs (in target/bench/): native CLI
+                  against grep -ci, peak memory, wasm in Node, the page in headless Chromium, sizes.
+                  Writes target/bench/results.json; --write also updates BENCHMARKS.md; --inputs
+                  only generates the inputs. Not part of `test`; takes a few minutes.
   help            Show this text.
 ";
 
@@ -45,6 +51,7 @@ fn main() -> ExitCode {
             Ok(runs) => fuzz::fuzz(runs),
             Err(_) => Err(format!("--runs takes a number, not `{runs}`")),
         },
+        ["bench", rest @ ..] => bench::bench(rest),
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
             return ExitCode::SUCCESS;
