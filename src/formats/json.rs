@@ -23,7 +23,7 @@
 //! on a syntax error it keeps the complete top-level elements read before it and reports
 //! `malformed-json`.
 
-use super::{diagnostic, Block, Format, Prop, Record, Value};
+use super::{diagnostic, Block, Format, Prop, Record, Value, Wanted};
 use crate::report::Severity;
 use crate::source::{LineNo, Source};
 
@@ -34,7 +34,7 @@ const MAX_DEPTH: usize = 128;
 const HINT: &str = "Paste the complete output of ConvertTo-Json: it starts with [ or { and ends with ] or }.";
 
 /// Reads one ConvertTo-Json document whose first non-space character on line `start` is `[` or `{`.
-pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
+pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option<Block> {
     if start == 0 || start > src.line_count() || end < start {
         return None;
     }
@@ -51,6 +51,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
         // The offset of the line after `end` is where reading must stop (the text length after the last line).
         limit: src.offset_of_line(end.min(src.line_count()) + 1),
         strings_read: 0,
+        wanted,
     };
     let mut elements = Vec::new();
     match parser.document(&mut elements) {
@@ -126,6 +127,9 @@ struct Parser<'a> {
     limit: usize,
     /// Strings (keys and values) read so far; a broken first line without any is not JSON.
     strings_read: usize,
+    /// The properties records keep; the others are dropped as soon as each record is read, so
+    /// that a large export is never held whole with every property.
+    wanted: Wanted,
 }
 
 impl Parser<'_> {
@@ -136,7 +140,7 @@ impl Parser<'_> {
     fn document(&mut self, elements: &mut Vec<Element>) -> Result<Top, Error> {
         self.skip_space();
         if self.peek() == Some(b'[') {
-            self.elements(1, elements)?;
+            self.elements(1, elements, true)?;
             return Ok(Top::Elements);
         }
         // The caller checked that the first character is `[` or `{`.
@@ -315,12 +319,12 @@ impl Parser<'_> {
     /// Reads an array at nesting level `depth`; the `[` is at `pos`.
     fn array(&mut self, depth: usize) -> Result<Value, Error> {
         let mut items = Vec::new();
-        self.elements(depth, &mut items)?;
+        self.elements(depth, &mut items, false)?;
         Ok(Value::List(items.into_iter().map(|e| e.value).collect()))
     }
 
     /// Reads an array at nesting level `depth`, pushing each element to `out` once it is complete.
-    fn elements(&mut self, depth: usize, out: &mut Vec<Element>) -> Result<(), Error> {
+    fn elements(&mut self, depth: usize, out: &mut Vec<Element>, records: bool) -> Result<(), Error> {
         let open = self.enter(depth)?;
         self.skip_space();
         if self.peek() == Some(b']') {
@@ -330,7 +334,10 @@ impl Parser<'_> {
         loop {
             self.skip_space();
             let first_line = self.line_here();
-            let value = self.value(depth)?;
+            let mut value = self.value(depth)?;
+            if let (true, Value::Object { props, .. }) = (records, &mut value) {
+                props.retain(|p| (self.wanted)(&p.name));
+            }
             out.push(Element { value, first_line, last_line: self.src.line_of_offset(self.pos - 1) });
             self.skip_space();
             match self.peek() {
@@ -376,7 +383,7 @@ impl Parser<'_> {
             self.skip_space();
             let value = match wrapped.take() {
                 Some(out) if props.is_empty() && name.eq_ignore_ascii_case("value") && self.peek() == Some(b'[') => {
-                    self.elements(depth + 1, out)?;
+                    self.elements(depth + 1, out, true)?;
                     Value::List(Vec::new())
                 }
                 _ => self.value(depth)?,
@@ -561,7 +568,7 @@ mod tests {
 
     fn read(text: &str) -> Option<Block> {
         let src = Source::new(text.to_string());
-        parse(&src, 1, src.line_count())
+        parse(&src, 1, src.line_count(), crate::formats::every_property)
     }
 
     fn text<'a>(record: &'a Record, name: &str) -> Option<&'a str> {
@@ -748,7 +755,7 @@ mod tests {
     #[test]
     fn stops_at_the_given_end_line() {
         let src = Source::new("[\n  1,\n  2\n]\n".to_string());
-        let block = parse(&src, 1, 3).expect("a block");
+        let block = parse(&src, 1, 3, crate::formats::every_property).expect("a block");
         assert_eq!(block.last_line, 3);
         assert_eq!(block.diagnostics[0].code, "malformed-json");
     }

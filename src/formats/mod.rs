@@ -172,7 +172,7 @@ pub fn parse_segment(src: &Source, first: LineNo, last: LineNo, wanted: Wanted) 
             continue;
         }
         let block = clixml::parse(src, n, last)
-            .or_else(|| json::parse(src, n, last))
+            .or_else(|| json::parse(src, n, last, wanted))
             .or_else(|| csv::parse(src, n, last))
             .or_else(|| table::parse(src, n, last))
             .or_else(|| shell::parse(src, n, last))
