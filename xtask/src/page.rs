@@ -52,11 +52,11 @@ pub struct Page {
 
 /// Builds the page with its own SHA-256 in place of the 64 zeros.
 pub fn assemble(parts: &Parts) -> Result<Page> {
-    let style = normalize(parts.style);
+    let style = trim_css(&normalize(parts.style));
     let wasm = wasm_text(parts.wasm_gzip);
     let core_script = format!(
         "{glue}\nvar HYBRIDCHECK_WASM = {{\"gzip_bytes\": {len}, \"text\": \"{wasm}\"}};\nvar HYBRIDCHECK_BUILD = {{\"date\": \"{date}\", \"version\": \"{version}\"}};\n{loader}\n",
-        glue = normalize(parts.glue).trim_end(),
+        glue = trim_glue(&normalize(parts.glue)).trim_end(),
         len = parts.wasm_gzip.len(),
         date = parts.date,
         version = parts.version,
@@ -159,6 +159,57 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// The CSP source that allows exactly this inline text: `'sha256-<base64>'`.
 fn hash_source(text: &str) -> String {
     format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes())))
+}
+
+/// The style without its comments, indentation and blank lines: one rule or declaration to a
+/// line, as written. Comments are found outside quoted strings only.
+fn trim_css(css: &str) -> String {
+    let mut bare = String::with_capacity(css.len());
+    let mut rest = css;
+    let mut quote: Option<char> = None;
+    while let Some(c) = rest.chars().next() {
+        if quote.is_none() && rest.starts_with("/*") {
+            // An unclosed comment runs to the end, as in a browser.
+            rest = rest[2..].find("*/").map_or("", |end| &rest[2 + end + 2..]);
+            continue;
+        }
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            _ => {}
+        }
+        bare.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    keep_lines(&bare, |line| !line.is_empty())
+}
+
+/// The wasm-bindgen glue without its indentation, blank lines, `//` comment lines and `/** */`
+/// doc comments. Code that is generated, not written: nobody reads it for its layout.
+/// Leading spaces matter in JavaScript only inside a string or template literal that spans
+/// lines; glue that has one (a line with an odd number of backticks, or ending in a backslash)
+/// is left as it is.
+fn trim_glue(glue: &str) -> String {
+    if glue.lines().any(|line| line.matches('`').count() % 2 == 1 || line.ends_with('\\')) {
+        return glue.to_owned();
+    }
+    let mut in_doc = false;
+    keep_lines(glue, |line| {
+        if in_doc {
+            in_doc = !line.contains("*/");
+            return false;
+        }
+        if line.starts_with("/**") {
+            in_doc = !line.contains("*/");
+            return false;
+        }
+        !line.is_empty() && !line.starts_with("//")
+    })
+}
+
+/// The lines `keep` says yes to, each trimmed, joined with LF.
+fn keep_lines(text: &str, mut keep: impl FnMut(&str) -> bool) -> String {
+    text.lines().map(str::trim).filter(|line| keep(line)).collect::<Vec<_>>().join("\n")
 }
 
 /// Turns CRLF and lone CR into LF. The HTML parser does the same before the browser hashes an
@@ -278,6 +329,22 @@ mod tests {
         assert!(text.bytes().all(|c| alphabet.contains(&c)));
         // 16 one bits: 8191 = 90 * 91 + 1, then 0b111 padded to 7168 = 78 * 91 + 70.
         assert_eq!(wasm_text(&[0xff, 0xff]), "~#rj");
+    }
+
+    #[test]
+    fn trims_css_and_glue_but_not_strings() {
+        let css =
+            "/* head */\n:root {\n  --mono: \"a/*b*/\", x;  /* tail */\n}\n\n@media (x) {\n  a { b: c }\n}\n/* open";
+        assert_eq!(trim_css(css), ":root {\n--mono: \"a/*b*/\", x;\n}\n@media (x) {\na { b: c }\n}");
+        let glue = "let w = (function() {\n    /**\n     * Doc.\n     */\n    // note\n    let s = '  /** kept */';\n\n    return 1; // trailing kept\n})();\n";
+        assert_eq!(
+            trim_glue(glue),
+            "let w = (function() {\nlet s = '  /** kept */';\nreturn 1; // trailing kept\n})();"
+        );
+        let template = "let a = `one\n    two`;\n";
+        assert_eq!(trim_glue(template), template);
+        let continued = "let a = 'one\\\n    two';\n";
+        assert_eq!(trim_glue(continued), continued);
     }
 
     #[test]
