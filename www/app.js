@@ -1,15 +1,36 @@
-/* hybridcheck page. Runs after the wasm-bindgen glue and the two build variables in the same
- * classic script. Rules of this file (the page's Content-Security-Policy and its promise):
- * no network, no storage, no eval, no inline styles, and every piece of data reaches the DOM
- * through textContent or setAttribute, never as markup. Pure ASCII: use \u escapes. */
+/* hybridcheck page. Runs after the wasm-bindgen glue, the build variables and the loader
+ * (wasm-loader.js) in the same classic script. Rules of this file (the page's
+ * Content-Security-Policy and its promise): no network, no storage, no eval, no inline styles,
+ * and every piece of data reaches the DOM through textContent or setAttribute, never as markup.
+ * Pure ASCII: use \u escapes.
+ *
+ * The same script also runs as the page's worker, which checks large inputs off the main thread:
+ * the page makes it from its own text (a blob: URL, allowed by the CSP's worker-src), and there,
+ * with no document, only workerMain runs. */
 (function () {
   'use strict';
 
+  /* Results come back from the worker in pieces of this many list items, so that reading no
+   * one message holds up the page for long. */
+  var WORKER_LIST_CHUNK = 1000;
+
+  if (typeof document === 'undefined') {
+    if (typeof self === 'object' && typeof self.postMessage === 'function') workerMain();
+    return;
+  }
+
+  /* The text of this very script, glue and wasm included: the worker runs it. */
+  var SCRIPT_TEXT = document.currentScript ? document.currentScript.textContent : '';
+
   /* Text larger than this is checked after a paste, a drop or a click on "Check now",
-   * not on every keystroke. */
+   * not on every keystroke; a larger paste or file is not shown in the box. */
   var LARGE_INPUT = 1024 * 1024;
+  /* Inputs at least this large are checked in the worker, where a long check cannot freeze
+   * the page. Smaller ones take a few milliseconds here. */
+  var WORKER_INPUT = 256 * 1024;
   var DEBOUNCE_MS = 150;
   var FINDINGS_PAGE = 50;
+  var DIAGNOSTICS_PAGE = 50;
   var UNRECOGNIZED_PAGE = 200;
   var SCRIPT_SHOWN_MAX = 200000;
 
@@ -61,11 +82,17 @@
     timer: 0,
     pasted: false,
     findingsShown: 0,
+    diagnosticsShown: 0,
     unrecognizedShown: 0,
     announceTimer: 0,
     checks: 0,
-    started: false
+    started: false,
+    /* The number of the newest check asked for: results of older ones are dropped. */
+    seq: 0
   };
+
+  /* The worker: made on first need; `broken` once this browser has shown it cannot run one. */
+  var checker = { worker: null, url: '', ready: false, broken: false, job: null, nextId: 0 };
 
   function byId(id) {
     return document.getElementById(id);
@@ -122,7 +149,7 @@
   function init() {
     [
       'fatal', 'verdict', 'counts', 'summary', 'read', 'findings', 'findings-heading', 'more-findings',
-      'diagnostics-area', 'diagnostics', 'unrecognized-area', 'unrecognized-summary', 'unrecognized-list',
+      'diagnostics-area', 'diagnostics', 'more-diagnostics', 'unrecognized-area', 'unrecognized-summary', 'unrecognized-list',
       'more-unrecognized', 'script-area', 'script', 'script-cut', 'copy-script', 'download-ps1',
       'download-json', 'download-md', 'input', 'input-source', 'file', 'dropzone', 'check-now',
       'load-example', 'clear', 'collector-code', 'copy-collector', 'announcer', 'about-version',
@@ -158,7 +185,7 @@
     }
     state.started = true;
     /* Something pasted or dropped while the checker was starting is checked now; else the example. */
-    if (state.source.kind === 'file' || ui.input.value.length) {
+    if (hasInput()) {
       runNow();
     } else {
       loadExample(false);
@@ -195,7 +222,16 @@
   /* ---------- input ---------- */
 
   function wireEvents() {
-    ui.input.addEventListener('paste', function () {
+    ui.input.addEventListener('paste', function (ev) {
+      /* A browser needs seconds to lay out megabytes in a text box: check a large paste without
+       * showing it, as a large file is. */
+      var data = ev.clipboardData;
+      var text = data && typeof data.getData === 'function' ? data.getData('text/plain') : '';
+      if (text.length > LARGE_INPUT) {
+        ev.preventDefault();
+        pasteLarge(text);
+        return;
+      }
       state.pasted = true;
       /* A paste replaces the example instead of landing in the middle of it. */
       if (state.source.kind === 'example' && state.started && ui.input.value === wasm_bindgen.example()) ui.input.select();
@@ -259,6 +295,9 @@
     ui.moreFindings.addEventListener('click', function () {
       renderFindings(FINDINGS_PAGE, true);
     });
+    ui.moreDiagnostics.addEventListener('click', function () {
+      renderDiagnostics(DIAGNOSTICS_PAGE, true);
+    });
     ui.moreUnrecognized.addEventListener('click', function () {
       renderUnrecognized(UNRECOGNIZED_PAGE, true);
     });
@@ -293,7 +332,8 @@
   }
 
   function schedule(pasted) {
-    clearTimeout(state.timer);
+    /* The text changed: a result still to come is for older text. */
+    cancelChecks();
     var text = ui.input.value;
     if (!text.length) {
       showEmpty();
@@ -313,8 +353,8 @@
   }
 
   function runNow() {
-    clearTimeout(state.timer);
-    if (!ui.input.value.length && state.source.kind !== 'file') {
+    cancelChecks();
+    if (!hasInput()) {
       showEmpty();
       return;
     }
@@ -343,37 +383,239 @@
     return chars + ' characters';
   }
 
+  /* What is checked: the file, the large paste, or the text in the box. */
+  function currentInput() {
+    var s = state.source;
+    if (s.kind === 'file') return { bytes: s.bytes, name: s.name, size: s.bytes.length };
+    var text = s.kind === 'paste' ? s.text : ui.input.value;
+    return { text: text, size: text.length };
+  }
+
+  function hasInput() {
+    return state.source.kind === 'file' || currentInput().size > 0;
+  }
+
+  /* Forgets the checks asked for so far: a result still to come is dropped. */
+  function cancelChecks() {
+    clearTimeout(state.timer);
+    stopWorker();
+    state.seq++;
+  }
+
+  /* Checks the current input, here or in the worker, and shows the result. */
   function runCheck() {
     clearTimeout(state.timer);
     /* Until the checker has started, started() checks whatever is there by then. */
-    if (!state.started) return null;
+    if (!state.started) return;
+    var input = currentInput();
+    input.today = today();
+    var seq = ++state.seq;
     var source = state.source;
     var t0 = performance.now();
-    var result;
-    try {
-      if (source.kind === 'file') {
-        result = wasm_bindgen.checkBytes(source.bytes, source.name, today());
-      } else {
-        result = wasm_bindgen.check(ui.input.value, today());
-      }
-    } catch (e) {
+    /* A check still running in the worker is for older input: stop it. */
+    stopWorker();
+    function done(result, where, checkMs) {
+      if (seq !== state.seq) return;
+      var t1 = performance.now();
+      render(result);
+      if (source.kind === 'file' && !source.shown) showFileText(source, result);
+      state.checks++;
+      document.documentElement.setAttribute('data-checks', String(state.checks));
+      window.hybridcheckTiming = {
+        where: where, chars: input.size, check_ms: checkMs, total_ms: performance.now() - t0, render_ms: performance.now() - t1
+      };
+    }
+    function failed(e) {
+      if (seq !== state.seq) return;
       setBusy(false);
       ui.summary.classList.remove('checking');
       ui.verdict.textContent = 'The checker failed on this input: ' + errorText(e);
       ui.counts.textContent = 'Please report this, with the input if you can share it.';
-      return null;
     }
-    var t1 = performance.now();
-    render(result);
-    var t2 = performance.now();
-    state.checks++;
-    document.documentElement.setAttribute('data-checks', String(state.checks));
-    window.hybridcheckTiming = { check_ms: t1 - t0, render_ms: t2 - t1, chars: source.kind === 'file' ? source.bytes.length : ui.input.value.length };
-    return result;
+    if (input.size >= WORKER_INPUT && startWorker()) {
+      showChecking(true);
+      checkInWorker(input, done, function (e) {
+        /* No worker after all (this browser cannot run one): check here. */
+        if (e === NO_WORKER) checkHere(input, done, failed);
+        else failed(e);
+      });
+    } else {
+      checkHere(input, done, failed);
+    }
+  }
+
+  function checkHere(input, done, failed) {
+    var t0 = performance.now();
+    var result;
+    try {
+      result = input.bytes ? wasm_bindgen.checkBytes(input.bytes, input.name, input.today)
+        : wasm_bindgen.check(input.text, input.today);
+    } catch (e) {
+      failed(e);
+      return;
+    }
+    done(result, 'page', performance.now() - t0);
+  }
+
+  /* ---------- the worker ---------- */
+
+  var NO_WORKER = { message: 'no worker' };
+
+  /* Makes the worker if there is none; false when this browser cannot. */
+  function startWorker() {
+    if (checker.worker) return true;
+    if (checker.broken) return false;
+    try {
+      if (!SCRIPT_TEXT || typeof Worker !== 'function' || typeof Blob !== 'function') throw NO_WORKER;
+      checker.url = URL.createObjectURL(new Blob([SCRIPT_TEXT], { type: 'text/javascript' }));
+      var worker = new Worker(checker.url);
+      worker.onmessage = function (ev) {
+        if (worker === checker.worker) fromWorker(ev.data);
+      };
+      worker.onerror = function (ev) {
+        if (ev && ev.preventDefault) ev.preventDefault();
+        if (worker === checker.worker) workerFailed(ev && ev.message ? ev.message : 'the worker stopped');
+      };
+      checker.worker = worker;
+      checker.ready = false;
+      return true;
+    } catch (e) {
+      checker.broken = true;
+      dropWorker();
+      return false;
+    }
+  }
+
+  function dropWorker() {
+    if (checker.worker) checker.worker.terminate();
+    checker.worker = null;
+    if (checker.url) URL.revokeObjectURL(checker.url);
+    checker.url = '';
+  }
+
+  /* Stops the worker when it is busy: its result would be for older input. */
+  function stopWorker() {
+    if (!checker.job) return;
+    checker.job = null;
+    dropWorker();
+  }
+
+  /* The worker could not start, or died: a worker that never started means this browser cannot
+   * run one, and the job is done here instead. */
+  function workerFailed(message) {
+    var job = checker.job;
+    var never = !checker.ready;
+    checker.job = null;
+    dropWorker();
+    if (never) checker.broken = true;
+    if (job) job.failed(never ? NO_WORKER : new Error(message));
+  }
+
+  function checkInWorker(input, done, failed) {
+    var id = ++checker.nextId;
+    var message = { id: id, today: input.today };
+    var transfer = [];
+    if (input.bytes) {
+      /* A copy, handed over without another copy: the page keeps the file's bytes for Check now. */
+      message.bytes = input.bytes.slice().buffer;
+      message.name = input.name;
+      transfer.push(message.bytes);
+    } else {
+      message.text = input.text;
+    }
+    checker.job = { id: id, done: done, failed: failed, result: null, checkMs: 0 };
+    checker.worker.postMessage(message, transfer);
+  }
+
+  /* The worker's messages: ready or failed once, then for each job a head, its list items in
+   * pieces, its texts, and done (see sendResult). */
+  function fromWorker(m) {
+    if (m.ready) {
+      checker.ready = true;
+      /* The worker has read its script: the blob: URL is no longer needed. */
+      URL.revokeObjectURL(checker.url);
+      checker.url = '';
+      return;
+    }
+    if (m.failed) {
+      workerFailed(m.failed);
+      return;
+    }
+    var job = checker.job;
+    if (!job || m.id !== job.id) return;
+    if (m.error) {
+      /* A trap may leave the wasm in a bad state: the next check gets a new worker. */
+      checker.job = null;
+      dropWorker();
+      job.failed(new Error(m.error));
+    } else if (m.head) {
+      job.result = m.head;
+      job.checkMs = m.check_ms;
+    } else if (m.list) {
+      var list = job.result.report;
+      for (var i = 0; i < m.list.length; i++) list = list[m.list[i]];
+      for (var j = 0; j < m.items.length; j++) list.push(m.items[j]);
+    } else if (m.field) {
+      job.result[m.field] = m.value;
+    } else if (m.done) {
+      checker.job = null;
+      job.done(job.result, 'worker', job.checkMs);
+    }
+  }
+
+  /* The worker's side: start the checker, then answer each {id, text | bytes, name, today}. */
+  function workerMain() {
+    var ready = hybridcheckStart();
+    ready.then(function () {
+      self.postMessage({ ready: true });
+    }, function (e) {
+      self.postMessage({ failed: errorText(e) });
+    });
+    self.onmessage = function (ev) {
+      var job = ev.data;
+      ready.then(function () {
+        var t0 = performance.now();
+        var result = job.bytes ? wasm_bindgen.checkBytes(new Uint8Array(job.bytes), job.name, job.today)
+          : wasm_bindgen.check(job.text, job.today);
+        job.bytes = job.text = null;
+        sendResult(job.id, result, performance.now() - t0);
+      }).catch(function (e) {
+        self.postMessage({ id: job.id, error: errorText(e) });
+      });
+    };
+  }
+
+  /* Sends a result in pieces: a head with the report's long lists emptied, the items of each
+   * list WORKER_LIST_CHUNK at a time, the script and the Markdown, then done. The page puts the
+   * lists back together in order, so it ends up with exactly the result. */
+  function sendResult(id, result, checkMs) {
+    var r = result.report;
+    var pieces = [];
+    function detach(owner, key, path) {
+      var items = owner[key];
+      if (!items || !items.length) return;
+      owner[key] = [];
+      for (var i = 0; i < items.length; i += WORKER_LIST_CHUNK) {
+        pieces.push({ id: id, list: path, items: items.slice(i, i + WORKER_LIST_CHUNK) });
+      }
+    }
+    detach(r, 'findings', ['findings']);
+    detach(r, 'diagnostics', ['diagnostics']);
+    detach(r, 'unrecognized', ['unrecognized']);
+    (r.inputs || []).forEach(function (input, i) {
+      detach(input, 'sections', ['inputs', i, 'sections']);
+    });
+    var script = result.script;
+    var markdown = result.markdown;
+    self.postMessage({ id: id, head: { report: r, script: '', markdown: '' }, check_ms: checkMs });
+    for (var i = 0; i < pieces.length; i++) self.postMessage(pieces[i]);
+    self.postMessage({ id: id, field: 'script', value: script });
+    self.postMessage({ id: id, field: 'markdown', value: markdown });
+    self.postMessage({ id: id, done: true });
   }
 
   function loadExample(focus) {
-    clearTimeout(state.timer);
+    cancelChecks();
     state.source = { kind: 'example' };
     ui.input.value = wasm_bindgen.example();
     /* All selected, so that typing or pasting replaces the example. */
@@ -384,7 +626,7 @@
   }
 
   function clearAll() {
-    clearTimeout(state.timer);
+    cancelChecks();
     state.source = { kind: 'text' };
     ui.input.value = '';
     showEmpty();
@@ -392,23 +634,41 @@
   }
 
   function loadFile(file) {
+    cancelChecks();
     showChecking(true);
+    var seq = state.seq;
     file.arrayBuffer().then(function (buffer) {
+      if (seq !== state.seq) return;
       var bytes = new Uint8Array(buffer);
-      state.source = { kind: 'file', name: file.name || 'file', bytes: bytes };
-      var result = runCheck();
-      var input = result && result.report.inputs[0];
       /* A browser needs seconds to lay out megabytes in a text box: show only smaller files. */
-      state.source.hidden = bytes.length > LARGE_INPUT;
-      ui.input.value = state.source.hidden ? '' : decodeForDisplay(bytes, input ? input.encoding : 'utf-8');
-      ui.input.setSelectionRange(0, 0);
-      ui.input.scrollTop = 0;
-      showSource();
+      state.source = { kind: 'file', name: file.name || 'file', bytes: bytes, hidden: bytes.length > LARGE_INPUT };
+      ui.input.value = '';
+      runCheck();
     }, function (e) {
+      if (seq !== state.seq) return;
       setBusy(false);
+      ui.summary.classList.remove('checking');
       ui.verdict.textContent = 'The file could not be read: ' + errorText(e);
       ui.counts.textContent = '';
     });
+  }
+
+  /* Shows a checked file's text in the box, decoded as the checker decoded it. */
+  function showFileText(source, result) {
+    source.shown = true;
+    if (source.hidden) return;
+    var input = result.report.inputs[0];
+    ui.input.value = decodeForDisplay(source.bytes, input ? input.encoding : 'utf-8');
+    ui.input.setSelectionRange(0, 0);
+    ui.input.scrollTop = 0;
+  }
+
+  /* A paste too large to show: checked from memory, the box left empty. */
+  function pasteLarge(text) {
+    cancelChecks();
+    state.source = { kind: 'paste', text: text, hidden: true };
+    ui.input.value = '';
+    runNow();
   }
 
   function decodeForDisplay(bytes, encoding) {
@@ -433,6 +693,9 @@
         (ENCODING_WORDS[input.encoding] || input.encoding) + ', ' + plural(input.lines, 'line', 'lines') + '). ' +
         (s.hidden ? 'It is too large to show in the box; paste or type to check other text instead.'
           : 'Edit the text to check your edits instead.'));
+    } else if (s.kind === 'paste' && input) {
+      append(node, 'Checking the pasted text (' + sizeWords(s.text.length) + ', ' + plural(input.lines, 'line', 'lines') +
+        '). It is too large to show in the box; paste or type to check other text instead.');
     } else if (s.kind === 'example') {
       append(node, 'Showing the built-in example. Paste your own output: it replaces the example.');
     } else if (input && ui.input.value.length) {
@@ -449,6 +712,7 @@
     ui.read.replaceChildren();
     ui.findingsHeading.hidden = true;
     ui.moreFindings.hidden = true;
+    ui.moreDiagnostics.hidden = true;
     ui.moreUnrecognized.hidden = true;
     ui.diagnosticsArea.hidden = true;
     ui.unrecognizedArea.hidden = true;
@@ -458,10 +722,12 @@
     ui.scriptCut.hidden = true;
     ui.checkNow.hidden = true;
     state.findingsShown = 0;
+    state.diagnosticsShown = 0;
     state.unrecognizedShown = 0;
   }
 
   function showEmpty() {
+    cancelChecks();
     state.result = null;
     resetResults();
     setBusy(false);
@@ -494,7 +760,10 @@
       ui.findingsHeading.textContent = 'Findings (' + r.findings.length + ')';
       renderFindings(FINDINGS_PAGE, false);
     }
-    renderDiagnostics(r.diagnostics);
+    if (r.diagnostics.length) {
+      ui.diagnosticsArea.hidden = false;
+      renderDiagnostics(DIAGNOSTICS_PAGE, false);
+    }
     if (r.unrecognized.length) {
       ui.unrecognizedArea.hidden = false;
       renderUnrecognized(UNRECOGNIZED_PAGE, false);
@@ -697,11 +966,12 @@
     return box;
   }
 
-  function renderDiagnostics(diagnostics) {
-    if (!diagnostics.length) return;
-    ui.diagnosticsArea.hidden = false;
+  function renderDiagnostics(count, fromButton) {
+    var diagnostics = state.result.report.diagnostics;
+    var start = state.diagnosticsShown;
+    var end = Math.min(diagnostics.length, start + count);
     var frag = document.createDocumentFragment();
-    diagnostics.forEach(function (d) {
+    diagnostics.slice(start, end).forEach(function (d) {
       var li = el('li', 'diag sev-' + d.severity);
       li.setAttribute('data-testid', 'diagnostic');
       li.setAttribute('data-code', d.code);
@@ -735,6 +1005,18 @@
       frag.appendChild(li);
     });
     ui.diagnostics.appendChild(frag);
+    state.diagnosticsShown = end;
+    var left = diagnostics.length - end;
+    ui.moreDiagnostics.hidden = left <= 0;
+    ui.moreDiagnostics.textContent = 'Show ' + Math.min(left, DIAGNOSTICS_PAGE) + ' more (' + left + ' not shown yet)';
+    if (fromButton && left <= 0 && end > start) focusFirst(ui.diagnostics.children[start]);
+  }
+
+  function focusFirst(node) {
+    var target = node && node.querySelector('p');
+    if (!target) return;
+    target.setAttribute('tabindex', '-1');
+    target.focus();
   }
 
   /* The commands a hint names in backticks (a cmdlet, or a line with `;`), for Copy buttons. */
