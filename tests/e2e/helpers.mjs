@@ -132,3 +132,60 @@ export async function dropFile(page, name, bytes) {
 export function readDownload(path) {
   return readFileSync(path, 'utf8');
 }
+
+/**
+ * Starts watching the page's main thread: every long task (over 50 ms) that a
+ * PerformanceObserver reports, and the largest gap between the beats of a 20 ms setInterval,
+ * which also catches work that is not reported as a task (style and layout of a huge DOM,
+ * garbage collection). `stopStallMeter` reads both.
+ */
+export async function startStallMeter(page) {
+  await page.evaluate(() => {
+    const meter = { long: [], maxGap: 0, last: performance.now(), timer: 0, observer: null };
+    if (typeof PerformanceObserver === 'function' && PerformanceObserver.supportedEntryTypes.includes('longtask')) {
+      meter.observer = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) meter.long.push(Math.round(e.duration));
+      });
+      meter.observer.observe({ type: 'longtask' });
+    }
+    meter.timer = setInterval(() => {
+      const now = performance.now();
+      meter.maxGap = Math.max(meter.maxGap, now - meter.last);
+      meter.last = now;
+    }, 20);
+    window.__stallMeter = meter;
+  });
+}
+
+/** The longest stall since `startStallMeter`: `{ gapMs, longestTaskMs, longTasks }`. */
+export async function stopStallMeter(page) {
+  return page.evaluate(async () => {
+    const meter = window.__stallMeter;
+    // One more beat, so that a stall that is still going on is counted.
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    clearInterval(meter.timer);
+    if (meter.observer) {
+      for (const e of meter.observer.takeRecords()) meter.long.push(Math.round(e.duration));
+      meter.observer.disconnect();
+    }
+    const now = performance.now();
+    const gapMs = Math.round(Math.max(meter.maxGap, now - meter.last));
+    delete window.__stallMeter;
+    return { gapMs, longestTaskMs: meter.long.length ? Math.max(...meter.long) : 0, longTasks: meter.long };
+  });
+}
+
+/**
+ * Fires the paste event a browser fires for Ctrl+V, carrying `text` (or, when `text` is
+ * undefined, the page's `window[global]`), on the paste box. Only the page's own handler acts
+ * on a synthetic event: the browser inserts nothing itself.
+ */
+export async function firePaste(page, text, global) {
+  await page.evaluate(({ text, global }) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text === undefined ? window[global] : text);
+    const box = document.getElementById('input');
+    box.focus();
+    box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, { text, global });
+}
