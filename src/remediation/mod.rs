@@ -94,11 +94,11 @@ pub fn replace_capabilities(plan: &CapabilityReplacement) -> Result<Remediation,
             }
             let kept = after.len() - 1;
             if kept > 0 {
-                notes.push(format!(
-                    "The fix keeps the connector's other {} entr{} as they were.",
-                    kept,
-                    if kept == 1 { "y" } else { "ies" }
-                ));
+                notes.push(if kept == 1 {
+                    "The fix keeps the connector's other entry as it was.".to_owned()
+                } else {
+                    format!("The fix keeps the connector's {kept} other entries as they were.")
+                });
             }
             Remediation {
                 preferred: None,
