@@ -105,3 +105,9 @@ pub fn trim_padding(line: &str) -> &str {
     // Spaces and tabs are ASCII, so `end` is on a character boundary.
     &line[..end]
 }
+
+/// Folds text for comparisons that must survive line wrapping and lost spaces:
+/// white space removed, ASCII letters lowercased.
+pub fn fold(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_lowercase()).collect()
+}

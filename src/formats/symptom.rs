@@ -7,7 +7,7 @@
 //! text once per anchor, so it stays linear however large the paste. One paragraph counts once
 //! per symptom.
 
-use crate::source::{is_blank, LineNo, Source};
+use crate::source::{fold, is_blank, LineNo, Source};
 
 /// One known symptom.
 #[derive(Debug, PartialEq, Eq)]
@@ -133,9 +133,12 @@ pub fn scan(src: &Source, lines: &[(LineNo, LineNo)]) -> Vec<(LineNo, &'static S
                 if seen.contains(&(symptom.id, first)) {
                     continue;
                 }
-                let folded =
-                    if symptom.also.is_empty() { String::new() } else { fold((first..=last).map(|n| src.line(n))) };
-                if symptom.also.iter().all(|word| folded.contains(&fold(std::iter::once(*word)))) {
+                let folded = if symptom.also.is_empty() {
+                    String::new()
+                } else {
+                    fold(&(first..=last).map(|n| src.line(n)).collect::<Vec<_>>().join("\n"))
+                };
+                if symptom.also.iter().all(|word| folded.contains(&fold(word))) {
                     seen.push((symptom.id, first));
                     hits.push((line, symptom));
                 }
@@ -157,9 +160,4 @@ fn paragraph(src: &Source, line: LineNo) -> (LineNo, LineNo) {
         last += 1;
     }
     (first, last)
-}
-
-/// Lines joined with white space removed and ASCII letters lowercased.
-fn fold<'a>(lines: impl Iterator<Item = &'a str>) -> String {
-    lines.flat_map(str::chars).filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_lowercase()).collect()
 }

@@ -9,6 +9,7 @@
 //! `domain:512:<I>issuer<S>subject`, which Exchange 2010 tools quote in a warning.
 
 use crate::formats::{ends_with_cut_mark, strip_cut_mark, Value};
+pub use crate::source::fold;
 
 /// The capability flags with their values, as `SmtpReceiveCapabilities` defines them.
 const FLAGS: [(&str, u32); 13] = [
@@ -69,14 +70,6 @@ impl Capability {
             key
         } else {
             format!("{key}:{}", self.capabilities)
-        }
-    }
-
-    /// The certificate issuer of the key, or the raw key text when the entry was cut before `<S>`.
-    pub fn issuer(&self) -> Option<&str> {
-        match &self.key {
-            Key::Certificate { issuer, .. } => Some(issuer),
-            Key::Domain(_) => None,
         }
     }
 }
@@ -249,10 +242,4 @@ fn parse_key(text: &str) -> Option<Key> {
         return Some(Key::Certificate { issuer: String::new(), subject: unescape(&text[3..]) });
     }
     Some(Key::Domain(text.to_owned()))
-}
-
-/// Folds text for comparisons that must survive line wrapping and lost spaces:
-/// white space removed, ASCII letters lowercased.
-pub fn fold(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_lowercase()).collect()
 }

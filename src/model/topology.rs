@@ -133,7 +133,10 @@ pub struct Server {
 #[derive(Debug, Default)]
 pub struct Topology {
     pub servers: Vec<Server>,
-    pub certificates: Vec<Certificate>,
+    /// The certificates of each server (key: the server name in ASCII lower case), merged by
+    /// thumbprint: a table row and a list of the same certificate become one, the list's details
+    /// winning. Certificates whose server cannot be told are not here.
+    certificates: BTreeMap<String, Vec<Certificate>>,
     /// The index of the `HybridConfiguration` object.
     pub hybrid: Option<usize>,
 }
@@ -141,6 +144,7 @@ pub struct Topology {
 impl Topology {
     pub fn read(objects: &[Object]) -> Topology {
         let mut topology = Topology::default();
+        let mut certificates = Vec::new();
         for (index, object) in objects.iter().enumerate() {
             match object.kind {
                 Kind::ExchangeServer => {
@@ -155,43 +159,39 @@ impl Topology {
                         edge: role.to_ascii_lowercase().contains("edge"),
                     });
                 }
-                Kind::ExchangeCertificate => topology.certificates.push(Certificate::read(index, object)),
+                Kind::ExchangeCertificate => certificates.push(Certificate::read(index, object)),
                 Kind::HybridConfiguration => topology.hybrid = Some(index),
                 _ => {}
             }
         }
         // A certificate pasted without its server takes the server of another copy of it.
         let by_thumbprint: BTreeMap<String, String> =
-            topology.certificates.iter().filter_map(|c| Some((c.thumbprint.clone()?, c.server.clone()?))).collect();
-        for certificate in &mut topology.certificates {
+            certificates.iter().filter_map(|c| Some((c.thumbprint.clone()?, c.server.clone()?))).collect();
+        for mut certificate in certificates {
             if certificate.server.is_none() {
                 certificate.server = certificate.thumbprint.as_ref().and_then(|t| by_thumbprint.get(t)).cloned();
+            }
+            let Some(server) = certificate.server.as_ref().map(|s| s.to_ascii_lowercase()) else { continue };
+            let merged = topology.certificates.entry(server).or_default();
+            match merged.iter_mut().find(|m| m.thumbprint.is_some() && m.thumbprint == certificate.thumbprint) {
+                Some(m) => {
+                    m.object = certificate.object;
+                    m.issuer = certificate.issuer.or(m.issuer.take());
+                    m.subject = certificate.subject.or(m.subject.take());
+                    m.not_after = certificate.not_after.or(m.not_after);
+                    m.smtp = certificate.smtp.or(m.smtp);
+                    m.status = certificate.status.or(m.status.take());
+                    m.has_private_key = certificate.has_private_key.or(m.has_private_key);
+                }
+                None => merged.push(certificate),
             }
         }
         topology
     }
 
-    /// The certificates pasted for `server`, merged by thumbprint (a table row and a list of
-    /// the same certificate become one, the list's details winning).
-    pub fn certificates_of(&self, server: &str) -> Vec<Certificate> {
-        let mut merged: Vec<Certificate> = Vec::new();
-        for certificate in
-            self.certificates.iter().filter(|c| c.server.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(server)))
-        {
-            match merged.iter_mut().find(|m| m.thumbprint.is_some() && m.thumbprint == certificate.thumbprint) {
-                Some(m) => {
-                    m.object = certificate.object;
-                    m.issuer = certificate.issuer.clone().or(m.issuer.take());
-                    m.subject = certificate.subject.clone().or(m.subject.take());
-                    m.not_after = certificate.not_after.or(m.not_after);
-                    m.smtp = certificate.smtp.or(m.smtp);
-                    m.status = certificate.status.clone().or(m.status.take());
-                    m.has_private_key = certificate.has_private_key.or(m.has_private_key);
-                }
-                None => merged.push(certificate.clone()),
-            }
-        }
-        merged
+    /// The certificates pasted for `server` (see `certificates`).
+    pub fn certificates_of(&self, server: &str) -> &[Certificate] {
+        self.certificates.get(&server.to_ascii_lowercase()).map_or(&[], Vec::as_slice)
     }
 
     pub fn server(&self, name: &str) -> Option<&Server> {

@@ -116,7 +116,7 @@ pub fn check(cx: &mut Context) {
     let mut not_pasted: BTreeMap<String, (String, usize, u32, Vec<usize>)> = BTreeMap::new();
     for naming in &namings {
         for server in &naming.servers {
-            let certificates = cx.topology.certificates_of(server);
+            let certificates = cx.topology.certificates_of(server).to_vec();
             if certificates.is_empty() {
                 let entry = not_pasted
                     .entry(server.to_ascii_lowercase())
@@ -141,7 +141,7 @@ pub fn check(cx: &mut Context) {
                 c.issuer.is_none() && c.subject.as_deref().is_none_or(|s| fold(s) == fold(&naming.name.subject))
             });
             if partial {
-                let owner = describe_owner(cx, naming.object);
+                let owner = describe(&cx.objects[naming.object]);
                 cx.diagnose(
                     "certificate-details-missing",
                     Severity::Info,
@@ -158,7 +158,7 @@ pub fn check(cx: &mut Context) {
     }
     for (server, object, line, owners) in not_pasted.into_values() {
         // Name a few of the objects: a dump of thousands of connectors must not make a message of thousands.
-        let mut names: Vec<String> = owners.iter().take(3).map(|&o| describe_owner(cx, o)).collect();
+        let mut names: Vec<String> = owners.iter().take(3).map(|&o| describe(&cx.objects[o])).collect();
         if owners.len() > 3 {
             names.push(format!("{} more", owners.len() - 3));
         }
@@ -204,10 +204,6 @@ fn namings(cx: &Context) -> Vec<Naming> {
     namings
 }
 
-fn describe_owner(cx: &Context, object: usize) -> String {
-    describe(&cx.objects[object])
-}
-
 /// What to run to paste a server's certificates; the server name is quoted, or left out when it
 /// cannot be. An Edge server's certificates can be listed only in its own shell.
 fn certificates_hint(cx: &Context, server: &str) -> String {
@@ -227,7 +223,7 @@ fn certificates_hint(cx: &Context, server: &str) -> String {
 }
 
 fn report_not_found(cx: &mut Context, naming: &Naming, server: &str, certificates: &[Certificate]) {
-    let owner = describe_owner(cx, naming.object);
+    let owner = describe(&cx.objects[naming.object]);
     let today = cx.options.today;
     let subject_cn = common_name(&naming.name.subject);
     // A certificate for the same name that the server could use instead.
@@ -300,7 +296,7 @@ fn replace_name(
 }
 
 fn judge_certificate(cx: &mut Context, certificate: &Certificate, server: &str, owners: &[usize]) {
-    let owner_names: Vec<String> = owners.iter().map(|&o| describe_owner(cx, o)).collect();
+    let owner_names: Vec<String> = owners.iter().map(|&o| describe(&cx.objects[o])).collect();
     let named_by = owner_names.join(", ");
     let object = certificate.object;
     let thumbprint = certificate.thumbprint.clone().unwrap_or_else(|| "(thumbprint not shown)".into());

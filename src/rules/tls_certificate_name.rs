@@ -78,7 +78,7 @@ pub fn check(cx: &mut Context) {
                 cx.judge(index, Judgement::Judged);
                 let message = format!(
                     "TlsCertificateName of {} is '{text}', which is not of the form <I>issuer<S>subject, so it names no certificate.",
-                    owner(cx, index)
+                    describe(&cx.objects[index])
                 );
                 let remediation = Remediation::unavailable("No command is generated: the value does not say which certificate is meant. Set it from the certificate with `$cert = Get-ExchangeCertificate -Thumbprint <thumbprint>` and `\"<I>$($cert.Issuer)<S>$($cert.Subject)\"`, or rerun the Hybrid Configuration Wizard.".into());
                 let ev = evidence(object, "TlsCertificateName").into_iter().collect();
@@ -90,7 +90,7 @@ pub fn check(cx: &mut Context) {
                 if edge && object.kind == Kind::SendConnector && name.text().chars().count() > 256 {
                     let message = format!(
                         "TlsCertificateName of {} is {} characters long; with Edge servers in hybrid mail flow, EdgeSync cannot copy more than 256.",
-                        owner(cx, index),
+                        describe(&cx.objects[index]),
                         name.text().chars().count()
                     );
                     let remediation = Remediation::unavailable("No command is generated: follow KB 4052493 (raise the attribute's length on the Edge servers, or clear TlsCertificateName and rely on Fqdn, or use a certificate with a shorter name).".into());
@@ -134,7 +134,7 @@ fn report_mismatch(cx: &mut Context, index: usize, line: u32, name: &TlsName, hy
     let object = &cx.objects[index];
     let message = format!(
         "{} names the certificate {} in TlsCertificateName, but the hybrid configuration names {}.",
-        capitalize(&owner(cx, index)),
+        capitalize(&describe(&cx.objects[index])),
         name.text(),
         hybrid.text()
     );
@@ -153,8 +153,4 @@ fn report_mismatch(cx: &mut Context, index: usize, line: u32, name: &TlsName, hy
     .unwrap_or_else(|refused| Remediation::unavailable(format!("No command was generated because {}.", refused.reason)));
     let ev = evidence(object, "TlsCertificateName").into_iter().collect();
     cx.report(&MISMATCH, Severity::Warning, index, line, message, ev, remediation);
-}
-
-fn owner(cx: &Context, index: usize) -> String {
-    describe(&cx.objects[index])
 }
