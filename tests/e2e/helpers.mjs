@@ -135,43 +135,57 @@ export function readDownload(path) {
 
 /**
  * Starts watching the page's main thread: every long task (over 50 ms) that a
- * PerformanceObserver reports, and the largest gap between the beats of a 20 ms setInterval,
+ * PerformanceObserver reports, and every gap over 50 ms between the beats of a 20 ms setInterval,
  * which also catches work that is not reported as a task (style and layout of a huge DOM,
- * garbage collection). `stopStallMeter` reads both.
+ * garbage collection). It also notes when a paste event is dispatched: for a real Ctrl+V, the
+ * browser reads the clipboard into a string in that event's own task, before any of the page's
+ * code can act, so `stopStallMeter` reports that task apart (`pasteTaskMs`).
  */
 export async function startStallMeter(page) {
   await page.evaluate(() => {
-    const meter = { long: [], maxGap: 0, last: performance.now(), timer: 0, observer: null };
+    const meter = { long: [], gaps: [], last: performance.now(), timer: 0, observer: null, pasteAt: null };
+    meter.onPaste = () => { meter.pasteAt = performance.now(); };
+    document.addEventListener('paste', meter.onPaste, true);
     if (typeof PerformanceObserver === 'function' && PerformanceObserver.supportedEntryTypes.includes('longtask')) {
       meter.observer = new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) meter.long.push(Math.round(e.duration));
+        for (const e of list.getEntries()) meter.long.push([e.startTime, e.startTime + e.duration]);
       });
       meter.observer.observe({ type: 'longtask' });
     }
     meter.timer = setInterval(() => {
       const now = performance.now();
-      meter.maxGap = Math.max(meter.maxGap, now - meter.last);
+      if (now - meter.last > 50) meter.gaps.push([meter.last, now]);
       meter.last = now;
     }, 20);
     window.__stallMeter = meter;
   });
 }
 
-/** The longest stall since `startStallMeter`: `{ gapMs, longestTaskMs, longTasks }`. */
+/**
+ * The longest stall since `startStallMeter`: `{ gapMs, longestTaskMs, longTasks, pasteTaskMs }`.
+ * Stalls that contain the dispatch of a paste event count in `pasteTaskMs` only.
+ */
 export async function stopStallMeter(page) {
   return page.evaluate(async () => {
     const meter = window.__stallMeter;
     // One more beat, so that a stall that is still going on is counted.
     await new Promise((resolve) => setTimeout(resolve, 40));
     clearInterval(meter.timer);
+    document.removeEventListener('paste', meter.onPaste, true);
     if (meter.observer) {
-      for (const e of meter.observer.takeRecords()) meter.long.push(Math.round(e.duration));
+      for (const e of meter.observer.takeRecords()) meter.long.push([e.startTime, e.startTime + e.duration]);
       meter.observer.disconnect();
     }
     const now = performance.now();
-    const gapMs = Math.round(Math.max(meter.maxGap, now - meter.last));
+    if (now - meter.last > 50) meter.gaps.push([meter.last, now]);
+    const holdsPaste = ([from, to]) => meter.pasteAt !== null && from <= meter.pasteAt && meter.pasteAt <= to;
+    const length = ([from, to]) => Math.round(to - from);
+    const longest = (spans) => spans.reduce((max, span) => Math.max(max, length(span)), 0);
+    const pasteTaskMs = Math.max(longest(meter.gaps.filter(holdsPaste)), longest(meter.long.filter(holdsPaste)));
+    const gaps = meter.gaps.filter((s) => !holdsPaste(s));
+    const long = meter.long.filter((s) => !holdsPaste(s));
     delete window.__stallMeter;
-    return { gapMs, longestTaskMs: meter.long.length ? Math.max(...meter.long) : 0, longTasks: meter.long };
+    return { gapMs: longest(gaps), longestTaskMs: longest(long), longTasks: long.map(length), pasteTaskMs };
   });
 }
 
