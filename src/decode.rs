@@ -43,26 +43,29 @@ impl Serialize for Encoding {
 }
 
 /// Decodes `bytes` to a string whose lines end in `\n` or `\r\n` (a lone `\r` becomes `\n`).
-pub fn decode(bytes: &[u8]) -> (String, Encoding) {
-    decode_owned(Cow::Borrowed(bytes))
-}
-
-/// Like [`decode`], but reuses the buffer of owned UTF-8 input instead of copying it, so that a
-/// large file is held in memory once.
-pub fn decode_owned(bytes: Cow<[u8]>) -> (String, Encoding) {
+///
+/// UTF-8 (with or without a BOM) whose line ends need no change is borrowed, and owned UTF-8
+/// bytes become the string without a copy, so a large file is held in memory once.
+pub fn decode<'a>(bytes: impl Into<Cow<'a, [u8]>>) -> (Cow<'a, str>, Encoding) {
+    let bytes = bytes.into();
     let (text, encoding) = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        let mut bytes = bytes.into_owned();
-        bytes.drain(..3);
-        (utf8_or_1252(Cow::Owned(bytes)).0, Encoding::Utf8Bom)
+        let without_bom = match bytes {
+            Cow::Borrowed(bytes) => Cow::Borrowed(&bytes[3..]),
+            Cow::Owned(mut bytes) => {
+                bytes.drain(..3);
+                Cow::Owned(bytes)
+            }
+        };
+        (utf8_or_1252(without_bom).0, Encoding::Utf8Bom)
     } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        (utf16(rest, u16::from_le_bytes), Encoding::Utf16LeBom)
+        (Cow::Owned(utf16(rest, u16::from_le_bytes)), Encoding::Utf16LeBom)
     } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        (utf16(rest, u16::from_be_bytes), Encoding::Utf16BeBom)
+        (Cow::Owned(utf16(rest, u16::from_be_bytes)), Encoding::Utf16BeBom)
     } else if let Some(little_endian) = looks_like_utf16(&bytes) {
         if little_endian {
-            (utf16(&bytes, u16::from_le_bytes), Encoding::Utf16Le)
+            (Cow::Owned(utf16(&bytes, u16::from_le_bytes)), Encoding::Utf16Le)
         } else {
-            (utf16(&bytes, u16::from_be_bytes), Encoding::Utf16Be)
+            (Cow::Owned(utf16(&bytes, u16::from_be_bytes)), Encoding::Utf16Be)
         }
     } else {
         utf8_or_1252(bytes)
@@ -70,22 +73,22 @@ pub fn decode_owned(bytes: Cow<[u8]>) -> (String, Encoding) {
     (normalize_line_ends(text), encoding)
 }
 
-/// Normalizes pasted text: CRLF and lone CR become LF, and a leading BOM character is dropped.
-pub fn normalize_text(text: &str) -> String {
-    normalize_line_ends(text.strip_prefix('\u{FEFF}').unwrap_or(text).to_owned())
+/// Normalizes pasted text: lone CRs become LF, and a leading BOM character is dropped.
+pub fn normalize_text(text: &str) -> Cow<'_, str> {
+    normalize_line_ends(Cow::Borrowed(text.strip_prefix('\u{FEFF}').unwrap_or(text)))
 }
 
 /// Turns lone CRs (old Mac line ends) into LF in place, and CRLF too when there are lone CRs.
 /// Text with LF or CRLF line ends only is returned as it is: `Source` reads both, and copying
 /// a large file just to drop its CRs would cost more than all the parsing. `\r` and `\n` are
 /// ASCII, so moving bytes around them never splits a character.
-fn normalize_line_ends(text: String) -> String {
+fn normalize_line_ends(text: Cow<'_, str>) -> Cow<'_, str> {
     let Some(first) = memchr::memchr(b'\r', text.as_bytes()) else { return text };
     let lone_cr = memchr::memchr_iter(b'\r', text.as_bytes()).any(|i| text.as_bytes().get(i + 1) != Some(&b'\n'));
     if !lone_cr {
         return text;
     }
-    let mut bytes = text.into_bytes();
+    let mut bytes = text.into_owned().into_bytes();
     let mut write = first;
     let mut read = first;
     while read < bytes.len() {
@@ -102,18 +105,18 @@ fn normalize_line_ends(text: String) -> String {
         read = next;
     }
     bytes.truncate(write);
-    String::from_utf8(bytes).expect("replacing ASCII line ends keeps UTF-8 valid")
+    Cow::Owned(String::from_utf8(bytes).expect("replacing ASCII line ends keeps UTF-8 valid"))
 }
 
-fn utf8_or_1252(bytes: Cow<[u8]>) -> (String, Encoding) {
+fn utf8_or_1252(bytes: Cow<'_, [u8]>) -> (Cow<'_, str>, Encoding) {
     match bytes {
         Cow::Owned(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => (text, Encoding::Utf8),
-            Err(err) => (err.as_bytes().iter().map(|&b| windows_1252(b)).collect(), Encoding::Windows1252),
+            Ok(text) => (Cow::Owned(text), Encoding::Utf8),
+            Err(err) => (Cow::Owned(err.as_bytes().iter().map(|&b| windows_1252(b)).collect()), Encoding::Windows1252),
         },
         Cow::Borrowed(bytes) => match std::str::from_utf8(bytes) {
-            Ok(text) => (text.to_owned(), Encoding::Utf8),
-            Err(_) => (bytes.iter().map(|&b| windows_1252(b)).collect(), Encoding::Windows1252),
+            Ok(text) => (Cow::Borrowed(text), Encoding::Utf8),
+            Err(_) => (Cow::Owned(bytes.iter().map(|&b| windows_1252(b)).collect()), Encoding::Windows1252),
         },
     }
 }

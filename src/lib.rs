@@ -41,7 +41,7 @@ pub struct Input<'a> {
 
 pub enum InputData<'a> {
     /// Raw bytes (a dropped or named file, standard input); decoded as [`decode::decode`] says.
-    /// Owned UTF-8 bytes become the text without a copy, so a large file is held once.
+    /// UTF-8 is read in place (borrowed bytes stay borrowed, owned bytes become the text), so a large file is held once.
     Bytes(std::borrow::Cow<'a, [u8]>),
     /// Text that is already a string (the page's paste box).
     Text(&'a str),
@@ -77,7 +77,7 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
     for (index, input) in inputs.into_iter().enumerate() {
         let name = input.name;
         let (text, encoding) = match input.data {
-            InputData::Bytes(bytes) => decode::decode_owned(bytes),
+            InputData::Bytes(bytes) => decode::decode(bytes),
             InputData::Text(text) => (decode::normalize_text(text), Encoding::Text),
         };
         binary_inputs += usize::from(looks_binary(&text));

@@ -84,20 +84,14 @@ fn main() -> ExitCode {
             _ => paths.push(arg),
         }
     }
-    let mut contents: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut contents: Vec<(String, Contents)> = Vec::new();
     if example {
-        contents.push(("example".into(), hybridcheck::example::TRANSCRIPT.as_bytes().to_vec()));
+        contents.push(("example".into(), Contents::Read(hybridcheck::example::TRANSCRIPT.as_bytes().to_vec())));
     } else if paths.is_empty() {
         paths.push("-".into());
     }
     for path in &paths {
-        let read = if path == "-" {
-            let mut buffer = Vec::new();
-            std::io::stdin().read_to_end(&mut buffer).map(|_| buffer)
-        } else {
-            std::fs::read(path)
-        };
-        match read {
+        match read(path) {
             Ok(bytes) => contents.push((if path == "-" { "standard input".into() } else { path.clone() }, bytes)),
             Err(err) => {
                 eprintln!("hybridcheck: cannot read {path}: {err}");
@@ -105,10 +99,16 @@ fn main() -> ExitCode {
             }
         }
     }
-    // The bytes move into the check, so a large file is held in memory once.
+    // Read bytes move into the check and mapped files are borrowed, so a large file is held in memory once.
     let inputs: Vec<Input> = contents
         .iter_mut()
-        .map(|(name, bytes)| Input { name: name.as_str(), data: InputData::Bytes(std::mem::take(bytes).into()) })
+        .map(|(name, contents)| {
+            let data = match contents {
+                Contents::Read(bytes) => InputData::Bytes(std::mem::take(bytes).into()),
+                Contents::Mapped(map) => InputData::Bytes((&map[..]).into()),
+            };
+            Input { name: name.as_str(), data }
+        })
         .collect();
     let today = today.unwrap_or_else(system_date);
     let report = check_with(inputs, &Options { today: Some(today) });
@@ -124,7 +124,41 @@ fn main() -> ExitCode {
     if stdout.write_all(rendered.as_bytes()).and_then(|_| stdout.flush()).is_err() {
         return ExitCode::from(2);
     }
-    ExitCode::from(report.exit_code() as u8)
+    let code = ExitCode::from(report.exit_code() as u8);
+    // The process ends here: the system takes its memory back at once, which is much quicker
+    // than freeing a large report object by object.
+    std::mem::forget(report);
+    code
+}
+
+/// A file's bytes: mapped in place, or read into memory.
+enum Contents {
+    Read(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+/// Maps a regular file, so that its bytes are neither copied nor written into fresh memory
+/// (for a large file that is most of the time grep takes); reads standard input, empty files
+/// and anything that cannot be mapped.
+fn read(path: &str) -> std::io::Result<Contents> {
+    if path == "-" {
+        let mut buffer = Vec::new();
+        std::io::stdin().read_to_end(&mut buffer)?;
+        return Ok(Contents::Read(buffer));
+    }
+    let file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    if metadata.is_file() && metadata.len() > 0 {
+        // SAFETY: the map is read-only and private. Another program that truncates the file
+        // while it is being checked makes the process fail with SIGBUS, as it does for
+        // ripgrep; the checker never writes to the map.
+        if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
+            return Ok(Contents::Mapped(map));
+        }
+    }
+    let mut buffer = Vec::new();
+    (&file).read_to_end(&mut buffer)?;
+    Ok(Contents::Read(buffer))
 }
 
 /// Today's date in UTC from the system clock.

@@ -1,21 +1,25 @@
 //! One decoded input: its text, where each line starts, and which lines something understood.
 
+use std::borrow::Cow;
+
 /// A 1-based line number within one input, as every report field uses.
 pub type LineNo = u32;
 
-/// The decoded text of one input with a line index.
+/// The decoded text of one input with a line index. The text is borrowed when the input's bytes
+/// could be read as they are (a mapped file, a pasted string).
 ///
 /// Lines are numbered from 1. Lines end in `\n` or `\r\n` (see [`crate::decode`]); [`Source::line`]
 /// never includes the line end.
-pub struct Source {
-    text: String,
+pub struct Source<'a> {
+    text: Cow<'a, str>,
     starts: Vec<usize>,
     understood: Vec<bool>,
     trailing_space_kept: bool,
 }
 
-impl Source {
-    pub fn new(text: String) -> Source {
+impl<'a> Source<'a> {
+    pub fn new(text: impl Into<Cow<'a, str>>) -> Source<'a> {
+        let text = text.into();
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         if starts.len() > 1 && *starts.last().unwrap() == text.len() {

@@ -295,7 +295,7 @@ struct Failure {
 }
 
 struct Parser<'s> {
-    src: &'s Source,
+    src: &'s Source<'s>,
     /// The byte offset of the parsed text within the source.
     base: usize,
     start: LineNo,
@@ -319,7 +319,7 @@ struct Parser<'s> {
 }
 
 impl<'s> Parser<'s> {
-    fn new(src: &'s Source, base: usize, start: LineNo, wanted: Option<BTreeSet<String>>) -> Parser<'s> {
+    fn new(src: &'s Source<'s>, base: usize, start: LineNo, wanted: Option<BTreeSet<String>>) -> Parser<'s> {
         Parser {
             src,
             base,

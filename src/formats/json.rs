@@ -117,7 +117,7 @@ enum Missing {
 }
 
 struct Parser<'a> {
-    src: &'a Source,
+    src: &'a Source<'a>,
     bytes: &'a [u8],
     /// The offset where the document's first line starts.
     from: usize,

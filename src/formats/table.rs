@@ -74,7 +74,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
 }
 
 /// The text of line `n` without any line-end character, should one have survived decoding.
-fn line_text(src: &Source, n: LineNo) -> &str {
+fn line_text<'s>(src: &'s Source<'s>, n: LineNo) -> &'s str {
     src.line(n).trim_end_matches(['\r', '\n'])
 }
 

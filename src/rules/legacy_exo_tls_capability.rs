@@ -90,7 +90,7 @@ pub fn check(cx: &mut Context) {
         let unsplit = stale.is_empty() && fold(&raw_text(&prop.value)).contains(LEGACY_ISSUER_KEY);
         let name = object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
         if list.truncated {
-            cx.diagnostics.push(Diagnostic {
+            cx.add_diagnostic(Diagnostic {
                 code: "truncated-value",
                 severity: if stale.is_empty() { Severity::Warning } else { Severity::Info },
                 input: object.input,
@@ -136,7 +136,7 @@ pub fn check(cx: &mut Context) {
         let remediation = match command_identity(object.identity.as_ref()) {
             Err(reason) => {
                 if let remediation::Unnameable::Unsafe(why) = &reason {
-                    cx.diagnostics.push(Diagnostic {
+                    cx.add_diagnostic(Diagnostic {
                         code: "unsafe-identity",
                         severity: Severity::Warning,
                         input: object.input,
@@ -187,7 +187,7 @@ pub fn check(cx: &mut Context) {
         } else {
             "The pasted receive connectors do not include"
         };
-        cx.diagnostics.push(Diagnostic {
+        cx.add_diagnostic(Diagnostic {
             code: "property-not-shown",
             severity: Severity::Warning,
             input,
@@ -197,7 +197,7 @@ pub fn check(cx: &mut Context) {
         });
     }
     for ((input, line), count) in lost {
-        cx.diagnostics.push(Diagnostic {
+        cx.add_diagnostic(Diagnostic {
             code: "values-lost-in-csv",
             severity: Severity::Warning,
             input,

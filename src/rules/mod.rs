@@ -18,6 +18,7 @@ use crate::model::Object;
 use crate::report::{Diagnostic, Evidence, Finding, Reference, Remediation, Severity};
 use crate::source::LineNo;
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// The documentation of one rule.
 #[derive(Debug, Serialize)]
@@ -87,7 +88,10 @@ pub struct Context<'a> {
     /// Servers, certificates and the hybrid configuration, read once for every rule.
     pub topology: Topology,
     pub findings: Vec<Finding>,
+    /// Every diagnostic once, in the order the rules raised them; add through [`Context::add_diagnostic`].
     pub diagnostics: Vec<Diagnostic>,
+    /// The diagnostics already raised, so that a repeat is dropped without a scan of the list.
+    raised: HashSet<Diagnostic>,
     pub judgements: Vec<Judgement>,
 }
 
@@ -144,8 +148,13 @@ impl Context<'_> {
         hint: String,
     ) {
         let input = self.objects[object].input;
-        let diagnostic = Diagnostic { code, severity, input, line: Some(line), message, hint };
-        if !self.diagnostics.contains(&diagnostic) {
+        self.add_diagnostic(Diagnostic { code, severity, input, line: Some(line), message, hint });
+    }
+
+    /// Adds a diagnostic unless the same one was raised before (several connectors can lead to one).
+    pub fn add_diagnostic(&mut self, diagnostic: Diagnostic) {
+        if !self.raised.contains(&diagnostic) {
+            self.raised.insert(diagnostic.clone());
             self.diagnostics.push(diagnostic);
         }
     }
@@ -188,6 +197,7 @@ pub fn run<'a>(objects: &'a [Object], options: &'a crate::Options) -> Context<'a
         topology: Topology::read(objects),
         findings: Vec::new(),
         diagnostics: Vec::new(),
+        raised: HashSet::new(),
         judgements: vec![Judgement::NotApplicable; objects.len()],
     };
     for rule in RULES {
