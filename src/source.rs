@@ -15,6 +15,8 @@ pub struct Source<'a> {
     starts: Vec<usize>,
     understood: Vec<bool>,
     trailing_space_kept: bool,
+    /// Where the last line's text ends: before a final line end, if there is one.
+    last_line_end: usize,
 }
 
 impl<'a> Source<'a> {
@@ -32,7 +34,8 @@ impl<'a> Source<'a> {
         let trailing_space_kept = memchr::memmem::find(text.as_bytes(), b" \n").is_some()
             || memchr::memmem::find(text.as_bytes(), b" \r\n").is_some()
             || text.ends_with(' ');
-        Source { text, starts, understood: vec![false; lines], trailing_space_kept }
+        let last_line_end = text.len() - usize::from(text.ends_with('\n'));
+        Source { text, starts, understood: vec![false; lines], trailing_space_kept, last_line_end }
     }
 
     /// True when the text still has the trailing spaces Format-List writes (see [`Source::new`]).
@@ -50,6 +53,10 @@ impl<'a> Source<'a> {
     }
 
     /// The text of line `n` without its line end. Out-of-range numbers give "".
+    ///
+    /// Called for every line by several passes, so it is plain byte arithmetic that stays
+    /// cheap in the size-optimised wasm build too.
+    #[inline]
     pub fn line(&self, n: LineNo) -> &str {
         let i = n as usize;
         if i == 0 || i > self.starts.len() {
@@ -57,10 +64,13 @@ impl<'a> Source<'a> {
         }
         let start = self.starts[i - 1];
         // The last line ends at the end of the text, before a final line end if there is one.
-        let end = self.starts.get(i).map_or(self.text.strip_suffix('\n').unwrap_or(&self.text).len(), |&next| next - 1);
+        let end = match self.starts.get(i) {
+            Some(&next) => next - 1,
+            None => self.last_line_end,
+        };
         // Windows line ends stay in the text (see `decode`); a line never shows its CR.
-        let line = &self.text[start..end];
-        line.strip_suffix('\r').unwrap_or(line)
+        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+        &self.text[start..end]
     }
 
     /// The byte offset where line `n` starts.
@@ -89,6 +99,7 @@ impl<'a> Source<'a> {
 }
 
 /// True for lines that hold nothing but white space.
+#[inline]
 pub fn is_blank(line: &str) -> bool {
     // Most lines are ASCII; only a line with other bytes needs the Unicode-aware check.
     let bytes = line.as_bytes();
@@ -100,6 +111,7 @@ pub fn is_blank(line: &str) -> bool {
 }
 
 /// The line without trailing spaces and tabs (the padding Format-List and tables leave).
+#[inline]
 pub fn trim_padding(line: &str) -> &str {
     let bytes = line.as_bytes();
     let mut end = bytes.len();

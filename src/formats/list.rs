@@ -50,6 +50,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
 /// Splits a property line into label and value. With `width`, the separator must sit in that column.
 ///
 /// Returns the label, the raw value (trailing spaces kept) and the label width.
+#[inline]
 pub fn property_line(line: &str, width: Option<usize>) -> Option<(&str, &str, usize)> {
     let bytes = line.as_bytes();
     if bytes.first().is_none_or(|b| b.is_ascii_whitespace()) {
@@ -66,29 +67,38 @@ pub fn property_line(line: &str, width: Option<usize>) -> Option<(&str, &str, us
         return None;
     }
     let label = label_before(line, at)?;
-    // A label is a property name: no colon inside.
-    if memchr::memchr(b':', label.as_bytes()).is_some() {
-        return None;
-    }
     let value = line.get(at + 3..).unwrap_or("");
     Some((label, value, at))
 }
 
-/// The label in front of the separator at `at`, without its padding; `None` when it is empty
-/// or holds a run of spaces inside.
+/// The label in front of the separator at `at`, without its padding; `None` when it is empty,
+/// holds a colon (a label is a property name) or holds a run of spaces inside.
+///
+/// Called for every property line, so it is one plain scan: labels are short, and a call to
+/// a vectorised search costs more than the scan on so few bytes.
+#[inline]
 fn label_before(line: &str, at: usize) -> Option<&str> {
-    const SPACES: &[u8; 128] = &[b' '; 128];
     let bytes = &line.as_bytes()[..at];
     // Most labels are one word: the first space starts the padding, which runs to the separator.
-    let end = memchr::memchr(b' ', bytes).unwrap_or(at);
-    let padding = &bytes[end..];
-    if padding.len() <= SPACES.len() && padding == &SPACES[..padding.len()] {
+    let mut end = 0;
+    while end < at && bytes[end] != b' ' {
+        if bytes[end] == b':' {
+            return None;
+        }
+        end += 1;
+    }
+    let mut i = end;
+    while i < at && bytes[i] == b' ' {
+        i += 1;
+    }
+    if i == at {
         return (end > 0).then(|| &line[..end]);
     }
     // A label with spaces inside (a calculated property): single spaces only.
     let label = trim_padding(&line[..at]);
     let double_space = label.as_bytes().windows(2).any(|w| w == b"  ");
-    (!label.is_empty() && !double_space).then_some(label)
+    let colon = label.as_bytes().contains(&b':');
+    (!label.is_empty() && !double_space && !colon).then_some(label)
 }
 
 /// The column of the first ` : ` (or a final ` :` whose trailing space was lost).

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// The schema name every report carries.
 pub const SCHEMA: &str = "hybridcheck/1";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -173,7 +173,7 @@ impl Remediation {
     }
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
     pub code: &'static str,
     pub severity: Severity,
