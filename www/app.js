@@ -164,14 +164,19 @@
       COLLECTOR.split('\n').slice(0, 3).join('\n') + '\n\u2026';
     wireEvents();
 
-    if (typeof hybridcheckStart !== 'function' || typeof HYBRIDCHECK_WASM === 'undefined') {
+    if (typeof hybridcheckStartNow !== 'function' || typeof HYBRIDCHECK_WASM === 'undefined') {
       fatal('The checker is missing from this file. Download the page again.');
       return;
     }
-    /* The wasm is inlined gzipped: the browser unpacks and compiles it without blocking the page. */
-    hybridcheckStart().then(started, function (e) {
+    /* The wasm is inlined gzipped: unpacked and compiled here, before the first paint, so the
+     * page opens with the example already checked. */
+    try {
+      hybridcheckStartNow();
+    } catch (e) {
       fatal('The checker could not start in this browser (' + errorText(e) + '). Use a current Edge, Chrome or Firefox.');
-    });
+      return;
+    }
+    started();
   }
 
   function started() {
@@ -620,7 +625,9 @@
     ui.input.value = wasm_bindgen.example();
     /* All selected, so that typing or pasting replaces the example. */
     ui.input.setSelectionRange(0, ui.input.value.length, 'backward');
-    ui.input.scrollTop = 0;
+    /* Back to the top after other text was shown. Not when the page opens: the box is at the top
+     * then, and setting scrollTop would lay the whole page out before the example is checked. */
+    if (state.checks > 0) ui.input.scrollTop = 0;
     runCheck();
     if (focus) ui.input.focus();
   }

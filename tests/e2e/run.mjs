@@ -7,6 +7,9 @@
 // in an offline browser context. Prints one line per check and ends with `N passed, M failed`.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { runInNewContext } from 'node:vm';
+import { constants as zlibConstants, gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -71,6 +74,8 @@ const browser = await chromium.launch({
 
 const sampleFiles = readdirSync(SAMPLES).filter((f) => !f.startsWith('.') && !f.endsWith('.expected.json')).sort();
 const utf16Sample = sampleFiles.find((f) => f.startsWith('01b-'));
+
+await loaderChecks();
 
 try {
   await suite({ name: 'file', url: fileUrl, screenshot: true, large: true });
@@ -955,6 +960,47 @@ async function suite(mode) {
   });
 
   await context.close();
+}
+
+/** The page's own gunzip (www/wasm-loader.js), against Node's zlib: every block type (stored,
+ * fixed and dynamic Huffman codes) at every level, on the real wasm, text and random bytes; and a
+ * damaged copy must be refused, not run. */
+async function loaderChecks() {
+  const loader = {};
+  runInNewContext(`${readFileSync(join(ROOT, 'www', 'wasm-loader.js'), 'utf8')}\nout.gunzip = hybridcheckGunzip;`, { out: loader });
+  const wasm = join(ROOT, 'target', 'web', 'hybridcheck.wasm');
+  const inputs = {
+    empty: Buffer.alloc(0),
+    'one byte': Buffer.from('a'),
+    'app.js': readFileSync(join(ROOT, 'www', 'app.js')),
+    'random bytes': randomBytes(100000),
+  };
+  if (existsSync(wasm)) inputs['the wasm'] = readFileSync(wasm);
+  await t.check('[loader] gunzips what zlib gzips, byte for byte', async () => {
+    const strategies = { default: zlibConstants.Z_DEFAULT_STRATEGY, fixed: zlibConstants.Z_FIXED, 'huffman only': zlibConstants.Z_HUFFMAN_ONLY };
+    for (const [what, input] of Object.entries(inputs)) {
+      for (const level of [0, 1, 6, 9]) {
+        for (const [strategy, value] of Object.entries(strategies)) {
+          const out = loader.gunzip(new Uint8Array(gzipSync(input, { level, strategy: value })));
+          assert(Buffer.compare(Buffer.from(out), input) === 0, `${what}, level ${level}, ${strategy}: differs`);
+        }
+      }
+    }
+  });
+  await t.check('[loader] refuses a damaged copy', async () => {
+    const gz = gzipSync(inputs['app.js'], { level: 9 });
+    for (const [what, at] of [['CRC-32', gz.length - 8], ['length', gz.length - 4], ['data', gz.length >> 1]]) {
+      const damaged = new Uint8Array(gz);
+      damaged[at] ^= 0x10;
+      let refused = '';
+      try {
+        loader.gunzip(damaged);
+      } catch (e) {
+        refused = String(e.message);
+      }
+      assert(refused.includes('damaged'), `a flipped bit in the ${what} was not refused (${refused || 'no error'})`);
+    }
+  });
 }
 
 /** Memory of the page itself, not network: the file, the served page, blob: and data: URLs. */

@@ -18,6 +18,8 @@ pub const WASM_OPT: &str = "node_modules/.bin/wasm-opt";
 
 /// Debian's wasm-opt, which breaks the externref table (see `wasm-pack.toml`).
 pub const DEBIAN_WASM_OPT: &str = "/usr/bin/wasm-opt";
+/// npm terser (pinned in package.json), which shortens the page's scripts.
+pub const TERSER: &str = "node_modules/.bin/terser";
 
 /// What `dist` made, for `serve` and `test`.
 pub struct Dist {
@@ -63,15 +65,18 @@ pub fn dist() -> Result<Dist> {
     run(Command::new(wasm_opt()?).args(&config.wasm_opt.args).arg(&bindgen_wasm).arg("-o").arg(&optimized))?;
     let wasm = std::fs::read(&optimized).context(format!("cannot read {}", optimized.display()))?;
 
-    // 4. The wasm, gzipped: the page gunzips it with the browser's DecompressionStream.
+    // 4. The wasm, gzipped: the page's loader gunzips it (`www/wasm-loader.js`).
     let wasm_gzip = gzip_wasm(&wasm)?;
 
-    // 5. The page.
+    // 5. The page, with its scripts shortened: the size goal is 250 KB, and the comments stay in `www/`.
     let date = build_date()?;
+    let glue = minify("the wasm-bindgen glue", &read_text(&glue_path)?)?;
+    let loader = minify(&config.page.loader.display().to_string(), &loader)?;
+    let app = minify(&config.page.script.display().to_string(), &app)?;
     let built_page = page::assemble(&Parts {
         template: &template,
         style: &style,
-        glue: &read_text(&glue_path)?,
+        glue: &glue,
         wasm_gzip: &wasm_gzip,
         date: &date,
         version: &package.version,
@@ -168,20 +173,22 @@ fn gzip_wasm(wasm: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// Runs the page's script up to the app script in Node, the way the page starts: the loader must
-/// turn the inlined text back into exactly the optimised wasm (through Node's own
-/// `DecompressionStream`, as in a browser), the glue must instantiate it (which fails when
+/// turn the inlined text back into exactly the optimised wasm (its own gunzip, as in a browser),
+/// the glue must instantiate it (which fails when
 /// wasm-opt broke the externref table), and `check(example())` must report.
 fn verify_in_node(core_script: &str, wasm: &[u8], config: &Config) -> Result<()> {
     const CHECK: &str = r#"
 (async () => {
   const problems = [];
-  const bytes = new Uint8Array(await hybridcheckWasmBytes());
+  const bytes = hybridcheckWasmBytes();
   const sha = require("node:crypto").createHash("sha256").update(bytes).digest("hex");
   if (bytes.length !== WANT_LENGTH || sha !== WANT_SHA256) {
     problems.push(`the loader gave ${bytes.length} bytes with SHA-256 ${sha}, not the ${WANT_LENGTH} bytes of the wasm`);
   }
   const tables = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).filter((e) => e.kind === "table");
-  const checker = await hybridcheckStart();
+  const checker = hybridcheckStartNow();
+  const started = await hybridcheckStart();
+  if (started !== checker) problems.push("hybridcheckStart() did not give the checker");
   const checked = checker.check(checker.example());
   if (checked.report.schema !== checker.version().schema) problems.push("check() returned no report");
   if (!(checked.report.findings.length > 0)) problems.push("the example gave no findings");
@@ -194,6 +201,31 @@ fn verify_in_node(core_script: &str, wasm: &[u8], config: &Config) -> Result<()>
     let script_path = root().join(&config.wasm_bindgen.out_dir).join("verify-page-core.js");
     write_atomically(&script_path, format!("{core_script}\n{want}{CHECK}").as_bytes())?;
     run(Command::new("node").arg(&script_path)).context("the inlined wasm does not work in Node")
+}
+
+/// The script as terser writes it (`--compress --mangle`, ASCII only): local names shortened, dead code and
+/// comments gone. Top-level names stay (a classic script's top level is global), so the glue's
+/// `wasm_bindgen` and the loader's functions keep their names.
+fn minify(what: &str, script: &str) -> Result<String> {
+    let terser = root().join(TERSER);
+    if !terser.exists() {
+        return Err(format!("{} is missing: run `npm ci` (or `cargo xtask setup`)", terser.display()));
+    }
+    let mut child = Command::new(&terser)
+        .args(["--compress", "--mangle", "--format", "ascii_only=true"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot start terser")?;
+    let mut stdin = child.stdin.take().unwrap();
+    let input = script.as_bytes().to_vec();
+    let feeder = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().context("terser failed")?;
+    feeder.join().expect("the terser feeder thread panicked").context("cannot write to terser")?;
+    if !out.status.success() {
+        return Err(format!("terser could not read {what} ({})", out.status));
+    }
+    String::from_utf8(out.stdout).map_err(|_| format!("terser wrote {what} as something other than UTF-8"))
 }
 
 /// The size of the page after `gzip -9`, as a web server or a mail attachment would send it.

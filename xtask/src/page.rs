@@ -1,8 +1,8 @@
 //! Assembles the single-file page from the template, the style, the glue, the wasm, the loader
 //! and the app script, and stamps the page with its own SHA-256.
 //!
-//! The wasm goes in gzip-compressed and written as text ([`wasm_text`]): the page gunzips it with
-//! the browser's own `DecompressionStream` (see `www/wasm-loader.js`).
+//! The wasm goes in gzip-compressed and written as text ([`wasm_text`]): the page's loader
+//! gunzips it (see `www/wasm-loader.js`).
 //!
 //! Every substitution is a literal splice at a position found once: the glue and the wasm's text
 //! are never passed through a pattern language, so no `$&` or backslash in them can change the output.
@@ -56,13 +56,13 @@ pub fn assemble(parts: &Parts) -> Result<Page> {
     let wasm = wasm_text(parts.wasm_gzip);
     let core_script = format!(
         "{glue}\nvar HYBRIDCHECK_WASM = {{\"gzip_bytes\": {len}, \"text\": \"{wasm}\"}};\nvar HYBRIDCHECK_BUILD = {{\"date\": \"{date}\", \"version\": \"{version}\"}};\n{loader}\n",
-        glue = trim_glue(&normalize(parts.glue)).trim_end(),
+        glue = trim_script(&normalize(parts.glue)).trim_end(),
         len = parts.wasm_gzip.len(),
         date = parts.date,
         version = parts.version,
-        loader = normalize(parts.loader).trim_end(),
+        loader = trim_script(&normalize(parts.loader)).trim_end(),
     );
-    let script = format!("{core_script}{}", normalize(parts.app));
+    let script = format!("{core_script}{}", trim_script(&normalize(parts.app)));
     refuse_in("the style", &style, &["</style"])?;
     refuse_in("the script", &script, &["</script", "<!--"])?;
 
@@ -184,27 +184,51 @@ fn trim_css(css: &str) -> String {
     keep_lines(&bare, |line| !line.is_empty())
 }
 
-/// The wasm-bindgen glue without its indentation, blank lines, `//` comment lines and `/** */`
-/// doc comments. Code that is generated, not written: nobody reads it for its layout.
-/// Leading spaces matter in JavaScript only inside a string or template literal that spans
-/// lines; glue that has one (a line with an odd number of backticks, or ending in a backslash)
-/// is left as it is.
-fn trim_glue(glue: &str) -> String {
-    if glue.lines().any(|line| line.matches('`').count() % 2 == 1 || line.ends_with('\\')) {
-        return glue.to_owned();
+/// A script without its indentation, blank lines, `//` comment lines and `/* */` comments that
+/// start a line: the glue (generated, nobody reads it for its layout), the loader and the app
+/// script, whose comments stay in `www/`. Leading spaces matter in JavaScript only inside a
+/// string or template literal that spans lines, so a script that may have one (a backtick
+/// outside a quoted string, or a line ending in a backslash) is left as it is.
+fn trim_script(script: &str) -> String {
+    if script.lines().any(|line| line.ends_with('\\') || backtick_outside_quotes(line)) {
+        return script.to_owned();
     }
-    let mut in_doc = false;
-    keep_lines(glue, |line| {
-        if in_doc {
-            in_doc = !line.contains("*/");
+    let mut in_comment = false;
+    keep_lines(script, |line| {
+        if in_comment {
+            in_comment = !line.contains("*/");
             return false;
         }
-        if line.starts_with("/**") {
-            in_doc = !line.contains("*/");
+        if let Some(rest) = line.strip_prefix("/*") {
+            in_comment = !rest.contains("*/");
             return false;
         }
         !line.is_empty() && !line.starts_with("//")
     })
+}
+
+/// True when the line has a backtick that is not inside a '...' or "..." string on that line
+/// (after a `//` comment, nothing counts).
+fn backtick_outside_quotes(line: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut chars = line.trim_start().chars().peekable();
+    if line.trim_start().starts_with('*') || line.trim_start().starts_with("/*") {
+        // A comment line: what it says is not code.
+        return false;
+    }
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(_), '\\') => {
+                chars.next();
+            }
+            (Some(q), _) if c == q => quote = None,
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '/') if chars.peek() == Some(&'/') => return false,
+            (None, '`') => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The lines `keep` says yes to, each trimmed, joined with LF.
@@ -338,13 +362,17 @@ mod tests {
         assert_eq!(trim_css(css), ":root {\n--mono: \"a/*b*/\", x;\n}\n@media (x) {\na { b: c }\n}");
         let glue = "let w = (function() {\n    /**\n     * Doc.\n     */\n    // note\n    let s = '  /** kept */';\n\n    return 1; // trailing kept\n})();\n";
         assert_eq!(
-            trim_glue(glue),
+            trim_script(glue),
             "let w = (function() {\nlet s = '  /** kept */';\nreturn 1; // trailing kept\n})();"
         );
         let template = "let a = `one\n    two`;\n";
-        assert_eq!(trim_glue(template), template);
+        assert_eq!(trim_script(template), template);
         let continued = "let a = 'one\\\n    two';\n";
-        assert_eq!(trim_glue(continued), continued);
+        assert_eq!(trim_script(continued), continued);
+        let app = "  /* A comment\n   * with `code` in it. */\n  var parts = s.split('`'); /* kept */\n\n  // gone\n  f(); // kept\n";
+        assert_eq!(trim_script(app), "var parts = s.split('`'); /* kept */\nf(); // kept");
+        let template_in_code = "  var a = 1;\n  var b = `x`; // a template\n";
+        assert_eq!(trim_script(template_in_code), template_in_code);
     }
 
     #[test]

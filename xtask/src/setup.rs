@@ -1,7 +1,7 @@
 //! `cargo xtask setup`: installs what the build and the tests need, and only what is missing.
 //!
 //! From a machine with only rustup, cargo, node and npm: the wasm32 target, the wasm-bindgen CLI
-//! at Cargo.lock's version, the npm tools (binaryen's wasm-opt, playwright-core) and Debian's
+//! at Cargo.lock's version, the npm tools (binaryen's wasm-opt, terser, playwright-core) and Debian's
 //! chromium with its chromedriver. A second run checks everything and changes nothing.
 
 use crate::config::locked_wasm_bindgen_version;
@@ -74,7 +74,7 @@ fn npm_tools() -> Result<String> {
         (Some(installed), Some(lock)) => lock > installed,
         _ => true,
     };
-    let did = if stale || wasm_opt().is_err() {
+    let did = if stale || wasm_opt().is_err() || !root.join(crate::dist::TERSER).exists() {
         run(Command::new("npm").arg("ci"))?;
         "done"
     } else {
