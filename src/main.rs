@@ -112,16 +112,18 @@ fn main() -> ExitCode {
         .collect();
     let today = today.unwrap_or_else(system_date);
     let report = check_with(inputs, &Options { today: Some(today) });
-    let rendered = match output {
-        Output::Text => {
-            text::render(&report, std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none())
-        }
-        Output::Json => serde_json::to_string_pretty(&report).expect("a report always serializes") + "\n",
-        Output::Markdown => markdown::render(&report),
-        Output::Ps1 => ps1::render(&report),
+    let stdout = std::io::stdout();
+    let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let written = match output {
+        // Written as it is serialized: a report of thousands of connectors is megabytes of JSON.
+        Output::Json => serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from),
+        Output::Text => out.write_all(text::render(&report, colour).as_bytes()),
+        Output::Markdown => out.write_all(markdown::render(&report).as_bytes()),
+        Output::Ps1 => out.write_all(ps1::render(&report).as_bytes()),
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(rendered.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+    let json_end = if matches!(output, Output::Json) { &b"\n"[..] } else { b"" };
+    if written.and_then(|_| out.write_all(json_end)).and_then(|_| out.flush()).is_err() {
         return ExitCode::from(2);
     }
     let code = ExitCode::from(report.exit_code() as u8);

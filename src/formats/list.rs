@@ -21,6 +21,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
     // The pieces of every value of the object, in one vector: each property owns a range of it.
     // Each piece comes with the whole line it was read from, for the wrap rules.
     let mut chunks: Vec<(&str, &str)> = Vec::with_capacity(100);
+    let mut kept = 0;
     let mut n = start;
     while n <= end {
         let line = src.line(n);
@@ -28,7 +29,9 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
             break;
         }
         if let Some((label, value, _)) = property_line(line, Some(width)) {
-            pending.push(PendingProp { name: label, line: n, chunks: chunks.len()..chunks.len() + 1 });
+            let wanted = wanted(label);
+            kept += usize::from(wanted);
+            pending.push(PendingProp { name: label, line: n, chunks: chunks.len()..chunks.len() + 1, wanted });
             chunks.push((value, line));
         } else if let (Some(prop), Some(rest)) = (pending.last_mut(), continuation(line, value_column)) {
             prop.chunks.end += 1;
@@ -40,7 +43,9 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
         n += 1;
     }
     let joining = joining(&pending, &chunks, src.trailing_space_kept());
-    record.props = pending.into_iter().filter(|p| wanted(p.name)).map(|p| p.finish(&chunks, joining)).collect();
+    // Sized once: growing the vector property by property cost more than building the values.
+    record.props = Vec::with_capacity(kept);
+    record.props.extend(pending.into_iter().filter(|p| p.wanted).map(|p| p.finish(&chunks, joining)));
     let mut block = Block::new(Format::FormatList, start, record.last_line);
     block.understood.push((start, record.last_line));
     block.records.push(record);
@@ -129,6 +134,8 @@ struct PendingProp<'a> {
     /// The range of the object's pieces that hold this value; each piece comes with the
     /// trimmed length of the whole line it came from.
     chunks: std::ops::Range<usize>,
+    /// Whether the caller wants this property's value built.
+    wanted: bool,
 }
 
 /// How the pieces of wrapped values join.
