@@ -42,10 +42,11 @@ impl Serialize for Encoding {
     }
 }
 
-/// Decodes `bytes` to a string whose lines end in `\n` or `\r\n` (a lone `\r` becomes `\n`).
+/// Decodes `bytes` to a string. Line ends stay as they are: [`crate::source::Source`] reads LF,
+/// CRLF and old Mac CR line ends.
 ///
-/// UTF-8 (with or without a BOM) whose line ends need no change is borrowed, and owned UTF-8
-/// bytes become the string without a copy, so a large file is held in memory once.
+/// UTF-8 (with or without a BOM) is borrowed, and owned UTF-8 bytes become the string without
+/// a copy, so a large file is held in memory once.
 pub fn decode<'a>(bytes: impl Into<Cow<'a, [u8]>>) -> (Cow<'a, str>, Encoding) {
     let bytes = bytes.into();
     let (text, encoding) = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -70,42 +71,12 @@ pub fn decode<'a>(bytes: impl Into<Cow<'a, [u8]>>) -> (Cow<'a, str>, Encoding) {
     } else {
         utf8_or_1252(bytes)
     };
-    (normalize_line_ends(text), encoding)
+    (text, encoding)
 }
 
-/// Normalizes pasted text: lone CRs become LF, and a leading BOM character is dropped.
+/// Pasted text without a leading BOM character.
 pub fn normalize_text(text: &str) -> Cow<'_, str> {
-    normalize_line_ends(Cow::Borrowed(text.strip_prefix('\u{FEFF}').unwrap_or(text)))
-}
-
-/// Turns lone CRs (old Mac line ends) into LF in place, and CRLF too when there are lone CRs.
-/// Text with LF or CRLF line ends only is returned as it is: `Source` reads both, and copying
-/// a large file just to drop its CRs would cost more than all the parsing. `\r` and `\n` are
-/// ASCII, so moving bytes around them never splits a character.
-fn normalize_line_ends(text: Cow<'_, str>) -> Cow<'_, str> {
-    let Some(first) = memchr::memchr(b'\r', text.as_bytes()) else { return text };
-    let lone_cr = memchr::memchr_iter(b'\r', text.as_bytes()).any(|i| text.as_bytes().get(i + 1) != Some(&b'\n'));
-    if !lone_cr {
-        return text;
-    }
-    let mut bytes = text.into_owned().into_bytes();
-    let mut write = first;
-    let mut read = first;
-    while read < bytes.len() {
-        // `bytes[read]` is a CR: it becomes one LF, and swallows the LF after it.
-        bytes[write] = b'\n';
-        write += 1;
-        read += 1;
-        if bytes.get(read) == Some(&b'\n') {
-            read += 1;
-        }
-        let next = memchr::memchr(b'\r', &bytes[read..]).map_or(bytes.len(), |i| read + i);
-        bytes.copy_within(read..next, write);
-        write += next - read;
-        read = next;
-    }
-    bytes.truncate(write);
-    Cow::Owned(String::from_utf8(bytes).expect("replacing ASCII line ends keeps UTF-8 valid"))
+    Cow::Borrowed(text.strip_prefix('\u{FEFF}').unwrap_or(text))
 }
 
 fn utf8_or_1252(bytes: Cow<'_, [u8]>) -> (Cow<'_, str>, Encoding) {

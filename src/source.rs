@@ -8,8 +8,8 @@ pub type LineNo = u32;
 /// The decoded text of one input with a line index. The text is borrowed when the input's bytes
 /// could be read as they are (a mapped file, a pasted string).
 ///
-/// Lines are numbered from 1. Lines end in `\n` or `\r\n` (see [`crate::decode`]); [`Source::line`]
-/// never includes the line end.
+/// Lines are numbered from 1. Lines end in `\n` or `\r\n`; text with old Mac line ends (a CR
+/// alone) is rewritten with LF when the source is made. [`Source::line`] never includes the line end.
 pub struct Source<'a> {
     text: Cow<'a, str>,
     starts: Vec<usize>,
@@ -22,8 +22,19 @@ pub struct Source<'a> {
 impl<'a> Source<'a> {
     pub fn new(text: impl Into<Cow<'a, str>>) -> Source<'a> {
         let text = text.into();
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let bytes = text.as_bytes();
+        let mut starts = Vec::with_capacity(bytes.len() / 48 + 1);
+        starts.push(0);
+        // Counted on the way: when every CR is the first half of a CRLF there are no old Mac
+        // line ends, and the text is read as it is.
+        let mut crlf = 0;
+        for i in memchr::memchr_iter(b'\n', bytes) {
+            crlf += usize::from(i > 0 && bytes[i - 1] == b'\r');
+            starts.push(i + 1);
+        }
+        if memchr::memchr_iter(b'\r', bytes).count() != crlf {
+            return Source::new(Cow::Owned(lone_crs_to_lf(text.into_owned())));
+        }
         if starts.len() > 1 && *starts.last().unwrap() == text.len() {
             // A final line end does not open another line.
             starts.pop();
@@ -31,8 +42,8 @@ impl<'a> Source<'a> {
         let lines = starts.len();
         // Format-List leaves a space at the end of every wrapped line and of every empty value.
         // When no line of the paste ends in one, the copy dropped them and wrap points must be guessed.
-        let trailing_space_kept = memchr::memmem::find(text.as_bytes(), b" \n").is_some()
-            || memchr::memmem::find(text.as_bytes(), b" \r\n").is_some()
+        let trailing_space_kept = memchr::memmem::find(bytes, b" \n").is_some()
+            || memchr::memmem::find(bytes, b" \r\n").is_some()
             || text.ends_with(' ');
         let last_line_end = text.len() - usize::from(text.ends_with('\n'));
         Source { text, starts, understood: vec![false; lines], trailing_space_kept, last_line_end }
@@ -96,6 +107,30 @@ impl<'a> Source<'a> {
     pub fn is_understood(&self, n: LineNo) -> bool {
         self.understood.get(n as usize - 1).copied().unwrap_or(true)
     }
+}
+
+/// Turns lone CRs (old Mac line ends) into LF in place, and CRLF too, as there are lone CRs.
+/// `\r` and `\n` are ASCII, so moving bytes around them never splits a character.
+fn lone_crs_to_lf(text: String) -> String {
+    let Some(first) = memchr::memchr(b'\r', text.as_bytes()) else { return text };
+    let mut bytes = text.into_bytes();
+    let mut write = first;
+    let mut read = first;
+    while read < bytes.len() {
+        // `bytes[read]` is a CR: it becomes one LF, and swallows the LF after it.
+        bytes[write] = b'\n';
+        write += 1;
+        read += 1;
+        if bytes.get(read) == Some(&b'\n') {
+            read += 1;
+        }
+        let next = memchr::memchr(b'\r', &bytes[read..]).map_or(bytes.len(), |i| read + i);
+        bytes.copy_within(read..next, write);
+        write += next - read;
+        read = next;
+    }
+    bytes.truncate(write);
+    String::from_utf8(bytes).expect("replacing ASCII line ends keeps UTF-8 valid")
 }
 
 /// True for lines that hold nothing but white space.

@@ -1,4 +1,5 @@
-//! Decoding never panics, and never leaves a lone CR (every `\r` is followed by `\n`).
+//! Decoding never panics, and the source made of its text never holds a lone CR (every `\r`
+//! is followed by `\n`).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -8,6 +9,7 @@ fn no_lone_cr(bytes: &[u8]) -> bool {
 
 fuzz_target!(|data: &[u8]| {
     let (text, _) = hybridcheck::decode::decode(data);
-    let bytes = text.as_bytes();
+    let src = hybridcheck::source::Source::new(text);
+    let bytes = src.text().as_bytes();
     assert!(no_lone_cr(bytes));
 });

@@ -73,7 +73,8 @@ pub struct Record {
 impl Record {
     /// The property called `name`, compared case-insensitively as PowerShell does.
     pub fn get(&self, name: &str) -> Option<&Prop> {
-        self.props.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+        // The length first: most names differ in it, and the comparison is then not called.
+        self.props.iter().find(|p| p.name.len() == name.len() && p.name.eq_ignore_ascii_case(name))
     }
 }
 

@@ -17,37 +17,59 @@ use crate::source::LineNo;
 /// and building values nobody reads would cost more than everything else. The test in
 /// `tests/properties_read.rs` checks that every property the model and the rules ask for is here.
 pub fn is_read(name: &str) -> bool {
-    // Called for every property line of a paste, so it goes by the first letter to the few
-    // names (in ASCII lower case) that start with it.
-    let Some(first) = name.as_bytes().first() else { return false };
-    let candidates: &[&str] = match first.to_ascii_lowercase() {
-        b'a' => &["addressspaces", "admindisplayversion", "authmechanism"],
-        b'b' => &["bindings"],
-        b'c' => &["cloudservicesmailenabled"],
-        b'd' => &["distinguishedname"],
-        b'e' => &["edgetransportservers", "edition"],
-        b'f' => &["filename", "fileversion", "fqdn"],
-        b'h' => &["hasprivatekey"],
-        b'i' => &["id", "identity", "issuer"],
-        b'n' => &["name", "notafter"],
-        b'o' => &["onpremisessmarthost"],
-        b'p' => &["permissiongroups", "productversion", "pscomputername"],
-        b'r' => &["receivingtransportservers", "remoteipranges", "requiretls"],
-        b's' => &[
-            "sendingtransportservers",
-            "server",
-            "serverrole",
-            "services",
-            "smarthosts",
-            "sourcetransportservers",
-            "status",
-            "subject",
-            "symptom",
-        ],
-        b't' => &["text", "thumbprint", "tlsauthlevel", "tlscertificatename", "tlsdomain", "tlsdomaincapabilities"],
-        _ => &[],
-    };
-    candidates.iter().any(|listed| listed.len() == name.len() && listed.eq_ignore_ascii_case(name))
+    // Called for every property line of a paste: the name is lowercased into a buffer on the
+    // stack and matched whole, which the compiler turns into a switch on length and bytes.
+    const LONGEST: usize = 25;
+    let bytes = name.as_bytes();
+    if bytes.len() > LONGEST {
+        return false;
+    }
+    let mut lower = [0u8; LONGEST];
+    for (l, b) in lower.iter_mut().zip(bytes) {
+        *l = b.to_ascii_lowercase();
+    }
+    matches!(
+        &lower[..bytes.len()],
+        b"addressspaces"
+            | b"admindisplayversion"
+            | b"authmechanism"
+            | b"bindings"
+            | b"cloudservicesmailenabled"
+            | b"distinguishedname"
+            | b"edgetransportservers"
+            | b"edition"
+            | b"filename"
+            | b"fileversion"
+            | b"fqdn"
+            | b"hasprivatekey"
+            | b"id"
+            | b"identity"
+            | b"issuer"
+            | b"name"
+            | b"notafter"
+            | b"onpremisessmarthost"
+            | b"permissiongroups"
+            | b"productversion"
+            | b"pscomputername"
+            | b"receivingtransportservers"
+            | b"remoteipranges"
+            | b"requiretls"
+            | b"sendingtransportservers"
+            | b"server"
+            | b"serverrole"
+            | b"services"
+            | b"smarthosts"
+            | b"sourcetransportservers"
+            | b"status"
+            | b"subject"
+            | b"symptom"
+            | b"text"
+            | b"thumbprint"
+            | b"tlsauthlevel"
+            | b"tlscertificatename"
+            | b"tlsdomain"
+            | b"tlsdomaincapabilities"
+    )
 }
 
 /// The kinds of Exchange object the checker knows, as reported in `objects[].kind`.
