@@ -140,8 +140,8 @@ enum Contents {
 }
 
 /// Maps a regular file, so that its bytes are neither copied nor written into fresh memory
-/// (for a large file that is most of the time grep takes); reads standard input, empty files
-/// and anything that cannot be mapped.
+/// (for a large file that is most of the time grep takes); reads standard input, empty files,
+/// UTF-16 files and anything that cannot be mapped.
 fn read(path: &str) -> std::io::Result<Contents> {
     if path == "-" {
         let mut buffer = Vec::new();
@@ -155,7 +155,11 @@ fn read(path: &str) -> std::io::Result<Contents> {
         // while it is being checked makes the process fail with SIGBUS, as it does for
         // ripgrep; the checker never writes to the map.
         if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
-            return Ok(Contents::Mapped(map));
+            // UTF-16 is decoded into a new string: the bytes are read instead, so that they can
+            // be let go of once decoded, where a map would stay for the whole check.
+            if !hybridcheck::decode::is_utf16(&map[..map.len().min(4096)]) {
+                return Ok(Contents::Mapped(map));
+            }
         }
     }
     let mut buffer = Vec::new();
