@@ -70,7 +70,7 @@ fn read_back(text: &str) -> Vec<(String, String)> {
                 Value::Null => String::new(),
                 other => panic!("unexpected value {other:?}"),
             };
-            (p.name.clone(), text)
+            (p.name.to_string(), text)
         })
         .collect()
 }

@@ -34,3 +34,23 @@ fn every_property_the_rules_read_is_kept() {
     }
     assert!(checked > 40, "only {checked} property reads were found; did the accessors change?");
 }
+
+#[test]
+fn only_the_listed_properties_are_kept_in_any_case() {
+    use hybridcheck::model::is_read;
+    for name in ["TlsDomainCapabilities", "tlsdomaincapabilities", "TLSDOMAINCAPABILITIES", "Identity", "ID", "Fqdn"] {
+        assert!(is_read(name), "{name} is read");
+    }
+    for name in [
+        "",
+        "Comment",
+        "RunspaceId",
+        "Banner",
+        "MaxMessageSize",
+        "TlsDomainCapabilitie",
+        "TlsDomainCapabilitiesX",
+        "Ident1ty",
+    ] {
+        assert!(!is_read(name), "{name} is not read");
+    }
+}

@@ -11,9 +11,38 @@
 
 use super::{ends_with_cut_mark, Block, Format, Prop, Record, Value, Wanted};
 use crate::source::{is_blank, trim_padding, LineNo, Source};
+use std::rc::Rc;
+
+/// The property names the objects of one run of output share: Format-List prints the same
+/// labels for every object of a cmdlet, so each kept name is made once and shared.
+#[derive(Default)]
+pub struct Names {
+    known: Vec<Rc<str>>,
+}
+
+impl Names {
+    /// The shared copy of `name`; `hint` is where it was found last time.
+    fn get(&mut self, name: &str, hint: &mut usize) -> Rc<str> {
+        if let Some(known) = self.known.get(*hint).filter(|k| &***k == name) {
+            *hint += 1;
+            return known.clone();
+        }
+        match self.known.iter().position(|k| &**k == name) {
+            Some(at) => {
+                *hint = at + 1;
+                self.known[at].clone()
+            }
+            None => {
+                let made: Rc<str> = name.into();
+                self.known.push(made.clone());
+                made
+            }
+        }
+    }
+}
 
 /// Reads one Format-List object starting at `start`; builds values only for `wanted` properties.
-pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option<Block> {
+pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, names: &mut Names) -> Option<Block> {
     let (_, _, width) = property_line(src.line(start), None)?;
     let value_column = width + 3;
     let mut record = Record { first_line: start, last_line: start, ..Record::default() };
@@ -45,7 +74,11 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
     let joining = joining(&pending, &chunks, src.trailing_space_kept());
     // Sized once: growing the vector property by property cost more than building the values.
     record.props = Vec::with_capacity(kept);
-    record.props.extend(pending.into_iter().filter(|p| p.wanted).map(|p| p.finish(&chunks, joining)));
+    let mut hint = 0;
+    record.props.extend(pending.into_iter().filter(|p| p.wanted).map(|p| {
+        let name = names.get(p.name, &mut hint);
+        p.finish(name, &chunks, joining)
+    }));
     let mut block = Block::new(Format::FormatList, start, record.last_line);
     block.understood.push((start, record.last_line));
     block.records.push(record);
@@ -172,11 +205,11 @@ fn joining(props: &[PendingProp], chunks: &[(&str, &str)], trailing_space_kept: 
 }
 
 impl PendingProp<'_> {
-    fn finish(self, chunks: &[(&str, &str)], joining: Joining) -> Prop {
+    fn finish(self, name: Rc<str>, chunks: &[(&str, &str)], joining: Joining) -> Prop {
         let (text, inexact) = join(&chunks[self.chunks.clone()], joining);
         let truncated = text.starts_with('{') && text.ends_with('}') && ends_with_cut_mark(&text[..text.len() - 1]);
         let value = if text.is_empty() { Value::Null } else { Value::Text(text) };
-        Prop { name: self.name.to_owned(), value, line: self.line, truncated, inexact }
+        Prop { name, value, line: self.line, truncated, inexact }
     }
 }
 

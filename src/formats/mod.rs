@@ -16,6 +16,7 @@ pub mod table;
 use crate::report::{Diagnostic, Severity};
 use crate::source::{is_blank, LineNo, Source};
 use serde::Serialize;
+use std::rc::Rc;
 
 /// The layout a block of output was written in, as reported in `inputs[].sections[].format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,7 +82,9 @@ impl Record {
 /// One property of a record.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Prop {
-    pub name: String,
+    /// Shared: the objects of one paste have the same property names, and a parser can give
+    /// them all one copy of each (see `list::Names`).
+    pub name: Rc<str>,
     pub value: Value,
     /// The line where the property's value starts.
     pub line: LineNo,
@@ -92,7 +95,7 @@ pub struct Prop {
 }
 
 impl Prop {
-    pub fn new(name: impl Into<String>, value: Value, line: LineNo) -> Prop {
+    pub fn new(name: impl Into<Rc<str>>, value: Value, line: LineNo) -> Prop {
         Prop { name: name.into(), value, line, truncated: false, inexact: false }
     }
 }
@@ -166,6 +169,7 @@ pub fn every_property(_: &str) -> bool {
 /// so that the caller reports it in `unrecognized`.
 pub fn parse_segment(src: &Source, first: LineNo, last: LineNo, wanted: Wanted) -> Vec<Block> {
     let mut blocks = Vec::new();
+    let mut names = list::Names::default();
     let mut n = first;
     while n <= last {
         if is_blank(src.line(n)) {
@@ -177,7 +181,7 @@ pub fn parse_segment(src: &Source, first: LineNo, last: LineNo, wanted: Wanted) 
             .or_else(|| csv::parse(src, n, last))
             .or_else(|| table::parse(src, n, last))
             .or_else(|| shell::parse(src, n, last))
-            .or_else(|| list::parse(src, n, last, wanted));
+            .or_else(|| list::parse(src, n, last, wanted, &mut names));
         match block {
             Some(mut block) if block.last_line >= n => {
                 for record in &mut block.records {

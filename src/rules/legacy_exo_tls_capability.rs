@@ -58,19 +58,23 @@ pub fn check(cx: &mut Context) {
     let mut lost: BTreeMap<(usize, u32), usize> = BTreeMap::new();
     // Connectors whose list another object of the paste shows (an Exchange 2010 warning beside
     // the table row of the same connector) are not "not shown".
-    let shown: BTreeSet<String> = cx
-        .objects
-        .iter()
-        .filter(|o| o.kind == Kind::ReceiveConnector)
-        .filter(|o| o.record.get("TlsDomainCapabilities").is_some_and(|p| !matches!(p.value, Value::Lost(_))))
-        .filter_map(|o| o.identity.as_ref().map(|i| i.text.to_ascii_lowercase()))
-        .collect();
+    // Made on first need: most pastes show the list of every connector.
+    let mut shown: Option<BTreeSet<String>> = None;
+    let shown_identities = |objects: &[crate::model::Object]| -> BTreeSet<String> {
+        objects
+            .iter()
+            .filter(|o| o.kind == Kind::ReceiveConnector)
+            .filter(|o| o.record.get("TlsDomainCapabilities").is_some_and(|p| !matches!(p.value, Value::Lost(_))))
+            .filter_map(|o| o.identity.as_ref().map(|i| i.text.to_ascii_lowercase()))
+            .collect()
+    };
     for (index, object) in cx.objects.iter().enumerate() {
         if object.kind != Kind::ReceiveConnector {
             continue;
         }
         let at = (object.input, object.section_line);
         let Some(prop) = object.record.get("TlsDomainCapabilities") else {
+            let shown = shown.get_or_insert_with(|| shown_identities(cx.objects));
             if object.identity.as_ref().is_some_and(|i| shown.contains(&i.text.to_ascii_lowercase())) {
                 continue;
             }
@@ -116,7 +120,7 @@ pub fn check(cx: &mut Context) {
                     text
                 };
                 Evidence {
-                    property: prop.name.clone(),
+                    property: prop.name.to_string(),
                     value,
                     line: prop.line,
                     truncated: list.truncated || !entry.complete,
@@ -125,7 +129,7 @@ pub fn check(cx: &mut Context) {
             .collect();
         if unsplit {
             evidence.push(Evidence {
-                property: prop.name.clone(),
+                property: prop.name.to_string(),
                 value: raw_text(&prop.value),
                 line: prop.line,
                 truncated: list.truncated,

@@ -181,7 +181,7 @@ pub fn evidence(object: &Object, property: &str) -> Option<Evidence> {
         Value::Lost(type_name) => type_name.clone(),
         other => other.as_text().unwrap_or_default().to_owned(),
     };
-    Some(Evidence { property: prop.name.clone(), value, line: prop.line, truncated: prop.truncated })
+    Some(Evidence { property: prop.name.to_string(), value, line: prop.line, truncated: prop.truncated })
 }
 
 /// Runs every rule over the objects.
