@@ -8,9 +8,9 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let src = Source::new(String::from_utf8_lossy(data).replace('\r', "\n"));
     let last = src.line_count();
-    let mut names = list::Names::default();
+    let mut labels = list::Labels::default();
     for start in 1..=last.min(64) {
-        if let Some(block) = list::parse(&src, start, last, hybridcheck::formats::every_property, &mut names) {
+        if let Some(block) = list::parse(&src, start, last, hybridcheck::formats::every_property, &mut labels) {
             assert!(block.first_line >= start && block.last_line <= last);
             for (first, end) in &block.understood {
                 assert!(*first >= start && first <= end && *end <= last);

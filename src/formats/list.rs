@@ -13,36 +13,46 @@ use super::{ends_with_cut_mark, Block, Format, Prop, Record, Value, Wanted};
 use crate::source::{is_blank, trim_padding, LineNo, Source};
 use std::rc::Rc;
 
-/// The property names the objects of one run of output share: Format-List prints the same
-/// labels for every object of a cmdlet, so each kept name is made once and shared.
+/// What the objects of one run of output share: Format-List prints the same labels in the same
+/// order for every object of a cmdlet, so whether a label is wanted is asked once per position,
+/// and each kept name is made once and shared by every object.
 #[derive(Default)]
-pub struct Names {
-    known: Vec<Rc<str>>,
+pub struct Labels<'a> {
+    slots: Vec<Slot<'a>>,
 }
 
-impl Names {
-    /// The shared copy of `name`; `hint` is where it was found last time.
-    fn get(&mut self, name: &str, hint: &mut usize) -> Rc<str> {
-        if let Some(known) = self.known.get(*hint).filter(|k| &***k == name) {
-            *hint += 1;
-            return known.clone();
+struct Slot<'a> {
+    label: &'a str,
+    wanted: bool,
+    name: Option<Rc<str>>,
+}
+
+impl<'a> Labels<'a> {
+    /// Whether the label at position `at` of an object is wanted; remembered for the next object.
+    fn wanted(&mut self, at: usize, label: &'a str, wanted: Wanted) -> bool {
+        match self.slots.get_mut(at) {
+            Some(slot) if slot.label == label => return slot.wanted,
+            Some(slot) => *slot = Slot { label, wanted: wanted(label), name: None },
+            None => self.slots.push(Slot { label, wanted: wanted(label), name: None }),
         }
-        match self.known.iter().position(|k| &**k == name) {
-            Some(at) => {
-                *hint = at + 1;
-                self.known[at].clone()
-            }
-            None => {
-                let made: Rc<str> = name.into();
-                self.known.push(made.clone());
-                made
-            }
-        }
+        self.slots[at].wanted
+    }
+
+    /// The shared name of the label at position `at` (asked about by [`Labels::wanted`] just before).
+    fn name(&mut self, at: usize) -> Rc<str> {
+        let slot = &mut self.slots[at];
+        slot.name.get_or_insert_with(|| slot.label.into()).clone()
     }
 }
 
 /// Reads one Format-List object starting at `start`; builds values only for `wanted` properties.
-pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, names: &mut Names) -> Option<Block> {
+pub fn parse<'a>(
+    src: &'a Source,
+    start: LineNo,
+    end: LineNo,
+    wanted: Wanted,
+    labels: &mut Labels<'a>,
+) -> Option<Block> {
     let (_, _, width) = property_line(src.line(start), None)?;
     let value_column = width + 3;
     let mut record = Record { first_line: start, last_line: start, ..Record::default() };
@@ -58,9 +68,9 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, names: &m
             break;
         }
         if let Some((label, value, _)) = property_line(line, Some(width)) {
-            let wanted = wanted(label);
+            let wanted = labels.wanted(pending.len(), label, wanted);
             kept += usize::from(wanted);
-            pending.push(PendingProp { name: label, line: n, chunks: chunks.len()..chunks.len() + 1, wanted });
+            pending.push(PendingProp { line: n, chunks: chunks.len()..chunks.len() + 1, wanted });
             chunks.push((value, line));
         } else if let (Some(prop), Some(rest)) = (pending.last_mut(), continuation(line, value_column)) {
             prop.chunks.end += 1;
@@ -74,11 +84,12 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, names: &m
     let joining = joining(&pending, &chunks, src.trailing_space_kept());
     // Sized once: growing the vector property by property cost more than building the values.
     record.props = Vec::with_capacity(kept);
-    let mut hint = 0;
-    record.props.extend(pending.into_iter().filter(|p| p.wanted).map(|p| {
-        let name = names.get(p.name, &mut hint);
-        p.finish(name, &chunks, joining)
-    }));
+    for (at, prop) in pending.into_iter().enumerate() {
+        if prop.wanted {
+            let name = labels.name(at);
+            record.props.push(prop.finish(name, &chunks, joining));
+        }
+    }
     let mut block = Block::new(Format::FormatList, start, record.last_line);
     block.understood.push((start, record.last_line));
     block.records.push(record);
@@ -161,8 +172,7 @@ fn continuation(line: &str, value_column: usize) -> Option<&str> {
     }
 }
 
-struct PendingProp<'a> {
-    name: &'a str,
+struct PendingProp {
     line: LineNo,
     /// The range of the object's pieces that hold this value; each piece comes with the
     /// trimmed length of the whole line it came from.
@@ -204,7 +214,7 @@ fn joining(props: &[PendingProp], chunks: &[(&str, &str)], trailing_space_kept: 
     }
 }
 
-impl PendingProp<'_> {
+impl PendingProp {
     fn finish(self, name: Rc<str>, chunks: &[(&str, &str)], joining: Joining) -> Prop {
         let (text, inexact) = join(&chunks[self.chunks.clone()], joining);
         let truncated = text.starts_with('{') && text.ends_with('}') && ends_with_cut_mark(&text[..text.len() - 1]);

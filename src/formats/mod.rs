@@ -169,7 +169,7 @@ pub fn every_property(_: &str) -> bool {
 /// so that the caller reports it in `unrecognized`.
 pub fn parse_segment(src: &Source, first: LineNo, last: LineNo, wanted: Wanted) -> Vec<Block> {
     let mut blocks = Vec::new();
-    let mut names = list::Names::default();
+    let mut labels = list::Labels::default();
     let mut n = first;
     while n <= last {
         if is_blank(src.line(n)) {
@@ -181,11 +181,14 @@ pub fn parse_segment(src: &Source, first: LineNo, last: LineNo, wanted: Wanted) 
             .or_else(|| csv::parse(src, n, last))
             .or_else(|| table::parse(src, n, last))
             .or_else(|| shell::parse(src, n, last))
-            .or_else(|| list::parse(src, n, last, wanted, &mut names));
+            .or_else(|| list::parse(src, n, last, wanted, &mut labels));
         match block {
             Some(mut block) if block.last_line >= n => {
-                for record in &mut block.records {
-                    record.props.retain(|p| wanted(&p.name));
+                if block.format != Format::FormatList {
+                    // The Format-List parser keeps only wanted properties itself.
+                    for record in &mut block.records {
+                        record.props.retain(|p| wanted(&p.name));
+                    }
                 }
                 n = block.last_line + 1;
                 blocks.push(block);
