@@ -121,33 +121,34 @@ pub fn property_line(line: &str, width: Option<usize>) -> Option<(&str, &str, us
 }
 
 /// The label in front of the separator at `at`, without its padding; `None` when it is empty,
-/// holds a colon (a label is a property name) or holds a run of spaces inside.
+/// holds a colon (a label is a property name) or holds a run of spaces inside (a calculated
+/// property's label may have single spaces).
 ///
-/// Called for every property line, so it is one plain scan: labels are short, and a call to
-/// a vectorised search costs more than the scan on so few bytes.
+/// Called for every property line: the padding is skipped eight spaces at a time from the
+/// separator back, and the label, a few bytes, is scanned once.
 #[inline]
 fn label_before(line: &str, at: usize) -> Option<&str> {
+    const EIGHT_SPACES: [u8; 8] = [b' '; 8];
     let bytes = &line.as_bytes()[..at];
-    // Most labels are one word: the first space starts the padding, which runs to the separator.
-    let mut end = 0;
-    while end < at && bytes[end] != b' ' {
-        if bytes[end] == b':' {
+    let mut end = at;
+    while end >= 8 && bytes[end - 8..end] == EIGHT_SPACES {
+        end -= 8;
+    }
+    while end > 0 && matches!(bytes[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    if end == 0 {
+        return None;
+    }
+    let mut previous = 0;
+    for &b in &bytes[..end] {
+        if b == b':' || (b == b' ' && previous == b' ') {
             return None;
         }
-        end += 1;
+        previous = b;
     }
-    let mut i = end;
-    while i < at && bytes[i] == b' ' {
-        i += 1;
-    }
-    if i == at {
-        return (end > 0).then(|| &line[..end]);
-    }
-    // A label with spaces inside (a calculated property): single spaces only.
-    let label = trim_padding(&line[..at]);
-    let double_space = label.as_bytes().windows(2).any(|w| w == b"  ");
-    let colon = label.as_bytes().contains(&b':');
-    (!label.is_empty() && !double_space && !colon).then_some(label)
+    // The label ends before ASCII white space, so `end` is on a character boundary.
+    Some(&line[..end])
 }
 
 /// The column of the first ` : ` (or a final ` :` whose trailing space was lost).
