@@ -128,8 +128,9 @@ fn main() -> ExitCode {
     }
     let code = ExitCode::from(report.exit_code() as u8);
     // The process ends here: the system takes its memory back at once, which is much quicker
-    // than freeing a large report object by object.
+    // than freeing a large report object by object and unmapping the files.
     std::mem::forget(report);
+    std::mem::forget(contents);
     code
 }
 

@@ -28,8 +28,16 @@ impl<'a> Source<'a> {
         // Counted on the way: when every CR is the first half of a CRLF there are no old Mac
         // line ends, and the text is read as it is.
         let mut crlf = 0;
+        // Format-List leaves a space at the end of every wrapped line and of every empty value.
+        // When no line of the paste ends in one, the copy dropped them and wrap points must be guessed.
+        let mut trailing_space_kept = text.ends_with(' ');
         for i in memchr::memchr_iter(b'\n', bytes) {
-            crlf += usize::from(i > 0 && bytes[i - 1] == b'\r');
+            let mut end = i;
+            if end > 0 && bytes[end - 1] == b'\r' {
+                crlf += 1;
+                end -= 1;
+            }
+            trailing_space_kept |= end > 0 && bytes[end - 1] == b' ';
             starts.push(i + 1);
         }
         if memchr::memchr_iter(b'\r', bytes).count() != crlf {
@@ -40,11 +48,6 @@ impl<'a> Source<'a> {
             starts.pop();
         }
         let lines = starts.len();
-        // Format-List leaves a space at the end of every wrapped line and of every empty value.
-        // When no line of the paste ends in one, the copy dropped them and wrap points must be guessed.
-        let trailing_space_kept = memchr::memmem::find(bytes, b" \n").is_some()
-            || memchr::memmem::find(bytes, b" \r\n").is_some()
-            || text.ends_with(' ');
         let last_line_end = text.len() - usize::from(text.ends_with('\n'));
         Source { text, starts, understood: vec![false; lines], trailing_space_kept, last_line_end }
     }
