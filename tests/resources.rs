@@ -80,3 +80,24 @@ fn a_hundred_thousand_prompts_are_read() {
     assert!(report.unrecognized.is_empty());
     assert_eq!(report.inputs[0].sections.len(), 100_000);
 }
+
+#[test]
+fn thousands_of_servers_without_their_certificates_make_one_diagnostic() {
+    let text: String = (1..=2000)
+        .map(|i| {
+            format!(
+                "Identity              : EX{i:04}\\Default Frontend EX{i:04}\n\
+                 TlsDomainCapabilities : {{mail.protection.outlook.com:AcceptCloudServicesMail}}\n\
+                 TlsCertificateName    : <I>CN=R3, O=Let's Encrypt, C=US<S>CN=mail.contoso.com\n\n"
+            )
+        })
+        .collect();
+    let report = check_text(&text);
+    let not_pasted: Vec<_> = report.diagnostics.iter().filter(|d| d.code == "certificates-not-pasted").collect();
+    assert_eq!(not_pasted.len(), 1, "one diagnostic, not one per server");
+    let d = not_pasted[0];
+    assert!(d.message.contains("2000 servers ('EX0001', 'EX0002', 'EX0003' and 1997 more)"), "{}", d.message);
+    assert!(d.message.contains("2000 objects"), "{}", d.message);
+    assert!(d.hint.contains("`Get-ExchangeCertificate -Server 'EX0001' | Format-List Thumbprint,"), "{}", d.hint);
+    assert_eq!(d.line, Some(3));
+}

@@ -156,29 +156,62 @@ pub fn check(cx: &mut Context) {
             report_not_found(cx, naming, server, &certificates);
         }
     }
-    for (server, object, line, owners) in not_pasted.into_values() {
-        // Name a few of the objects: a dump of thousands of connectors must not make a message of thousands.
-        let mut names: Vec<String> = owners.iter().take(3).map(|&o| describe(&cx.objects[o])).collect();
-        if owners.len() > 3 {
-            names.push(format!("{} more", owners.len() - 3));
+    if not_pasted.len() > MANY_SERVERS {
+        report_many_not_pasted(cx, not_pasted.into_values().collect());
+    } else {
+        for (server, object, line, owners) in not_pasted.into_values() {
+            // Name a few of the objects: a dump of thousands of connectors must not make a message of thousands.
+            let mut names: Vec<String> = owners.iter().take(3).map(|&o| describe(&cx.objects[o])).collect();
+            if owners.len() > 3 {
+                names.push(format!("{} more", owners.len() - 3));
+            }
+            let named = if owners.len() == 1 {
+                format!("the certificate that {} names", names[0])
+            } else {
+                format!("the certificates that {} objects name ({})", owners.len(), names.join(", "))
+            };
+            cx.diagnose(
+                "certificates-not-pasted",
+                Severity::Info,
+                object,
+                line,
+                format!("The paste shows no certificates of server '{server}', so {named} could not be checked there."),
+                certificates_hint(cx, &server),
+            );
         }
-        let named = if owners.len() == 1 {
-            format!("the certificate that {} names", names[0])
-        } else {
-            format!("the certificates that {} objects name ({})", owners.len(), names.join(", "))
-        };
-        cx.diagnose(
-            "certificates-not-pasted",
-            Severity::Info,
-            object,
-            line,
-            format!("The paste shows no certificates of server '{server}', so {named} could not be checked there."),
-            certificates_hint(cx, &server),
-        );
     }
     for (certificate, server, owners) in found.into_values() {
         judge_certificate(cx, &certificate, &server, &owners);
     }
+}
+
+/// Above this many servers without certificates, one diagnostic names them all: a paste of a
+/// whole organisation must not bury its findings under a line per server.
+const MANY_SERVERS: usize = 5;
+
+/// One diagnostic for the servers (server, first object, its line, objects) whose certificates
+/// were not pasted.
+fn report_many_not_pasted(cx: &mut Context, servers: Vec<(String, usize, u32, Vec<usize>)>) {
+    let objects: usize = servers.iter().map(|(_, _, _, owners)| owners.len()).sum();
+    let first: Vec<String> = servers.iter().take(3).map(|(server, ..)| format!("'{server}'")).collect();
+    let (_, object, line, _) = &servers[0];
+    let example = match quote(&servers[0].0) {
+        Ok(server) => format!(" (for the first: `Get-ExchangeCertificate -Server {server} | {PASTE_CERTIFICATES}`)"),
+        Err(_) => String::new(),
+    };
+    cx.diagnose(
+        "certificates-not-pasted",
+        Severity::Info,
+        *object,
+        *line,
+        format!(
+            "The paste shows no certificates of {} servers ({} and {} more), so the certificates that {objects} objects name could not be checked there.",
+            servers.len(),
+            first.join(", "),
+            servers.len() - first.len()
+        ),
+        format!("For each server whose certificates matter, run `Get-ExchangeCertificate -Server <name> | {PASTE_CERTIFICATES}`{example} and paste the output."),
+    );
 }
 
 /// Every valid `TlsCertificateName` in the paste with the servers that use it.
