@@ -6,17 +6,18 @@
 // Ready: a fresh browser context opens PAGE from file://; the time is performance.now() (from
 // navigation start) at the first moment the page says data-state=ready with the example's finding
 // cards in the DOM, and the next animation frame after that. Best of READY_RUNS.
-// Paste: the file's text is pasted the way the e2e tests do it (a paste event, the box's value,
-// an input event), timed to the first finding card of that check. Best of PASTE_RUNS per file.
+// Paste: the file's text is pasted as a browser does it on Ctrl+V (a paste event carrying the
+// text; unless the page takes the paste over, the text into the box and an input event), timed to
+// the first finding card of that check. Best of PASTE_RUNS per file.
 //
 // Results go to standard output, one line each:
 //     result browser version=...
 //     result ready best_ms=X runs_ms=A,B,... frame_ms=X dcl_ms=X   (of the best run; dcl is
 //                                                                  domContentLoadedEventEnd)
 //     result paste NAME chars=N best_ms=X runs_ms=A,B,C sync_ms=X check_ms=X render_ms=X cards=N
-// where sync_ms is the paste, value and input events themselves, and check_ms and render_ms are the
-// page's own split (window.hybridcheckTiming); the rest is the browser laying out the box and the
-// page's wait before checking large text.
+// where sync_ms is the paste event (and the value and input events, when the page lets the text into
+// the box), and check_ms and render_ms are the page's own split (window.hybridcheckTiming); the rest
+// is the handing of the text to the page's worker and back, and the browser's layout.
 // Progress goes to standard error.
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
@@ -113,14 +114,20 @@ try {
         observer.observe(document, { subtree: true, childList: true, attributes: true });
         box.focus();
         t0 = performance.now();
-        box.dispatchEvent(new Event('paste', { bubbles: true }));
-        box.value = window.__benchText;
-        box.dispatchEvent(new Event('input', { bubbles: true }));
+        // What a browser does on Ctrl+V: a paste event that carries the text; unless the page
+        // takes the paste over (it does above 1 MiB), the text goes into the box, then input.
+        const data = new DataTransfer();
+        data.setData('text/plain', window.__benchText);
+        const paste = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+        if (box.dispatchEvent(paste)) {
+          box.value = window.__benchText;
+          box.dispatchEvent(new Event('input', { bubbles: true }));
+        }
         sync = performance.now() - t0;
       }));
       runs.push(r.ms);
       if (r.ms === Math.min(...runs)) best = r;
-      console.error(`     paste ${name} ${i + 1}/${pasteRuns}: ${r.ms.toFixed(1)} ms (value set and input event ${ms(r.sync)}, check ${ms(r.timing.check_ms)}, render ${ms(r.timing.render_ms)})`);
+      console.error(`     paste ${name} ${i + 1}/${pasteRuns}: ${r.ms.toFixed(1)} ms (paste event ${ms(r.sync)}, check ${ms(r.timing.check_ms)}, render ${ms(r.timing.render_ms)})`);
     }
     const chars = await page.evaluate(() => window.__benchText.length);
     console.log(`result paste ${name} chars=${chars} best_ms=${fmt(best.ms)} runs_ms=${runs.map(fmt).join(',')} ` +
