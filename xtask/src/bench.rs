@@ -96,6 +96,14 @@ pub fn bench(args: &[&str]) -> Result<()> {
         .args(["--target", "nodejs", "--no-typescript", "--out-dir"])
         .arg(&node_dir)
         .arg(target_dir().join("wasm32-unknown-unknown/release").join(crate::config::Package::load()?.wasm_file())))?;
+    // Optimised as the page's wasm is (wasm-pack.toml's wasm-opt arguments), so that Node runs
+    // the code the page ships.
+    let node_wasm = node_dir.join(format!("{}_bg.wasm", crate::config::Package::load()?.name.replace('-', "_")));
+    run(Command::new(crate::dist::wasm_opt()?)
+        .args(&crate::config::Config::load()?.wasm_opt.args)
+        .arg(&node_wasm)
+        .arg("-o")
+        .arg(&node_wasm))?;
     let page = crate::dist::dist()?.page;
 
     let mut notes: Vec<String> = Vec::new();
@@ -2514,7 +2522,8 @@ Without `--write` it only prints. It is not part of `cargo xtask test` and takes
   GNU grep notices an output of `/dev/null` and stops at the first match, which would time nothing. Every run is checked: hybridcheck must
   find exactly the affected connectors the generator put in.
 - **Wasm in Node**: the release wasm (`cargo build --target wasm32-unknown-unknown --release --lib`, then
-  `wasm-bindgen --target nodejs`, no wasm-opt) calling `checkBytes` on each input, best of 3 (`tests/bench/node.mjs`).
+  `wasm-bindgen --target nodejs`, then wasm-opt with the page's arguments from `wasm-pack.toml`, so the code the page ships)
+  calling `checkBytes` on each input, best of 3 (`tests/bench/node.mjs`).
 - **Page**: `dist/hybridcheck.html` from file:// in headless Chromium through playwright-core (`tests/bench/page.mjs`).
   Ready is `performance.now()` (from navigation start) when the page has set `data-state=ready` with the example's finding
   cards in the DOM, best of 5 fresh contexts. Paste is what a browser does on Ctrl+V: a `paste` event carrying the text (the
