@@ -105,6 +105,7 @@ fn main() -> ExitCode {
         .map(|(name, contents)| {
             let data = match contents {
                 Contents::Read(bytes) => InputData::Bytes(std::mem::take(bytes).into()),
+                #[cfg(not(target_arch = "wasm32"))]
                 Contents::Mapped(map) => InputData::Bytes((&map[..]).into()),
             };
             Input { name: name.as_str(), data }
@@ -134,9 +135,11 @@ fn main() -> ExitCode {
     code
 }
 
-/// A file's bytes: mapped in place, or read into memory.
+/// A file's bytes: mapped in place, or read into memory. (The wasm build of the command, made
+/// only because `cargo test --target wasm32-unknown-unknown` builds every target, always reads.)
 enum Contents {
     Read(Vec<u8>),
+    #[cfg(not(target_arch = "wasm32"))]
     Mapped(memmap2::Mmap),
 }
 
@@ -150,16 +153,19 @@ fn read(path: &str) -> std::io::Result<Contents> {
         return Ok(Contents::Read(buffer));
     }
     let file = std::fs::File::open(path)?;
-    let metadata = file.metadata()?;
-    if metadata.is_file() && metadata.len() > 0 {
-        // SAFETY: the map is read-only and private. Another program that truncates the file
-        // while it is being checked makes the process fail with SIGBUS, as it does for
-        // ripgrep; the checker never writes to the map.
-        if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
-            // UTF-16 is decoded into a new string: the bytes are read instead, so that they can
-            // be let go of once decoded, where a map would stay for the whole check.
-            if !hybridcheck::decode::is_utf16(&map[..map.len().min(4096)]) {
-                return Ok(Contents::Mapped(map));
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let metadata = file.metadata()?;
+        if metadata.is_file() && metadata.len() > 0 {
+            // SAFETY: the map is read-only and private. Another program that truncates the file
+            // while it is being checked makes the process fail with SIGBUS, as it does for
+            // ripgrep; the checker never writes to the map.
+            if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
+                // UTF-16 is decoded into a new string: the bytes are read instead, so that they can
+                // be let go of once decoded, where a map would stay for the whole check.
+                if !hybridcheck::decode::is_utf16(&map[..map.len().min(4096)]) {
+                    return Ok(Contents::Mapped(map));
+                }
             }
         }
     }
