@@ -13,32 +13,54 @@ use super::{ends_with_cut_mark, Block, Format, Prop, Record, Value, Wanted};
 use crate::source::{is_blank, trim_padding, LineNo, Source};
 use std::rc::Rc;
 
-/// What the objects of one run of output share: Format-List prints the same labels in the same
-/// order for every object of a cmdlet, so whether a label is wanted is asked once per position,
-/// and each kept name is made once and shared by every object.
+/// What the objects of one run of output share: Format-List prints the same labels, padded to
+/// the same column, in the same order for every object of a cmdlet. So a line that starts with
+/// exactly the text (label, padding and ` : `) that the line at the same position of an earlier
+/// object started with is read without looking at its label again; whether a label is wanted is
+/// asked once per position, and each kept name is made once and shared by every object.
 #[derive(Default)]
 pub struct Labels<'a> {
     slots: Vec<Slot<'a>>,
 }
 
 struct Slot<'a> {
+    /// The line's text up to its value: label, padding and ` : `.
+    head: &'a str,
     label: &'a str,
     wanted: bool,
     name: Option<Rc<str>>,
 }
 
 impl<'a> Labels<'a> {
-    /// Whether the label at position `at` of an object is wanted; remembered for the next object.
-    fn wanted(&mut self, at: usize, label: &'a str, wanted: Wanted) -> bool {
-        match self.slots.get_mut(at) {
-            Some(slot) if slot.label == label => return slot.wanted,
-            Some(slot) => *slot = Slot { label, wanted: wanted(label), name: None },
-            None => self.slots.push(Slot { label, wanted: wanted(label), name: None }),
-        }
-        self.slots[at].wanted
+    /// Whether the label is wanted, when `line` starts as the line at position `at` of an earlier
+    /// object did; the value then starts at `head_len`.
+    fn known(&self, at: usize, line: &str, head_len: usize) -> Option<bool> {
+        let slot = self.slots.get(at)?;
+        (slot.head.len() == head_len && line.as_bytes().starts_with(slot.head.as_bytes())).then_some(slot.wanted)
     }
 
-    /// The shared name of the label at position `at` (asked about by [`Labels::wanted`] just before).
+    /// Remembers the line at position `at`, read in full, and says whether its label is wanted.
+    fn learn(&mut self, at: usize, line: &'a str, head_len: usize, label: &'a str, wanted: Wanted) -> bool {
+        // A line cut right after ` :` (its trailing space lost) is not remembered: another
+        // line that starts with it need not have its value where this one would.
+        let head = line.get(..head_len).unwrap_or("");
+        let slot = match self.slots.get_mut(at) {
+            Some(slot) if slot.label == label => {
+                slot.head = head;
+                return slot.wanted;
+            }
+            Some(slot) => slot,
+            None => {
+                self.slots.push(Slot { head, label, wanted: false, name: None });
+                self.slots.last_mut().expect("just pushed")
+            }
+        };
+        *slot = Slot { head, label, wanted: wanted(label), name: None };
+        slot.wanted
+    }
+
+    /// The shared name of the label at position `at` (read by [`Labels::known`] or
+    /// [`Labels::learn`] just before).
     fn name(&mut self, at: usize) -> Rc<str> {
         let slot = &mut self.slots[at];
         slot.name.get_or_insert_with(|| slot.label.into()).clone()
@@ -67,8 +89,13 @@ pub fn parse<'a>(
         if is_blank(line) {
             break;
         }
-        if let Some((label, value, _)) = property_line(line, Some(width)) {
-            let wanted = labels.wanted(pending.len(), label, wanted);
+        let at = pending.len();
+        let property = match labels.known(at, line, value_column) {
+            Some(wanted) => Some((&line[value_column..], wanted)),
+            None => property_line(line, Some(width))
+                .map(|(label, value, _)| (value, labels.learn(at, line, value_column, label, wanted))),
+        };
+        if let Some((value, wanted)) = property {
             kept += usize::from(wanted);
             pending.push(PendingProp { line: n, chunks: chunks.len()..chunks.len() + 1, wanted });
             chunks.push((value, line));
