@@ -191,10 +191,12 @@ fn read_input(
             objects: 0,
         });
     }
+    let mut labels = formats::list::Labels::default();
     for segment in segments {
         let command_cmdlet = segment.command.as_deref().and_then(transcript::first_cmdlet).map(str::to_owned);
         let command: Option<std::rc::Rc<str>> = segment.command.as_deref().map(Into::into);
-        let blocks = formats::parse_segment(src, segment.first_line, segment.last_line, model::is_read);
+        let blocks =
+            formats::parse_segment_with(src, segment.first_line, segment.last_line, model::is_read, &mut labels);
         let mut open_section: Option<usize> = None;
         for block in blocks {
             for (first, last) in &block.understood {

@@ -19,19 +19,20 @@ use std::rc::Rc;
 /// object started with is read without looking at its label again; whether a label is wanted is
 /// asked once per position, and each kept name is made once and shared by every object.
 #[derive(Default)]
-pub struct Labels<'a> {
-    slots: Vec<Slot<'a>>,
+pub struct Labels {
+    slots: Vec<Slot>,
 }
 
-struct Slot<'a> {
-    /// The line's text up to its value: label, padding and ` : `.
-    head: &'a str,
-    label: &'a str,
+struct Slot {
+    /// The line's text up to its value: label, padding and ` : `; empty when the line ended at
+    /// ` :` (see [`Labels::learn`]).
+    head: String,
+    label: String,
     wanted: bool,
     name: Option<Rc<str>>,
 }
 
-impl<'a> Labels<'a> {
+impl Labels {
     /// Whether the label is wanted, when `line` starts as the line at position `at` of an earlier
     /// object did; the value then starts at `head_len`.
     fn known(&self, at: usize, line: &str, head_len: usize) -> Option<bool> {
@@ -40,41 +41,34 @@ impl<'a> Labels<'a> {
     }
 
     /// Remembers the line at position `at`, read in full, and says whether its label is wanted.
-    fn learn(&mut self, at: usize, line: &'a str, head_len: usize, label: &'a str, wanted: Wanted) -> bool {
+    fn learn(&mut self, at: usize, line: &str, head_len: usize, label: &str, wanted: Wanted) -> bool {
         // A line cut right after ` :` (its trailing space lost) is not remembered: another
         // line that starts with it need not have its value where this one would.
         let head = line.get(..head_len).unwrap_or("");
-        let slot = match self.slots.get_mut(at) {
-            Some(slot) if slot.label == label => {
-                slot.head = head;
-                return slot.wanted;
-            }
-            Some(slot) => slot,
-            None => {
-                self.slots.push(Slot { head, label, wanted: false, name: None });
-                self.slots.last_mut().expect("just pushed")
-            }
-        };
-        *slot = Slot { head, label, wanted: wanted(label), name: None };
-        slot.wanted
+        if let Some(slot) = self.slots.get_mut(at).filter(|slot| slot.label == label) {
+            slot.head.clear();
+            slot.head.push_str(head);
+            return slot.wanted;
+        }
+        let slot = Slot { head: head.to_owned(), label: label.to_owned(), wanted: wanted(label), name: None };
+        let wanted = slot.wanted;
+        match self.slots.get_mut(at) {
+            Some(old) => *old = slot,
+            None => self.slots.push(slot),
+        }
+        wanted
     }
 
     /// The shared name of the label at position `at` (read by [`Labels::known`] or
     /// [`Labels::learn`] just before).
     fn name(&mut self, at: usize) -> Rc<str> {
         let slot = &mut self.slots[at];
-        slot.name.get_or_insert_with(|| slot.label.into()).clone()
+        slot.name.get_or_insert_with(|| slot.label.as_str().into()).clone()
     }
 }
 
 /// Reads one Format-List object starting at `start`; builds values only for `wanted` properties.
-pub fn parse<'a>(
-    src: &'a Source,
-    start: LineNo,
-    end: LineNo,
-    wanted: Wanted,
-    labels: &mut Labels<'a>,
-) -> Option<Block> {
+pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, labels: &mut Labels) -> Option<Block> {
     let (_, _, width) = property_line(src.line(start), None)?;
     let value_column = width + 3;
     let mut record = Record { first_line: start, last_line: start, ..Record::default() };

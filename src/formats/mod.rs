@@ -168,8 +168,20 @@ pub fn every_property(_: &str) -> bool {
 /// Every non-blank line either belongs to a block that understood it, or is left unmarked
 /// so that the caller reports it in `unrecognized`.
 pub fn parse_segment(src: &Source, first: LineNo, last: LineNo, wanted: Wanted) -> Vec<Block> {
+    parse_segment_with(src, first, last, wanted, &mut list::Labels::default())
+}
+
+/// [`parse_segment`] for one of several segments of an input: `labels` carries what the
+/// Format-List objects of the earlier segments showed (a transcript often runs one command per
+/// server, each printing objects with the same labels).
+pub fn parse_segment_with(
+    src: &Source,
+    first: LineNo,
+    last: LineNo,
+    wanted: Wanted,
+    labels: &mut list::Labels,
+) -> Vec<Block> {
     let mut blocks = Vec::new();
-    let mut labels = list::Labels::default();
     let mut n = first;
     while n <= last {
         if is_blank(src.line(n)) {
@@ -181,7 +193,7 @@ pub fn parse_segment(src: &Source, first: LineNo, last: LineNo, wanted: Wanted) 
             .or_else(|| csv::parse(src, n, last))
             .or_else(|| table::parse(src, n, last))
             .or_else(|| shell::parse(src, n, last))
-            .or_else(|| list::parse(src, n, last, wanted, &mut labels));
+            .or_else(|| list::parse(src, n, last, wanted, labels));
         match block {
             Some(mut block) if block.last_line >= n => {
                 if block.format != Format::FormatList {
