@@ -151,7 +151,7 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
         objects: objects
             .iter()
             .map(|o| ObjectReport {
-                kind: o.kind.as_str().into(),
+                kind: o.kind.as_str(),
                 identity: o.display_identity(),
                 input: o.input,
                 line: o.record.first_line,

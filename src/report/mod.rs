@@ -92,7 +92,7 @@ pub struct SectionReport {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ObjectReport {
-    pub kind: String,
+    pub kind: &'static str,
     pub identity: Option<String>,
     pub input: usize,
     pub line: LineNo,
@@ -102,7 +102,7 @@ pub struct ObjectReport {
 pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
-    pub kind: String,
+    pub kind: &'static str,
     pub identity: Option<String>,
     pub input: usize,
     pub line: LineNo,

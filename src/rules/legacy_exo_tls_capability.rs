@@ -173,7 +173,7 @@ pub fn check(cx: &mut Context) {
         cx.findings.push(Finding {
             rule: ID,
             severity: DOC.severity,
-            kind: object.kind.as_str().into(),
+            kind: object.kind.as_str(),
             identity: object.display_identity(),
             input: object.input,
             line: prop.line,

@@ -123,7 +123,7 @@ impl Context<'_> {
         self.findings.push(Finding {
             rule: doc.id,
             severity,
-            kind: o.kind.as_str().into(),
+            kind: o.kind.as_str(),
             identity: o.display_identity(),
             input: o.input,
             line,
