@@ -37,7 +37,7 @@ impl Labels {
     /// object did; the value then starts at `head_len`.
     fn known(&self, at: usize, line: &str, head_len: usize) -> Option<bool> {
         let slot = self.slots.get(at)?;
-        (slot.head.len() == head_len && line.as_bytes().starts_with(slot.head.as_bytes())).then_some(slot.wanted)
+        (slot.head.len() == head_len && starts_with(line.as_bytes(), slot.head.as_bytes())).then_some(slot.wanted)
     }
 
     /// Remembers the line at position `at`, read in full, and says whether its label is wanted.
@@ -65,6 +65,16 @@ impl Labels {
         let slot = &mut self.slots[at];
         slot.name.get_or_insert_with(|| slot.label.as_str().into()).clone()
     }
+}
+
+/// `bytes.starts_with(prefix)`, eight bytes at a time: called for every property line with a
+/// prefix of some 40 bytes, where a call to `memcmp` (slow in wasm) costs more than the comparison.
+fn starts_with(bytes: &[u8], prefix: &[u8]) -> bool {
+    let Some(bytes) = bytes.get(..prefix.len()) else { return false };
+    let (words, rest) = (bytes.chunks_exact(8), prefix.chunks_exact(8));
+    let (tail, prefix_tail) = (words.remainder(), rest.remainder());
+    words.zip(rest).all(|(a, b)| u64::from_ne_bytes(a.try_into().unwrap()) == u64::from_ne_bytes(b.try_into().unwrap()))
+        && tail.iter().zip(prefix_tail).all(|(a, b)| a == b)
 }
 
 /// Reads one Format-List object starting at `start`; builds values only for `wanted` properties.
