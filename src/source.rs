@@ -160,6 +160,46 @@ pub fn trim_padding(line: &str) -> &str {
     &line[..end]
 }
 
+/// `str::trim`, with the ASCII white space (nearly all of it) removed byte by byte first: the
+/// char-by-char search of `str::trim` costs calls in the size-optimised wasm build.
+#[inline]
+pub fn trim(text: &str) -> &str {
+    trim_end(trim_start(text))
+}
+
+/// `str::trim_start`; see [`trim`].
+#[inline]
+pub fn trim_start(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|&b| !is_ascii_white(b)).unwrap_or(bytes.len());
+    // ASCII bytes end characters, so `start` is a boundary; other white space is `str`'s job.
+    let rest = &text[start..];
+    if rest.as_bytes().first().is_some_and(|b| !b.is_ascii()) {
+        rest.trim_start()
+    } else {
+        rest
+    }
+}
+
+/// `str::trim_end`; see [`trim`].
+#[inline]
+pub fn trim_end(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let end = bytes.iter().rposition(|&b| !is_ascii_white(b)).map_or(0, |i| i + 1);
+    let rest = &text[..end];
+    if rest.as_bytes().last().is_some_and(|b| !b.is_ascii()) {
+        rest.trim_end()
+    } else {
+        rest
+    }
+}
+
+/// The ASCII characters `char::is_whitespace` accepts.
+#[inline]
+fn is_ascii_white(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0B' | b'\x0C')
+}
+
 /// Folds text for comparisons that must survive line wrapping and lost spaces:
 /// white space removed, ASCII letters lowercased.
 pub fn fold(text: &str) -> String {

@@ -130,6 +130,14 @@ fn split_single_quoted(command: &str) -> (Vec<String>, String) {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
+    /// The byte-wise trims of `source` give exactly what `str`'s do, Unicode white space included.
+    #[test]
+    fn fast_trims_equal_str_trims(text in "[ \t\r\n\u{0B}\u{0C}\u{85}\u{A0}\u{2003}\u{3000}\u{200B}ax\u{e9}:{}]{0,24}") {
+        prop_assert_eq!(hybridcheck::source::trim(&text), text.trim());
+        prop_assert_eq!(hybridcheck::source::trim_start(&text), text.trim_start());
+        prop_assert_eq!(hybridcheck::source::trim_end(&text), text.trim_end());
+    }
+
     /// Format-List output at any width, label width and wrap mode reads back to the same values.
     /// Exactly, when the paste shows that trailing spaces survived (some line ends in one), or
     /// when the value was wrapped by word; otherwise (a hard wrap in a paste without any trailing

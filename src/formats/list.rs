@@ -10,7 +10,7 @@
 //! join has to guess, and the value is marked `inexact`.
 
 use super::{ends_with_cut_mark, Block, Format, Prop, Record, Value, Wanted};
-use crate::source::{is_blank, trim_padding, LineNo, Source};
+use crate::source::{is_blank, trim_end, trim_padding, LineNo, Source};
 use std::rc::Rc;
 
 /// What the objects of one run of output share: Format-List prints the same labels, padded to
@@ -258,7 +258,7 @@ impl PendingProp {
 /// Joins the pieces of a wrapped value; see the module documentation for the rules.
 fn join(chunks: &[(&str, &str)], joining: Joining) -> (String, bool) {
     if chunks.len() == 1 {
-        return (chunks[0].0.trim_end().to_owned(), false);
+        return (trim_end(chunks[0].0).to_owned(), false);
     }
     let mut text = String::new();
     for (i, (piece, _)) in chunks.iter().enumerate() {
@@ -270,7 +270,7 @@ fn join(chunks: &[(&str, &str)], joining: Joining) -> (String, bool) {
         if i > 0 && space_lost && !text.ends_with(char::is_whitespace) {
             text.push(' ');
         }
-        text.push_str(if joining == Joining::AsTheyAre { piece } else { piece.trim_end() });
+        text.push_str(if joining == Joining::AsTheyAre { piece } else { trim_end(piece) });
     }
-    (text.trim_end().to_owned(), joining != Joining::AsTheyAre)
+    (trim_end(&text).to_owned(), joining != Joining::AsTheyAre)
 }

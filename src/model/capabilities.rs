@@ -10,6 +10,7 @@
 
 use crate::formats::{ends_with_cut_mark, strip_cut_mark, Value};
 pub use crate::source::fold;
+use crate::source::{trim, trim_end};
 
 /// The capability flags with their values, as `SmtpReceiveCapabilities` defines them.
 const FLAGS: [(&str, u32); 13] = [
@@ -136,13 +137,13 @@ pub fn capability_names(text: &str) -> String {
 
 /// Splits the display form (`{a, b}`, `{a, b...}`, `a`, or the AD form) into entries.
 pub fn parse_display(text: &str) -> CapabilityList {
-    let mut rest = text.trim();
+    let mut rest = trim(text);
     let braced = rest.starts_with('{');
     if braced {
-        rest = rest[1..].strip_suffix('}').unwrap_or(&rest[1..]).trim_end();
+        rest = trim_end(rest[1..].strip_suffix('}').unwrap_or(&rest[1..]));
     }
     let truncated = ends_with_cut_mark(rest);
-    rest = strip_cut_mark(rest).trim();
+    rest = trim(strip_cut_mark(rest));
     let mut entries = Vec::new();
     while !rest.is_empty() {
         let (entry, used) = parse_entry(rest);

@@ -10,7 +10,7 @@ pub mod date;
 pub mod topology;
 
 use crate::formats::{Format, Record, Value};
-use crate::source::LineNo;
+use crate::source::{trim, LineNo};
 
 /// True for the properties the model and the rules read; parsers keep only these in records
 /// (see `formats::Wanted`). A paste of `Format-List *` has some 70 properties per connector,
@@ -195,7 +195,7 @@ impl Object {
 
     /// The text of a property, trimmed; `None` when absent, empty or not text.
     pub fn text(&self, name: &str) -> Option<&str> {
-        self.record.get(name).and_then(|p| p.value.as_text()).map(str::trim).filter(|s| !s.is_empty())
+        self.record.get(name).and_then(|p| p.value.as_text()).map(trim).filter(|s| !s.is_empty())
     }
 
     /// A True/False property (`True`, `$true`, `1`), or `None` when absent or unreadable.
@@ -289,13 +289,13 @@ fn identity(kind: Kind, record: &Record) -> Option<Identity> {
 }
 
 fn text_of(record: &Record, name: &str) -> Option<String> {
-    record.get(name).and_then(|p| p.value.as_text()).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+    record.get(name).and_then(|p| p.value.as_text()).map(trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 /// An identity given as text, or as an object (raw ConvertTo-Json of an `ADObjectId`).
 fn identity_value(value: &Value) -> Option<String> {
     match value {
-        Value::Text(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::Text(s) if !trim(s).is_empty() => Some(trim(s).to_owned()),
         Value::Object { .. } => {
             let dn = value.field("DistinguishedName").and_then(Value::as_text);
             if let Some(id) = dn.and_then(receive_connector_from_dn) {
@@ -310,7 +310,7 @@ fn identity_value(value: &Value) -> Option<String> {
 /// The name of a server given as text or as an object with a `Name`.
 fn object_name(value: &Value) -> Option<&str> {
     match value {
-        Value::Text(s) if !s.trim().is_empty() => Some(s.trim()),
+        Value::Text(s) if !trim(s).is_empty() => Some(trim(s)),
         Value::Object { .. } => value.field("Name").and_then(Value::as_text).or(value.as_text()),
         _ => None,
     }

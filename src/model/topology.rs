@@ -52,7 +52,9 @@ pub fn read_tls_name(value: Option<&Value>) -> TlsNameRead {
     ) {
         return TlsNameRead::Valid(TlsName { issuer: issuer.trim().to_owned(), subject: subject.trim().to_owned() });
     }
-    let Some(text) = value.as_text().map(str::trim).filter(|t| !t.is_empty()) else { return TlsNameRead::Empty };
+    let Some(text) = value.as_text().map(crate::source::trim).filter(|t| !t.is_empty()) else {
+        return TlsNameRead::Empty;
+    };
     parse_tls_name(text)
 }
 

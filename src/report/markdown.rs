@@ -82,6 +82,10 @@ pub fn render(report: &Report) -> String {
 
 /// Escapes text so that Markdown shows it literally on one line.
 fn inline(text: &str) -> String {
+    // Printable ASCII without Markdown's special characters (most messages) needs no change.
+    if text.bytes().all(|b| (0x20..0x7F).contains(&b) && !b"\\`*_[]<>|".contains(&b)) {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_control() {
@@ -98,7 +102,8 @@ fn inline(text: &str) -> String {
 
 /// A fenced code block whose fence is longer than any run of backticks in `text`.
 fn fenced(lang: &str, text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    // Backticks are ASCII: the runs are found byte by byte.
+    let longest = text.as_bytes().split(|&b| b != b'`').map(<[u8]>::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     format!("{fence}{lang}\n{text}\n{fence}\n")
 }

@@ -55,6 +55,10 @@ pub fn render(report: &Report) -> String {
 
 /// Makes text safe inside a `#` comment: nothing in it can end the comment line.
 fn comment(text: &str) -> String {
+    // Printable ASCII (nearly every comment) needs no change.
+    if text.bytes().all(|b| (0x20..0x7F).contains(&b)) {
+        return text.to_owned();
+    }
     text.chars()
         .map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') { '\u{FFFD}' } else { c })
         .collect()
