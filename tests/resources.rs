@@ -97,7 +97,47 @@ fn thousands_of_servers_without_their_certificates_make_one_diagnostic() {
     assert_eq!(not_pasted.len(), 1, "one diagnostic, not one per server");
     let d = not_pasted[0];
     assert!(d.message.contains("2000 servers ('EX0001', 'EX0002', 'EX0003' and 1997 more)"), "{}", d.message);
-    assert!(d.message.contains("2000 objects"), "{}", d.message);
+    assert!(d.message.contains("the certificates that 2000 objects name"), "{}", d.message);
     assert!(d.hint.contains("`Get-ExchangeCertificate -Server 'EX0001' | Format-List Thumbprint,"), "{}", d.hint);
     assert_eq!(d.line, Some(3));
+}
+
+/// The hybrid configuration names its certificate for every transport server it lists.
+fn hybrid_configuration(sending: &str, edge: &str) -> String {
+    format!(
+        "[PS] C:\\Windows\\system32>Get-HybridConfiguration\n\n\
+         EdgeTransportServers      : {{{edge}}}\n\
+         ReceivingTransportServers : {{{sending}}}\n\
+         SendingTransportServers   : {{{sending}}}\n\
+         OnPremisesSmartHost       : mail.contoso.com\n\
+         TlsCertificateName        : <I>CN=R3, O=Let's Encrypt, C=US<S>CN=mail.contoso.com\n\
+         Name                      : Hybrid Configuration\n\
+         Identity                  : Hybrid Configuration\n"
+    )
+}
+
+#[test]
+fn one_object_that_names_many_servers_is_counted_once() {
+    let report = check_text(&hybrid_configuration("EX01, EX02, EX03, EX04, EX05, EX06", ""));
+    let not_pasted: Vec<_> = report.diagnostics.iter().filter(|d| d.code == "certificates-not-pasted").collect();
+    assert_eq!(not_pasted.len(), 1, "{not_pasted:?}");
+    assert!(
+        not_pasted[0].message.contains("6 servers ('EX01', 'EX02', 'EX03' and 3 more)"),
+        "{}",
+        not_pasted[0].message
+    );
+    assert!(not_pasted[0].message.contains("the certificate that one object names"), "{}", not_pasted[0].message);
+}
+
+#[test]
+fn edge_transport_servers_keep_their_own_hint_among_many() {
+    let report = check_text(&hybrid_configuration(
+        "EDGE01, EDGE02, EDGE03, EDGE04, EDGE05, EDGE06",
+        "EDGE01, EDGE02, EDGE03, EDGE04, EDGE05, EDGE06",
+    ));
+    let not_pasted: Vec<_> = report.diagnostics.iter().filter(|d| d.code == "certificates-not-pasted").collect();
+    assert_eq!(not_pasted.len(), 6, "one per Edge server: {not_pasted:?}");
+    for d in not_pasted {
+        assert!(d.hint.contains("is an Edge Transport server") && !d.hint.contains("-Server"), "{}", d.hint);
+    }
 }

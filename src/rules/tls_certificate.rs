@@ -113,7 +113,7 @@ pub fn check(cx: &mut Context) {
     // Each certificate found is judged once, naming every object that refers to it.
     let mut found: BTreeMap<usize, (Certificate, String, Vec<usize>)> = BTreeMap::new();
     // Servers whose certificates were not pasted, with the objects that name one there.
-    let mut not_pasted: BTreeMap<String, (String, usize, u32, Vec<usize>)> = BTreeMap::new();
+    let mut not_pasted: BTreeMap<String, NotPasted> = BTreeMap::new();
     for naming in &namings {
         for server in &naming.servers {
             let certificates = cx.topology.certificates_of(server).to_vec();
@@ -156,44 +156,66 @@ pub fn check(cx: &mut Context) {
             report_not_found(cx, naming, server, &certificates);
         }
     }
-    if not_pasted.len() > MANY_SERVERS {
-        report_many_not_pasted(cx, not_pasted.into_values().collect());
-    } else {
-        for (server, object, line, owners) in not_pasted.into_values() {
-            // Name a few of the objects: a dump of thousands of connectors must not make a message of thousands.
-            let mut names: Vec<String> = owners.iter().take(3).map(|&o| describe(&cx.objects[o])).collect();
-            if owners.len() > 3 {
-                names.push(format!("{} more", owners.len() - 3));
-            }
-            let named = if owners.len() == 1 {
-                format!("the certificate that {} names", names[0])
-            } else {
-                format!("the certificates that {} objects name ({})", owners.len(), names.join(", "))
-            };
-            cx.diagnose(
-                "certificates-not-pasted",
-                Severity::Info,
-                object,
-                line,
-                format!("The paste shows no certificates of server '{server}', so {named} could not be checked there."),
-                certificates_hint(cx, &server),
-            );
+    // Edge Transport servers are named one by one (their certificates are listed in their own
+    // shell); the others of each input in one diagnostic when there are many.
+    let (edge, others): (Vec<_>, Vec<_>) = not_pasted.into_values().partition(|(server, ..)| is_edge(cx, server));
+    let mut by_input: BTreeMap<usize, Vec<NotPasted>> = BTreeMap::new();
+    for entry in others {
+        by_input.entry(cx.objects[entry.1].input).or_default().push(entry);
+    }
+    let mut one_by_one = edge;
+    for servers in by_input.into_values() {
+        if servers.len() > MANY_SERVERS {
+            report_many_not_pasted(cx, servers);
+        } else {
+            one_by_one.extend(servers);
         }
+    }
+    one_by_one.sort_by_key(|(server, ..)| server.to_ascii_lowercase());
+    for (server, object, line, owners) in one_by_one {
+        // Name a few of the objects: a dump of thousands of connectors must not make a message of thousands.
+        let mut names: Vec<String> = owners.iter().take(3).map(|&o| describe(&cx.objects[o])).collect();
+        if owners.len() > 3 {
+            names.push(format!("{} more", owners.len() - 3));
+        }
+        let named = if owners.len() == 1 {
+            format!("the certificate that {} names", names[0])
+        } else {
+            format!("the certificates that {} objects name ({})", owners.len(), names.join(", "))
+        };
+        cx.diagnose(
+            "certificates-not-pasted",
+            Severity::Info,
+            object,
+            line,
+            format!("The paste shows no certificates of server '{server}', so {named} could not be checked there."),
+            certificates_hint(cx, &server),
+        );
     }
     for (certificate, server, owners) in found.into_values() {
         judge_certificate(cx, &certificate, &server, &owners);
     }
 }
 
+/// A server whose certificates were not pasted: its name, the first object that names a
+/// certificate there and that object's line, and every such object.
+type NotPasted = (String, usize, u32, Vec<usize>);
+
 /// Above this many servers without certificates, one diagnostic names them all: a paste of a
 /// whole organisation must not bury its findings under a line per server.
 const MANY_SERVERS: usize = 5;
 
-/// One diagnostic for the servers (server, first object, its line, objects) whose certificates
-/// were not pasted.
-fn report_many_not_pasted(cx: &mut Context, servers: Vec<(String, usize, u32, Vec<usize>)>) {
-    let objects: usize = servers.iter().map(|(_, _, _, owners)| owners.len()).sum();
+/// One diagnostic for the servers of one input (server, first object, its line, objects) whose
+/// certificates were not pasted; none of them is an Edge Transport server.
+fn report_many_not_pasted(cx: &mut Context, servers: Vec<NotPasted>) {
+    // An object that names several servers (a send connector, the hybrid configuration) counts once.
+    let objects = servers.iter().flat_map(|(_, _, _, owners)| owners).collect::<std::collections::BTreeSet<_>>().len();
     let first: Vec<String> = servers.iter().take(3).map(|(server, ..)| format!("'{server}'")).collect();
+    let named = if objects == 1 {
+        "the certificate that one object names".to_owned()
+    } else {
+        format!("the certificates that {objects} objects name")
+    };
     let (_, object, line, _) = &servers[0];
     let example = match quote(&servers[0].0) {
         Ok(server) => format!(" (for the first: `Get-ExchangeCertificate -Server {server} | {PASTE_CERTIFICATES}`)"),
@@ -205,13 +227,22 @@ fn report_many_not_pasted(cx: &mut Context, servers: Vec<(String, usize, u32, Ve
         *object,
         *line,
         format!(
-            "The paste shows no certificates of {} servers ({} and {} more), so the certificates that {objects} objects name could not be checked there.",
+            "The paste shows no certificates of {} servers ({} and {} more), so {named} could not be checked there.",
             servers.len(),
             first.join(", "),
             servers.len() - first.len()
         ),
         format!("For each server whose certificates matter, run `Get-ExchangeCertificate -Server <name> | {PASTE_CERTIFICATES}`{example} and paste the output."),
     );
+}
+
+/// True for an Edge Transport server: its certificates can be listed only in its own shell.
+fn is_edge(cx: &Context, server: &str) -> bool {
+    cx.topology.server(server).is_some_and(|s| s.edge)
+        || cx
+            .topology
+            .hybrid
+            .is_some_and(|h| cx.objects[h].items("EdgeTransportServers").iter().any(|e| e.eq_ignore_ascii_case(server)))
 }
 
 /// Every valid `TlsCertificateName` in the paste with the servers that use it.
@@ -240,11 +271,7 @@ fn namings(cx: &Context) -> Vec<Naming> {
 /// What to run to paste a server's certificates; the server name is quoted, or left out when it
 /// cannot be. An Edge server's certificates can be listed only in its own shell.
 fn certificates_hint(cx: &Context, server: &str) -> String {
-    let edge = cx.topology.server(server).is_some_and(|s| s.edge)
-        || cx.topology.hybrid.is_some_and(|h| {
-            cx.objects[h].items("EdgeTransportServers").iter().any(|e| e.eq_ignore_ascii_case(server))
-        });
-    if edge {
+    if is_edge(cx, server) {
         return format!("'{server}' is an Edge Transport server: run `Get-ExchangeCertificate | {PASTE_CERTIFICATES}` in the Exchange Management Shell on that server and paste the output.");
     }
     match quote(server) {
