@@ -173,7 +173,10 @@
     try {
       hybridcheckStartNow();
     } catch (e) {
-      fatal('The checker could not start in this browser (' + errorText(e) + '). Use a current Edge, Chrome or Firefox.');
+      /* Some browsers compile a module this large only in the background: wait for it there. */
+      hybridcheckStart().then(started, function (e2) {
+        fatal('The checker could not start in this browser (' + errorText(e2) + '). Use a current Edge, Chrome or Firefox.');
+      });
       return;
     }
     started();

@@ -52,11 +52,16 @@ function hybridcheckGunzip(gz) {
   if (gz.length < 18 || gz[0] !== 0x1f || gz[1] !== 0x8b || gz[2] !== 8) throw damaged('no gzip header');
   var flags = gz[3];
   var pos = 10;
-  if (flags & 4) pos += 2 + (gz[pos] | (gz[pos + 1] << 8));
-  if (flags & 8) while (gz[pos++] !== 0);
-  if (flags & 16) while (gz[pos++] !== 0);
-  if (flags & 2) pos += 2;
   var end = gz.length - 8;
+  function skipZeroEnded() {
+    while (pos < end && gz[pos] !== 0) pos++;
+    pos++;
+  }
+  if (flags & 4) pos += 2 + (gz[pos] | (gz[pos + 1] << 8));
+  if (flags & 8) skipZeroEnded();
+  if (flags & 16) skipZeroEnded();
+  if (flags & 2) pos += 2;
+  if (pos > end) throw damaged('gzip header');
   var trailer = function (at) {
     return (gz[end + at] | (gz[end + at + 1] << 8) | (gz[end + at + 2] << 16) | (gz[end + at + 3] << 24)) >>> 0;
   };
@@ -245,9 +250,15 @@ function hybridcheckStartNow() {
   return wasm_bindgen;
 }
 
-/* The same as a promise, for callers that wait anyway (the worker). */
+/* Starts the checker with the browser compiling the wasm in the background: a promise of
+ * wasm_bindgen. For the worker, and for browsers that refuse to compile a module of this size on
+ * the page's own thread (Chromium before version 114 refused anything over 4 KB). */
 function hybridcheckStart() {
   return new Promise(function (resolve) {
-    resolve(hybridcheckStartNow());
+    resolve(hybridcheckWasmBytes());
+  }).then(function (bytes) {
+    return wasm_bindgen({ module_or_path: bytes });
+  }).then(function () {
+    return wasm_bindgen;
   });
 }

@@ -157,21 +157,34 @@ pub fn check(cx: &mut Context) {
         }
     }
     // Edge Transport servers are named one by one (their certificates are listed in their own
-    // shell); the others of each input in one diagnostic when there are many.
-    let (edge, others): (Vec<_>, Vec<_>) = not_pasted.into_values().partition(|(server, ..)| is_edge(cx, server));
-    let mut by_input: BTreeMap<usize, Vec<NotPasted>> = BTreeMap::new();
-    for entry in others {
-        by_input.entry(cx.objects[entry.1].input).or_default().push(entry);
-    }
-    let mut one_by_one = edge;
-    for servers in by_input.into_values() {
-        if servers.len() > MANY_SERVERS {
-            report_many_not_pasted(cx, servers);
-        } else {
-            one_by_one.extend(servers);
+    // shell); the others of each input in one diagnostic when there are many. (Plain vectors:
+    // another map type here would add its own copy of the map's code to the page.)
+    let entries: Vec<(bool, usize, NotPasted)> =
+        not_pasted.into_values().map(|entry| (is_edge(cx, &entry.0), cx.objects[entry.1].input, entry)).collect();
+    // Servers other than Edge ones per input; the inputs are few (the files of one check).
+    let mut others: Vec<(usize, usize)> = Vec::new();
+    for (_, input, _) in entries.iter().filter(|(edge, ..)| !edge) {
+        match others.iter_mut().find(|(i, _)| i == input) {
+            Some((_, count)) => *count += 1,
+            None => others.push((*input, 1)),
         }
     }
-    one_by_one.sort_by_key(|(server, ..)| server.to_ascii_lowercase());
+    let others_in = |input: usize| others.iter().find(|(i, _)| *i == input).map_or(0, |(_, count)| *count);
+    let many: Vec<bool> = entries.iter().map(|(edge, input, _)| !edge && others_in(*input) > MANY_SERVERS).collect();
+    let mut grouped: Vec<(usize, Vec<NotPasted>)> = Vec::new();
+    let mut one_by_one = Vec::new();
+    for ((_, input, entry), many) in entries.into_iter().zip(many) {
+        if !many {
+            one_by_one.push(entry);
+        } else if let Some((_, group)) = grouped.iter_mut().find(|(i, _)| *i == input) {
+            group.push(entry);
+        } else {
+            grouped.push((input, vec![entry]));
+        }
+    }
+    for (_, servers) in grouped {
+        report_many_not_pasted(cx, servers);
+    }
     for (server, object, line, owners) in one_by_one {
         // Name a few of the objects: a dump of thousands of connectors must not make a message of thousands.
         let mut names: Vec<String> = owners.iter().take(3).map(|&o| describe(&cx.objects[o])).collect();
@@ -209,7 +222,11 @@ const MANY_SERVERS: usize = 5;
 /// certificates were not pasted; none of them is an Edge Transport server.
 fn report_many_not_pasted(cx: &mut Context, servers: Vec<NotPasted>) {
     // An object that names several servers (a send connector, the hybrid configuration) counts once.
-    let objects = servers.iter().flat_map(|(_, _, _, owners)| owners).collect::<std::collections::BTreeSet<_>>().len();
+    let mut counted = vec![false; cx.objects.len()];
+    let mut objects = 0;
+    for &owner in servers.iter().flat_map(|(_, _, _, owners)| owners) {
+        objects += usize::from(!std::mem::replace(&mut counted[owner], true));
+    }
     let first: Vec<String> = servers.iter().take(3).map(|(server, ..)| format!("'{server}'")).collect();
     let named = if objects == 1 {
         "the certificate that one object names".to_owned()

@@ -173,6 +173,36 @@ async function suite(mode) {
     return `ready ${ms} ms after navigation`;
   });
 
+  if (mode.name === 'file') {
+    await t.check(name('starts in the background where a browser will not compile the wasm on the page\'s thread'), async () => {
+      // Chromium before 114 refused to compile a module over 4 KB synchronously on the main thread.
+      const older = await browser.newContext();
+      await older.addInitScript(() => {
+        const Module = WebAssembly.Module;
+        window.__refused = 0;
+        WebAssembly.Module = function (bytes) {
+          if (bytes && bytes.byteLength > 4096) {
+            window.__refused++;
+            throw new RangeError('WebAssembly.Compile is disallowed on the main thread, if the buffer size is larger than 4KB.');
+          }
+          return new Module(bytes);
+        };
+        WebAssembly.Module.prototype = Module.prototype;
+      });
+      const p = await older.newPage();
+      const errors = [];
+      p.on('pageerror', (e) => errors.push(String(e)));
+      await p.goto(mode.url);
+      await p.waitForSelector('html[data-state=ready] [data-testid=finding]', { timeout: 10000 });
+      const refused = await p.evaluate(() => window.__refused);
+      const got = await cards(p);
+      await older.close();
+      assert(refused > 0, 'the synchronous compile was tried and refused');
+      assertEqual(got.length, 2, 'the example\'s finding cards');
+      assertEqual(JSON.stringify(errors), '[]', 'script errors');
+    });
+  }
+
   await t.check(name('summary is a polite live region with objects and findings per severity'), async () => {
     const s = page.locator('[data-testid=summary]');
     assertEqual(await s.getAttribute('role'), 'status', 'role');
@@ -988,6 +1018,15 @@ async function loaderChecks() {
     }
   });
   await t.check('[loader] refuses a damaged copy', async () => {
+    // A name field that never ends must be refused, not read past the end forever.
+    const header = new Uint8Array([0x1f, 0x8b, 8, 8, 0, 0, 0, 0, 0, 3, ...new Array(26).fill(0x41)]);
+    let endless = '';
+    try {
+      loader.gunzip(header);
+    } catch (e) {
+      endless = String(e.message);
+    }
+    assert(endless.includes('damaged'), `an unended header field was not refused (${endless || 'no error'})`);
     const gz = gzipSync(inputs['app.js'], { level: 9 });
     for (const [what, at] of [['CRC-32', gz.length - 8], ['length', gz.length - 4], ['data', gz.length >> 1]]) {
       const damaged = new Uint8Array(gz);
