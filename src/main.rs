@@ -162,9 +162,12 @@ fn read(path: &str) -> std::io::Result<Contents> {
     {
         let metadata = file.metadata()?;
         if metadata.is_file() && metadata.len() > 0 {
-            // SAFETY: the map is read-only and private. Another program that truncates the file
-            // while it is being checked makes the process fail with SIGBUS, as it does for
-            // ripgrep; the checker never writes to the map.
+            // SAFETY: the checker never writes to the map, and nothing else in this process
+            // does. Another program that changes the file while it is being checked is not
+            // guarded against: truncating it ends the process with SIGBUS (as it does ripgrep),
+            // and rewriting it in place can change bytes the check already read as UTF-8. The
+            // CLI checks exports and transcripts that are finished, so it takes that risk for
+            // the speed; `hybridcheck - < FILE` reads a copy instead.
             if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
                 // UTF-16 is decoded into a new string: the bytes are read instead, so that they can
                 // be let go of once decoded, where a map would stay for the whole check.

@@ -82,7 +82,7 @@ impl<'a> Source<'a> {
             Some(&next) => next - 1,
             None => self.last_line_end,
         };
-        // Windows line ends stay in the text (see `decode`); a line never shows its CR.
+        // Windows line ends stay in the text (see `Source::new`); a line never shows its CR.
         let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
         &self.text[start..end]
     }

@@ -83,7 +83,7 @@ impl Record {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Prop {
     /// Shared: the objects of one paste have the same property names, and a parser can give
-    /// them all one copy of each (see `list::Names`).
+    /// them all one copy of each (see `list::Labels`).
     pub name: Rc<str>,
     pub value: Value,
     /// The line where the property's value starts.

@@ -194,28 +194,46 @@ fn trim_script(script: &str) -> String {
         return script.to_owned();
     }
     let mut in_comment = false;
-    keep_lines(script, |line| {
+    let mut kept = Vec::new();
+    for line in script.lines().map(str::trim) {
         if in_comment {
-            in_comment = !line.contains("*/");
-            return false;
+            // The rest of the line after the comment's end is code (and kept).
+            match line.find("*/") {
+                Some(end) => {
+                    in_comment = false;
+                    kept.push(line[end + 2..].trim());
+                }
+                None => continue,
+            }
+        } else if let Some(rest) = line.strip_prefix("/*") {
+            match rest.find("*/") {
+                Some(end) => kept.push(rest[end + 2..].trim()),
+                None => in_comment = true,
+            }
+        } else if !line.starts_with("//") {
+            kept.push(line);
         }
-        if let Some(rest) = line.strip_prefix("/*") {
-            in_comment = !rest.contains("*/");
-            return false;
-        }
-        !line.is_empty() && !line.starts_with("//")
-    })
+    }
+    kept.retain(|line| !line.is_empty());
+    kept.join("\n")
 }
 
 /// True when the line has a backtick that is not inside a '...' or "..." string on that line
 /// (after a `//` comment, nothing counts).
 fn backtick_outside_quotes(line: &str) -> bool {
     let mut quote: Option<char> = None;
-    let mut chars = line.trim_start().chars().peekable();
-    if line.trim_start().starts_with('*') || line.trim_start().starts_with("/*") {
-        // A comment line: what it says is not code.
+    let mut line = line.trim_start();
+    if let Some(rest) = line.strip_prefix("/*") {
+        // A comment, then perhaps code after it on the same line.
+        match rest.find("*/") {
+            Some(end) => line = &rest[end + 2..],
+            None => return false,
+        }
+    } else if line.starts_with('*') {
+        // Inside a comment: what it says is not code.
         return false;
     }
+    let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
         match (quote, c) {
             (Some(_), '\\') => {
@@ -373,6 +391,11 @@ mod tests {
         assert_eq!(trim_script(app), "var parts = s.split('`'); /* kept */\nf(); // kept");
         let template_in_code = "  var a = 1;\n  var b = `x`; // a template\n";
         assert_eq!(trim_script(template_in_code), template_in_code);
+        // terser keeps a licence comment and puts code after it on the same line.
+        let licence = "/** @license MIT */var b=2;\n/* a\n b */ var c=3;\n";
+        assert_eq!(trim_script(licence), "var b=2;\nvar c=3;");
+        let template_after_comment = "/* x */ var t = `y`;\n";
+        assert_eq!(trim_script(template_after_comment), template_after_comment);
     }
 
     #[test]
