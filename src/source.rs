@@ -141,7 +141,7 @@ fn lone_crs_to_lf(text: String) -> String {
 pub fn is_blank(line: &str) -> bool {
     // Most lines are ASCII; only a line with other bytes needs the Unicode-aware check.
     let bytes = line.as_bytes();
-    match bytes.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0B' | b'\x0C')) {
+    match bytes.iter().position(|&b| !is_ascii_white(b)) {
         None => true,
         Some(i) if bytes[i].is_ascii() => false,
         Some(_) => line.trim().is_empty(),

@@ -959,21 +959,26 @@
     box.appendChild(head);
     var ol = el('ol', 'cmds');
     commands.forEach(function (cmd, i) {
-      var li = el('li', 'cmd');
-      var pre = el('pre');
-      var code = el('code', null, cmd);
-      pre.appendChild(code);
-      var b = el('button', 'btn btn-small', 'Copy');
-      b.type = 'button';
-      b.setAttribute('aria-label', 'Copy ' + word + ' command ' + (i + 1) + ' for ' + who);
-      b.addEventListener('click', function () {
-        copyText(cmd, b, code);
-      });
-      append(li, pre, b);
-      ol.appendChild(li);
+      ol.appendChild(commandRow('li', 'cmd', cmd, 'Copy ' + word + ' command ' + (i + 1) + ' for ' + who));
     });
     box.appendChild(ol);
     return box;
+  }
+
+  /* One command, shown exactly, with a Copy button that copies exactly it. */
+  function commandRow(tag, className, cmd, label) {
+    var row = el(tag, className);
+    var pre = el('pre');
+    var code = el('code', null, cmd);
+    pre.appendChild(code);
+    var b = el('button', 'btn btn-small', 'Copy');
+    b.type = 'button';
+    b.setAttribute('aria-label', label);
+    b.addEventListener('click', function () {
+      copyText(cmd, b, code);
+    });
+    append(row, pre, b);
+    return row;
   }
 
   function renderDiagnostics(count, fromButton) {
@@ -995,18 +1000,7 @@
         append(h, el('strong', null, 'What to do instead: '));
         li.appendChild(richText(h, d.hint));
         hintCommands(d.hint).forEach(function (cmd, i) {
-          var row = el('div', 'cmd hint-cmd');
-          var pre = el('pre');
-          var code = el('code', null, cmd);
-          pre.appendChild(code);
-          var b = el('button', 'btn btn-small', 'Copy');
-          b.type = 'button';
-          b.setAttribute('aria-label', 'Copy command ' + (i + 1) + ' of this hint');
-          b.addEventListener('click', function () {
-            copyText(cmd, b, code);
-          });
-          append(row, pre, b);
-          li.appendChild(row);
+          li.appendChild(commandRow('div', 'cmd hint-cmd', cmd, 'Copy command ' + (i + 1) + ' of this hint'));
         });
       }
       var code = el('p', 'diag-code');

@@ -169,12 +169,11 @@ pub fn check(cx: &mut Context) {
             None => others.push((*input, 1)),
         }
     }
-    let others_in = |input: usize| others.iter().find(|(i, _)| *i == input).map_or(0, |(_, count)| *count);
-    let many: Vec<bool> = entries.iter().map(|(edge, input, _)| !edge && others_in(*input) > MANY_SERVERS).collect();
+    let many_in = |input: usize| others.iter().any(|&(i, count)| i == input && count > MANY_SERVERS);
     let mut grouped: Vec<(usize, Vec<NotPasted>)> = Vec::new();
     let mut one_by_one = Vec::new();
-    for ((_, input, entry), many) in entries.into_iter().zip(many) {
-        if !many {
+    for (edge, input, entry) in entries {
+        if edge || !many_in(input) {
             one_by_one.push(entry);
         } else if let Some((_, group)) = grouped.iter_mut().find(|(i, _)| *i == input) {
             group.push(entry);

@@ -211,39 +211,32 @@ fn minify(what: &str, script: &str) -> Result<String> {
     if !terser.exists() {
         return Err(format!("{} is missing: run `npm ci` (or `cargo xtask setup`)", terser.display()));
     }
-    let mut child = Command::new(&terser)
-        .args(["--compress", "--mangle", "--format", "ascii_only=true"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("cannot start terser")?;
-    let mut stdin = child.stdin.take().unwrap();
-    let input = script.as_bytes().to_vec();
-    let feeder = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().context("terser failed")?;
-    feeder.join().expect("the terser feeder thread panicked").context("cannot write to terser")?;
-    if !out.status.success() {
-        return Err(format!("terser could not read {what} ({})", out.status));
-    }
-    String::from_utf8(out.stdout).map_err(|_| format!("terser wrote {what} as something other than UTF-8"))
+    let out = filter(
+        Command::new(&terser).args(["--compress", "--mangle", "--format", "ascii_only=true"]),
+        script.as_bytes(),
+    )
+    .map_err(|err| format!("terser could not read {what}: {err}"))?;
+    String::from_utf8(out).map_err(|_| format!("terser wrote {what} as something other than UTF-8"))
 }
 
 /// The size of the page after `gzip -9`, as a web server or a mail attachment would send it.
 fn gzip_size(bytes: &[u8]) -> Result<usize> {
-    let mut child = Command::new("gzip")
-        .args(["-9", "-c"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("cannot start gzip")?;
+    Ok(filter(Command::new("gzip").args(["-9", "-c"]), bytes)?.len())
+}
+
+/// What a command writes on its standard output for `input` on its standard input.
+fn filter(command: &mut Command, input: &[u8]) -> Result<Vec<u8>> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    let mut child =
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().context(format!("cannot start {program}"))?;
     // Feed stdin from a thread, so that a full stdout pipe cannot deadlock the two.
     let mut stdin = child.stdin.take().unwrap();
-    let input = bytes.to_vec();
+    let input = input.to_vec();
     let feeder = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().context("gzip failed")?;
-    feeder.join().expect("the gzip feeder thread panicked").context("cannot write to gzip")?;
+    let out = child.wait_with_output().context(format!("{program} failed"))?;
+    feeder.join().expect("the feeder thread panicked").context(format!("cannot write to {program}"))?;
     if !out.status.success() {
-        return Err(format!("gzip failed ({})", out.status));
+        return Err(format!("{program} failed ({})", out.status));
     }
-    Ok(out.stdout.len())
+    Ok(out.stdout)
 }
