@@ -138,6 +138,45 @@ proptest! {
         prop_assert_eq!(hybridcheck::source::trim_end(&text), text.trim_end());
     }
 
+    /// UTF-16 with a BOM decodes as the standard library's lossy decoder does, in both byte
+    /// orders: surrogate pairs joined, unpaired surrogates and an odd last byte as U+FFFD.
+    #[test]
+    fn utf16_decodes_as_std_does(
+        units in prop::collection::vec(prop_oneof![6 => 0u16..0x80, 1 => any::<u16>(), 1 => 0xD800u16..0xE000], 0..64),
+        odd_byte in prop::option::of(any::<u8>()),
+    ) {
+        let mut expected = String::from_utf16_lossy(&units);
+        if odd_byte.is_some() {
+            expected.push('\u{FFFD}');
+        }
+        for little_endian in [true, false] {
+            let mut bytes = if little_endian { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
+            for u in &units {
+                bytes.extend(if little_endian { u.to_le_bytes() } else { u.to_be_bytes() });
+            }
+            bytes.extend(odd_byte);
+            let (text, _) = hybridcheck::decode::decode(&bytes);
+            prop_assert_eq!(&text, &expected);
+        }
+    }
+
+    /// The line cursor gives the line `line_of_offset` gives, for offsets in any order: mostly
+    /// growing (as parsers ask), with jumps far ahead and back.
+    #[test]
+    fn line_cursor_equals_line_of_offset(
+        text in "[a\n\r]{0,200}",
+        moves in prop::collection::vec((any::<bool>(), 0usize..64), 0..60),
+    ) {
+        let src = Source::new(text.as_str());
+        let cursor = src.line_cursor();
+        let end = src.text().len() + 2;
+        let mut offset = 0usize;
+        for (back, step) in moves {
+            offset = if back { offset.saturating_sub(step) } else { (offset + step) % end };
+            prop_assert_eq!(cursor.line_of_offset(offset), src.line_of_offset(offset), "offset {}", offset);
+        }
+    }
+
     /// Format-List output at any width, label width and wrap mode reads back to the same values.
     /// Exactly, when the paste shows that trailing spaces survived (some line ends in one), or
     /// when the value was wrapped by word; otherwise (a hard wrap in a paste without any trailing

@@ -31,7 +31,7 @@
 
 use super::{diagnostic, Block, Format, Prop, Record, Value};
 use crate::report::{Diagnostic, Severity};
-use crate::source::{is_blank, LineNo, Source};
+use crate::source::{is_blank, LineCursor, LineNo, Source};
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 use std::collections::{BTreeMap, BTreeSet};
@@ -295,9 +295,10 @@ struct Failure {
 }
 
 struct Parser<'s> {
-    src: &'s Source<'s>,
     /// The byte offset of the parsed text within the source.
     base: usize,
+    /// Finds the line of an offset; the reader's offsets grow as it reads.
+    lines: LineCursor<'s>,
     start: LineNo,
     stack: Vec<Frame>,
     records: Vec<Record>,
@@ -321,8 +322,8 @@ struct Parser<'s> {
 impl<'s> Parser<'s> {
     fn new(src: &'s Source<'s>, base: usize, start: LineNo, wanted: Option<BTreeSet<String>>) -> Parser<'s> {
         Parser {
-            src,
             base,
+            lines: src.line_cursor(),
             start,
             stack: Vec::new(),
             records: Vec::new(),
@@ -378,7 +379,7 @@ impl<'s> Parser<'s> {
 
     fn line_at(&self, position: u64) -> LineNo {
         let offset = usize::try_from(position).unwrap_or(usize::MAX);
-        self.src.line_of_offset(self.base.saturating_add(offset))
+        self.lines.line_of_offset(self.base.saturating_add(offset))
     }
 
     /// The failure for a document that simply stops: the block ends with the last markup read.

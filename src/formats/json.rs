@@ -25,7 +25,7 @@
 
 use super::{diagnostic, Block, Format, Prop, Record, Value, Wanted};
 use crate::report::Severity;
-use crate::source::{LineNo, Source};
+use crate::source::{LineCursor, LineNo, Source};
 
 /// The deepest nesting of arrays and objects that is read; the top-level value is level 1.
 const MAX_DEPTH: usize = 128;
@@ -50,6 +50,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
         pos: from,
         // The offset of the line after `end` is where reading must stop (the text length after the last line).
         limit: src.offset_of_line(end.min(src.line_count()) + 1),
+        lines: src.line_cursor(),
         strings_read: 0,
         wanted,
     };
@@ -72,6 +73,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
 }
 
 /// JSON white space. Line ends are `\n` only after decoding; `\r` is accepted anyway.
+#[inline(always)]
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
@@ -125,6 +127,8 @@ struct Parser<'a> {
     pos: usize,
     /// The offset where reading must stop: the end of the last line the caller allows.
     limit: usize,
+    /// Finds the line of an offset; the parser asks for offsets in the order it reads them.
+    lines: LineCursor<'a>,
     /// Strings (keys and values) read so far; a broken first line without any is not JSON.
     strings_read: usize,
     /// The properties records keep; the others are dropped as soon as each record is read, so
@@ -164,7 +168,7 @@ impl Parser<'_> {
 
     /// Builds the block of a document that was read completely; the closing bracket is just before `pos`.
     fn finish(&self, start: LineNo, top: Top, elements: Vec<Element>) -> Block {
-        let close_line = self.src.line_of_offset(self.pos - 1);
+        let close_line = self.lines.line_of_offset(self.pos - 1);
         let mut block = Block::new(Format::ConvertToJson, start, close_line);
         block.records = match top {
             Top::Elements => records(elements),
@@ -198,7 +202,7 @@ impl Parser<'_> {
 
     /// The line to report an error on, and a sentence that says what was wrong and where.
     fn describe(&self, error: &Error) -> (LineNo, String) {
-        let line_of = |offset: usize| self.src.line_of_offset(offset);
+        let line_of = |offset: usize| self.lines.line_of_offset(offset);
         match error.problem {
             Problem::Unexpected(expected) => {
                 let found = self.char_at(error.at);
@@ -262,7 +266,7 @@ impl Parser<'_> {
         while i > self.from && is_space(self.bytes[i - 1]) {
             i -= 1;
         }
-        self.src.line_of_offset(i.saturating_sub(1).max(self.from))
+        self.lines.line_of_offset(i.saturating_sub(1).max(self.from))
     }
 
     fn peek(&self) -> Option<u8> {
@@ -273,14 +277,20 @@ impl Parser<'_> {
         }
     }
 
+    /// Steps over white space. ConvertTo-Json indents every line by its depth, so this runs over
+    /// a good part of the text: a plain loop over the bytes, which the size-optimised wasm build
+    /// keeps inline (a loop over `peek` cost a call per byte there).
     fn skip_space(&mut self) {
-        while self.peek().is_some_and(is_space) {
-            self.pos += 1;
+        let bytes = &self.bytes[..self.limit];
+        let mut pos = self.pos;
+        while pos < bytes.len() && is_space(bytes[pos]) {
+            pos += 1;
         }
+        self.pos = pos;
     }
 
     fn line_here(&self) -> LineNo {
-        self.src.line_of_offset(self.pos)
+        self.lines.line_of_offset(self.pos)
     }
 
     fn unexpected(&self, expected: &'static str) -> Error {
@@ -338,7 +348,7 @@ impl Parser<'_> {
             if let (true, Value::Object { props, .. }) = (records, &mut value) {
                 props.retain(|p| (self.wanted)(&p.name));
             }
-            out.push(Element { value, first_line, last_line: self.src.line_of_offset(self.pos - 1) });
+            out.push(Element { value, first_line, last_line: self.lines.line_of_offset(self.pos - 1) });
             self.skip_space();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -441,9 +451,12 @@ impl Parser<'_> {
     }
 
     fn digits(&mut self) {
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.pos += 1;
+        let bytes = &self.bytes[..self.limit];
+        let mut pos = self.pos;
+        while pos < bytes.len() && bytes[pos].is_ascii_digit() {
+            pos += 1;
         }
+        self.pos = pos;
     }
 
     fn required_digits(&mut self) -> Result<(), Error> {
@@ -469,7 +482,11 @@ impl Parser<'_> {
                 self.pos = self.limit;
                 return Err(self.end(Missing::Quote, opened));
             };
-            text.push_str(&String::from_utf8_lossy(&rest[..found]));
+            // The source is text already, so the run is borrowed from it, not validated again.
+            match self.src.text().get(self.pos..self.pos + found) {
+                Some(run) => text.push_str(run),
+                None => text.push_str(&String::from_utf8_lossy(&rest[..found])),
+            }
             self.pos += found;
             match self.bytes[self.pos] {
                 b'"' => {
