@@ -56,13 +56,43 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
     let to = src.offset_of_line(end.saturating_add(1));
     let text = src.text().get(from..to)?;
     // A `<Ref>` can only copy an object the reader kept, and keeping every object would cost
-    // memory for nothing. So a first reading learns which RefIds are referenced, and only a
-    // document that has references is read a second time, keeping exactly those objects.
-    let (block, referenced) = Parser::new(src, from, start, None).run(text);
-    if referenced.is_empty() {
+    // memory for nothing. So the reader keeps exactly the objects that some `<Ref>` names.
+    // Which those are is guessed first by a byte search for `<Ref` tags, much cheaper than a
+    // reading; the reading reports the RefIds it really met, and only when the guess was wrong
+    // is the document read again with those. The reading that counts is thus always the one
+    // told exactly the referenced RefIds (none: `None`), as if a first reading had learnt them.
+    let guess = referenced_ids(text);
+    let (block, referenced) = Parser::new(src, from, start, (!guess.is_empty()).then_some(guess.clone())).run(text);
+    if referenced == guess {
         return Some(block);
     }
-    Some(Parser::new(src, from, start, Some(referenced)).run(text).0)
+    drop(block);
+    Some(Parser::new(src, from, start, (!referenced.is_empty()).then_some(referenced)).run(text).0)
+}
+
+/// The RefIds that the `<Ref>` tags in `text` name, by a byte search: PowerShell writes them
+/// as `<Ref N="Id" RefId="7" />`. A tag written otherwise (an entity in the value, space around
+/// `=`) is missed, and `parse` then reads the document a second time.
+fn referenced_ids(text: &str) -> BTreeSet<String> {
+    let bytes = text.as_bytes();
+    let mut ids = BTreeSet::new();
+    for at in memchr::memmem::find_iter(bytes, b"<Ref") {
+        let rest = &bytes[at + 4..];
+        if !rest.first().is_some_and(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let tag = &rest[..memchr::memchr(b'>', rest).unwrap_or(rest.len())];
+        let Some(name) = memchr::memmem::find(tag, b"RefId=") else { continue };
+        if !tag[name - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let value = &tag[name + 6..];
+        let Some(&quote) = value.first().filter(|&&q| q == b'"' || q == b'\'') else { continue };
+        if let Some(end) = memchr::memchr(quote, &value[1..]) {
+            ids.insert(String::from_utf8_lossy(&value[1..1 + end]).into_owned());
+        }
+    }
+    ids
 }
 
 /// The byte offset where XML reading begins, or `None` when line `start` opens no Clixml document.
@@ -834,6 +864,25 @@ mod tests {
         assert_eq!(identity.as_text(), Some("EX01\\Default Frontend EX01"));
         assert_eq!(&first.get("Id").unwrap().value, identity);
         assert_eq!(first.get("Missing").unwrap().value, Value::Null);
+    }
+
+    #[test]
+    fn copies_referenced_objects_the_byte_search_misses() {
+        // Space around `=` and a character reference in the RefId: legal XML that PowerShell does
+        // not write. The byte search misses the first and misreads the second; the reading
+        // notices, and reads again.
+        for spelled in [r#"<Ref N="Id" RefId = "1" />"#, r#"<Ref N="Id" RefId="&#49;" />"#] {
+            let doc = format!(
+                "{HEAD}\n<Obj RefId=\"0\"><Props><Obj N=\"Identity\" RefId=\"1\"><ToString>EX01\\A</ToString></Obj>\n{spelled}</Props></Obj>\n</Objs>"
+            );
+            let block = parse_all(&doc);
+            let record = &block.records[0];
+            assert_eq!(record.get("Id").unwrap().value.as_text(), Some("EX01\\A"), "{spelled}");
+            assert!(!referenced_ids(&doc).contains("1"), "{spelled}");
+        }
+        let doc =
+            format!("{HEAD}<Obj RefId=\"0\"><Props><Ref N=\"A\" RefId=\"4\" /><Ref\tRefId='5'/></Props></Obj></Objs>");
+        assert_eq!(referenced_ids(&doc).into_iter().collect::<Vec<_>>(), ["4", "5"]);
     }
 
     #[test]
