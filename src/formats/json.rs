@@ -26,6 +26,7 @@
 use super::{diagnostic, Block, Format, Prop, Record, Value, Wanted};
 use crate::report::Severity;
 use crate::source::{LineCursor, LineNo, Source};
+use std::rc::Rc;
 
 /// The deepest nesting of arrays and objects that is read; the top-level value is level 1.
 const MAX_DEPTH: usize = 128;
@@ -51,6 +52,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
         // The offset of the line after `end` is where reading must stop (the text length after the last line).
         limit: src.offset_of_line(end.min(src.line_count()) + 1),
         lines: src.line_cursor(),
+        names: Vec::new(),
         strings_read: 0,
         wanted,
     };
@@ -129,6 +131,10 @@ struct Parser<'a> {
     limit: usize,
     /// Finds the line of an offset; the parser asks for offsets in the order it reads them.
     lines: LineCursor<'a>,
+    /// Property names read so far, by nesting depth and position in the object. The objects of
+    /// an export repeat their names in the same order, so a name is mostly found here, and all
+    /// records share one copy of it.
+    names: Vec<Vec<Rc<str>>>,
     /// Strings (keys and values) read so far; a broken first line without any is not JSON.
     strings_read: usize,
     /// The properties records keep; the others are dropped as soon as each record is read, so
@@ -281,8 +287,18 @@ impl Parser<'_> {
     /// a good part of the text: a plain loop over the bytes, which the size-optimised wasm build
     /// keeps inline (a loop over `peek` cost a call per byte there).
     fn skip_space(&mut self) {
+        const EIGHT_SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
         let bytes = &self.bytes[..self.limit];
         let mut pos = self.pos;
+        // Windows PowerShell indents by whole runs of spaces: eight at a time, then byte by byte.
+        while let Some(eight) = bytes.get(pos..pos + 8) {
+            if u64::from_ne_bytes([eight[0], eight[1], eight[2], eight[3], eight[4], eight[5], eight[6], eight[7]])
+                != EIGHT_SPACES
+            {
+                break;
+            }
+            pos += 8;
+        }
         while pos < bytes.len() && is_space(bytes[pos]) {
             pos += 1;
         }
@@ -347,6 +363,8 @@ impl Parser<'_> {
             let mut value = self.value(depth)?;
             if let (true, Value::Object { props, .. }) = (records, &mut value) {
                 props.retain(|p| (self.wanted)(&p.name));
+                // The record is kept to the end of the check: give back the room of the dropped ones.
+                props.shrink_to_fit();
             }
             out.push(Element { value, first_line, last_line: self.lines.line_of_offset(self.pos - 1) });
             self.skip_space();
@@ -370,7 +388,8 @@ impl Parser<'_> {
     /// off inside it (see [`Parser::document`]).
     fn object(&mut self, depth: usize, mut wrapped: Option<&mut Vec<Element>>) -> Result<Vec<Prop>, Error> {
         let open = self.enter(depth)?;
-        let mut props = Vec::new();
+        // Sized as the last object at this depth was: objects of an export come in runs of one type.
+        let mut props = Vec::with_capacity(self.names.get(depth).map_or(0, Vec::len));
         self.skip_space();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -380,7 +399,7 @@ impl Parser<'_> {
             self.skip_space();
             let line = self.line_here();
             let name = match self.peek() {
-                Some(b'"') => self.string()?,
+                Some(b'"') => self.name(depth, props.len())?,
                 Some(_) => return Err(self.unexpected("a property name in double quotes")),
                 None => return Err(self.end(Missing::Brace, open)),
             };
@@ -500,6 +519,36 @@ impl Parser<'_> {
         }
     }
 
+    /// Reads the name of the property at position `at` of an object at nesting level `depth`;
+    /// the `"` is at `pos`. A name as the one last read at that place is shared, not made again.
+    fn name(&mut self, depth: usize, at: usize) -> Result<Rc<str>, Error> {
+        if self.names.len() <= depth {
+            self.names.resize_with(depth + 1, Vec::new);
+        }
+        if let Some(known) = self.names[depth].get(at) {
+            // Only names without `"`, `\` or a line end are kept, so text equal to one is
+            // the whole name, without escapes, when a `"` follows it.
+            let len = known.len();
+            let rest = &self.bytes[self.pos + 1..self.limit];
+            if rest.get(len) == Some(&b'"') && &rest[..len] == known.as_bytes() {
+                let name = known.clone();
+                self.pos += len + 2;
+                self.strings_read += 1;
+                return Ok(name);
+            }
+        }
+        let name: Rc<str> = self.string()?.into();
+        if memchr::memchr3(b'"', b'\\', b'\n', name.as_bytes()).is_none() {
+            let names = &mut self.names[depth];
+            if at < names.len() {
+                names[at] = name.clone();
+            } else if at == names.len() {
+                names.push(name.clone());
+            }
+        }
+        Ok(name)
+    }
+
     /// Decodes the escape whose `\` is at `pos` into `text`.
     fn escape(&mut self, text: &mut String) {
         let Some(&kind) = self.bytes[..self.limit].get(self.pos + 1) else {
@@ -586,6 +635,18 @@ mod tests {
     fn read(text: &str) -> Option<Block> {
         let src = Source::new(text.to_string());
         parse(&src, 1, src.line_count(), crate::formats::every_property)
+    }
+
+    #[test]
+    fn names_repeated_at_one_place_are_read_as_written() {
+        // The second object of each pair spells its names otherwise than the first, at the same
+        // places: escaped, longer, shorter, or with a quote inside.
+        let text = r#"[{"ab":1,"Name":2,"a\"b":3},{"a\u0062":4,"NameX":5,"a\"b":6},{"ab":7,"Nam":8,"x":{"ab":9}}]"#;
+        let block = read(text).unwrap();
+        let names: Vec<Vec<&str>> = block.records.iter().map(|r| r.props.iter().map(|p| &*p.name).collect()).collect();
+        assert_eq!(names, [vec!["ab", "Name", "a\"b"], vec!["ab", "NameX", "a\"b"], vec!["ab", "Nam", "x"]]);
+        let nested = block.records[2].get("x").unwrap().value.field("ab").and_then(Value::as_text);
+        assert_eq!(nested, Some("9"));
     }
 
     fn text<'a>(record: &'a Record, name: &str) -> Option<&'a str> {
