@@ -59,14 +59,14 @@ pub fn decode<'a>(bytes: impl Into<Cow<'a, [u8]>>) -> (Cow<'a, str>, Encoding) {
         };
         (utf8_or_1252(without_bom).0, Encoding::Utf8Bom)
     } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        (Cow::Owned(utf16::<true>(rest)), Encoding::Utf16LeBom)
+        (Cow::Owned(utf16(rest, true)), Encoding::Utf16LeBom)
     } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        (Cow::Owned(utf16::<false>(rest)), Encoding::Utf16BeBom)
+        (Cow::Owned(utf16(rest, false)), Encoding::Utf16BeBom)
     } else if let Some(little_endian) = looks_like_utf16(&bytes) {
         if little_endian {
-            (Cow::Owned(utf16::<true>(&bytes)), Encoding::Utf16Le)
+            (Cow::Owned(utf16(&bytes, true)), Encoding::Utf16Le)
         } else {
-            (Cow::Owned(utf16::<false>(&bytes)), Encoding::Utf16Be)
+            (Cow::Owned(utf16(&bytes, false)), Encoding::Utf16Be)
         }
     } else {
         utf8_or_1252(bytes)
@@ -127,15 +127,15 @@ fn looks_like_utf16(bytes: &[u8]) -> Option<bool> {
 /// that, and runs of ASCII units are found four units at a time and copied as bytes. Decoding
 /// each unit as a `char` and growing the string step by step took most of the time of reading
 /// an Export-Clixml file.
-fn utf16<const LITTLE_ENDIAN: bool>(bytes: &[u8]) -> String {
+fn utf16(bytes: &[u8], little_endian: bool) -> String {
     // In each unit's two bytes, the bits that must be clear for ASCII: all of the high byte,
     // the top bit of the low one. Read as a little-endian word of four units.
     const LE_MASK: u64 = 0xFF80_FF80_FF80_FF80;
     const BE_MASK: u64 = 0x80FF_80FF_80FF_80FF;
-    let (mask, low) = if LITTLE_ENDIAN { (LE_MASK, 0) } else { (BE_MASK, 1) };
+    let (mask, low) = if little_endian { (LE_MASK, 0) } else { (BE_MASK, 1) };
     let unit = |i: usize| {
         let pair = [bytes[i], bytes[i + 1]];
-        if LITTLE_ENDIAN {
+        if little_endian {
             u16::from_le_bytes(pair)
         } else {
             u16::from_be_bytes(pair)

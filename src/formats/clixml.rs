@@ -76,17 +76,16 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
 fn referenced_ids(text: &str) -> BTreeSet<String> {
     let bytes = text.as_bytes();
     let mut ids = BTreeSet::new();
-    for at in memchr::memmem::find_iter(bytes, b"<Ref") {
-        let rest = &bytes[at + 4..];
+    for at in memchr::memchr_iter(b'<', bytes) {
+        let Some(rest) = bytes[at + 1..].strip_prefix(b"Ref") else { continue };
         if !rest.first().is_some_and(u8::is_ascii_whitespace) {
             continue;
         }
         let tag = &rest[..memchr::memchr(b'>', rest).unwrap_or(rest.len())];
-        let Some(name) = memchr::memmem::find(tag, b"RefId=") else { continue };
-        if !tag[name - 1].is_ascii_whitespace() {
+        let Some(name) = tag.windows(7).position(|w| w[0].is_ascii_whitespace() && &w[1..] == b"RefId=") else {
             continue;
-        }
-        let value = &tag[name + 6..];
+        };
+        let value = &tag[name + 7..];
         let Some(&quote) = value.first().filter(|&&q| q == b'"' || q == b'\'') else { continue };
         if let Some(end) = memchr::memchr(quote, &value[1..]) {
             ids.insert(String::from_utf8_lossy(&value[1..1 + end]).into_owned());

@@ -538,7 +538,7 @@ impl Parser<'_> {
             }
         }
         let name: Rc<str> = self.string()?.into();
-        if memchr::memchr3(b'"', b'\\', b'\n', name.as_bytes()).is_none() {
+        if !name.bytes().any(|b| matches!(b, b'"' | b'\\' | b'\n')) {
             let names = &mut self.names[depth];
             if at < names.len() {
                 names[at] = name.clone();
