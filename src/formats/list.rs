@@ -18,9 +18,16 @@ use std::rc::Rc;
 /// exactly the text (label, padding and ` : `) that the line at the same position of an earlier
 /// object started with is read without looking at its label again; whether a label is wanted is
 /// asked once per position, and each kept name is made once and shared by every object.
+///
+/// It also keeps the reader's working room from object to object, so that it is allocated once
+/// per input rather than once per object.
 #[derive(Default)]
 pub struct Labels {
     slots: Vec<Slot>,
+    /// The properties of the object being read.
+    pending: Vec<PendingProp>,
+    /// The line of every piece of their values, in order; each property owns a range of it.
+    pieces: Vec<LineNo>,
 }
 
 struct Slot {
@@ -82,10 +89,9 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, labels: &
     let (_, _, width) = property_line(src.line(start), None)?;
     let value_column = width + 3;
     let mut record = Record { first_line: start, last_line: start, ..Record::default() };
-    let mut pending: Vec<PendingProp> = Vec::with_capacity(80);
-    // The pieces of every value of the object, in one vector: each property owns a range of it.
-    // Each piece comes with the whole line it was read from, for the wrap rules.
-    let mut chunks: Vec<(&str, &str)> = Vec::with_capacity(100);
+    let (mut pending, mut pieces) = (std::mem::take(&mut labels.pending), std::mem::take(&mut labels.pieces));
+    pending.clear();
+    pieces.clear();
     let mut kept = 0;
     let mut n = start;
     while n <= end {
@@ -95,32 +101,34 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, labels: &
         }
         let at = pending.len();
         let property = match labels.known(at, line, value_column) {
-            Some(wanted) => Some((&line[value_column..], wanted)),
+            Some(wanted) => Some(wanted),
             None => property_line(line, Some(width))
-                .map(|(label, value, _)| (value, labels.learn(at, line, value_column, label, wanted))),
+                .map(|(label, _, _)| labels.learn(at, line, value_column, label, wanted)),
         };
-        if let Some((value, wanted)) = property {
+        // A value's pieces all start in the value column (see `piece`).
+        if let Some(wanted) = property {
             kept += usize::from(wanted);
-            pending.push(PendingProp { line: n, chunks: chunks.len()..chunks.len() + 1, wanted });
-            chunks.push((value, line));
-        } else if let (Some(prop), Some(rest)) = (pending.last_mut(), continuation(line, value_column)) {
-            prop.chunks.end += 1;
-            chunks.push((rest, line));
+            pending.push(PendingProp { line: n, pieces: pieces.len()..pieces.len() + 1, wanted });
+            pieces.push(n);
+        } else if let (Some(prop), true) = (pending.last_mut(), is_continuation(line, value_column)) {
+            prop.pieces.end += 1;
+            pieces.push(n);
         } else {
             break;
         }
         record.last_line = n;
         n += 1;
     }
-    let joining = joining(&pending, &chunks, src.trailing_space_kept());
+    let joining = joining(src, &pending, &pieces);
     // Sized once: growing the vector property by property cost more than building the values.
     record.props = Vec::with_capacity(kept);
-    for (at, prop) in pending.into_iter().enumerate() {
+    for (at, prop) in pending.iter().enumerate() {
         if prop.wanted {
             let name = labels.name(at);
-            record.props.push(prop.finish(name, &chunks, joining));
+            record.props.push(prop.finish(name, src, &pieces, value_column, joining));
         }
     }
+    (labels.pending, labels.pieces) = (pending, pieces);
     let mut block = Block::new(Format::FormatList, start, record.last_line);
     block.understood.push((start, record.last_line));
     block.records.push(record);
@@ -194,21 +202,22 @@ fn separator(bytes: &[u8]) -> Option<usize> {
     None
 }
 
-/// The text of a continuation line: it starts with exactly the value column's worth of spaces.
-fn continuation(line: &str, value_column: usize) -> Option<&str> {
-    let indent = line.get(..value_column)?;
-    if indent.bytes().all(|b| b == b' ') && !is_blank(&line[value_column..]) {
-        Some(&line[value_column..])
-    } else {
-        None
-    }
+/// True for a continuation line: it starts with exactly the value column's worth of spaces.
+fn is_continuation(line: &str, value_column: usize) -> bool {
+    line.get(..value_column).is_some_and(|indent| indent.bytes().all(|b| b == b' ')) && !is_blank(&line[value_column..])
+}
+
+/// The piece of a value that `line` holds: the text from the value column, which is where a
+/// property line's value and a continuation line's text both start. A property line cut right
+/// after ` :` (its trailing space lost) holds none.
+fn piece(line: &str, value_column: usize) -> &str {
+    line.get(value_column..).unwrap_or("")
 }
 
 struct PendingProp {
     line: LineNo,
-    /// The range of the object's pieces that hold this value; each piece comes with the
-    /// trimmed length of the whole line it came from.
-    chunks: std::ops::Range<usize>,
+    /// The range of the object's piece lines that hold this value.
+    pieces: std::ops::Range<usize>,
     /// Whether the caller wants this property's value built.
     wanted: bool,
 }
@@ -228,13 +237,13 @@ enum Joining {
 /// Decides how to join for a whole object. The wrap mode belongs to the console (its culture
 /// and width), not to one value, so every wrapped line of the object is evidence: a hard wrap
 /// fills every wrapped line to the same width, a word wrap leaves lines of different lengths.
-fn joining(props: &[PendingProp], chunks: &[(&str, &str)], trailing_space_kept: bool) -> Joining {
-    if trailing_space_kept {
+fn joining(src: &Source, props: &[PendingProp], pieces: &[LineNo]) -> Joining {
+    if src.trailing_space_kept() {
         return Joining::AsTheyAre;
     }
     let wrapped: Vec<usize> = props
         .iter()
-        .flat_map(|p| chunks[p.chunks.start..p.chunks.end - 1].iter().map(|(_, line)| trim_padding(line).len()))
+        .flat_map(|p| pieces[p.pieces.start..p.pieces.end - 1].iter().map(|&n| trim_padding(src.line(n)).len()))
         .collect();
     let Some(&width) = wrapped.iter().max() else { return Joining::AsTheyAre };
     let full = wrapped.iter().filter(|&&len| len == width).count();
@@ -247,8 +256,8 @@ fn joining(props: &[PendingProp], chunks: &[(&str, &str)], trailing_space_kept: 
 }
 
 impl PendingProp {
-    fn finish(self, name: Rc<str>, chunks: &[(&str, &str)], joining: Joining) -> Prop {
-        let (text, inexact) = join(&chunks[self.chunks.clone()], joining);
+    fn finish(&self, name: Rc<str>, src: &Source, pieces: &[LineNo], value_column: usize, joining: Joining) -> Prop {
+        let (text, inexact) = join(src, &pieces[self.pieces.clone()], value_column, joining);
         let truncated = text.starts_with('{') && text.ends_with('}') && ends_with_cut_mark(&text[..text.len() - 1]);
         let value = if text.is_empty() { Value::Null } else { Value::Text(text) };
         Prop { name, value, line: self.line, truncated, inexact }
@@ -256,16 +265,17 @@ impl PendingProp {
 }
 
 /// Joins the pieces of a wrapped value; see the module documentation for the rules.
-fn join(chunks: &[(&str, &str)], joining: Joining) -> (String, bool) {
-    if chunks.len() == 1 {
-        return (trim_end(chunks[0].0).to_owned(), false);
+fn join(src: &Source, lines: &[LineNo], value_column: usize, joining: Joining) -> (String, bool) {
+    if let [line] = lines {
+        return (trim_end(piece(src.line(*line), value_column)).to_owned(), false);
     }
     let mut text = String::new();
-    for (i, (piece, _)) in chunks.iter().enumerate() {
+    for (i, &n) in lines.iter().enumerate() {
+        let piece = piece(src.line(n), value_column);
         let space_lost = match joining {
             Joining::AsTheyAre => false,
             Joining::RestoreSpace => true,
-            Joining::HardWrap(width) => i > 0 && trim_padding(chunks[i - 1].1).len() < width,
+            Joining::HardWrap(width) => i > 0 && trim_padding(src.line(lines[i - 1])).len() < width,
         };
         if i > 0 && space_lost && !text.ends_with(char::is_whitespace) {
             text.push(' ');
