@@ -424,6 +424,8 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
+                    // Objects of several types share a depth, so the guessed room can be too much.
+                    props.shrink_to_fit();
                     return Ok(props);
                 }
                 Some(_) => return Err(self.unexpected("a comma or the closing }")),
