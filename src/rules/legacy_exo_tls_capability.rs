@@ -91,9 +91,12 @@ pub fn check(cx: &mut Context) {
         let stale: Vec<&Capability> = list.entries.iter().filter(|e| is_legacy(e)).collect();
         // When the entries could not be split (a word cut mid-way and a space put back where
         // none was), the folded text still shows the issuer; the fix then works on the server.
-        let unsplit = stale.is_empty() && fold(&raw_text(&prop.value)).contains(LEGACY_ISSUER_KEY);
-        let name = object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
+        // The key starts with `<`, which folding keeps: text without one cannot hold it.
+        let unsplit =
+            stale.is_empty() && mentions(&prop.value, b'<') && fold(&raw_text(&prop.value)).contains(LEGACY_ISSUER_KEY);
+        let name = || object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
         if list.truncated {
+            let name = name();
             cx.add_diagnostic(Diagnostic {
                 code: "truncated-value",
                 severity: if stale.is_empty() { Severity::Warning } else { Severity::Info },
@@ -109,6 +112,7 @@ pub fn check(cx: &mut Context) {
             continue;
         }
         cx.judge(index, Judgement::Judged);
+        let name = name();
         let mut evidence: Vec<Evidence> = stale
             .iter()
             .map(|entry| {
@@ -235,6 +239,16 @@ fn route(cx: &Context) -> String {
 }
 
 /// The property's text as shown, for matching and evidence.
+/// True when the text of a value (or of any item of a list) holds `byte`.
+fn mentions(value: &Value, byte: u8) -> bool {
+    match value {
+        Value::List(items) => {
+            items.iter().filter_map(Value::as_text).any(|text| memchr::memchr(byte, text.as_bytes()).is_some())
+        }
+        other => other.as_text().is_some_and(|text| memchr::memchr(byte, text.as_bytes()).is_some()),
+    }
+}
+
 fn raw_text(value: &Value) -> String {
     match value {
         Value::List(items) => items.iter().filter_map(Value::as_text).collect::<Vec<_>>().join(", "),
