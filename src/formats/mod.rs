@@ -57,7 +57,7 @@ impl Format {
 
 impl Serialize for Format {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        crate::report::fixed_name(&self.as_str(), serializer)
     }
 }
 

@@ -78,6 +78,14 @@ pub struct InputReport {
     pub sections: Vec<SectionReport>,
 }
 
+/// Writes a name from a fixed set (an object kind, a rule id, a format) as a unit variant.
+/// JSON writes a unit variant as its name, so the report is the same; serde-wasm-bindgen makes
+/// the JS string of a unit variant once and reuses it, where a `str` is decoded into a new
+/// JS string for each of the thousands of objects a large paste reports.
+pub fn fixed_name<S: serde::Serializer>(name: &&'static str, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_unit_variant("Name", 0, name)
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct SectionReport {
     /// The cmdlet that produced the section, e.g. `Get-ReceiveConnector`, or null when unknown.
@@ -92,6 +100,7 @@ pub struct SectionReport {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ObjectReport {
+    #[serde(serialize_with = "fixed_name")]
     pub kind: &'static str,
     pub identity: Option<String>,
     pub input: usize,
@@ -100,8 +109,10 @@ pub struct ObjectReport {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
+    #[serde(serialize_with = "fixed_name")]
     pub rule: &'static str,
     pub severity: Severity,
+    #[serde(serialize_with = "fixed_name")]
     pub kind: &'static str,
     pub identity: Option<String>,
     pub input: usize,
