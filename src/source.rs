@@ -77,15 +77,36 @@ impl<'a> Source<'a> {
         if i == 0 || i > self.starts.len() {
             return "";
         }
-        let start = self.starts[i - 1];
+        let (start, end) = self.line_range(i - 1);
+        &self.text[start..end]
+    }
+
+    /// The numbers of the lines whose first two bytes `accept` takes, in order; lines shorter
+    /// than two bytes are passed over. For a pass that looks for a few kinds of line among
+    /// many: each line is judged from the line index and two bytes of its text, where making
+    /// the text of every line cost most of the pass in the wasm build.
+    pub fn lines_starting<'s>(&'s self, accept: impl Fn([u8; 2]) -> bool + 's) -> impl Iterator<Item = LineNo> + 's {
+        let bytes = self.text.as_bytes();
+        (0..self.starts.len())
+            .filter(move |&i| {
+                let (start, end) = self.line_range(i);
+                end >= start + 2 && accept([bytes[start], bytes[start + 1]])
+            })
+            .map(|i| i as LineNo + 1)
+    }
+
+    /// The byte range of the line at index `i` (line `i + 1`), without its line end.
+    #[inline(always)]
+    fn line_range(&self, i: usize) -> (usize, usize) {
+        let start = self.starts[i];
         // The last line ends at the end of the text, before a final line end if there is one.
-        let end = match self.starts.get(i) {
+        let end = match self.starts.get(i + 1) {
             Some(&next) => next - 1,
             None => self.last_line_end,
         };
         // Windows line ends stay in the text (see `Source::new`); a line never shows its CR.
         let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
-        &self.text[start..end]
+        (start, end)
     }
 
     /// The byte offset where line `n` starts.

@@ -32,25 +32,23 @@ pub fn split(src: &Source) -> (Vec<Segment>, Vec<Furniture>) {
     let mut segments = Vec::new();
     let mut furniture = Vec::new();
     let mut current = Segment { command: None, first_line: 1, last_line: 0 };
-    let mut in_header = false;
     let count = src.line_count();
-    let mut n = 1;
-    while n <= count {
+    // Only lines that start like furniture are read; the rest are output.
+    let mut candidates = src.lines_starting(may_be_furniture);
+    while let Some(n) = candidates.next() {
         let line = src.line(n);
-        if !in_header && !may_be_furniture(line) {
-            n += 1;
-            continue;
-        }
         if is_star_rule(line) {
-            // `Start-Transcript` frames its header and footer with lines of asterisks.
-            in_header = !in_header;
-            push_transcript_line(&mut furniture, n);
-        } else if in_header || is_transcript_line(line) {
-            push_transcript_line(&mut furniture, n);
+            // `Start-Transcript` frames its header with lines of asterisks: every line from this
+            // one to the next such line (or to the end) belongs to the header.
+            let last = candidates.by_ref().find(|&m| is_star_rule(src.line(m))).unwrap_or(count);
+            push_transcript_lines(&mut furniture, n, last);
+        } else if is_transcript_line(line) {
+            push_transcript_lines(&mut furniture, n, n);
         } else if let Some(command) = prompt_command(line) {
             let mut command = command.to_owned();
             let mut last = n;
-            // `>> ` lines continue a command typed over several lines.
+            // `>> ` lines continue a command typed over several lines. They do not start like
+            // furniture, so no candidate is passed over.
             while last < count && src.line(last + 1).starts_with(">>") {
                 last += 1;
                 command.push(' ');
@@ -60,19 +58,17 @@ pub fn split(src: &Source) -> (Vec<Segment>, Vec<Furniture>) {
             furniture.push(Furniture { prompt: true, command: command.clone(), first_line: n, last_line: last });
             close(&mut segments, current, n - 1);
             current = Segment { command, first_line: last + 1, last_line: 0 };
-            n = last;
         }
-        n += 1;
     }
     close(&mut segments, current, count);
     (segments, furniture)
 }
 
-/// Adds a transcript line, joining it to the previous one when they are adjacent.
-fn push_transcript_line(furniture: &mut Vec<Furniture>, n: LineNo) {
+/// Adds transcript lines `first..=last`, joining them to the previous ones when adjacent.
+fn push_transcript_lines(furniture: &mut Vec<Furniture>, first: LineNo, last: LineNo) {
     match furniture.last_mut() {
-        Some(last) if !last.prompt && last.last_line + 1 == n => last.last_line = n,
-        _ => furniture.push(Furniture { prompt: false, command: None, first_line: n, last_line: n }),
+        Some(previous) if !previous.prompt && previous.last_line + 1 == first => previous.last_line = last,
+        _ => furniture.push(Furniture { prompt: false, command: None, first_line: first, last_line: last }),
     }
 }
 
@@ -85,17 +81,17 @@ fn close(segments: &mut Vec<Segment>, mut segment: Segment, last_line: LineNo) {
 
 /// A quick look at the first two bytes: only lines that start like a prompt (`[PS]`, `PS`,
 /// `C:`) or like transcript furniture (`**`, `Tr`, `Wi`, `Po`, `Co`) can be either.
-fn may_be_furniture(line: &str) -> bool {
+fn may_be_furniture(first_two: [u8; 2]) -> bool {
     matches!(
-        line.as_bytes(),
-        [b'[', b'P', ..]
-            | [b'P', b'S', ..]
-            | [b'*', b'*', ..]
-            | [_, b':', ..]
-            | [b'T', b'r', ..]
-            | [b'W', b'i', ..]
-            | [b'P', b'o', ..]
-            | [b'C', b'o', ..]
+        first_two,
+        [b'[', b'P']
+            | [b'P', b'S']
+            | [b'*', b'*']
+            | [_, b':']
+            | [b'T', b'r']
+            | [b'W', b'i']
+            | [b'P', b'o']
+            | [b'C', b'o']
     )
 }
 
