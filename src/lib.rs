@@ -214,18 +214,18 @@ fn read_input(
                         .unwrap_or_else(|| Kind::from_properties(r))
                 })
                 .collect();
-            let (cmdlet, cmdlet_from) = match (&command_cmdlet, kinds.first().and_then(|k| k.cmdlet())) {
-                (Some(c), _) => (Some(c.clone()), Some("command")),
-                (None, Some(c)) => (Some(c.to_owned()), Some("properties")),
+            let (cmdlet, cmdlet_from) = match (command_cmdlet.as_deref(), kinds.first().and_then(|k| k.cmdlet())) {
+                (Some(c), _) => (Some(c), Some("command")),
+                (None, Some(c)) => (Some(c), Some("properties")),
                 (None, None) => (None, None),
             };
             // Consecutive blocks of one format and cmdlet form one section (Format-List
             // prints one block per object).
             let section = match open_section.filter(|&s| s + 1 == sections.len()) {
-                Some(s) if sections[s].format == block.format && sections[s].cmdlet == cmdlet => s,
+                Some(s) if sections[s].format == block.format && sections[s].cmdlet.as_deref() == cmdlet => s,
                 _ => {
                     sections.push(SectionReport {
-                        cmdlet,
+                        cmdlet: cmdlet.map(str::to_owned),
                         cmdlet_from,
                         format: block.format,
                         first_line: block.first_line,
