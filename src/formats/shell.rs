@@ -8,7 +8,7 @@
 
 use super::{diagnostic, ends_with_cut_mark, Block, Format, Prop, Record, Value};
 use crate::report::Severity;
-use crate::source::{is_blank, LineNo, Source};
+use crate::source::{is_blank, trim_start, LineNo, Source};
 
 const CORRUPTED: &str = " has been corrupted, and it's in an inconsistent state";
 const CONVERT_CAPABILITIES: &str = "Could not convert property TlsDomainCapabilities";
@@ -138,12 +138,15 @@ fn parse_error_record(src: &Source, start: LineNo, end: LineNo) -> Option<Block>
         return None;
     }
     let is_tail = |line: &str| {
-        let t = line.trim_start();
+        let t = trim_start(line);
         t.starts_with("At line:") || (t.starts_with("At ") && t.contains(" char:")) || t.starts_with("+ ")
     };
-    // The message may wrap over a few lines before its tail starts.
-    let tail_start =
-        (start + 1..=end.min(start + 6)).take_while(|&n| !is_blank(src.line(n))).find(|&n| is_tail(src.line(n)))?;
+    // The message may wrap over a few lines before its tail starts. Tried at the first line of
+    // every object of a Format-List paste, so each line is fetched once.
+    let (tail_start, _) = (start + 1..=end.min(start + 6))
+        .map(|n| (n, src.line(n)))
+        .take_while(|&(_, line)| !is_blank(line))
+        .find(|&(_, line)| is_tail(line))?;
     let mut last = tail_start;
     while last < end && is_tail(src.line(last + 1)) {
         last += 1;
