@@ -81,6 +81,13 @@ impl<'a> Source<'a> {
         &self.text[start..end]
     }
 
+    /// The lines from `first` on, as `line` gives them, for a loop that reads line after line:
+    /// the size-optimised wasm build makes a call of every `line`, which in such a loop cost
+    /// more than the line's own work.
+    pub fn lines_from(&self, first: LineNo) -> Lines<'_> {
+        Lines { src: self, next: first as usize }
+    }
+
     /// The numbers of the lines whose first two bytes `accept` takes, in order; lines shorter
     /// than two bytes are passed over. For a pass that looks for a few kinds of line among
     /// many: each line is judged from the line index and two bytes of its text, where making
@@ -134,6 +141,27 @@ impl<'a> Source<'a> {
 
     pub fn is_understood(&self, n: LineNo) -> bool {
         self.understood.get(n as usize - 1).copied().unwrap_or(true)
+    }
+}
+
+/// The lines of a source from some line on; see [`Source::lines_from`].
+pub struct Lines<'s> {
+    src: &'s Source<'s>,
+    /// The number of the next line.
+    next: usize,
+}
+
+impl<'s> Iterator for Lines<'s> {
+    type Item = &'s str;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<&'s str> {
+        if self.next == 0 || self.next > self.src.starts.len() {
+            return None;
+        }
+        let (start, end) = self.src.line_range(self.next - 1);
+        self.next += 1;
+        Some(&self.src.text[start..end])
     }
 }
 

@@ -93,13 +93,18 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, labels: &
     pending.clear();
     pieces.clear();
     let mut kept = 0;
+    // Unwanted properties are noted only when the wrap mode must be guessed from every wrapped
+    // line of the object (see `joining`); otherwise only their lines are counted.
+    let note_all = !src.trailing_space_kept();
+    // The position of the next property, and whether the last one was noted.
+    let (mut at, mut noting) = (0, false);
     let mut n = start;
+    let mut lines = src.lines_from(start);
     while n <= end {
-        let line = src.line(n);
+        let line = lines.next().unwrap_or("");
         if is_blank(line) {
             break;
         }
-        let at = pending.len();
         let property = match labels.known(at, line, value_column) {
             Some(wanted) => Some(wanted),
             None => property_line(line, Some(width))
@@ -108,11 +113,17 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, labels: &
         // A value's pieces all start in the value column (see `piece`).
         if let Some(wanted) = property {
             kept += usize::from(wanted);
-            pending.push(PendingProp { line: n, pieces: pieces.len()..pieces.len() + 1, wanted });
-            pieces.push(n);
-        } else if let (Some(prop), true) = (pending.last_mut(), is_continuation(line, value_column)) {
-            prop.pieces.end += 1;
-            pieces.push(n);
+            noting = wanted || note_all;
+            if noting {
+                pending.push(PendingProp { at, line: n, pieces: pieces.len()..pieces.len() + 1, wanted });
+                pieces.push(n);
+            }
+            at += 1;
+        } else if at > 0 && is_continuation(line, value_column) {
+            if let (true, Some(prop)) = (noting, pending.last_mut()) {
+                prop.pieces.end += 1;
+                pieces.push(n);
+            }
         } else {
             break;
         }
@@ -122,9 +133,9 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, labels: &
     let joining = joining(src, &pending, &pieces);
     // Sized once: growing the vector property by property cost more than building the values.
     record.props = Vec::with_capacity(kept);
-    for (at, prop) in pending.iter().enumerate() {
+    for prop in &pending {
         if prop.wanted {
-            let name = labels.name(at);
+            let name = labels.name(prop.at);
             record.props.push(prop.finish(name, src, &pieces, value_column, joining));
         }
     }
@@ -215,6 +226,8 @@ fn piece(line: &str, value_column: usize) -> &str {
 }
 
 struct PendingProp {
+    /// The property's position in the object.
+    at: usize,
     line: LineNo,
     /// The range of the object's piece lines that hold this value.
     pieces: std::ops::Range<usize>,
