@@ -2330,7 +2330,7 @@ impl Bench {
                 md,
                 "\nAt rest (`hybridcheck --version`, reading nothing) the CLI peaks at {}: the C library, the program and \
 its stack, mapped before any input is read. grep's own peaks are in the table. Against a 1 MB input that floor alone is \
-most of the 3 × budget, so the memory goal can only be met from about 10 MB up.",
+most of the 3 × budget: the goal cannot be met at 1 MB, and is in reach from a few MB up.",
                 Unit::Mb.show(resting)
             );
         }
