@@ -71,8 +71,8 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
 }
 
 /// The RefIds that the `<Ref>` tags in `text` name, by a byte search: PowerShell writes them
-/// as `<Ref N="Id" RefId="7" />`. A tag written otherwise (an entity in the value, space around
-/// `=`) is missed, and `parse` then reads the document a second time.
+/// as `<Ref N="Id" RefId="7" />`. A tag written otherwise (space around `=`, an entity in the
+/// value) is missed or misread, and `parse` then reads the document a second time.
 fn referenced_ids(text: &str) -> BTreeSet<String> {
     let bytes = text.as_bytes();
     let mut ids = BTreeSet::new();
@@ -81,7 +81,9 @@ fn referenced_ids(text: &str) -> BTreeSet<String> {
         if !rest.first().is_some_and(u8::is_ascii_whitespace) {
             continue;
         }
-        let tag = &rest[..memchr::memchr(b'>', rest).unwrap_or(rest.len())];
+        // The tag ends at its `>`; at the next `<` when that is lost, so that no byte of a text of
+        // many broken tags is looked at more than once.
+        let tag = &rest[..memchr::memchr2(b'>', b'<', rest).unwrap_or(rest.len())];
         let Some(name) = tag.windows(7).position(|w| w[0].is_ascii_whitespace() && &w[1..] == b"RefId=") else {
             continue;
         };
@@ -337,7 +339,7 @@ struct Parser<'s> {
     type_names: BTreeMap<String, String>,
     /// Objects that some `<Ref>` names, by RefId.
     stored: BTreeMap<String, Stored>,
-    /// The RefIds to keep objects for; `None` in the first reading, which keeps nothing.
+    /// The RefIds to keep objects for; `None` when no `<Ref>` is expected, and nothing is kept.
     wanted: Option<BTreeSet<String>>,
     /// The RefIds that `<Ref>` elements named so far.
     referenced: BTreeSet<String>,

@@ -388,7 +388,9 @@ impl Parser<'_> {
     /// off inside it (see [`Parser::document`]).
     fn object(&mut self, depth: usize, mut wrapped: Option<&mut Vec<Element>>) -> Result<Vec<Prop>, Error> {
         let open = self.enter(depth)?;
-        // Sized as the last object at this depth was: objects of an export come in runs of one type.
+        // Sized for as many properties as the names known at this depth (the most an object there
+        // had so far): objects of an export come in runs of one type, and the room left over is
+        // given back at the `}`.
         let mut props = Vec::with_capacity(self.names.get(depth).map_or(0, Vec::len));
         self.skip_space();
         if self.peek() == Some(b'}') {

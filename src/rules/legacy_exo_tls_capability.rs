@@ -238,7 +238,6 @@ fn route(cx: &Context) -> String {
     }
 }
 
-/// The property's text as shown, for matching and evidence.
 /// True when the text of a value (or of any item of a list) holds `byte`.
 fn mentions(value: &Value, byte: u8) -> bool {
     match value {
@@ -249,6 +248,7 @@ fn mentions(value: &Value, byte: u8) -> bool {
     }
 }
 
+/// The property's text as shown, for matching and evidence.
 fn raw_text(value: &Value) -> String {
     match value {
         Value::List(items) => items.iter().filter_map(Value::as_text).collect::<Vec<_>>().join(", "),
