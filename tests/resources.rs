@@ -56,6 +56,16 @@ fn deeply_nested_clixml_is_refused_with_a_diagnostic() {
 }
 
 #[test]
+fn a_clixml_document_of_broken_ref_tags_is_refused_with_a_diagnostic() {
+    // Tags that never close: each `<Ref ` is looked at up to the next `<`, not to the end.
+    let mut text =
+        String::from("<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\n");
+    text.push_str(&"<Ref N=\"Id\" RefId=\"1\" ".repeat(200_000));
+    let report = check_text(&text);
+    assert!(codes(&report).contains(&"malformed-xml"), "{:?}", codes(&report));
+}
+
+#[test]
 fn a_twenty_megabyte_line_is_read() {
     let value = "x".repeat(20 << 20);
     let text = format!("Identity              : EX01\\Default Frontend EX01\nTlsDomainCapabilities : {{{value}}}\n");
