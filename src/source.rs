@@ -73,12 +73,7 @@ impl<'a> Source<'a> {
     /// cheap in the size-optimised wasm build too.
     #[inline]
     pub fn line(&self, n: LineNo) -> &str {
-        let i = n as usize;
-        if i == 0 || i > self.starts.len() {
-            return "";
-        }
-        let (start, end) = self.line_range(i - 1);
-        &self.text[start..end]
+        self.line_text(n as usize).unwrap_or("")
     }
 
     /// The lines from `first` on, as `line` gives them, for a loop that reads line after line:
@@ -100,6 +95,16 @@ impl<'a> Source<'a> {
                 end >= start + 2 && accept([bytes[start], bytes[start + 1]])
             })
             .map(|i| i as LineNo + 1)
+    }
+
+    /// The text of line `n`, or `None` out of range; shared by `line` and `Lines`.
+    #[inline(always)]
+    fn line_text(&self, n: usize) -> Option<&str> {
+        if n == 0 || n > self.starts.len() {
+            return None;
+        }
+        let (start, end) = self.line_range(n - 1);
+        Some(&self.text[start..end])
     }
 
     /// The byte range of the line at index `i` (line `i + 1`), without its line end.
@@ -156,12 +161,9 @@ impl<'s> Iterator for Lines<'s> {
 
     #[inline(always)]
     fn next(&mut self) -> Option<&'s str> {
-        if self.next == 0 || self.next > self.src.starts.len() {
-            return None;
-        }
-        let (start, end) = self.src.line_range(self.next - 1);
+        let line = self.src.line_text(self.next)?;
         self.next += 1;
-        Some(&self.src.text[start..end])
+        Some(line)
     }
 }
 
