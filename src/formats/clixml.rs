@@ -83,7 +83,7 @@ fn referenced_ids(text: &str) -> BTreeSet<String> {
         }
         // The tag ends at its `>`; at the next `<` when that is lost, so that no byte of a text of
         // many broken tags is looked at more than once.
-        let tag = &rest[..memchr::memchr2(b'>', b'<', rest).unwrap_or(rest.len())];
+        let tag = &rest[..rest.iter().position(|&b| b == b'>' || b == b'<').unwrap_or(rest.len())];
         let Some(name) = tag.windows(7).position(|w| w[0].is_ascii_whitespace() && &w[1..] == b"RefId=") else {
             continue;
         };
