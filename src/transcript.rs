@@ -96,6 +96,9 @@ fn may_be_furniture(first_two: [u8; 2]) -> bool {
 }
 
 fn is_star_rule(line: &str) -> bool {
+    if !line.starts_with('*') {
+        return false;
+    }
     let line = line.trim_end();
     line.len() >= 10 && line.bytes().all(|b| b == b'*')
 }
@@ -110,11 +113,17 @@ fn is_transcript_line(line: &str) -> bool {
         "PowerShell transcript start",
         "Command start time: ",
     ];
-    STARTS.iter().any(|s| line.starts_with(s))
+    // Most candidates are property lines such as `ConnectionTimeout` or `TransportRole`: four
+    // bytes tell them from every start but one, before any text is compared.
+    let Some(head) = line.as_bytes().get(..4) else { return false };
+    matches!(head, b"Tran" | b"Wind" | b"Powe" | b"Comm") && STARTS.iter().any(|s| line.starts_with(s))
 }
 
 /// The command after a prompt such as `[PS] C:\Windows\system32>`, `PS C:\> `, `PS>` or `C:\>`.
 pub fn prompt_command(line: &str) -> Option<&str> {
+    if !matches!(line.as_bytes(), [b'[', b'P', ..] | [b'P', b'S', ..] | [_, b':', ..]) {
+        return None;
+    }
     let rest =
         line.strip_prefix("[PS] ").or_else(|| line.strip_prefix("PS ")).map(|r| (r, true)).unwrap_or((line, false));
     let (rest, had_ps) = rest;
