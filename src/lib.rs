@@ -305,7 +305,7 @@ fn read_symptoms(src: &mut Source, index: usize, objects: &mut Vec<Object>, sect
             last_line: line,
             props: vec![
                 formats::Prop::new("Symptom", formats::Value::Text(symptom.id.into()), line),
-                formats::Prop::new("Text", formats::Value::Text(text), line),
+                formats::Prop::new("Text", formats::Value::Text(text.into()), line),
             ],
         };
         objects.push(Object::new(Kind::Symptom, index, record, formats::Format::SymptomText, line));

@@ -66,7 +66,7 @@ fn read_back(text: &str) -> Vec<(String, String)> {
         .flat_map(|r| r.props.iter())
         .map(|p| {
             let text = match &p.value {
-                Value::Text(t) => t.clone(),
+                Value::Text(t) => t.to_string(),
                 Value::Null => String::new(),
                 other => panic!("unexpected value {other:?}"),
             };

@@ -143,7 +143,10 @@ fn read_attributes(e: &BytesStart, reader: &Reader<&[u8]>) -> Result<Attributes,
         let attribute = attribute?;
         let value = || attribute.decode_and_unescape_value(reader.decoder());
         match attribute.key.local_name().as_ref() {
-            b"N" if found.name.is_none() => found.name = Some(decode_escapes(&value()?)),
+            b"N" if found.name.is_none() => {
+                let name = value()?;
+                found.name = Some(decode_escapes(&name).unwrap_or_else(|| name.into_owned()));
+            }
             b"RefId" if found.ref_id.is_none() => found.ref_id = Some(value()?.into_owned()),
             _ => {}
         }
@@ -151,13 +154,14 @@ fn read_attributes(e: &BytesStart, reader: &Reader<&[u8]>) -> Result<Attributes,
     Ok(found)
 }
 
-/// Replaces PowerShell's `_xHHHH_` escapes by the characters they stand for.
+/// Replaces PowerShell's `_xHHHH_` escapes by the characters they stand for; `None` when the
+/// text has none, so that the caller keeps (or shares) the text it has.
 ///
 /// A UTF-16 surrogate pair arrives as two escapes and becomes one character; a lone
 /// surrogate becomes U+FFFD.
-fn decode_escapes(text: &str) -> String {
+fn decode_escapes(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::new();
     let mut copied = 0;
     let mut i = 0;
     while let Some(found) = memchr::memmem::find(&bytes[i..], b"_x") {
@@ -166,6 +170,7 @@ fn decode_escapes(text: &str) -> String {
             i += 1;
             continue;
         };
+        out.reserve(text.len());
         // An escape is ASCII only, so `i` and `copied` always sit on character boundaries.
         out.push_str(&text[copied..i]);
         i += 7;
@@ -183,8 +188,16 @@ fn decode_escapes(text: &str) -> String {
         out.push(character.unwrap_or('\u{FFFD}'));
         copied = i;
     }
+    if copied == 0 {
+        return None;
+    }
     out.push_str(&text[copied..]);
-    out
+    Some(out)
+}
+
+/// `text` with its escapes decoded (see [`decode_escapes`]).
+fn unescaped(text: String) -> String {
+    decode_escapes(&text).unwrap_or(text)
 }
 
 /// The UTF-16 code unit of an `_xHHHH_` escape that starts at byte `i`.
@@ -289,7 +302,7 @@ impl ObjFrame {
         } else if let Some(items) = self.items {
             Value::List(items)
         } else if let Some(text) = self.to_string {
-            Value::Text(text)
+            Value::Text(text.into())
         } else {
             self.direct.unwrap_or(Value::Null)
         }
@@ -589,14 +602,14 @@ impl<'s> Parser<'s> {
             Kind::Text { role, text } => {
                 let cost = NODE_COST + text.len();
                 match role {
-                    TextRole::TypeName => (Outcome::TypeText(decode_escapes(&text)), 0, 0),
-                    TextRole::ToString => (Outcome::ToString(decode_escapes(&text)), cost, 0),
-                    TextRole::Plain => (Outcome::Value(Value::Text(decode_escapes(&text))), cost, 1),
+                    TextRole::TypeName => (Outcome::TypeText(unescaped(text)), 0, 0),
+                    TextRole::ToString => (Outcome::ToString(unescaped(text)), cost, 0),
+                    TextRole::Plain => (Outcome::Value(Value::Text(unescaped(text).into())), cost, 1),
                     TextRole::Bool => {
                         let shown = match text.trim() {
-                            "true" | "1" => "True".to_string(),
-                            "false" | "0" => "False".to_string(),
-                            _ => decode_escapes(&text),
+                            "true" | "1" => "True".into(),
+                            "false" | "0" => "False".into(),
+                            _ => unescaped(text).into(),
                         };
                         (Outcome::Value(Value::Text(shown)), cost, 1)
                     }
@@ -613,8 +626,8 @@ impl<'s> Parser<'s> {
             Kind::Entry { key, value } => {
                 let key = match key {
                     Some(Value::Text(text)) => text,
-                    Some(Value::Object { display: Some(text), .. }) => text,
-                    _ => String::new(),
+                    Some(Value::Object { display: Some(text), .. }) => text.into(),
+                    _ => "".into(),
                 };
                 let prop = Prop::new(key, value.unwrap_or(Value::Null), line);
                 (Outcome::Entry(prop), NODE_COST + cost, depth)
@@ -891,8 +904,9 @@ mod tests {
         let block = parse_all(&connector());
         let banner = text(&block.records[1].get("Banner").unwrap().value).to_string();
         assert_eq!(banner, "\r\nLine\tend \u{1F600} _x0041_");
-        assert_eq!(decode_escapes("a_x00e9_b_xD800_c_x12_"), "a\u{e9}b\u{FFFD}c_x12_");
-        assert_eq!(decode_escapes("é_x000A_ü"), "é\nü");
+        assert_eq!(unescaped("a_x00e9_b_xD800_c_x12_".into()), "a\u{e9}b\u{FFFD}c_x12_");
+        assert_eq!(unescaped("é_x000A_ü".into()), "é\nü");
+        assert_eq!(decode_escapes("plain_x12_"), None);
     }
 
     #[test]

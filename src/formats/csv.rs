@@ -150,7 +150,7 @@ fn cell_value(cell: String) -> Value {
     } else if lost_list_type_name(&cell) {
         Value::Lost(cell)
     } else {
-        Value::Text(cell)
+        Value::Text(cell.into())
     }
 }
 

@@ -332,9 +332,9 @@ impl Parser<'_> {
         match self.peek() {
             Some(b'[') => self.array(depth + 1),
             Some(b'{') => Ok(Value::Object { display: None, props: self.object(depth + 1, None)? }),
-            Some(b'"') => Ok(Value::Text(self.string()?)),
-            Some(b't') => self.literal("true", Value::Text("True".to_owned())),
-            Some(b'f') => self.literal("false", Value::Text("False".to_owned())),
+            Some(b'"') => Ok(Value::Text(self.text()?)),
+            Some(b't') => self.literal("true", Value::Text("True".into())),
+            Some(b'f') => self.literal("false", Value::Text("False".into())),
             Some(b'n') => self.literal("null", Value::Null),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => Err(self.unexpected("a value")),
@@ -469,8 +469,8 @@ impl Parser<'_> {
             self.required_digits()?;
         }
         // The literal is ASCII, so the slice cannot split a character.
-        let literal = String::from_utf8_lossy(&self.bytes[begin..self.pos]).into_owned();
-        Ok(Value::Text(literal))
+        let literal = String::from_utf8_lossy(&self.bytes[begin..self.pos]);
+        Ok(Value::Text(literal.into()))
     }
 
     fn digits(&mut self) {
@@ -495,6 +495,20 @@ impl Parser<'_> {
     /// Runs of plain bytes are copied whole, so the time is linear in the length. Every run starts
     /// and ends next to an ASCII byte (`"`, `\` or the end of an escape), so it is always whole
     /// UTF-8. Broken escapes and lone surrogates become U+FFFD rather than an error.
+    /// Reads a string value; the `"` is at `pos`. A string without escapes (nearly every one)
+    /// is made once from the source, not built up and copied.
+    fn text(&mut self) -> Result<Rc<str>, Error> {
+        let rest = &self.bytes[self.pos + 1..self.limit];
+        if let Some(found) = memchr::memchr3(b'"', b'\\', b'\n', rest).filter(|&found| rest[found] == b'"') {
+            if let Some(run) = self.src.text().get(self.pos + 1..self.pos + 1 + found) {
+                self.pos += found + 2;
+                self.strings_read += 1;
+                return Ok(run.into());
+            }
+        }
+        self.string().map(Rc::from)
+    }
+
     fn string(&mut self) -> Result<String, Error> {
         let opened = self.pos;
         self.pos += 1;
@@ -741,7 +755,7 @@ mod tests {
         let record = &block.records[0];
         let server = &record.get("Server").expect("Server").value;
         assert_eq!(server.field("name").and_then(Value::as_text), Some("EX01"));
-        assert_eq!(record.get("Identity").and_then(|p| p.value.field("Depth")), Some(&Value::Text("13".to_owned())));
+        assert_eq!(record.get("Identity").and_then(|p| p.value.field("Depth")), Some(&Value::Text("13".into())));
         assert_eq!(text(record, "TransportRole"), Some("16384"));
         assert_eq!(text(record, "MaxMessageSize"), Some("-1.5E+3"));
         let Some(Value::List(caps)) = record.get("TlsDomainCapabilities").map(|p| &p.value) else {

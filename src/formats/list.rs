@@ -11,13 +11,17 @@
 
 use super::{ends_with_cut_mark, Block, Format, Prop, Record, Value, Wanted};
 use crate::source::{is_blank, trim_end, trim_padding, LineNo, Source};
+use std::borrow::Cow;
 use std::rc::Rc;
 
 /// What the objects of one run of output share: Format-List prints the same labels, padded to
 /// the same column, in the same order for every object of a cmdlet. So a line that starts with
 /// exactly the text (label, padding and ` : `) that the line at the same position of an earlier
 /// object started with is read without looking at its label again; whether a label is wanted is
-/// asked once per position, and each kept name is made once and shared by every object.
+/// asked once per position, and each kept name is made once and shared by every object. So are
+/// values: the last few distinct values seen at each position are kept, and an object showing
+/// one of them again (every default connector has the same bindings, every connector of a server
+/// the same `Server`) gets the same copy.
 ///
 /// It also keeps the reader's working room from object to object, so that it is allocated once
 /// per input rather than once per object.
@@ -37,7 +41,15 @@ struct Slot {
     label: String,
     wanted: bool,
     name: Option<Rc<str>>,
+    /// The last distinct values of this position, at most [`RECENT_VALUES`]; the oldest is replaced first.
+    values: Vec<Rc<str>>,
+    /// Where the next new value goes once `values` is full.
+    oldest: usize,
 }
+
+/// How many distinct values of one position are remembered: enough for the five default
+/// receive connectors of a server, each with its own bindings and permissions.
+const RECENT_VALUES: usize = 8;
 
 impl Labels {
     /// Whether the label is wanted, when `line` starts as the line at position `at` of an earlier
@@ -57,7 +69,14 @@ impl Labels {
             slot.head.push_str(head);
             return slot.wanted;
         }
-        let slot = Slot { head: head.to_owned(), label: label.to_owned(), wanted: wanted(label), name: None };
+        let slot = Slot {
+            head: head.to_owned(),
+            label: label.to_owned(),
+            wanted: wanted(label),
+            name: None,
+            values: Vec::new(),
+            oldest: 0,
+        };
         let wanted = slot.wanted;
         match self.slots.get_mut(at) {
             Some(old) => *old = slot,
@@ -71,6 +90,23 @@ impl Labels {
     fn name(&mut self, at: usize) -> Rc<str> {
         let slot = &mut self.slots[at];
         slot.name.get_or_insert_with(|| slot.label.as_str().into()).clone()
+    }
+
+    /// The shared copy of a value of the label at position `at`; see [`Labels`].
+    fn value(&mut self, at: usize, text: &str) -> Rc<str> {
+        let slot = &mut self.slots[at];
+        let same = |value: &&Rc<str>| value.len() == text.len() && starts_with(value.as_bytes(), text.as_bytes());
+        if let Some(value) = slot.values.iter().find(same) {
+            return value.clone();
+        }
+        let value: Rc<str> = text.into();
+        if slot.values.len() < RECENT_VALUES {
+            slot.values.push(value.clone());
+        } else {
+            slot.values[slot.oldest] = value.clone();
+            slot.oldest = (slot.oldest + 1) % RECENT_VALUES;
+        }
+        value
     }
 }
 
@@ -133,11 +169,8 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, labels: &
     let joining = joining(src, &pending, &pieces);
     // Sized once: growing the vector property by property cost more than building the values.
     record.props = Vec::with_capacity(kept);
-    for prop in &pending {
-        if prop.wanted {
-            let name = labels.name(prop.at);
-            record.props.push(prop.finish(name, src, &pieces, value_column, joining));
-        }
+    for prop in pending.iter().filter(|prop| prop.wanted) {
+        record.props.push(prop.finish(labels, src, &pieces, value_column, joining));
     }
     (labels.pending, labels.pieces) = (pending, pieces);
     let mut block = Block::new(Format::FormatList, start, record.last_line);
@@ -269,18 +302,25 @@ fn joining(src: &Source, props: &[PendingProp], pieces: &[LineNo]) -> Joining {
 }
 
 impl PendingProp {
-    fn finish(&self, name: Rc<str>, src: &Source, pieces: &[LineNo], value_column: usize, joining: Joining) -> Prop {
+    fn finish(
+        &self,
+        labels: &mut Labels,
+        src: &Source,
+        pieces: &[LineNo],
+        value_column: usize,
+        joining: Joining,
+    ) -> Prop {
         let (text, inexact) = join(src, &pieces[self.pieces.clone()], value_column, joining);
         let truncated = text.starts_with('{') && text.ends_with('}') && ends_with_cut_mark(&text[..text.len() - 1]);
-        let value = if text.is_empty() { Value::Null } else { Value::Text(text) };
-        Prop { name, value, line: self.line, truncated, inexact }
+        let value = if text.is_empty() { Value::Null } else { Value::Text(labels.value(self.at, &text)) };
+        Prop { name: labels.name(self.at), value, line: self.line, truncated, inexact }
     }
 }
 
 /// Joins the pieces of a wrapped value; see the module documentation for the rules.
-fn join(src: &Source, lines: &[LineNo], value_column: usize, joining: Joining) -> (String, bool) {
+fn join<'s>(src: &'s Source, lines: &[LineNo], value_column: usize, joining: Joining) -> (Cow<'s, str>, bool) {
     if let [line] = lines {
-        return (trim_end(piece(src.line(*line), value_column)).to_owned(), false);
+        return (Cow::Borrowed(trim_end(piece(src.line(*line), value_column))), false);
     }
     let mut text = String::new();
     for (i, &n) in lines.iter().enumerate() {
@@ -295,5 +335,6 @@ fn join(src: &Source, lines: &[LineNo], value_column: usize, joining: Joining) -
         }
         text.push_str(if joining == Joining::AsTheyAre { piece } else { trim_end(piece) });
     }
-    (trim_end(&text).to_owned(), joining != Joining::AsTheyAre)
+    text.truncate(trim_end(&text).len());
+    (Cow::Owned(text), joining != Joining::AsTheyAre)
 }

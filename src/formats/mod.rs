@@ -106,8 +106,10 @@ pub enum Value {
     /// `$null`, an empty cell, `<Nil />`.
     Null,
     /// Text as displayed. Format-List shows multi-valued properties as one text `{a, b}`;
-    /// the model splits such text by each property's own grammar.
-    Text(String),
+    /// the model splits such text by each property's own grammar. Shared: the objects of one
+    /// paste repeat most values (every default connector binds the same ports), and a parser can
+    /// give them all one copy (see `list::Labels`).
+    Text(Rc<str>),
     /// A structured list (JSON array, Clixml `<LST>`).
     List(Vec<Value>),
     /// A structured object (JSON object, Clixml `<Obj>` with properties).

@@ -72,9 +72,9 @@ fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
             };
             record.type_name = Some("Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector".into());
             if let Some((identity_line, identity)) = &object_identity {
-                record.props.push(Prop::new("Identity", Value::Text(identity.clone()), *identity_line));
+                record.props.push(Prop::new("Identity", Value::Text(identity.as_str().into()), *identity_line));
             }
-            let mut prop = Prop::new("TlsDomainCapabilities", Value::Text(raw.to_owned()), *line);
+            let mut prop = Prop::new("TlsDomainCapabilities", Value::Text(raw.into()), *line);
             prop.truncated = ends_with_cut_mark(raw.trim_end());
             record.props.push(prop);
             block.records.push(record);

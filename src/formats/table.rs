@@ -299,7 +299,7 @@ impl Row {
             .iter()
             .zip(self.cells)
             .map(|(column, cell)| {
-                let value = if cell.text.is_empty() { Value::Null } else { Value::Text(cell.text) };
+                let value = if cell.text.is_empty() { Value::Null } else { Value::Text(cell.text.into()) };
                 let mut prop = Prop::new(column.name.clone(), value, first_line);
                 prop.truncated = cell.truncated;
                 prop
