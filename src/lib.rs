@@ -15,6 +15,7 @@ pub mod model;
 pub mod remediation;
 pub mod report;
 pub mod rules;
+pub mod sort;
 pub mod source;
 pub mod transcript;
 
@@ -139,10 +140,9 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
         });
     }
     let mut findings = outcome.findings;
-    // Severity, then input, then line: 2 bits, 64 and 32.
-    sort_by_number(&mut findings, |f| (f.severity as u128) << 96 | (f.input as u128) << 32 | u128::from(f.line));
+    sort::sort_by_key(&mut findings, |f| (f.severity, f.input, f.line));
     diagnostics.extend(outcome.diagnostics);
-    sort_by_number(&mut diagnostics, |d| (d.input as u128) << 32 | u128::from(d.line.unwrap_or(0)));
+    sort::sort_by_key(&mut diagnostics, |d| (d.input, d.line.unwrap_or(0)));
     let summary = summarize(&objects, &outcome.judgements, &findings, &unrecognized);
     Report {
         schema: report::SCHEMA,
@@ -247,18 +247,7 @@ fn read_input(
         }
     }
     read_symptoms(src, index, objects, sections);
-    sort_by_number(sections, |s| u128::from(s.first_line));
-}
-
-/// Sorts `items` by `key`, keeping items with equal keys in their order, as `sort_by_key` does.
-/// The report's lists are all sorted by numbers (severity, input, line); sorting each through
-/// one vector of (key, position) pairs keeps a single copy of the standard library's sort in the
-/// page, where each `sort_by_key` call adds its own, some 3.5 KB of wasm.
-fn sort_by_number<T>(items: &mut Vec<T>, key: impl Fn(&T) -> u128) {
-    let mut order: Vec<(u128, usize)> = items.iter().map(key).zip(0..).collect();
-    order.sort();
-    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
-    items.extend(order.into_iter().filter_map(|(_, at)| slots[at].take()));
+    sort::sort_by_key(sections, |s| s.first_line);
 }
 
 /// Adds an object for every line that shows a known error text, whatever else read the line.
@@ -271,7 +260,7 @@ fn read_symptoms(src: &mut Source, index: usize, objects: &mut Vec<Object>, sect
         .filter(|o| o.input == index && !matches!(o.kind, Kind::Unknown | Kind::Symptom))
         .map(|o| (o.record.first_line, o.record.last_line))
         .collect();
-    configuration.sort_unstable();
+    sort::sort_by(&mut configuration, Ord::cmp);
     let mut outside = Vec::new();
     let mut next = 1;
     for (first, last) in configuration {

@@ -145,7 +145,7 @@ pub fn scan(src: &Source, lines: &[(LineNo, LineNo)]) -> Vec<(LineNo, &'static S
             }
         }
     }
-    hits.sort_by_key(|(line, s)| (*line, s.id));
+    crate::sort::sort_by_key(&mut hits, |(line, s)| (*line, s.id));
     hits
 }
 

@@ -167,8 +167,13 @@ impl Topology {
             }
         }
         // A certificate pasted without its server takes the server of another copy of it.
-        let by_thumbprint: BTreeMap<String, String> =
-            certificates.iter().filter_map(|c| Some((c.thumbprint.clone()?, c.server.clone()?))).collect();
+        // Filled by `insert`, not `collect`, which would add a sort of its own to the page (see `sort`).
+        let mut by_thumbprint: BTreeMap<String, String> = BTreeMap::new();
+        for certificate in &certificates {
+            if let (Some(thumbprint), Some(server)) = (&certificate.thumbprint, &certificate.server) {
+                by_thumbprint.insert(thumbprint.clone(), server.clone());
+            }
+        }
         for mut certificate in certificates {
             if certificate.server.is_none() {
                 certificate.server = certificate.thumbprint.as_ref().and_then(|t| by_thumbprint.get(t)).cloned();
@@ -213,7 +218,7 @@ impl Topology {
             let mut names = objects[h].items("SendingTransportServers");
             names.extend(objects[h].items("ReceivingTransportServers"));
             names.extend(objects[h].items("EdgeTransportServers"));
-            names.sort_by_key(|n| n.to_ascii_lowercase());
+            crate::sort::sort_by_key(&mut names, |n| n.to_ascii_lowercase());
             names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
             if !names.is_empty() {
                 return names;

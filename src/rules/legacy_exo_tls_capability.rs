@@ -61,12 +61,14 @@ pub fn check(cx: &mut Context) {
     // Made on first need: most pastes show the list of every connector.
     let mut shown: Option<BTreeSet<String>> = None;
     let shown_identities = |objects: &[crate::model::Object]| -> BTreeSet<String> {
-        objects
-            .iter()
-            .filter(|o| o.kind == Kind::ReceiveConnector)
-            .filter(|o| o.record.get("TlsDomainCapabilities").is_some_and(|p| !matches!(p.value, Value::Lost(_))))
-            .filter_map(|o| o.identity.as_ref().map(|i| i.text.to_ascii_lowercase()))
-            .collect()
+        // Filled by `insert`, not `collect`, which would add a sort of its own to the page (see `sort`).
+        let mut shown = BTreeSet::new();
+        for object in objects.iter().filter(|o| o.kind == Kind::ReceiveConnector) {
+            if object.record.get("TlsDomainCapabilities").is_some_and(|p| !matches!(p.value, Value::Lost(_))) {
+                shown.extend(object.identity.as_ref().map(|i| i.text.to_ascii_lowercase()));
+            }
+        }
+        shown
     };
     for (index, object) in cx.objects.iter().enumerate() {
         if object.kind != Kind::ReceiveConnector {

@@ -204,8 +204,7 @@ pub fn run<'a>(objects: &'a [Object], options: &'a crate::Options) -> Context<'a
 /// The diagnostics without repeats, each where it was first raised. Sorting finds the repeats
 /// in n log n; a scan of the list for each new diagnostic took seconds on thousands of servers.
 fn first_of_each(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
-    order.sort_by(|&a, &b| diagnostics[a].cmp(&diagnostics[b]).then(a.cmp(&b)));
+    let order = crate::sort::stable_order(diagnostics.len(), &|a, b| diagnostics[a].cmp(&diagnostics[b]));
     let mut repeat = vec![false; diagnostics.len()];
     for pair in order.windows(2) {
         repeat[pair[1]] = diagnostics[pair[0]] == diagnostics[pair[1]];
