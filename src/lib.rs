@@ -254,11 +254,14 @@ fn read_input(
 fn read_symptoms(src: &mut Source, index: usize, objects: &mut Vec<Object>, sections: &mut Vec<SectionReport>) {
     // Configuration is not an error the system reported: a Comment that mentions a status code
     // is no symptom, and neither is a command typed at a prompt. So only the lines outside
-    // configuration objects are scanned, which also keeps a large connector dump cheap.
+    // configuration objects and prompts are scanned, and of those only the runs that are not all
+    // blank, which also keeps a large connector dump (thousands of objects, each after a prompt
+    // or a blank line) cheap.
     let mut configuration: Vec<(source::LineNo, source::LineNo)> = objects
         .iter()
         .filter(|o| o.input == index && !matches!(o.kind, Kind::Unknown | Kind::Symptom))
         .map(|o| (o.record.first_line, o.record.last_line))
+        .chain(sections.iter().filter(|s| s.format == formats::Format::Prompt).map(|s| (s.first_line, s.last_line)))
         .collect();
     sort::sort_by(&mut configuration, Ord::cmp);
     let mut outside = Vec::new();
@@ -272,6 +275,8 @@ fn read_symptoms(src: &mut Source, index: usize, objects: &mut Vec<Object>, sect
     if next <= src.line_count() {
         outside.push((next, src.line_count()));
     }
+    outside
+        .retain(|&(first, last)| src.lines_from(first).take((last - first + 1) as usize).any(|line| !is_blank(line)));
     for (line, symptom) in formats::symptom::scan(src, &outside) {
         if transcript::prompt_command(src.line(line)).is_some() {
             continue;
