@@ -362,9 +362,8 @@ impl Parser<'_> {
             let first_line = self.line_here();
             let mut value = self.value(depth)?;
             if let (true, Value::Object { props, .. }) = (records, &mut value) {
-                props.retain(|p| (self.wanted)(&p.name));
-                // The record is kept to the end of the check: give back the room of the dropped ones.
-                props.shrink_to_fit();
+                // Now, record by record, rather than when the whole document has been read.
+                super::keep_wanted(props, self.wanted);
             }
             out.push(Element { value, first_line, last_line: self.lines.line_of_offset(self.pos - 1) });
             self.skip_space();

@@ -156,9 +156,32 @@ impl Block {
     }
 }
 
-/// Which properties to keep in records. Parsers still read and understand every line; they
-/// only skip building values that nobody will read.
+/// Which properties to keep in records, and in the objects nested in their values. Parsers still
+/// read and understand every line; they only skip building (or keeping) values that nobody will read.
 pub type Wanted = fn(&str) -> bool;
+
+/// Keeps the `wanted` properties of a record, and of every object nested in their values: the
+/// model reads a nested object (an `ADObjectId`, an `SmtpX509Identifier`) only by wanted names,
+/// and ConvertTo-Json and Export-Clixml nest a dozen fields in every identity.
+pub fn keep_wanted(props: &mut Vec<Prop>, wanted: Wanted) {
+    let before = props.len();
+    props.retain(|p| wanted(&p.name));
+    if props.len() < before {
+        // Records are kept to the end of the check: give back the room of the dropped ones.
+        props.shrink_to_fit();
+    }
+    for prop in props.iter_mut() {
+        keep_wanted_in(&mut prop.value, wanted);
+    }
+}
+
+fn keep_wanted_in(value: &mut Value, wanted: Wanted) {
+    match value {
+        Value::Object { props, .. } => keep_wanted(props, wanted),
+        Value::List(items) => items.iter_mut().for_each(|item| keep_wanted_in(item, wanted)),
+        _ => {}
+    }
+}
 
 /// Keeps every property.
 pub fn every_property(_: &str) -> bool {
@@ -201,7 +224,7 @@ pub fn parse_segment_with(
                 if block.format != Format::FormatList {
                     // The Format-List parser keeps only wanted properties itself.
                     for record in &mut block.records {
-                        record.props.retain(|p| wanted(&p.name));
+                        keep_wanted(&mut record.props, wanted);
                     }
                 }
                 n = block.last_line + 1;
