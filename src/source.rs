@@ -86,13 +86,19 @@ impl<'a> Source<'a> {
     /// The numbers of the lines whose first two bytes `accept` takes, in order; lines shorter
     /// than two bytes are passed over. For a pass that looks for a few kinds of line among
     /// many: each line is judged from the line index and two bytes of its text, where making
-    /// the text of every line cost most of the pass in the wasm build.
+    /// the text of every line cost most of the pass in the wasm build. The end of the line is
+    /// not read: its length before the line end tells, but for a CR right after the two bytes.
     pub fn lines_starting<'s>(&'s self, accept: impl Fn([u8; 2]) -> bool + 's) -> impl Iterator<Item = LineNo> + 's {
         let bytes = self.text.as_bytes();
         (0..self.starts.len())
             .filter(move |&i| {
-                let (start, end) = self.line_range(i);
-                end >= start + 2 && accept([bytes[start], bytes[start + 1]])
+                let start = self.starts[i];
+                let end = self.starts.get(i + 1).map_or(self.last_line_end, |&next| next - 1);
+                // Up to `end` the line may still hold the CR of a CRLF: two bytes of it are two
+                // bytes of text unless the second is that CR.
+                end >= start + 2
+                    && (end > start + 2 || bytes[start + 1] != b'\r')
+                    && accept([bytes[start], bytes[start + 1]])
             })
             .map(|i| i as LineNo + 1)
     }

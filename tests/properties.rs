@@ -177,6 +177,22 @@ proptest! {
         }
     }
 
+    /// The lines `lines_starting` offers are those of two bytes or more whose first two bytes
+    /// the test accepts, whatever the line ends (LF, CRLF, lone CR, none at the end).
+    #[test]
+    fn lines_starting_reads_the_first_bytes_of_each_line(text in "[ab\n\r]{0,120}") {
+        let src = Source::new(text.as_str());
+        let accept = |head: [u8; 2]| head[0] == b'a';
+        let expected: Vec<u32> = (1..=src.line_count())
+            .map(|n| (n, src.line(n).as_bytes()))
+            .filter(|(_, line)| line.len() >= 2 && accept([line[0], line[1]]))
+            .map(|(n, _)| n)
+            .collect();
+        prop_assert_eq!(src.lines_starting(accept).collect::<Vec<_>>(), expected);
+        let all: Vec<u32> = (1..=src.line_count()).filter(|&n| src.line(n).len() >= 2).collect();
+        prop_assert_eq!(src.lines_starting(|_| true).collect::<Vec<_>>(), all);
+    }
+
     /// The SSE2 line scan finds the same line ends and CRs as memchr, in texts of any length
     /// (whole 64-byte blocks and a remainder) and any mix of line ends.
     #[cfg(target_arch = "x86_64")]
