@@ -96,7 +96,7 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
             });
         } else {
             read_input(&mut src, index, &mut objects, &mut sections, &mut diagnostics);
-            for n in (1..=src.line_count()).filter(|&n| !src.is_understood(n)) {
+            for n in src.lines_not_understood() {
                 let line = src.line(n);
                 if !is_blank(line) {
                     unrecognized.push(Unrecognized { input: index, line: n, text: shorten(line) });

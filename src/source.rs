@@ -150,6 +150,11 @@ impl<'a> Source<'a> {
         }
     }
 
+    /// The lines no parser understood, in order.
+    pub fn lines_not_understood(&self) -> impl Iterator<Item = LineNo> + '_ {
+        (1..).zip(&self.understood).filter(|&(_, &understood)| !understood).map(|(n, _)| n)
+    }
+
     pub fn is_understood(&self, n: LineNo) -> bool {
         self.understood.get(n as usize - 1).copied().unwrap_or(true)
     }
