@@ -298,7 +298,7 @@ impl ObjFrame {
         if !self.members.is_empty() || !self.entries.is_empty() || (self.has_dict && self.items.is_none()) {
             let mut props = self.members;
             props.extend(self.entries);
-            Value::Object { display: self.to_string, props }
+            Value::object(self.to_string, props)
         } else if let Some(items) = self.items {
             Value::List(items)
         } else if let Some(text) = self.to_string {
@@ -626,7 +626,7 @@ impl<'s> Parser<'s> {
             Kind::Entry { key, value } => {
                 let key = match key {
                     Some(Value::Text(text)) => text,
-                    Some(Value::Object { display: Some(text), .. }) => text.into(),
+                    Some(Value::Object(object)) => object.display.map_or_else(|| "".into(), Into::into),
                     _ => "".into(),
                 };
                 let prop = Prop::new(key, value.unwrap_or(Value::Null), line);

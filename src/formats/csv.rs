@@ -148,7 +148,7 @@ fn cell_value(cell: String) -> Value {
     if cell.is_empty() {
         Value::Null
     } else if lost_list_type_name(&cell) {
-        Value::Lost(cell)
+        Value::Lost(cell.into())
     } else {
         Value::Text(cell.into())
     }

@@ -331,7 +331,7 @@ impl Parser<'_> {
         self.skip_space();
         match self.peek() {
             Some(b'[') => self.array(depth + 1),
-            Some(b'{') => Ok(Value::Object { display: None, props: self.object(depth + 1, None)? }),
+            Some(b'{') => Ok(Value::object(None, self.object(depth + 1, None)?)),
             Some(b'"') => Ok(Value::Text(self.text()?)),
             Some(b't') => self.literal("true", Value::Text("True".into())),
             Some(b'f') => self.literal("false", Value::Text("False".into())),
@@ -361,9 +361,9 @@ impl Parser<'_> {
             self.skip_space();
             let first_line = self.line_here();
             let mut value = self.value(depth)?;
-            if let (true, Value::Object { props, .. }) = (records, &mut value) {
+            if let (true, Value::Object(object)) = (records, &mut value) {
                 // Now, record by record, rather than when the whole document has been read.
-                super::keep_wanted(props, self.wanted);
+                super::keep_wanted(&mut object.props, self.wanted);
             }
             out.push(Element { value, first_line, last_line: self.lines.line_of_offset(self.pos - 1) });
             self.skip_space();
@@ -637,8 +637,8 @@ fn records(elements: Vec<Element>) -> Vec<Record> {
     elements
         .into_iter()
         .filter_map(|e| match e.value {
-            Value::Object { props, .. } => {
-                Some(Record { type_name: None, first_line: e.first_line, last_line: e.last_line, props })
+            Value::Object(object) => {
+                Some(Record { type_name: None, first_line: e.first_line, last_line: e.last_line, props: object.props })
             }
             _ => None,
         })
@@ -765,9 +765,9 @@ mod tests {
             .field("SmtpX509Identifier")
             .and_then(Value::as_text)
             .is_some_and(|s| s.starts_with("<I>CN=MSIT Machine Auth CA 2") && s.ends_with("C=US")));
-        let Value::Object { props, display } = &caps[0] else { panic!("not an object") };
-        assert_eq!(display, &None);
-        assert_eq!(props[0].line, 17);
+        let Value::Object(object) = &caps[0] else { panic!("not an object") };
+        assert_eq!(object.display, None);
+        assert_eq!(object.props[0].line, 17);
     }
 
     #[test]

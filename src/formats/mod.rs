@@ -112,19 +112,31 @@ pub enum Value {
     Text(Rc<str>),
     /// A structured list (JSON array, Clixml `<LST>`).
     List(Vec<Value>),
-    /// A structured object (JSON object, Clixml `<Obj>` with properties).
-    /// `display` is its `ToString()` form when the format carried one.
-    Object { display: Option<String>, props: Vec<Prop> },
+    /// A structured object (JSON object, Clixml `<Obj>` with properties). Boxed: most values
+    /// are text, and every property of every record holds a value, so the other kinds stay small.
+    Object(Box<ObjectValue>),
     /// The format replaced the values by a type name (Export-Csv of a multi-valued property).
-    Lost(String),
+    Lost(Box<str>),
+}
+
+/// The properties of a structured object value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectValue {
+    /// Its `ToString()` form, when the format carried one.
+    pub display: Option<String>,
+    pub props: Vec<Prop>,
 }
 
 impl Value {
+    pub fn object(display: Option<String>, props: Vec<Prop>) -> Value {
+        Value::Object(Box::new(ObjectValue { display, props }))
+    }
+
     /// The text of a scalar value, or the display form of an object.
     pub fn as_text(&self) -> Option<&str> {
         match self {
             Value::Text(s) => Some(s),
-            Value::Object { display: Some(s), .. } => Some(s),
+            Value::Object(object) => object.display.as_deref(),
             _ => None,
         }
     }
@@ -132,7 +144,7 @@ impl Value {
     /// A property of an object value, compared case-insensitively.
     pub fn field(&self, name: &str) -> Option<&Value> {
         match self {
-            Value::Object { props, .. } => props.iter().find(|p| p.name.eq_ignore_ascii_case(name)).map(|p| &p.value),
+            Value::Object(object) => object.props.iter().find(|p| p.name.eq_ignore_ascii_case(name)).map(|p| &p.value),
             _ => None,
         }
     }
@@ -177,7 +189,7 @@ pub fn keep_wanted(props: &mut Vec<Prop>, wanted: Wanted) {
 
 fn keep_wanted_in(value: &mut Value, wanted: Wanted) {
     match value {
-        Value::Object { props, .. } => keep_wanted(props, wanted),
+        Value::Object(object) => keep_wanted(&mut object.props, wanted),
         Value::List(items) => items.iter_mut().for_each(|item| keep_wanted_in(item, wanted)),
         _ => {}
     }

@@ -83,8 +83,8 @@ pub fn from_value(value: &Value, truncated: bool) -> CapabilityList {
         Value::List(items) => {
             CapabilityList { entries: items.iter().filter_map(from_item).collect(), truncated: false }
         }
-        Value::Object { display, .. } => from_item(value).map_or_else(
-            || display.as_deref().map(parse_display).unwrap_or_default(),
+        Value::Object(object) => from_item(value).map_or_else(
+            || object.display.as_deref().map(parse_display).unwrap_or_default(),
             |entry| CapabilityList { entries: vec![entry], truncated: false },
         ),
     };
@@ -97,7 +97,7 @@ pub fn from_value(value: &Value, truncated: bool) -> CapabilityList {
 fn from_item(item: &Value) -> Option<Capability> {
     match item {
         Value::Text(text) => parse_display(text).entries.into_iter().next(),
-        Value::Object { display, .. } => {
+        Value::Object(object) => {
             let caps = item.field("Capabilities").and_then(Value::as_text).map(capability_names);
             let certificate = item.field("SmtpX509Identifier").and_then(certificate_key);
             let domain =
@@ -107,7 +107,7 @@ fn from_item(item: &Value) -> Option<Capability> {
                 (Some(caps), None, Some(domain)) => {
                     Some(Capability { key: Key::Domain(domain.trim().to_owned()), capabilities: caps, complete: true })
                 }
-                _ => display.as_deref().and_then(|d| parse_display(d).entries.into_iter().next()),
+                _ => object.display.as_deref().and_then(|d| parse_display(d).entries.into_iter().next()),
             }
         }
         _ => None,

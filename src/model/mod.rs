@@ -231,7 +231,7 @@ impl Object {
                     .map(str::to_owned)
                     .collect()
             }
-            Some(value @ Value::Object { .. }) => value
+            Some(value @ Value::Object(_)) => value
                 .as_text()
                 .or_else(|| value.field("Name").and_then(Value::as_text))
                 .map(|s| vec![s.trim().to_owned()])
@@ -301,7 +301,7 @@ fn text_of(record: &Record, name: &str) -> Option<String> {
 fn identity_value(value: &Value) -> Option<String> {
     match value {
         Value::Text(s) if !trim(s).is_empty() => Some(trim(s).to_owned()),
-        Value::Object { .. } => {
+        Value::Object(_) => {
             let dn = value.field("DistinguishedName").and_then(Value::as_text);
             if let Some(id) = dn.and_then(receive_connector_from_dn) {
                 return Some(id);
@@ -316,7 +316,7 @@ fn identity_value(value: &Value) -> Option<String> {
 fn object_name(value: &Value) -> Option<&str> {
     match value {
         Value::Text(s) if !trim(s).is_empty() => Some(trim(s)),
-        Value::Object { .. } => value.field("Name").and_then(Value::as_text).or(value.as_text()),
+        Value::Object(_) => value.field("Name").and_then(Value::as_text).or(value.as_text()),
         _ => None,
     }
 }

@@ -178,7 +178,7 @@ pub fn evidence(object: &Object, property: &str) -> Option<Evidence> {
     let value = match &prop.value {
         Value::Null => String::new(),
         Value::List(items) => items.iter().filter_map(Value::as_text).collect::<Vec<_>>().join(", "),
-        Value::Lost(type_name) => type_name.clone(),
+        Value::Lost(type_name) => type_name.to_string(),
         other => other.as_text().unwrap_or_default().to_owned(),
     };
     Some(Evidence { property: prop.name.to_string(), value, line: prop.line, truncated: prop.truncated })
