@@ -92,8 +92,7 @@ impl<'a> Source<'a> {
         let bytes = self.text.as_bytes();
         (0..self.starts.len())
             .filter(move |&i| {
-                let start = self.starts[i];
-                let end = self.starts.get(i + 1).map_or(self.last_line_end, |&next| next - 1);
+                let (start, end) = self.raw_range(i);
                 // Up to `end` the line may still hold the CR of a CRLF: two bytes of it are two
                 // bytes of text unless the second is that CR.
                 end >= start + 2
@@ -116,15 +115,18 @@ impl<'a> Source<'a> {
     /// The byte range of the line at index `i` (line `i + 1`), without its line end.
     #[inline(always)]
     fn line_range(&self, i: usize) -> (usize, usize) {
-        let start = self.starts[i];
-        // The last line ends at the end of the text, before a final line end if there is one.
-        let end = match self.starts.get(i + 1) {
-            Some(&next) => next - 1,
-            None => self.last_line_end,
-        };
+        let (start, end) = self.raw_range(i);
         // Windows line ends stay in the text (see `Source::new`); a line never shows its CR.
         let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
         (start, end)
+    }
+
+    /// The byte range of the line at index `i` up to its `\n`: with the CR of a CRLF.
+    #[inline(always)]
+    fn raw_range(&self, i: usize) -> (usize, usize) {
+        // The last line ends at the end of the text, before a final line end if there is one.
+        let end = self.starts.get(i + 1).map_or(self.last_line_end, |&next| next - 1);
+        (self.starts[i], end)
     }
 
     /// The byte offset where line `n` starts.

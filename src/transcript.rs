@@ -79,20 +79,16 @@ fn close(segments: &mut Vec<Segment>, mut segment: Segment, last_line: LineNo) {
     }
 }
 
-/// A quick look at the first two bytes: only lines that start like a prompt (`[PS]`, `PS`,
-/// `C:`) or like transcript furniture (`**`, `Tr`, `Wi`, `Po`, `Co`) can be either.
+/// A quick look at the first two bytes: only lines that start like a prompt (see
+/// [`may_be_prompt`]) or like transcript furniture (`**`, `Tr`, `Wi`, `Po`, `Co`) can be either.
 fn may_be_furniture(first_two: [u8; 2]) -> bool {
-    matches!(
-        first_two,
-        [b'[', b'P']
-            | [b'P', b'S']
-            | [b'*', b'*']
-            | [_, b':']
-            | [b'T', b'r']
-            | [b'W', b'i']
-            | [b'P', b'o']
-            | [b'C', b'o']
-    )
+    may_be_prompt(first_two)
+        || matches!(first_two, [b'*', b'*'] | [b'T', b'r'] | [b'W', b'i'] | [b'P', b'o'] | [b'C', b'o'])
+}
+
+/// Every prompt `prompt_command` reads starts `[P`, `PS` or with a drive (`C:`).
+fn may_be_prompt(first_two: [u8; 2]) -> bool {
+    matches!(first_two, [b'[', b'P'] | [b'P', b'S'] | [_, b':'])
 }
 
 fn is_star_rule(line: &str) -> bool {
@@ -114,14 +110,14 @@ fn is_transcript_line(line: &str) -> bool {
         "Command start time: ",
     ];
     // Most candidates are property lines such as `ConnectionTimeout` or `TransportRole`: four
-    // bytes tell them from every start but one, before any text is compared.
+    // bytes tell them from every start but one, before the rest of the text is compared.
     let Some(head) = line.as_bytes().get(..4) else { return false };
-    matches!(head, b"Tran" | b"Wind" | b"Powe" | b"Comm") && STARTS.iter().any(|s| line.starts_with(s))
+    STARTS.iter().any(|s| &s.as_bytes()[..4] == head && line.starts_with(s))
 }
 
 /// The command after a prompt such as `[PS] C:\Windows\system32>`, `PS C:\> `, `PS>` or `C:\>`.
 pub fn prompt_command(line: &str) -> Option<&str> {
-    if !matches!(line.as_bytes(), [b'[', b'P', ..] | [b'P', b'S', ..] | [_, b':', ..]) {
+    if !matches!(line.as_bytes(), [a, b, ..] if may_be_prompt([*a, *b])) {
         return None;
     }
     let rest =

@@ -143,10 +143,7 @@ fn read_attributes(e: &BytesStart, reader: &Reader<&[u8]>) -> Result<Attributes,
         let attribute = attribute?;
         let value = || attribute.decode_and_unescape_value(reader.decoder());
         match attribute.key.local_name().as_ref() {
-            b"N" if found.name.is_none() => {
-                let name = value()?;
-                found.name = Some(decode_escapes(&name).unwrap_or_else(|| name.into_owned()));
-            }
+            b"N" if found.name.is_none() => found.name = Some(unescaped(value()?.into_owned())),
             b"RefId" if found.ref_id.is_none() => found.ref_id = Some(value()?.into_owned()),
             _ => {}
         }

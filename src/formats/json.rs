@@ -178,7 +178,10 @@ impl Parser<'_> {
         let mut block = Block::new(Format::ConvertToJson, start, close_line);
         block.records = match top {
             Top::Elements => records(elements),
-            Top::Object(props) => vec![Record { type_name: None, first_line: start, last_line: close_line, props }],
+            Top::Object(mut props) => {
+                super::keep_wanted(&mut props, self.wanted);
+                vec![Record { type_name: None, first_line: start, last_line: close_line, props }]
+            }
         };
         // The closing line is understood only when nothing but white space follows the bracket.
         let rest = &self.bytes[self.pos..self.limit];
@@ -489,13 +492,8 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// Reads text in double quotes and decodes its escapes; the `"` is at `pos`.
-    ///
-    /// Runs of plain bytes are copied whole, so the time is linear in the length. Every run starts
-    /// and ends next to an ASCII byte (`"`, `\` or the end of an escape), so it is always whole
-    /// UTF-8. Broken escapes and lone surrogates become U+FFFD rather than an error.
-    /// Reads a string value; the `"` is at `pos`. A string without escapes (nearly every one)
-    /// is made once from the source, not built up and copied.
+    /// Reads a string; the `"` is at `pos`. A string without escapes (nearly every one) is made
+    /// once from the source, not built up and copied.
     fn text(&mut self) -> Result<Rc<str>, Error> {
         let rest = &self.bytes[self.pos + 1..self.limit];
         if let Some(found) = memchr::memchr3(b'"', b'\\', b'\n', rest).filter(|&found| rest[found] == b'"') {
@@ -508,6 +506,11 @@ impl Parser<'_> {
         self.string().map(Rc::from)
     }
 
+    /// Reads text in double quotes and decodes its escapes; the `"` is at `pos`.
+    ///
+    /// Runs of plain bytes are copied whole, so the time is linear in the length. Every run starts
+    /// and ends next to an ASCII byte (`"`, `\` or the end of an escape), so it is always whole
+    /// UTF-8. Broken escapes and lone surrogates become U+FFFD rather than an error.
     fn string(&mut self) -> Result<String, Error> {
         let opened = self.pos;
         self.pos += 1;
@@ -554,7 +557,7 @@ impl Parser<'_> {
                 return Ok(name);
             }
         }
-        let name: Rc<str> = self.string()?.into();
+        let name = self.text()?;
         if !name.bytes().any(|b| matches!(b, b'"' | b'\\' | b'\n')) {
             let names = &mut self.names[depth];
             if at < names.len() {

@@ -74,9 +74,14 @@ pub struct Record {
 impl Record {
     /// The property called `name`, compared case-insensitively as PowerShell does.
     pub fn get(&self, name: &str) -> Option<&Prop> {
-        // The length first: most names differ in it, and the comparison is then not called.
-        self.props.iter().find(|p| p.name.len() == name.len() && p.name.eq_ignore_ascii_case(name))
+        find(&self.props, name)
     }
+}
+
+/// The property called `name`, compared case-insensitively as PowerShell does.
+fn find<'p>(props: &'p [Prop], name: &str) -> Option<&'p Prop> {
+    // The length first: most names differ in it, and the comparison is then not called.
+    props.iter().find(|p| p.name.len() == name.len() && p.name.eq_ignore_ascii_case(name))
 }
 
 /// One property of a record.
@@ -144,7 +149,7 @@ impl Value {
     /// A property of an object value, compared case-insensitively.
     pub fn field(&self, name: &str) -> Option<&Value> {
         match self {
-            Value::Object(object) => object.props.iter().find(|p| p.name.eq_ignore_ascii_case(name)).map(|p| &p.value),
+            Value::Object(object) => find(&object.props, name).map(|p| &p.value),
             _ => None,
         }
     }
@@ -233,8 +238,8 @@ pub fn parse_segment_with(
             .or_else(|| list::parse(src, n, last, wanted, labels));
         match block {
             Some(mut block) if block.last_line >= n => {
-                if block.format != Format::FormatList {
-                    // The Format-List parser keeps only wanted properties itself.
+                if !matches!(block.format, Format::FormatList | Format::ConvertToJson) {
+                    // The parsers given `wanted` keep only those properties themselves.
                     for record in &mut block.records {
                         keep_wanted(&mut record.props, wanted);
                     }
