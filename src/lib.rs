@@ -11,6 +11,7 @@
 pub mod decode;
 pub mod example;
 pub mod formats;
+pub mod hidden;
 pub mod model;
 pub mod remediation;
 pub mod report;
@@ -86,14 +87,14 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
         let mut sections = Vec::new();
         if is_blank(src.text()) {
             empty_inputs += 1;
-            diagnostics.push(Diagnostic {
-                code: "empty-input",
-                severity: Severity::Error,
-                input: index,
-                line: None,
-                message: format!("'{name}' is empty."),
-                hint: paste_hint().into(),
-            });
+            diagnostics.push(paste_instead(Diagnostic::new(
+                "empty-input",
+                Severity::Error,
+                index,
+                None,
+                format!("'{name}' is empty."),
+                String::new(),
+            )));
         } else {
             read_input(&mut src, index, &mut objects, &mut sections, &mut diagnostics);
             for n in src.lines_not_understood() {
@@ -118,26 +119,26 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
         } else {
             "Nothing in the input was recognised as output of an Exchange cmdlet.".to_owned()
         };
-        diagnostics.push(Diagnostic {
-            code: "no-recognized-input",
-            severity: Severity::Error,
-            input: 0,
-            line: None,
+        diagnostics.push(paste_instead(Diagnostic::new(
+            "no-recognized-input",
+            Severity::Error,
+            0,
+            None,
             message,
-            hint: paste_hint().into(),
-        });
+            String::new(),
+        )));
     }
     let outcome = rules::run(&objects, options);
     let judged_any = outcome.judgements.iter().any(|j| *j != Judgement::NotApplicable);
     if known > 0 && !judged_any && outcome.findings.is_empty() {
-        diagnostics.push(Diagnostic {
-            code: "nothing-to-check",
-            severity: Severity::Warning,
-            input: 0,
-            line: None,
-            message: format!("The paste holds {known} object{}, but none that the rules judge: receive connectors with TlsDomainCapabilities, the send connector to Exchange Online, certificates that connectors name, or server versions.", if known == 1 { "" } else { "s" }),
-            hint: paste_hint().into(),
-        });
+        diagnostics.push(paste_instead(Diagnostic::new(
+            "nothing-to-check",
+            Severity::Warning,
+            0,
+            None,
+            format!("The paste holds {known} object{}, but none that the rules judge: receive connectors with TlsDomainCapabilities, the send connector to Exchange Online, certificates that connectors name, or server versions.", if known == 1 { "" } else { "s" }),
+            String::new(),
+        )));
     }
     let mut findings = outcome.findings;
     sort::sort_by_key(&mut findings, |f| (f.severity, f.input, f.line));
@@ -164,9 +165,13 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
     }
 }
 
-/// What to paste, in one sentence; used wherever the input gave nothing to check.
-pub fn paste_hint() -> &'static str {
-    "In the Exchange Management Shell run `$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,TransportRole,TlsDomainCapabilities,TlsCertificateName` and paste the whole output (or drop a file written by `>`, `Export-Clixml` or `ConvertTo-Json`)."
+/// The diagnostic with the hint used wherever the input gave nothing to check: what to run and paste.
+fn paste_instead(diagnostic: Diagnostic) -> Diagnostic {
+    Diagnostic {
+        hint: "In the Exchange Management Shell, run the command below and paste its whole output (or drop a file written by `>`, `Export-Clixml` or `ConvertTo-Json`).".into(),
+        ..diagnostic
+    }
+    .with_commands(vec![remediation::collect::receive_connectors()])
 }
 
 /// Parses one decoded input into objects and sections.

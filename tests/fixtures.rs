@@ -141,13 +141,18 @@ fn project(report: &hybridcheck::report::Report) -> Value {
         .unwrap()
         .iter()
         .map(|d| {
-            json!(format!(
+            let line = format!(
                 "{} {} input {} line {}",
                 d["severity"].as_str().unwrap(),
                 d["code"].as_str().unwrap(),
                 d["input"],
                 d["line"]
-            ))
+            );
+            // The commands a hint asks to run are what a reader copies: they are part of the projection.
+            match d["commands"].as_array() {
+                Some(commands) if !commands.is_empty() => json!({ "diagnostic": line, "commands": commands }),
+                _ => json!(line),
+            }
         })
         .collect();
     let unrecognized: Vec<Value> = r["unrecognized"]

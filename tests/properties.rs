@@ -256,18 +256,28 @@ proptest! {
         prop_assert_eq!(report.findings.len(), 1);
         let finding = &report.findings[0];
         let remediation = &finding.remediation;
-        if remediation.commands.is_empty() {
+        if remediation.commands().is_empty() {
+            // A hidden character is refused with a diagnostic; a bare name (no `Server\`) or a
+            // wildcard with a note that says why.
+            let hidden = hybridcheck::hidden::first_hidden(identity.trim()).is_some();
             let refused = report.diagnostics.iter().any(|d| d.code == "unsafe-identity");
-            prop_assert!(refused || identity.trim().is_empty(), "no command and no reason for {:?}", identity);
+            let explained = remediation.notes.iter().any(|n| n.starts_with("No command was generated"));
+            prop_assert!(explained, "no command and no reason for {:?}", identity);
+            prop_assert!(
+                !hidden || refused || identity.trim().is_empty(),
+                "a hidden character without unsafe-identity: {:?}",
+                identity
+            );
             return Ok(());
         }
         let expected = finding.identity.clone().unwrap();
         prop_assert_eq!(expected.as_str(), identity.trim());
-        let model = affected("X");
+        let model = affected("EX01\\X");
         let model = &model.findings[0].remediation;
-        let commands = remediation.commands.iter().chain(&remediation.verify).chain(&remediation.rollback);
-        let models = model.commands.iter().chain(&model.verify).chain(&model.rollback);
+        let commands = remediation.commands().iter().chain(remediation.verify()).chain(remediation.rollback());
+        let models = model.commands().iter().chain(model.verify()).chain(model.rollback());
         for (command, model) in commands.zip(models) {
+            let (command, model) = (command.text(), model.text());
             let (literals, code) = split_single_quoted(command);
             prop_assert_eq!(&literals[0], &expected, "in {}", command);
             // With the literals taken out the command is the same code as for a plain name:
@@ -289,8 +299,8 @@ fn named_examples_read_back() {
     ];
     for name in names {
         let report = affected(name);
-        for command in &report.findings[0].remediation.commands {
-            assert_eq!(split_single_quoted(command).0[0], name, "{command}");
+        for command in report.findings[0].remediation.commands() {
+            assert_eq!(split_single_quoted(command.text()).0[0], name, "{command}");
         }
     }
 }
@@ -299,6 +309,6 @@ fn named_examples_read_back() {
 #[test]
 fn control_characters_are_refused() {
     let report = affected("EX01\\Relay\nRemove-Item C:\\");
-    assert!(report.findings[0].remediation.commands.is_empty());
+    assert!(report.findings[0].remediation.commands().is_empty());
     assert!(report.diagnostics.iter().any(|d| d.code == "unsafe-identity" && d.message.contains("U+000A")));
 }

@@ -29,9 +29,9 @@ fn one_megabyte_of_random_bytes_is_reported_as_not_recognised() {
         report.diagnostics.iter().find(|d| d.code == "no-recognized-input").expect("a no-recognized-input diagnostic");
     assert!(diagnostic.message.contains("binary"), "{}", diagnostic.message);
     assert!(
-        diagnostic.hint.contains("Get-ReceiveConnector"),
-        "the hint says what to paste instead: {}",
-        diagnostic.hint
+        diagnostic.commands.iter().any(|c| c.text().contains("Get-ReceiveConnector")),
+        "the hint gives the command to paste instead: {:?}",
+        diagnostic.commands
     );
     assert_eq!(report.exit_code(), 2);
     assert!(report.unrecognized.len() > 1000);
@@ -108,7 +108,12 @@ fn thousands_of_servers_without_their_certificates_make_one_diagnostic() {
     let d = not_pasted[0];
     assert!(d.message.contains("2000 servers ('EX0001', 'EX0002', 'EX0003' and 1997 more)"), "{}", d.message);
     assert!(d.message.contains("the certificates that 2000 objects name"), "{}", d.message);
-    assert!(d.hint.contains("`Get-ExchangeCertificate -Server 'EX0001' | Format-List Thumbprint,"), "{}", d.hint);
+    assert!(
+        d.commands[0].text().starts_with("Get-ExchangeCertificate -Server 'EX0001' | Format-List Thumbprint,"),
+        "{:?}",
+        d.commands
+    );
+    assert_eq!(d.commands.len(), 10, "the commands for the first ten servers, not two thousand");
     assert_eq!(d.line, Some(3));
 }
 

@@ -278,5 +278,5 @@ pub fn lost_list_type_name(cell: &str) -> bool {
 
 /// Builds a diagnostic located at `line`.
 pub fn diagnostic(code: &'static str, severity: Severity, line: LineNo, message: String, hint: String) -> Diagnostic {
-    Diagnostic { code, severity, input: 0, line: Some(line), message, hint }
+    Diagnostic::new(code, severity, 0, Some(line), message, hint)
 }

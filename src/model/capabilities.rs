@@ -55,6 +55,10 @@ pub struct CapabilityList {
     pub entries: Vec<Capability>,
     /// The display was cut, so entries may exist that the input does not show.
     pub truncated: bool,
+    /// Items of a structured list that could not be read as entries, and entries whose
+    /// capability number holds flags this checker does not know. Such a list is never written
+    /// back in full: a fix would drop what was not understood.
+    pub unread: usize,
 }
 
 impl Capability {
@@ -81,12 +85,27 @@ pub fn from_value(value: &Value, truncated: bool) -> CapabilityList {
         Value::Null | Value::Lost(_) => CapabilityList::default(),
         Value::Text(text) => parse_display(text),
         Value::List(items) => {
-            CapabilityList { entries: items.iter().filter_map(from_item).collect(), truncated: false }
+            let mut list = CapabilityList::default();
+            for item in items {
+                match from_item(item) {
+                    Some((entry, known)) => {
+                        list.entries.push(entry);
+                        list.unread += usize::from(!known);
+                    }
+                    None => list.unread += 1,
+                }
+            }
+            list
         }
-        Value::Object(object) => from_item(value).map_or_else(
-            || object.display.as_deref().map(parse_display).unwrap_or_default(),
-            |entry| CapabilityList { entries: vec![entry], truncated: false },
-        ),
+        Value::Object(object) => match from_item(value) {
+            Some((entry, known)) => {
+                CapabilityList { entries: vec![entry], truncated: false, unread: usize::from(!known) }
+            }
+            None => match object.display.as_deref() {
+                Some(display) => parse_display(display),
+                None => CapabilityList { unread: 1, ..CapabilityList::default() },
+            },
+        },
     };
     list.truncated |= truncated;
     list
@@ -94,20 +113,28 @@ pub fn from_value(value: &Value, truncated: bool) -> CapabilityList {
 
 /// One element of a structured list: a string in the display form, or an object with
 /// `Domain`, `Capabilities` and `SmtpX509Identifier` (raw ConvertTo-Json, Clixml properties).
-fn from_item(item: &Value) -> Option<Capability> {
+/// The flag is false when the entry's capabilities hold flags this checker does not know.
+fn from_item(item: &Value) -> Option<(Capability, bool)> {
+    let first = |list: CapabilityList| {
+        let known = list.unread == 0 && list.entries.len() == 1;
+        list.entries.into_iter().next().map(|entry| (entry, known))
+    };
     match item {
-        Value::Text(text) => parse_display(text).entries.into_iter().next(),
+        Value::Text(text) => first(parse_display(text)),
         Value::Object(object) => {
             let caps = item.field("Capabilities").and_then(Value::as_text).map(capability_names);
             let certificate = item.field("SmtpX509Identifier").and_then(certificate_key);
             let domain =
                 item.field("Domain").and_then(|d| d.as_text().or_else(|| d.field("Domain").and_then(Value::as_text)));
             match (caps, certificate, domain) {
-                (Some(caps), Some(key), _) => Some(Capability { key, capabilities: caps, complete: true }),
-                (Some(caps), None, Some(domain)) => {
-                    Some(Capability { key: Key::Domain(domain.trim().to_owned()), capabilities: caps, complete: true })
+                (Some((caps, known)), Some(key), _) => {
+                    Some((Capability { key, capabilities: caps, complete: true }, known))
                 }
-                _ => object.display.as_deref().and_then(|d| parse_display(d).entries.into_iter().next()),
+                (Some((caps, known)), None, Some(domain)) => Some((
+                    Capability { key: Key::Domain(domain.trim().to_owned()), capabilities: caps, complete: true },
+                    known,
+                )),
+                _ => object.display.as_deref().and_then(|d| first(parse_display(d))),
             }
         }
         _ => None,
@@ -125,14 +152,17 @@ fn certificate_key(value: &Value) -> Option<Key> {
 }
 
 /// Turns `512`, `AcceptCloudServicesMail` or `AcceptCloudServicesMail, AcceptOorgProtocol` into
-/// the comma-joined names Exchange prints.
-pub fn capability_names(text: &str) -> String {
+/// the comma-joined names Exchange prints. The flag is false when a number holds flags this
+/// checker does not know (`8192`): the names then leave them out, so they must not be written back.
+pub fn capability_names(text: &str) -> (String, bool) {
     let text = text.trim();
     if let Ok(number) = text.parse::<u32>() {
         let names: Vec<&str> = FLAGS.iter().filter(|(_, v)| number & v != 0).map(|(n, _)| *n).collect();
-        return if names.is_empty() { "None".into() } else { names.join(",") };
+        let known_bits = FLAGS.iter().fold(0, |all, (_, v)| all | v);
+        let known = number & !known_bits == 0;
+        return (if names.is_empty() { "None".into() } else { names.join(",") }, known);
     }
-    text.split(',').map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(",")
+    (text.split(',').map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(","), true)
 }
 
 /// Splits the display form (`{a, b}`, `{a, b...}`, `a`, or the AD form) into entries.
@@ -144,21 +174,25 @@ pub fn parse_display(text: &str) -> CapabilityList {
     }
     let truncated = ends_with_cut_mark(rest);
     rest = trim(strip_cut_mark(rest));
-    let mut entries = Vec::new();
+    let mut list = CapabilityList { truncated, ..CapabilityList::default() };
     while !rest.is_empty() {
         let (entry, used) = parse_entry(rest);
-        entries.extend(entry);
+        if let Some((entry, known)) = entry {
+            list.entries.push(entry);
+            list.unread += usize::from(!known);
+        }
         rest = rest[used..].trim_start_matches([',', ' ', '\t', '\n']);
     }
-    CapabilityList { entries, truncated }
+    list
 }
 
-/// Reads one entry from the start of `text`; returns it and the bytes it used.
-fn parse_entry(text: &str) -> (Option<Capability>, usize) {
+/// Reads one entry from the start of `text`; returns it (with whether its capabilities are all
+/// known) and the bytes it used.
+fn parse_entry(text: &str) -> (Option<(Capability, bool)>, usize) {
     let Some(colon) = single_colon(text) else {
         // No separator: the entry was cut before its capabilities.
         let key = parse_key(text.trim());
-        return (key.map(|key| Capability { key, capabilities: String::new(), complete: false }), text.len());
+        return (key.map(|key| (Capability { key, capabilities: String::new(), complete: false }, true)), text.len());
     };
     let key_text = text[..colon].trim();
     let after = &text[colon + 1..];
@@ -171,7 +205,8 @@ fn parse_entry(text: &str) -> (Option<Capability>, usize) {
         key = parse_key(certificate.trim()).or(key);
         end = text.len();
     }
-    let entry = key.map(|key| Capability { key, capabilities: capability_names(&caps), complete: !caps.is_empty() });
+    let (names, known) = capability_names(&caps);
+    let entry = key.map(|key| (Capability { key, capabilities: names, complete: !caps.is_empty() }, known));
     (entry, end)
 }
 

@@ -1,62 +1,237 @@
-//! Commands that fix, verify and roll back findings.
+//! Commands that fix, verify and roll back findings, and the commands that collect what to paste.
 //!
-//! Commands are assembled from literal code and [`powershell::Quoted`] values only. An
-//! identity may be named only when it was read whole from an identity property of the
-//! input; anything else yields no command and a note that says why.
+//! Rules describe what to change (a plan: which object, which values); this module turns the plan
+//! into commands with the typed builder of [`command`], the only way to make command text. An
+//! identity may be named only when it was read whole and exactly from an identity property and
+//! names one object; a value may be written only when the input showed it whole and exactly.
+//! Anything else yields no command and a note that says why, or a command that reads the value
+//! from the server instead of naming it.
+//!
+//! Whether a fix is safe to run as printed is computed from its commands ([`Remediation::new`]),
+//! never declared by a rule.
 
+pub mod collect;
+pub mod command;
 pub mod powershell;
 
 use crate::model::capabilities::{fold, Capability, CapabilityList};
-use crate::model::Identity;
-use crate::report::{Remediation, Safety};
-use powershell::{quote, Quoted};
+use crate::model::{Identity, Kind};
+use command::{Cmdlet, Command, Line, Var};
+use powershell::{quote, Quoted, Refused};
+use serde::Serialize;
+
+/// How far the generated commands can be trusted, after ruff's "fix safety".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Safety {
+    /// Every fix command shows every value it writes, reads nothing kept from another command and
+    /// asks no question: it changes only what the finding names, as printed.
+    Safe,
+    /// Correct, but read the notes first: a command writes a value read from the server or chosen
+    /// by hybridcheck, must run in one session with another, or asks a question.
+    Review,
+    /// No command could be generated; the notes say why and what to do instead.
+    Unavailable,
+}
+
+impl Safety {
+    /// The safety level in words, for people.
+    pub fn words(self) -> &'static str {
+        match self {
+            Safety::Safe => "safe to run as printed",
+            Safety::Review => "review the notes before running",
+            Safety::Unavailable => "no command could be generated",
+        }
+    }
+}
+
+/// The commands of one finding, with how far they can be trusted.
+///
+/// The command lists and the safety are private: they are made together by [`Remediation::new`],
+/// so the safety always describes the commands.
+#[derive(Clone, Debug, Serialize)]
+pub struct Remediation {
+    /// The preferred route in words, when it is not a command (for example: rerun the wizard).
+    pub preferred: Option<String>,
+    commands: Vec<Command>,
+    verify: Vec<Command>,
+    rollback: Vec<Command>,
+    safety: Safety,
+    pub notes: Vec<String>,
+}
+
+impl Remediation {
+    /// Fix, verify and rollback commands. The safety is computed: no fix command makes it
+    /// unavailable; a fix or rollback command that does not run as printed makes it "review".
+    pub fn new(commands: Vec<Command>, verify: Vec<Command>, rollback: Vec<Command>) -> Remediation {
+        let safety = if commands.is_empty() {
+            Safety::Unavailable
+        } else if commands.iter().chain(&rollback).all(Command::runs_as_printed) {
+            Safety::Safe
+        } else {
+            Safety::Review
+        };
+        Remediation { preferred: None, commands, verify, rollback, safety, notes: Vec::new() }
+    }
+
+    /// No command, with a note that says why and what to do instead.
+    pub fn unavailable(note: String) -> Remediation {
+        let mut remediation = Remediation::new(Vec::new(), Vec::new(), Vec::new());
+        remediation.notes.push(note);
+        remediation
+    }
+
+    /// No fix command, but commands that show the current state (for example a certificate's details).
+    pub fn check_only(verify: Vec<Command>, note: String) -> Remediation {
+        let mut remediation = Remediation::new(Vec::new(), verify, Vec::new());
+        remediation.notes.push(note);
+        remediation
+    }
+
+    /// The remediation with a note added.
+    pub fn note(mut self, note: impl Into<String>) -> Remediation {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// The remediation with the preferred route set.
+    pub fn preferring(mut self, preferred: impl Into<String>) -> Remediation {
+        self.preferred = Some(preferred.into());
+        self
+    }
+
+    pub fn commands(&self) -> &[Command] {
+        &self.commands
+    }
+
+    pub fn verify(&self) -> &[Command] {
+        &self.verify
+    }
+
+    pub fn rollback(&self) -> &[Command] {
+        &self.rollback
+    }
+
+    pub fn safety(&self) -> Safety {
+        self.safety
+    }
+}
 
 /// Why no command can name an object.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Unnameable {
-    /// The input did not show the identity, or showed it cut.
-    Missing,
+    /// The input did not show the identity, or showed it cut or with white space guessed at a wrap.
+    NotWhole,
+    /// The identity is a receive connector's bare name, which several servers may share.
+    Ambiguous,
+    /// The identity holds a wildcard character, which `-Identity` may take as a pattern.
+    Wildcard(char),
     /// The identity holds characters that cannot be printed safely.
     Unsafe(String),
 }
 
 impl Unnameable {
-    pub fn note(&self, cmdlet: &str) -> String {
+    /// A note for the finding: why there is no command, and what to paste instead.
+    pub fn note(&self, kind: Kind) -> String {
+        let cmdlet = kind.cmdlet().unwrap_or("Get-ReceiveConnector");
         match self {
-            Unnameable::Missing => format!(
-                "No command was generated: the paste does not show this object's full Identity, and a command must never guess it. Paste `{cmdlet} | Format-List Identity,TlsDomainCapabilities` to get one."
+            Unnameable::NotWhole => format!(
+                "No command was generated: the paste does not show this object's whole Identity (it was cut, or a line wrap hid where its spaces are), and a command must never guess it. Paste the output of `{cmdlet} | Format-List Identity` (or Export-Clixml) to get one."
+            ),
+            Unnameable::Ambiguous => format!(
+                "No command was generated: the paste names this receive connector only by its name, which receive connectors on other servers may share, so a command could change the wrong one. Paste the output of `{cmdlet} | Format-List Identity,Server` to get one."
+            ),
+            Unnameable::Wildcard(c) => format!(
+                "No command was generated: the identity holds '{c}', which -Identity may read as a wildcard and so match other objects. Make the change in the Exchange admin center, or select the object by its Guid."
             ),
             Unnameable::Unsafe(reason) => format!(
-                "No command was generated: the identity cannot be written safely in a command because {reason}. Select the object in the Exchange admin center, or by its Guid, and make the change there."
+                "No command was generated: the identity cannot be written safely in a command because {reason}. Make the change in the Exchange admin center, or select the object by its Guid."
             ),
         }
     }
 }
 
-/// The quoted identity for commands, or the reason there is none.
-pub fn command_identity(identity: Option<&Identity>) -> Result<Quoted, Unnameable> {
-    match identity {
-        Some(identity) if identity.complete => {
-            quote(&identity.text).map_err(|refused| Unnameable::Unsafe(refused.reason))
+/// The quoted identity for commands about an object of `kind`, or the reason there is none.
+///
+/// The identity must have been read whole and exactly, must name one object (a receive
+/// connector's identity is `Server\Name`: its name alone may exist on every server), must hold no
+/// wildcard, and must be printable.
+pub fn command_identity(kind: Kind, identity: Option<&Identity>) -> Result<Quoted, Unnameable> {
+    let identity = identity.filter(|i| i.complete).ok_or(Unnameable::NotWhole)?;
+    let text = identity.text.as_str();
+    let quoted = quote(text).map_err(|refused| Unnameable::Unsafe(refused.reason))?;
+    if kind == Kind::ReceiveConnector
+        && !text.split_once('\\').is_some_and(|(s, n)| !s.trim().is_empty() && !n.trim().is_empty())
+    {
+        return Err(Unnameable::Ambiguous);
+    }
+    if let Some(c) = text.chars().find(|c| matches!(c, '*' | '?' | '[' | ']')) {
+        return Err(Unnameable::Wildcard(c));
+    }
+    Ok(quoted)
+}
+
+/// The cmdlets that read and change an object of `kind`, and whether they take an identity.
+fn cmdlets(kind: Kind) -> Option<(Cmdlet, Cmdlet, bool)> {
+    match kind {
+        Kind::ReceiveConnector => Some((Cmdlet::GetReceiveConnector, Cmdlet::SetReceiveConnector, true)),
+        Kind::SendConnector => Some((Cmdlet::GetSendConnector, Cmdlet::SetSendConnector, true)),
+        // The hybrid configuration is one per organisation: its cmdlets take no identity.
+        Kind::HybridConfiguration => Some((Cmdlet::GetHybridConfiguration, Cmdlet::SetHybridConfiguration, false)),
+        _ => None,
+    }
+}
+
+/// The object a plan changes: its kind and, unless it is the organisation's one hybrid
+/// configuration, its quoted identity.
+#[derive(Clone, Debug)]
+pub struct Target {
+    get: Cmdlet,
+    set: Cmdlet,
+    identity: Option<Quoted>,
+}
+
+impl Target {
+    /// The target for an object, or the reason no command can name it.
+    pub fn of(kind: Kind, identity: Option<&Identity>) -> Result<Target, Unnameable> {
+        let (get, set, takes_identity) = cmdlets(kind).ok_or(Unnameable::NotWhole)?;
+        let identity = if takes_identity { Some(command_identity(kind, identity)?) } else { None };
+        Ok(Target { get, set, identity })
+    }
+
+    fn line(&self, cmdlet: Cmdlet) -> Line {
+        let line = Line::run(cmdlet);
+        match &self.identity {
+            Some(id) => line.param("Identity", id),
+            None => line,
         }
-        _ => Err(Unnameable::Missing),
+    }
+
+    fn get(&self) -> Line {
+        self.line(self.get)
+    }
+
+    fn set(&self) -> Line {
+        self.line(self.set)
     }
 }
 
 /// What to put in place of stale `TlsDomainCapabilities` entries of one receive connector.
 pub struct CapabilityReplacement<'a> {
-    pub identity: &'a Quoted,
+    pub target: &'a Target,
     pub list: &'a CapabilityList,
     /// True when the list's text was read exactly (no white space guessed at wrap points).
     pub exact: bool,
-    /// False when the list could not be split into its entries, so it must be filtered on the server.
-    pub entries_known: bool,
+    /// False when the input did not show the connector's whole current list: the entries could
+    /// not be split, the list came from a message that quotes one value (the Exchange 2010
+    /// warning), or the paste shows the connector more than once.
+    pub whole: bool,
     /// Which entries are stale.
     pub is_stale: fn(&Capability) -> bool,
     /// A `-like` pattern that matches the stale entries on the server.
     pub stale_pattern: &'static str,
     /// The entry that replaces the stale ones, e.g. `mail.protection.outlook.com:AcceptCloudServicesMail`.
-    pub replacement: String,
+    pub replacement: &'a str,
     /// A stale entry's canonical text, used when a seen entry matches it but its spacing was guessed.
     pub canonical_stale: &'static str,
     /// A number that makes this finding's PowerShell variable unique within one script.
@@ -65,79 +240,83 @@ pub struct CapabilityReplacement<'a> {
 
 /// Builds the fix, verify and rollback commands that replace only the stale entries.
 ///
-/// When every entry was seen exactly, the commands name the new list in full, keeping every
-/// other entry. When the list was cut or its spacing guessed, the commands read the list from
-/// the server and filter it there, so entries we could not see are kept.
-pub fn replace_capabilities(plan: &CapabilityReplacement) -> Result<Remediation, powershell::Refused> {
-    let id = plan.identity;
+/// When every entry was seen whole and exactly, the commands name the new list in full, keeping
+/// every other entry. Otherwise the commands read the list from the server and filter it there,
+/// so entries the paste did not show are kept.
+pub fn replace_capabilities(plan: &CapabilityReplacement) -> Result<Remediation, Refused> {
     let pattern = quote(plan.stale_pattern)?;
-    let replacement = quote(&plan.replacement)?;
+    let replacement = quote(plan.replacement)?;
     let verify = vec![
-        format!("Get-ReceiveConnector -Identity {id} | Format-List Identity,TlsDomainCapabilities"),
-        format!("Get-ReceiveConnector -Identity {id} | Where-Object {{ $_.TlsDomainCapabilities -like {pattern} }}"),
+        Command::line(plan.target.get().format_list(&["Identity", "TlsDomainCapabilities"])),
+        Command::line(
+            plan.target.get().code(" | Where-Object { $_.TlsDomainCapabilities -like ").quoted(&pattern).code(" }"),
+        ),
     ];
-    let mut notes = vec!["The second verify command prints nothing once the connector is fixed.".to_owned()];
-    let seen_whole = plan.entries_known && !plan.list.truncated && plan.list.entries.iter().all(|e| e.complete);
+    let seen_whole =
+        plan.whole && plan.list.unread == 0 && !plan.list.truncated && plan.list.entries.iter().all(|e| e.complete);
     let texts: Option<Vec<String>> = plan.list.entries.iter().map(|e| exact_text(e, plan)).collect();
-    let remediation = match (seen_whole, texts) {
-        (true, Some(before)) => {
-            let mut after: Vec<String> = plan
-                .list
-                .entries
-                .iter()
-                .zip(&before)
-                .filter(|(e, _)| !(plan.is_stale)(e))
-                .map(|(_, t)| t.clone())
-                .collect();
-            if !after.iter().any(|t| t.eq_ignore_ascii_case(&plan.replacement)) {
-                after.push(plan.replacement.clone());
-            }
-            let kept = after.len() - 1;
-            if kept > 0 {
-                notes.push(if kept == 1 {
-                    "The fix keeps the connector's other entry as it was.".to_owned()
-                } else {
-                    format!("The fix keeps the connector's {kept} other entries as they were.")
-                });
-            }
-            Remediation {
-                preferred: None,
-                commands: vec![format!(
-                    "Set-ReceiveConnector -Identity {id} -TlsDomainCapabilities {}",
-                    quoted_list(&after)?
-                )],
-                verify,
-                rollback: vec![format!(
-                    "Set-ReceiveConnector -Identity {id} -TlsDomainCapabilities {}",
-                    quoted_list(&before)?
-                )],
-                safety: Safety::Safe,
-                notes,
-            }
+    let mut notes = vec!["The second verify command prints nothing once the connector is fixed.".to_owned()];
+    if let (true, Some(before)) = (seen_whole, texts) {
+        let mut after: Vec<&String> =
+            plan.list.entries.iter().zip(&before).filter(|(e, _)| !(plan.is_stale)(e)).map(|(_, t)| t).collect();
+        let replacement_text = plan.replacement.to_owned();
+        if !after.iter().any(|t| t.eq_ignore_ascii_case(plan.replacement)) {
+            after.push(&replacement_text);
         }
-        _ => {
-            let before = format!("$hcBefore{}", plan.number);
-            notes.push(format!(
-                "The list in the paste was {}, so the fix reads the current list from the server and removes only the stale entries; entries the paste did not show are kept.",
-                if plan.list.truncated { "cut short" } else { "wrapped without its trailing spaces, so its entries could not all be read exactly" }
-            ));
-            notes.push(format!("Run the rollback in the same PowerShell session as the fix: {before} holds the list as it was before the change."));
-            Remediation {
-                preferred: None,
-                commands: vec![
-                    format!("{before} = @((Get-ReceiveConnector -Identity {id} -ErrorAction Stop).TlsDomainCapabilities | ForEach-Object {{ $_.ToString() }})"),
-                    format!(
-                        "Set-ReceiveConnector -Identity {id} -TlsDomainCapabilities @(@({before} | Where-Object {{ $_ -notlike {pattern} }}) + {replacement} | Select-Object -Unique)"
-                    ),
-                ],
-                verify,
-                rollback: vec![format!("Set-ReceiveConnector -Identity {id} -TlsDomainCapabilities {before}")],
-                safety: Safety::Review,
-                notes,
-            }
+        let kept = after.len() - 1;
+        if kept == 1 {
+            notes.push("The fix keeps the connector's other entry as it was.".to_owned());
+        } else if kept > 1 {
+            notes.push(format!("The fix keeps the connector's {kept} other entries as they were."));
         }
-    };
+        let after = after.into_iter().map(|t| quote(t)).collect::<Result<Vec<_>, _>>()?;
+        let before = before.iter().map(|t| quote(t)).collect::<Result<Vec<_>, _>>()?;
+        let mut remediation = Remediation::new(
+            vec![Command::line(plan.target.set().param_list("TlsDomainCapabilities", &after))],
+            verify,
+            vec![Command::line(plan.target.set().param_list("TlsDomainCapabilities", &before))],
+        );
+        remediation.notes = notes;
+        return Ok(remediation);
+    }
+    let before = Var::Before(plan.number);
+    notes.push(format!(
+        "The paste does not show the connector's whole list exactly ({}), so the fix reads the current list from the server and removes only the stale entries; entries the paste did not show are kept.",
+        why_not_whole(plan)
+    ));
+    notes.push("Run the rollback in the same PowerShell session as the fix: the fix keeps the list as it was before the change, and the rollback stops if it is not there.".to_owned());
+    let fix = Command::block(vec![
+        Line::store(before)
+            .code("@((")
+            .append(plan.target.get())
+            .code(" -ErrorAction Stop).TlsDomainCapabilities | ForEach-Object { $_.ToString() })"),
+        plan.target
+            .set()
+            .code(" -TlsDomainCapabilities @(@(")
+            .var(before)
+            .code(" | Where-Object { $_ -notlike ")
+            .quoted(&pattern)
+            .code(" }) + ")
+            .quoted(&replacement)
+            .code(" | Select-Object -Unique)"),
+    ]);
+    let rollback = Command::line(plan.target.set().param_var("TlsDomainCapabilities", before));
+    let mut remediation = Remediation::new(vec![fix], verify, vec![rollback]);
+    remediation.notes = notes;
     Ok(remediation)
+}
+
+/// Why a list cannot be named in full, in words for a note.
+fn why_not_whole(plan: &CapabilityReplacement) -> &'static str {
+    if plan.list.truncated {
+        "it was cut short"
+    } else if !plan.whole {
+        "the paste quotes only part of it, or shows the connector more than once"
+    } else if plan.list.unread > 0 {
+        "some of its entries could not be read"
+    } else {
+        "it was wrapped without its trailing spaces, so where its spaces are is not certain"
+    }
 }
 
 /// The entry's text for a command, when it is known exactly.
@@ -152,73 +331,128 @@ fn exact_text(entry: &Capability, plan: &CapabilityReplacement) -> Option<String
     }
 }
 
-fn quoted_list(items: &[String]) -> Result<String, powershell::Refused> {
-    Ok(items.iter().map(|t| quote(t).map(|q| q.to_string())).collect::<Result<Vec<_>, _>>()?.join(","))
-}
-
-/// The cmdlets that read and change an object of `kind`, with its identity parameter.
-pub fn cmdlets(kind: crate::model::Kind, id: &Quoted) -> Option<(String, String)> {
-    use crate::model::Kind;
-    match kind {
-        Kind::ReceiveConnector => {
-            Some((format!("Get-ReceiveConnector -Identity {id}"), format!("Set-ReceiveConnector -Identity {id}")))
-        }
-        Kind::SendConnector => {
-            Some((format!("Get-SendConnector -Identity {id}"), format!("Set-SendConnector -Identity {id}")))
-        }
-        Kind::HybridConfiguration => Some(("Get-HybridConfiguration".to_owned(), "Set-HybridConfiguration".to_owned())),
-        _ => None,
-    }
-}
-
 /// A value for a parameter: written as PowerShell code, never as unquoted input.
 #[derive(Clone, Debug)]
 pub enum Argument {
     Bool(bool),
     Null,
-    /// Literal code of ours (an enum value name), never input.
+    /// Literal code of ours (an enum value's name), never input.
     Word(&'static str),
-    /// Text from the input, quoted.
+    /// Text read whole and exactly from the input, or a constant of ours; quoted.
     Text(String),
-}
-
-impl Argument {
-    fn code(&self) -> Result<String, powershell::Refused> {
-        Ok(match self {
-            Argument::Bool(true) => "$true".to_owned(),
-            Argument::Bool(false) => "$false".to_owned(),
-            Argument::Null => "$null".to_owned(),
-            Argument::Word(word) => (*word).to_owned(),
-            Argument::Text(text) => quote(text)?.to_string(),
-        })
-    }
+    /// Text read whole and exactly from the input that hybridcheck chose among possibilities the
+    /// finding cannot settle (which of two objects is right); quoted, and the fix needs review.
+    Chosen(String),
 }
 
 /// A change of one or more parameters: `(parameter, new value, value before)`.
 pub type Change = Vec<(&'static str, Argument, Argument)>;
 
 /// Fix, verify and rollback commands that set only the named parameters of one object.
-pub fn set_parameters(
-    kind: crate::model::Kind,
-    id: &Quoted,
-    change: &Change,
-) -> Result<Remediation, powershell::Refused> {
-    let (get, set) = cmdlets(kind, id)
-        .ok_or_else(|| powershell::Refused { reason: "this kind of object cannot be changed by a command".into() })?;
-    let mut fix = set.clone();
-    let mut back = set;
-    let mut shown = Vec::new();
+pub fn set_parameters(target: &Target, change: &Change) -> Result<Remediation, Refused> {
+    let mut fix = target.set();
+    let mut back = target.set();
     for (parameter, new, old) in change {
-        fix.push_str(&format!(" -{parameter} {}", new.code()?));
-        back.push_str(&format!(" -{parameter} {}", old.code()?));
-        shown.push(*parameter);
+        fix = with_argument(fix, parameter, new)?;
+        back = with_argument(back, parameter, old)?;
     }
-    Ok(Remediation {
-        preferred: None,
-        commands: vec![fix],
-        verify: vec![format!("{get} | Format-List Identity,{}", shown.join(","))],
-        rollback: vec![back],
-        safety: Safety::Safe,
-        notes: Vec::new(),
+    let shown: Vec<&'static str> = std::iter::once("Identity").chain(change.iter().map(|(p, ..)| *p)).collect();
+    Ok(Remediation::new(
+        vec![Command::line(fix)],
+        vec![Command::line(target.get().format_list(&shown))],
+        vec![Command::line(back)],
+    ))
+}
+
+fn with_argument(line: Line, parameter: &'static str, argument: &Argument) -> Result<Line, Refused> {
+    Ok(match argument {
+        Argument::Bool(true) => line.param_code(parameter, "$true"),
+        Argument::Bool(false) => line.param_code(parameter, "$false"),
+        Argument::Null => line.param_code(parameter, "$null"),
+        Argument::Word(word) => line.param_code(parameter, word),
+        Argument::Text(text) => line.param(parameter, &quote(text)?),
+        Argument::Chosen(text) => line.param(parameter, &quote(text)?).chosen(),
     })
+}
+
+/// A value as it was before a fix, for the rollback.
+#[derive(Clone, Copy, Debug)]
+pub enum Before<'a> {
+    /// The input showed it whole and exactly: the rollback names it.
+    Shown(&'a str),
+    /// The input did not show it exactly (a wrap hid where its spaces are): the fix keeps it from
+    /// the server first, and the rollback restores that.
+    FromServer,
+}
+
+/// Commands that point `TlsCertificateName` of `target` at the certificate with `thumbprint` on
+/// `server`. The name written is read from the certificate itself on the server, so it is exactly
+/// the issuer and subject Exchange will look for.
+pub fn point_at_certificate(
+    target: &Target,
+    server: &Quoted,
+    thumbprint: &Quoted,
+    before: Before,
+    number: usize,
+) -> Result<Remediation, Refused> {
+    let certificate = Var::Certificate(number);
+    let name = Var::TlsName(number);
+    let read_certificate =
+        || Line::run(Cmdlet::GetExchangeCertificate).param("Server", server).param("Thumbprint", thumbprint);
+    let mut fix = Vec::new();
+    let rollback = match before {
+        Before::Shown(text) => Command::line(target.set().param("TlsCertificateName", &quote(text)?)),
+        Before::FromServer => {
+            let kept = Var::Before(number);
+            fix.push(
+                Line::store(kept).code("[string](").append(target.get()).code(" -ErrorAction Stop).TlsCertificateName"),
+            );
+            Command::line(target.set().param_var("TlsCertificateName", kept))
+        }
+    };
+    fix.push(Line::store(certificate).append(read_certificate()).code(" -ErrorAction Stop"));
+    fix.push(
+        Line::store(name).code("\"<I>$(").var(certificate).code(".Issuer)<S>$(").var(certificate).code(".Subject)\""),
+    );
+    fix.push(target.set().param_var("TlsCertificateName", name).chosen());
+    Ok(Remediation::new(
+        vec![Command::block(fix)],
+        vec![
+            Command::line(target.get().format_list(&["Identity", "TlsCertificateName"])),
+            Command::line(read_certificate().format_list(&[
+                "Thumbprint",
+                "Subject",
+                "Issuer",
+                "NotAfter",
+                "Services",
+                "Status",
+            ])),
+        ],
+        vec![rollback],
+    ))
+}
+
+/// The command that shows one certificate's details, to check a finding about it.
+pub fn certificate_details(server: &Quoted, thumbprint: &Quoted) -> Command {
+    Command::line(
+        Line::run(Cmdlet::GetExchangeCertificate)
+            .param("Server", server)
+            .param("Thumbprint", thumbprint)
+            .format_list(&["Thumbprint", "Subject", "NotAfter", "Services", "Status", "HasPrivateKey"]),
+    )
+}
+
+/// The command that adds SMTP to a certificate's services (`Enable-ExchangeCertificate` adds to the
+/// services it has; it asks whether to replace the default SMTP certificate).
+pub fn enable_smtp(server: &Quoted, thumbprint: &Quoted) -> Remediation {
+    Remediation::new(
+        vec![Command::line(
+            Line::run(Cmdlet::EnableExchangeCertificate)
+                .param("Server", server)
+                .param("Thumbprint", thumbprint)
+                .param_code("Services", "SMTP"),
+        )],
+        vec![certificate_details(server, thumbprint)],
+        Vec::new(),
+    )
 }

@@ -1,6 +1,7 @@
 //! The report as Markdown, to paste into a ticket or an e-mail.
 
-use super::Report;
+use super::{Command, Report};
+use crate::hidden;
 use std::fmt::Write;
 
 pub fn render(report: &Report) -> String {
@@ -33,22 +34,22 @@ pub fn render(report: &Report) -> String {
         for e in &f.evidence {
             let _ = writeln!(
                 out,
-                "Evidence, `{}` at line {}{}:\n",
-                e.property,
+                "Evidence, {} at line {}{}:\n",
+                code_span(&e.property),
                 e.line,
                 if e.truncated { " (cut short)" } else { "" }
             );
-            let _ = writeln!(out, "{}", fenced("text", &e.value));
+            let _ = writeln!(out, "{}", fenced("text", &hidden::escape(&e.value)));
         }
         let r = &f.remediation;
         if let Some(preferred) = &r.preferred {
             let _ = writeln!(out, "{}\n", inline(preferred));
         }
-        let safety = r.safety.words();
-        for (title, commands) in [("Fix", &r.commands), ("Verify", &r.verify), ("Roll back", &r.rollback)] {
+        let safety = r.safety().words();
+        for (title, commands) in [("Fix", r.commands()), ("Verify", r.verify()), ("Roll back", r.rollback())] {
             if !commands.is_empty() {
                 let title = if title == "Fix" { format!("Fix ({safety})") } else { title.to_owned() };
-                let _ = writeln!(out, "{title}:\n\n{}", fenced("powershell", &commands.join("\n")));
+                let _ = writeln!(out, "{title}:\n\n{}", fenced("powershell", &code_of(commands)));
             }
         }
         for note in &r.notes {
@@ -70,6 +71,9 @@ pub fn render(report: &Report) -> String {
                 inline(&d.message),
                 inline(&d.hint)
             );
+            if !d.commands.is_empty() {
+                let _ = writeln!(out, "\n{}", indented(&fenced("powershell", &code_of(&d.commands))));
+            }
         }
         out.push('\n');
     }
@@ -80,24 +84,53 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// Escapes text so that Markdown shows it literally on one line.
+/// Escapes text so that Markdown shows it literally on one line; hidden characters (controls,
+/// line breaks, bidirectional overrides, ...) are written as `\u{…}` (see [`hidden::escape`]).
 fn inline(text: &str) -> String {
     // Printable ASCII without Markdown's special characters (most messages) needs no change.
     if text.bytes().all(|b| (0x20..0x7F).contains(&b) && !b"\\`*_[]<>|".contains(&b)) {
         return text.to_owned();
     }
+    let text = hidden::escape(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() {
-            out.push('\u{FFFD}');
-            continue;
-        }
         if "\\`*_[]<>|".contains(c) {
             out.push('\\');
         }
         out.push(c);
     }
     out
+}
+
+/// Text as inline code, with hidden characters escaped and a run of backticks around it longer
+/// than any inside it.
+fn code_span(text: &str) -> String {
+    let text = hidden::escape(text);
+    let longest = text.as_bytes().split(|&b| b != b'`').map(<[u8]>::len).max().unwrap_or(0);
+    let ticks = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
+/// The commands' text, one block after another, blocks of several lines separated by a blank line.
+fn code_of(commands: &[Command]) -> String {
+    let mut code = String::new();
+    for (n, command) in commands.iter().enumerate() {
+        if n > 0 {
+            code.push_str(if commands[n - 1].text().contains('\n') { "\n\n" } else { "\n" });
+        }
+        code.push_str(command.text());
+    }
+    code
+}
+
+/// A block indented to belong to the list item above it.
+fn indented(block: &str) -> String {
+    block
+        .lines()
+        .map(|line| if line.is_empty() { String::new() } else { format!("  {line}") })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A fenced code block whose fence is longer than any run of backticks in `text`.

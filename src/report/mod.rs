@@ -13,6 +13,9 @@ use crate::source::LineNo;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+pub use crate::remediation::command::Command;
+pub use crate::remediation::{Remediation, Safety};
+
 /// The schema name every report carries.
 pub const SCHEMA: &str = "hybridcheck/1";
 
@@ -137,53 +140,6 @@ pub struct Reference {
     pub url: &'static str,
 }
 
-/// How far the generated commands can be trusted, after ruff's "fix safety".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Safety {
-    /// Changes only what the finding names and keeps everything else; safe to run as printed.
-    Safe,
-    /// Correct as printed, but read the notes first (for example: it must run in one session).
-    Review,
-    /// No command could be generated; the notes say why and what to do instead.
-    Unavailable,
-}
-
-impl Safety {
-    /// The safety level in words, for people.
-    pub fn words(self) -> &'static str {
-        match self {
-            Safety::Safe => "safe to run as printed",
-            Safety::Review => "review the notes before running",
-            Safety::Unavailable => "no command could be generated",
-        }
-    }
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct Remediation {
-    /// The preferred route in words, when it is not a command (for example: rerun the wizard).
-    pub preferred: Option<String>,
-    pub commands: Vec<String>,
-    pub verify: Vec<String>,
-    pub rollback: Vec<String>,
-    pub safety: Safety,
-    pub notes: Vec<String>,
-}
-
-impl Remediation {
-    pub fn unavailable(note: String) -> Remediation {
-        Remediation {
-            preferred: None,
-            commands: Vec::new(),
-            verify: Vec::new(),
-            rollback: Vec::new(),
-            safety: Safety::Unavailable,
-            notes: vec![note],
-        }
-    }
-}
-
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
     pub code: &'static str,
@@ -192,8 +148,31 @@ pub struct Diagnostic {
     pub line: Option<LineNo>,
     /// What happened, in one sentence.
     pub message: String,
-    /// What to paste or run instead.
+    /// What to paste or run instead, in words.
     pub hint: String,
+    /// The commands the hint asks to run, in order, each ready to copy. They are data beside the
+    /// hint's words, so nothing ever has to recover a command from prose.
+    pub commands: Vec<Command>,
+}
+
+impl Diagnostic {
+    /// A diagnostic whose hint needs no command.
+    pub fn new(
+        code: &'static str,
+        severity: Severity,
+        input: usize,
+        line: Option<LineNo>,
+        message: String,
+        hint: String,
+    ) -> Diagnostic {
+        Diagnostic { code, severity, input, line, message, hint, commands: Vec::new() }
+    }
+
+    /// The diagnostic with the commands its hint asks to run.
+    pub fn with_commands(mut self, commands: Vec<Command>) -> Diagnostic {
+        self.commands = commands;
+        self
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -1,7 +1,23 @@
 //! One PowerShell script with every fix, for review and for running in the Exchange Management Shell.
+//!
+//! Text from the input appears only in `#` comments, with hidden characters written as `\u{…}`
+//! (see [`hidden::escape`]), so nothing in it can end a comment line or reorder what a reader sees.
+//! Windows PowerShell 5.1 reads a script without a byte-order mark in the ANSI code page, where
+//! bytes of UTF-8 text can turn into quote characters: whoever writes the script to a file must
+//! start it with [`BYTE_ORDER_MARK`] when [`needs_byte_order_mark`] says so (the CLI and the page
+//! both do).
 
-use super::Report;
+use super::{Command, Report};
+use crate::hidden;
 use std::fmt::Write;
+
+/// The UTF-8 byte-order mark, as text.
+pub const BYTE_ORDER_MARK: &str = "\u{FEFF}";
+
+/// True when a script file must start with the byte-order mark: it holds text beyond ASCII.
+pub fn needs_byte_order_mark(script: &str) -> bool {
+    !script.is_ascii()
+}
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -11,7 +27,7 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(out, "# Read it before you run it, in the Exchange Management Shell. Each fix is followed by the");
     let _ = writeln!(out, "# commands that verify it; the rollback commands are commented out.");
     let _ = writeln!(out, "$ErrorActionPreference = 'Stop'");
-    let with_commands = report.findings.iter().filter(|f| !f.remediation.commands.is_empty()).count();
+    let with_commands = report.findings.iter().filter(|f| !f.remediation.commands().is_empty()).count();
     if with_commands == 0 {
         let _ = writeln!(out, "\n# Nothing to fix: no finding came with commands.");
     }
@@ -34,32 +50,28 @@ pub fn render(report: &Report) -> String {
         for note in &r.notes {
             let _ = writeln!(out, "# Note: {}", comment(note));
         }
-        if r.commands.is_empty() {
+        if r.commands().is_empty() {
             continue;
         }
         let _ = writeln!(out, "# Fix:");
-        for c in &r.commands {
-            let _ = writeln!(out, "{c}");
-        }
+        write_commands(&mut out, "", r.commands());
         let _ = writeln!(out, "# Verify:");
-        for c in &r.verify {
-            let _ = writeln!(out, "{c}");
-        }
-        let _ = writeln!(out, "# Roll back (only if needed: remove the leading '# ' and run):");
-        for c in &r.rollback {
-            let _ = writeln!(out, "# {c}");
-        }
+        write_commands(&mut out, "", r.verify());
+        let _ = writeln!(out, "# Roll back (only if needed: remove the leading '# ' from each line and run):");
+        write_commands(&mut out, "# ", r.rollback());
     }
     out
 }
 
-/// Makes text safe inside a `#` comment: nothing in it can end the comment line.
-fn comment(text: &str) -> String {
-    // Printable ASCII (nearly every comment) needs no change.
-    if text.bytes().all(|b| (0x20..0x7F).contains(&b)) {
-        return text.to_owned();
+fn write_commands(out: &mut String, prefix: &str, commands: &[Command]) {
+    for command in commands {
+        for line in command.text().lines() {
+            let _ = writeln!(out, "{prefix}{line}");
+        }
     }
-    text.chars()
-        .map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') { '\u{FFFD}' } else { c })
-        .collect()
+}
+
+/// Makes text safe inside a `#` comment: nothing in it can end the comment line or hide.
+fn comment(text: &str) -> String {
+    hidden::escape(text).into_owned()
 }

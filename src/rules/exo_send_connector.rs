@@ -7,9 +7,9 @@
 //! under `CertificateValidation`), a missing `TlsCertificateName` is fine when `Fqdn` lets
 //! Exchange pick the certificate, and the sovereign clouds have their own domains.
 
-use super::{evidence, Context, Judgement, RuleDoc};
+use super::{evidence, Context, Hint, Judgement, RuleDoc};
 use crate::model::{Kind, Object};
-use crate::remediation::{command_identity, set_parameters, Argument, Change};
+use crate::remediation::{collect, set_parameters, Argument, Change, Target};
 use crate::report::{Reference, Remediation, Severity};
 
 pub const EXO_CONNECTOR_CHECK: Reference =
@@ -100,12 +100,15 @@ pub fn check(cx: &mut Context) {
                 Severity::Info,
                 index,
                 object.record.first_line,
-                format!("The paste does not show {} of send connector '{name}', so those settings were not checked.", missing.join(", ")),
-                "Run `Get-SendConnector | Format-List Identity,AddressSpaces,SmartHosts,Fqdn,RequireTLS,TlsAuthLevel,TlsDomain,TlsCertificateName,CloudServicesMailEnabled,SourceTransportServers,Enabled` and paste the output.".into(),
+                format!(
+                    "The paste does not show {} of send connector '{name}', so those settings were not checked.",
+                    missing.join(", ")
+                ),
+                Hint::new("Run the command below and paste its output.", vec![collect::send_connectors()]),
             );
         }
         cx.judge(index, if missing.is_empty() { Judgement::Judged } else { Judgement::Unjudged });
-        let id = command_identity(object.identity.as_ref());
+        let target = Target::of(object.kind, object.identity.as_ref());
         let mut problems: Vec<(Severity, &'static str, String, Option<Change>)> = Vec::new();
         if object.flag("CloudServicesMailEnabled") == Some(false) {
             problems.push((
@@ -127,32 +130,43 @@ pub fn check(cx: &mut Context) {
         let level = object.text("TlsAuthLevel").map(auth_level);
         let tls_domain = object.text("TlsDomain");
         let right_domain = tls_domain.is_some_and(|d| d.eq_ignore_ascii_case(cloud.tls_domain()));
-        let old_domain = || tls_domain.map_or(Argument::Null, |d| Argument::Text(d.to_owned()));
+        // A rollback names the value before only when the paste showed it exactly.
+        let exact_domain = object.exact_text("TlsDomain");
+        let old_domain = || match (tls_domain, exact_domain) {
+            (None, _) => Some(Argument::Null),
+            (Some(_), Some(d)) => Some(Argument::Text(d.to_owned())),
+            (Some(_), None) => None,
+        };
         match level.as_deref() {
             Some("DomainValidation") | Some("CertificateValidation") => {}
             Some(other) if object.record.get("TlsAuthLevel").is_some() => {
-                let mut change: Change = vec![(
+                let level_change = (
                     "TlsAuthLevel",
                     Argument::Word("DomainValidation"),
                     if other.is_empty() { Argument::Null } else { Argument::Text(other.to_owned()) },
-                )];
-                if !right_domain {
-                    change.push(("TlsDomain", Argument::Text(cloud.tls_domain().into()), old_domain()));
-                }
+                );
+                let change: Option<Change> = if right_domain {
+                    Some(vec![level_change])
+                } else {
+                    old_domain()
+                        .map(|old| vec![level_change, ("TlsDomain", Argument::Text(cloud.tls_domain().into()), old)])
+                };
                 let shown = if other.is_empty() { "not set".to_owned() } else { other.to_owned() };
                 problems.push((
                     Severity::Warning,
                     "TlsAuthLevel",
                     format!("TlsAuthLevel is {shown}, so the certificate of Exchange Online is not validated; use DomainValidation (with TlsDomain {}) or CertificateValidation.", cloud.tls_domain()),
-                    Some(change),
+                    change,
                 ));
             }
             _ if object.record.get("TlsAuthLevel").is_some() => {
-                let change: Change = vec![
-                    ("TlsAuthLevel", Argument::Word("DomainValidation"), Argument::Null),
-                    ("TlsDomain", Argument::Text(cloud.tls_domain().into()), old_domain()),
-                ];
-                problems.push((Severity::Warning, "TlsAuthLevel", format!("TlsAuthLevel is not set, so the certificate of Exchange Online is not validated; use DomainValidation with TlsDomain {}.", cloud.tls_domain()), Some(change)));
+                let change: Option<Change> = old_domain().map(|old| {
+                    vec![
+                        ("TlsAuthLevel", Argument::Word("DomainValidation"), Argument::Null),
+                        ("TlsDomain", Argument::Text(cloud.tls_domain().into()), old),
+                    ]
+                });
+                problems.push((Severity::Warning, "TlsAuthLevel", format!("TlsAuthLevel is not set, so the certificate of Exchange Online is not validated; use DomainValidation with TlsDomain {}.", cloud.tls_domain()), change));
             }
             _ => {}
         }
@@ -165,7 +179,7 @@ pub fn check(cx: &mut Context) {
                     tls_domain.map_or("not set".to_owned(), |d| format!("'{d}'")),
                     cloud.tls_domain()
                 ),
-                Some(vec![("TlsDomain", Argument::Text(cloud.tls_domain().into()), old_domain())]),
+                old_domain().map(|old| vec![("TlsDomain", Argument::Text(cloud.tls_domain().into()), old)]),
             ));
         }
         let no_name = object.record.get("TlsCertificateName").is_some() && object.text("TlsCertificateName").is_none();
@@ -180,12 +194,15 @@ pub fn check(cx: &mut Context) {
         }
         for (severity, property, message, change) in problems {
             let object = &cx.objects[index];
-            let remediation = match (&id, change) {
-                (Ok(id), Some(change)) => set_parameters(Kind::SendConnector, id, &change)
+            let remediation = match (&target, change) {
+                (Ok(target), Some(change)) => set_parameters(target, &change)
                     .unwrap_or_else(|refused| Remediation::unavailable(format!("No command was generated because {}.", refused.reason))),
-                (Err(reason), Some(_)) => Remediation::unavailable(reason.note("Get-SendConnector")),
-                (_, None) => Remediation::unavailable(
+                (Err(reason), Some(_)) => Remediation::unavailable(reason.note(Kind::SendConnector)),
+                (_, None) if property == "Fqdn" => Remediation::unavailable(
                     "No command is generated: set Fqdn to the name on the certificate your servers present to Exchange Online (for example mail.contoso.com), or rerun the Hybrid Configuration Wizard.".into(),
+                ),
+                (_, None) => Remediation::unavailable(
+                    "No command was generated: the paste does not show the connector's current TlsDomain exactly (a line wrap hid where its spaces are), so a rollback could not restore it. Paste the output of `Get-SendConnector | Format-List Identity,TlsDomain,TlsAuthLevel` or use Export-Clixml.".into(),
                 ),
             };
             let mut remediation = remediation;

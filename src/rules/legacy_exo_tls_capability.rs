@@ -6,7 +6,7 @@ use crate::formats::{Format, Value};
 use crate::model::builds::{Version, EXCHANGE_2013_CU9_BUILD};
 use crate::model::capabilities::{self, fold, Capability, Key};
 use crate::model::Kind;
-use crate::remediation::{self, command_identity, CapabilityReplacement};
+use crate::remediation::{self, collect, CapabilityReplacement, Target, Unnameable};
 use crate::report::{Diagnostic, Evidence, Finding, Reference, Remediation, Severity};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -60,6 +60,8 @@ pub fn check(cx: &mut Context) {
     // the table row of the same connector) are not "not shown".
     // Made on first need: most pastes show the list of every connector.
     let mut shown: Option<BTreeSet<String>> = None;
+    // Made on first need too: how often each receive connector appears.
+    let mut counts: Option<BTreeMap<String, usize>> = None;
     let shown_identities = |objects: &[crate::model::Object]| -> BTreeSet<String> {
         // Filled by `insert`, not `collect`, which would add a sort of its own to the page (see `sort`).
         let mut shown = BTreeSet::new();
@@ -99,14 +101,17 @@ pub fn check(cx: &mut Context) {
         let name = || object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
         if list.truncated {
             let name = name();
-            cx.add_diagnostic(Diagnostic {
-                code: "truncated-value",
-                severity: if stale.is_empty() { Severity::Warning } else { Severity::Info },
-                input: object.input,
-                line: Some(prop.line),
-                message: format!("The TlsDomainCapabilities list of '{name}' was cut short with '...', so the paste does not show all of its entries."),
-                hint: "Run `$FormatEnumerationLimit = -1` in the same shell, then the command again, and paste the new output.".into(),
-            });
+            cx.add_diagnostic(
+                Diagnostic::new(
+                    "truncated-value",
+                    if stale.is_empty() { Severity::Warning } else { Severity::Info },
+                    object.input,
+                    Some(prop.line),
+                    format!("The TlsDomainCapabilities list of '{name}' was cut short with '...', so the paste does not show all of its entries."),
+                    "Run the command below in the same shell, then your command again, and paste the new output.".into(),
+                )
+                .with_commands(vec![collect::whole_lists()]),
+            );
         }
         if stale.is_empty() && !unsplit {
             // A cut list without a visible stale entry may still hide one.
@@ -143,29 +148,33 @@ pub fn check(cx: &mut Context) {
         }
         let caps =
             stale.iter().find(|e| e.complete).map_or("AcceptCloudServicesMail".to_owned(), |e| e.capabilities.clone());
-        let remediation = match command_identity(object.identity.as_ref()) {
+        let remediation = match Target::of(object.kind, object.identity.as_ref()) {
             Err(reason) => {
-                if let remediation::Unnameable::Unsafe(why) = &reason {
-                    cx.add_diagnostic(Diagnostic {
-                        code: "unsafe-identity",
-                        severity: Severity::Warning,
-                        input: object.input,
-                        line: Some(object.record.first_line),
-                        message: format!("No command was generated for a receive connector because its identity cannot be written safely: {why}."),
-                        hint: "Make the change in the Exchange admin center, or paste the connector's Guid with `Get-ReceiveConnector | Format-List Identity,Guid,TlsDomainCapabilities`.".into(),
-                    });
+                if let Unnameable::Unsafe(_) | Unnameable::Wildcard(_) = &reason {
+                    cx.add_diagnostic(Diagnostic::new(
+                        "unsafe-identity",
+                        Severity::Warning,
+                        object.input,
+                        Some(object.record.first_line),
+                        format!("No command was generated for receive connector '{name}': {}", reason.note(Kind::ReceiveConnector)),
+                        "Make the change in the Exchange admin center, or paste the connector's Guid with the command below and select it by that.".into(),
+                    ).with_commands(vec![collect::receive_connectors_by_guid()]));
                 }
-                Remediation::unavailable(reason.note("Get-ReceiveConnector"))
+                Remediation::unavailable(reason.note(Kind::ReceiveConnector))
             }
-            Ok(id) => {
+            Ok(target) => {
+                let identity = object.identity.as_ref().map(|i| i.text.to_ascii_lowercase());
+                let counts = counts.get_or_insert_with(|| identity_counts(cx.objects));
                 let plan = CapabilityReplacement {
-                    identity: &id,
+                    target: &target,
                     list: &list,
                     exact: !prop.inexact,
-                    entries_known: !unsplit,
+                    whole: !unsplit
+                        && object.format != Format::Exchange2010Warning
+                        && identity.is_some_and(|i| counts.get(&i) == Some(&1)),
                     is_stale: is_legacy,
                     stale_pattern: "*MSIT Machine Auth CA 2*",
-                    replacement: format!("{REPLACEMENT_DOMAIN}:{caps}"),
+                    replacement: &format!("{REPLACEMENT_DOMAIN}:{caps}"),
                     canonical_stale: HCW_LEGACY_ENTRY,
                     number: cx.findings.len() + 1,
                 };
@@ -175,6 +184,9 @@ pub fn check(cx: &mut Context) {
             }
         };
         let mut remediation = remediation;
+        if object.format == Format::Exchange2010Warning && remediation.safety() != crate::report::Safety::Unavailable {
+            remediation.notes.push("Run these commands in the Exchange Management Shell of an Exchange 2013 or later server: the Exchange 2010 tools cannot read this connector.".into());
+        }
         remediation.preferred = Some(route.clone());
         cx.findings.push(Finding {
             rule: ID,
@@ -197,27 +209,36 @@ pub fn check(cx: &mut Context) {
         } else {
             "The pasted receive connectors do not include"
         };
-        cx.add_diagnostic(Diagnostic {
-            code: "property-not-shown",
-            severity: Severity::Warning,
-            input,
-            line: Some(line),
-            message: format!("{shown} TlsDomainCapabilities, so {count} receive connector{} could not be checked.", plural(count)),
-            hint: "Run `$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,TransportRole,TlsDomainCapabilities,TlsCertificateName` and paste that output.".into(),
-        });
+        cx.add_diagnostic(
+            Diagnostic::new(
+                "property-not-shown",
+                Severity::Warning,
+                input,
+                Some(line),
+                format!(
+                    "{shown} TlsDomainCapabilities, so {count} receive connector{} could not be checked.",
+                    plural(count)
+                ),
+                "Run the command below and paste its output.".into(),
+            )
+            .with_commands(vec![collect::receive_connectors()]),
+        );
     }
     for ((input, line), count) in lost {
-        cx.add_diagnostic(Diagnostic {
-            code: "values-lost-in-csv",
-            severity: Severity::Warning,
-            input,
-            line: Some(line),
-            message: format!(
-                "Export-Csv wrote a type name instead of the TlsDomainCapabilities values, so {count} receive connector{} could not be checked; this does not mean they are healthy.",
-                plural(count)
-            ),
-            hint: "Run `$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,TransportRole,TlsDomainCapabilities,TlsCertificateName` (or `Export-Clixml`) and paste that output instead of the CSV.".into(),
-        });
+        cx.add_diagnostic(
+            Diagnostic::new(
+                "values-lost-in-csv",
+                Severity::Warning,
+                input,
+                Some(line),
+                format!(
+                    "Export-Csv wrote a type name instead of the TlsDomainCapabilities values, so {count} receive connector{} could not be checked; this does not mean they are healthy.",
+                    plural(count)
+                ),
+                "Run the command below (or use Export-Clixml) and paste that output instead of the CSV.".into(),
+            )
+            .with_commands(vec![collect::receive_connectors()]),
+        );
     }
 }
 
@@ -256,6 +277,18 @@ fn raw_text(value: &Value) -> String {
         Value::List(items) => items.iter().filter_map(Value::as_text).collect::<Vec<_>>().join(", "),
         other => other.as_text().unwrap_or_default().to_owned(),
     }
+}
+
+/// How often the paste shows each receive connector (by lowercased identity). A connector shown
+/// twice (two pastes, or a copy and a later state) may hold either list now.
+fn identity_counts(objects: &[crate::model::Object]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for object in objects.iter().filter(|o| o.kind == Kind::ReceiveConnector) {
+        if let Some(identity) = &object.identity {
+            *counts.entry(identity.text.to_ascii_lowercase()).or_insert(0) += 1;
+        }
+    }
+    counts
 }
 
 fn plural(count: usize) -> &'static str {

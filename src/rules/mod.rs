@@ -15,7 +15,7 @@ pub mod tls_certificate_name;
 use crate::formats::Value;
 use crate::model::topology::Topology;
 use crate::model::Object;
-use crate::report::{Diagnostic, Evidence, Finding, Reference, Remediation, Severity};
+use crate::report::{Command, Diagnostic, Evidence, Finding, Reference, Remediation, Severity};
 use crate::source::LineNo;
 use serde::Serialize;
 
@@ -142,16 +142,30 @@ impl Context<'_> {
         object: usize,
         line: LineNo,
         message: String,
-        hint: String,
+        hint: Hint,
     ) {
         let input = self.objects[object].input;
-        self.add_diagnostic(Diagnostic { code, severity, input, line: Some(line), message, hint });
+        self.add_diagnostic(
+            Diagnostic::new(code, severity, input, Some(line), message, hint.words).with_commands(hint.commands),
+        );
     }
 
     /// Adds a diagnostic; a repeat of one raised before (several connectors can lead to the
     /// same one) is dropped when the rules have run.
     pub fn add_diagnostic(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+}
+
+/// What a diagnostic asks the admin to do instead: words, and the commands to run, in order.
+pub struct Hint {
+    pub words: String,
+    pub commands: Vec<Command>,
+}
+
+impl Hint {
+    pub fn new(words: impl Into<String>, commands: Vec<Command>) -> Hint {
+        Hint { words: words.into(), commands }
     }
 }
 

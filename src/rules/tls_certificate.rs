@@ -3,13 +3,14 @@
 //! usable there (`tls-certificate-expired`, `-expiring`, `-not-smtp`, `-no-private-key`,
 //! `-invalid-status`). A server is judged only when its certificates were pasted.
 
-use super::{capitalize, describe, evidence, Context, Judgement, RuleDoc};
+use super::{capitalize, describe, evidence, Context, Hint, Judgement, RuleDoc};
 use crate::model::capabilities::fold;
 use crate::model::date::Date;
 use crate::model::topology::{read_tls_name, receive_connector_server, Certificate, TlsName, TlsNameRead};
-use crate::model::Kind;
-use crate::remediation::{cmdlets, command_identity, powershell::quote};
-use crate::report::{Reference, Remediation, Safety, Severity};
+use crate::model::{Kind, Object};
+use crate::remediation::powershell::{quote, Refused};
+use crate::remediation::{certificate_details, collect, enable_smtp, point_at_certificate, Before, Target};
+use crate::report::{Command, Reference, Remediation, Severity};
 use std::collections::BTreeMap;
 
 pub const KB2989382: Reference = Reference {
@@ -24,9 +25,6 @@ pub const CERTIFICATE_PROCEDURES: Reference = Reference {
     name: "Certificate procedures in Exchange Server",
     url: "https://learn.microsoft.com/en-us/exchange/architecture/client-access/certificate-procedures",
 };
-
-const PASTE_CERTIFICATES: &str =
-    "Format-List Thumbprint,Subject,Issuer,NotAfter,Services,Status,HasPrivateKey,RootCAType";
 
 pub static NOT_FOUND: RuleDoc = RuleDoc {
     id: "tls-certificate-not-found",
@@ -233,10 +231,13 @@ fn report_many_not_pasted(cx: &mut Context, servers: Vec<NotPasted>) {
         format!("the certificates that {objects} objects name")
     };
     let (_, object, line, _) = &servers[0];
-    let example = match quote(&servers[0].0) {
-        Ok(server) => format!(" (for the first: `Get-ExchangeCertificate -Server {server} | {PASTE_CERTIFICATES}`)"),
-        Err(_) => String::new(),
-    };
+    // The command for each server, for the first few (a page of thousands of commands helps nobody).
+    let commands: Vec<Command> = servers
+        .iter()
+        .filter_map(|(server, ..)| quote(server).ok())
+        .take(10)
+        .map(|s| collect::certificates(Some(&s)))
+        .collect();
     cx.diagnose(
         "certificates-not-pasted",
         Severity::Info,
@@ -248,7 +249,13 @@ fn report_many_not_pasted(cx: &mut Context, servers: Vec<NotPasted>) {
             first.join(", "),
             servers.len() - first.len()
         ),
-        format!("For each server whose certificates matter, run `Get-ExchangeCertificate -Server <name> | {PASTE_CERTIFICATES}`{example} and paste the output."),
+        Hint::new(
+            format!(
+                "For each server whose certificates matter, run Get-ExchangeCertificate with -Server and that server's name, as below{}, and paste the output.",
+                if servers.len() > commands.len() { " for the first ones" } else { "" }
+            ),
+            commands,
+        ),
     );
 }
 
@@ -284,17 +291,23 @@ fn namings(cx: &Context) -> Vec<Naming> {
     namings
 }
 
-/// What to run to paste a server's certificates; the server name is quoted, or left out when it
-/// cannot be. An Edge server's certificates can be listed only in its own shell.
-fn certificates_hint(cx: &Context, server: &str) -> String {
+/// What to run to paste a server's certificates, in words and as a command; the server name is
+/// quoted, or left out when it cannot be. An Edge server's certificates can be listed only in its
+/// own shell.
+fn certificates_hint(cx: &Context, server: &str) -> Hint {
     if is_edge(cx, server) {
-        return format!("'{server}' is an Edge Transport server: run `Get-ExchangeCertificate | {PASTE_CERTIFICATES}` in the Exchange Management Shell on that server and paste the output.");
+        return Hint::new(
+            format!("'{server}' is an Edge Transport server: run the command below in the Exchange Management Shell on that server and paste the output."),
+            vec![collect::certificates(None)],
+        );
     }
     match quote(server) {
-        Ok(server) => {
-            format!("Run `Get-ExchangeCertificate -Server {server} | {PASTE_CERTIFICATES}` and paste the output.")
+        Ok(quoted) => {
+            Hint::new("Run the command below and paste the output.", vec![collect::certificates(Some(&quoted))])
         }
-        Err(_) => format!("Run `Get-ExchangeCertificate | {PASTE_CERTIFICATES}` on that server and paste the output."),
+        Err(_) => {
+            Hint::new("Run the command below on that server and paste the output.", vec![collect::certificates(None)])
+        }
     }
 }
 
@@ -317,14 +330,12 @@ fn report_not_found(cx: &mut Context, naming: &Naming, server: &str, certificate
         })
         .max_by_key(|c| c.not_after.map(|d| d.date));
     let object = &cx.objects[naming.object];
-    // The hybrid configuration is a singleton: its cmdlets take no identity.
-    let id = match object.kind {
-        Kind::HybridConfiguration => quote("Hybrid Configuration").ok(),
-        _ => command_identity(object.identity.as_ref()).ok(),
-    };
-    let remediation = match (candidate, id) {
-        (Some(certificate), Some(id)) => replace_name(object.kind, &id, server, certificate, &naming.name).unwrap_or_else(|r| Remediation::unavailable(format!("No command was generated because {}.", r.reason))),
-        _ => Remediation::unavailable(format!(
+    let number = cx.findings.len() + 1;
+    let remediation = match (candidate, Target::of(object.kind, object.identity.as_ref())) {
+        (Some(certificate), Ok(target)) => replace_name(&target, object, server, certificate, number)
+            .unwrap_or_else(|r| Remediation::unavailable(format!("No command was generated because {}.", r.reason))),
+        (Some(_), Err(reason)) => Remediation::unavailable(reason.note(object.kind)),
+        (None, _) => Remediation::unavailable(format!(
             "No command was generated: the paste shows no usable certificate for {subject_cn} on '{server}'. Renew or import the certificate on that server, enable it for SMTP, then rerun the Hybrid Configuration Wizard (it sets TlsCertificateName anew)."
         )),
     };
@@ -337,38 +348,26 @@ fn report_not_found(cx: &mut Context, naming: &Naming, server: &str, certificate
     cx.report(&NOT_FOUND, Severity::Error, naming.object, naming.line, message, evidence, remediation);
 }
 
-/// Commands that point `TlsCertificateName` at `certificate`, read by thumbprint on the server.
+/// Commands that point `TlsCertificateName` of `object` at `certificate`, read by thumbprint on the server.
 fn replace_name(
-    kind: Kind,
-    id: &crate::remediation::powershell::Quoted,
+    target: &Target,
+    object: &Object,
     server: &str,
     certificate: &Certificate,
-    old: &TlsName,
-) -> Result<Remediation, crate::remediation::powershell::Refused> {
-    let (get, set) = cmdlets(kind, id).ok_or_else(|| crate::remediation::powershell::Refused {
-        reason: "this object cannot be changed by a command".into(),
-    })?;
-    let server = quote(server)?;
-    let thumbprint = quote(certificate.thumbprint.as_deref().unwrap_or_default())?;
-    let old = quote(&old.text())?;
-    Ok(Remediation {
-        preferred: Some("Preferred: rerun the Hybrid Configuration Wizard (https://aka.ms/HybridWizard) after a certificate renewal; it updates every object that names the certificate. The commands change this one object.".into()),
-        commands: vec![
-            format!("$cert = Get-ExchangeCertificate -Server {server} -Thumbprint {thumbprint}"),
-            "$tlsName = \"<I>$($cert.Issuer)<S>$($cert.Subject)\"".into(),
-            format!("{set} -TlsCertificateName $tlsName"),
-        ],
-        verify: vec![
-            format!("{get} | Format-List Identity,TlsCertificateName"),
-            format!("Get-ExchangeCertificate -Server {server} -Thumbprint {thumbprint} | Format-List Thumbprint,Subject,Issuer,NotAfter,Services,Status"),
-        ],
-        rollback: vec![format!("{set} -TlsCertificateName {old}")],
-        safety: Safety::Review,
-        notes: vec![format!(
-            "The commands use the certificate with thumbprint {} from the paste: same subject name, enabled for SMTP, valid. Make sure it is the one you mean, and that every other server that uses this setting has it too.",
-            certificate.thumbprint.as_deref().unwrap_or_default()
-        )],
-    })
+    number: usize,
+) -> Result<Remediation, Refused> {
+    let thumbprint = certificate.thumbprint.as_deref().unwrap_or_default();
+    // The rollback names the old value only when the paste showed it exactly.
+    let before = match object.exact_text("TlsCertificateName") {
+        Some(text) => Before::Shown(text),
+        None => Before::FromServer,
+    };
+    let remediation = point_at_certificate(target, &quote(server)?, &quote(thumbprint)?, before, number)?;
+    Ok(remediation
+        .preferring("Preferred: rerun the Hybrid Configuration Wizard (https://aka.ms/HybridWizard) after a certificate renewal; it updates every object that names the certificate. The commands change this one object.")
+        .note(format!(
+            "The commands use the certificate with thumbprint {thumbprint} from the paste: same subject name, enabled for SMTP, valid. Make sure it is the one you mean, and that every other server that uses this setting has it too."
+        )))
 }
 
 fn judge_certificate(cx: &mut Context, certificate: &Certificate, server: &str, owners: &[usize]) {
@@ -381,13 +380,10 @@ fn judge_certificate(cx: &mut Context, certificate: &Certificate, server: &str, 
         cx.objects[object].record.get(property).map_or(cx.objects[object].record.first_line, |p| p.line)
     };
     let ev = |property: &str| evidence(&cx.objects[object], property).into_iter().collect::<Vec<_>>();
-    let verify = quote(server).ok().zip(quote(&thumbprint).ok()).map(|(s, t)| {
-        vec![format!("Get-ExchangeCertificate -Server {s} -Thumbprint {t} | Format-List Thumbprint,Subject,NotAfter,Services,Status,HasPrivateKey")]
-    });
+    let quoted = quote(server).ok().zip(quote(&thumbprint).ok());
     let no_command = |note: &str| {
-        let mut r = Remediation::unavailable(note.to_owned());
-        r.verify = verify.clone().unwrap_or_default();
-        r
+        let verify = quoted.iter().map(|(s, t)| certificate_details(s, t)).collect();
+        Remediation::check_only(verify, note.to_owned())
     };
     cx.judge(object, Judgement::Judged);
     if let (Some(not_after), Some(today)) = (certificate.not_after, cx.options.today) {
@@ -422,18 +418,11 @@ fn judge_certificate(cx: &mut Context, certificate: &Certificate, server: &str, 
     }
     if certificate.smtp == Some(false) {
         let message = format!("{what} is not enabled for SMTP, so the connectors cannot use it for TLS.");
-        let remediation = match (quote(server), quote(&thumbprint)) {
-            (Ok(s), Ok(t)) if thumbprint.len() == 40 => Remediation {
-                preferred: None,
-                commands: vec![format!("Enable-ExchangeCertificate -Server {s} -Thumbprint {t} -Services SMTP")],
-                verify: verify.clone().unwrap_or_default(),
-                rollback: Vec::new(),
-                safety: Safety::Review,
-                notes: vec![
-                    "The command adds SMTP to the certificate's services and keeps the others. When asked whether to overwrite the default SMTP certificate, answer No unless you mean to replace it.".into(),
-                    "There is no rollback command: to remove SMTP again, enable the certificate for the services it had before.".into(),
-                ],
-            },
+        let whole = cx.objects[object].exact_text("Thumbprint").is_some_and(|t| t.len() == 40);
+        let remediation = match &quoted {
+            Some((s, t)) if whole => enable_smtp(s, t)
+                .note("The command adds SMTP to the certificate's services and keeps the others. When asked whether to overwrite the default SMTP certificate, answer No unless you mean to replace it.")
+                .note("There is no rollback command: to remove SMTP again, enable the certificate for the services it had before."),
             _ => no_command("No command was generated: the paste does not show the certificate's full thumbprint."),
         };
         cx.report(&NOT_SMTP, Severity::Error, object, line("Services"), message, ev("Services"), remediation);

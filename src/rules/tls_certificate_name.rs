@@ -7,8 +7,8 @@ use super::{capitalize, describe, evidence, Context, Judgement, RuleDoc};
 use crate::model::capabilities::{self, fold};
 use crate::model::topology::{read_tls_name, TlsName, TlsNameRead};
 use crate::model::Kind;
-use crate::remediation::{command_identity, set_parameters, Argument};
-use crate::report::{Reference, Remediation, Safety, Severity};
+use crate::remediation::{set_parameters, Argument, Target};
+use crate::report::{Reference, Remediation, Severity};
 
 pub const SET_SEND_CONNECTOR: Reference = Reference {
     name: "Set-SendConnector",
@@ -138,17 +138,18 @@ fn report_mismatch(cx: &mut Context, index: usize, line: u32, name: &TlsName, hy
         name.text(),
         hybrid.text()
     );
-    let remediation = match command_identity(object.identity.as_ref()) {
-        Ok(id) => {
-            let change = vec![("TlsCertificateName", Argument::Text(hybrid.text()), Argument::Text(name.text()))];
-            set_parameters(object.kind, &id, &change).map(|mut r| {
-                r.safety = Safety::Review;
-                r.preferred = Some("Preferred: rerun the Hybrid Configuration Wizard with the certificate you mean; it sets both sides.".into());
-                r.notes.push("The command assumes the hybrid configuration names the right certificate; if the connector is right instead, run Set-HybridConfiguration -TlsCertificateName with the connector's value.".into());
-                r
+    // Both values go into the commands, so both must have been shown exactly.
+    let hybrid_text = cx.topology.hybrid.and_then(|h| cx.objects[h].exact_text("TlsCertificateName"));
+    let remediation = match (Target::of(object.kind, object.identity.as_ref()), hybrid_text, object.exact_text("TlsCertificateName")) {
+        (Ok(target), Some(new), Some(old)) => {
+            let change = vec![("TlsCertificateName", Argument::Chosen(new.to_owned()), Argument::Text(old.to_owned()))];
+            set_parameters(&target, &change).map(|r| {
+                r.preferring("Preferred: rerun the Hybrid Configuration Wizard with the certificate you mean; it sets both sides.")
+                    .note("The command assumes the hybrid configuration names the right certificate; if the connector is right instead, run Set-HybridConfiguration -TlsCertificateName with the connector's value.")
             })
         }
-        Err(reason) => Ok(Remediation::unavailable(reason.note(object.kind.cmdlet().unwrap_or("Get-SendConnector")))),
+        (Ok(_), _, _) => Ok(Remediation::unavailable("No command was generated: the paste does not show both certificate names exactly (a line wrap hid where their spaces are). Paste the output again with `| Format-List Identity,TlsCertificateName | Out-String -Width 4096`, or use Export-Clixml.".into())),
+        (Err(reason), _, _) => Ok(Remediation::unavailable(reason.note(object.kind))),
     }
     .unwrap_or_else(|refused| Remediation::unavailable(format!("No command was generated because {}.", refused.reason)));
     let ev = evidence(object, "TlsCertificateName").into_iter().collect();

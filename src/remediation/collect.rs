@@ -1,0 +1,54 @@
+//! The commands that collect what to paste: the "what to run instead" of diagnostics and notes.
+//!
+//! They are structured data beside the hint's words (the report's `diagnostics[].commands`), so
+//! a page or a script copies exactly these and never recovers a command from prose.
+
+use super::command::{Cmdlet, Command, Line};
+use super::powershell::Quoted;
+
+/// The properties that show a certificate's fitness for TLS.
+const CERTIFICATE_PROPERTIES: &[&str] =
+    &["Thumbprint", "Subject", "Issuer", "NotAfter", "Services", "Status", "HasPrivateKey", "RootCAType"];
+
+/// Every receive connector with the properties the rules read, lists not cut.
+pub fn receive_connectors() -> Command {
+    Command::literal(
+        "$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,TransportRole,TlsDomainCapabilities,TlsCertificateName",
+    )
+}
+
+/// Every receive connector with its server, for identities that showed only a name.
+pub fn receive_connectors_with_server() -> Command {
+    Command::literal(
+        "$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,Server,TransportRole,TlsDomainCapabilities,TlsCertificateName",
+    )
+}
+
+/// Every send connector with the properties the rules read.
+pub fn send_connectors() -> Command {
+    Command::literal(
+        "Get-SendConnector | Format-List Identity,AddressSpaces,SmartHosts,Fqdn,RequireTLS,TlsAuthLevel,TlsDomain,TlsCertificateName,CloudServicesMailEnabled,SourceTransportServers,Enabled",
+    )
+}
+
+/// Lists shown whole from now on in this shell.
+pub fn whole_lists() -> Command {
+    Command::literal("$FormatEnumerationLimit = -1")
+}
+
+/// The certificates of one server, or of the server the shell runs on.
+pub fn certificates(server: Option<&Quoted>) -> Command {
+    let line = Line::run(Cmdlet::GetExchangeCertificate);
+    let line = match server {
+        Some(server) => line.param("Server", server),
+        None => line,
+    };
+    Command::line(line.format_list(CERTIFICATE_PROPERTIES))
+}
+
+/// Every receive connector with its Guid, to select one whose name cannot be written in a command.
+pub fn receive_connectors_by_guid() -> Command {
+    Command::literal(
+        "$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,Guid,TlsDomainCapabilities",
+    )
+}
