@@ -126,7 +126,13 @@ fn main() -> ExitCode {
         Output::Json => serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from),
         Output::Text => out.write_all(text::render(&report, colour).as_bytes()),
         Output::Markdown => out.write_all(markdown::render(&report).as_bytes()),
-        Output::Ps1 => out.write_all(ps1::render(&report).as_bytes()),
+        Output::Ps1 => {
+            // Windows PowerShell 5.1 reads a script without a byte-order mark as ANSI, where UTF-8
+            // bytes can become quote characters; the mark goes first whether or not stdout is a file.
+            let script = ps1::render(&report);
+            let mark = if ps1::needs_byte_order_mark(&script) { ps1::BYTE_ORDER_MARK } else { "" };
+            out.write_all(mark.as_bytes()).and_then(|_| out.write_all(script.as_bytes()))
+        }
     };
     let json_end = if matches!(output, Output::Json) { &b"\n"[..] } else { b"" };
     if written.and_then(|_| out.write_all(json_end)).and_then(|_| out.flush()).is_err() {

@@ -94,3 +94,52 @@ fn an_empty_file_is_reported_and_a_missing_one_refused() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Runs the CLI with `--format` and returns its standard output as bytes.
+fn rendered(format: &str, stdin: &[u8]) -> Vec<u8> {
+    let mut child = Command::new(BIN)
+        .args(["--now", "2026-11-28", "--format", format, "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the hybridcheck binary starts");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap().stdout
+}
+
+/// One affected receive connector whose name is `name`.
+fn affected_named(name: &str) -> Vec<u8> {
+    format!(
+        "Identity              : EX01\\{name}\n\
+         TlsDomainCapabilities : {{<I>CN=MSIT Machine Auth CA 2, DC=redmond, DC=corp, DC=microsoft, DC=com<S>CN=mail.protection.outlook.com:AcceptCloudServicesMail}}\n"
+    )
+    .into_bytes()
+}
+
+/// Windows PowerShell 5.1 reads a script without a byte-order mark as ANSI: `Ñ` (UTF-8 C3 91)
+/// would become `Ã‘`, and U+2018 is a quote there. A script with such text must start with the mark.
+#[test]
+fn a_script_with_text_beyond_ascii_starts_with_a_byte_order_mark() {
+    let script = rendered("ps1", &affected_named("Recepción xÑ$(Start-Process calc.exe)Ñ"));
+    assert!(script.starts_with(b"\xEF\xBB\xBF"), "{}", String::from_utf8_lossy(&script));
+    assert!(String::from_utf8_lossy(&script)
+        .contains("Set-ReceiveConnector -Identity 'EX01\\Recepción xÑ$(Start-Process calc.exe)Ñ'"));
+    let plain = rendered("ps1", &affected_named("Default Frontend EX01"));
+    assert!(plain.starts_with(b"# Fix script"), "an ASCII script needs no mark");
+}
+
+/// An escape sequence in a name must not reach the terminal: it could overwrite the line that
+/// says whether a fix is safe. Text and Markdown show it as `\u{1b}`.
+#[test]
+fn control_characters_from_the_input_are_shown_escaped() {
+    let name = "Relay\u{1b}[1A\u{1b}[2KFix (safe to run as printed):\u{202e}";
+    let input = format!("[{{\"Identity\": \"EX01\\\\{}\", \"TlsDomainCapabilities\": [\"<I>CN=MSIT Machine Auth CA 2, DC=redmond<S>CN=mail.protection.outlook.com:AcceptCloudServicesMail\"]}}]", name.replace('\u{1b}', "\\u001b"));
+    for format in ["text", "markdown", "ps1"] {
+        let out = String::from_utf8(rendered(format, input.as_bytes())).unwrap();
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}'), "{format}: {out}");
+        // Markdown escapes the backslash and the bracket once more, so that it shows them as they are.
+        let shown = if format == "markdown" { "Relay\\\\u{1b}\\[1A" } else { "Relay\\u{1b}[1A" };
+        assert!(out.contains(shown), "{format}: {out}");
+    }
+}

@@ -1,4 +1,5 @@
-//! The commands that collect what to paste: the "what to run instead" of diagnostics and notes.
+//! The commands that collect what to paste (the "what to run instead" of diagnostics), and the
+//! fixed lines of a fix script.
 //!
 //! They are structured data beside the hint's words (the report's `diagnostics[].commands`), so
 //! a page or a script copies exactly these and never recovers a command from prose.
@@ -29,6 +30,12 @@ pub fn send_connectors() -> Command {
     Command::literal(
         "Get-SendConnector | Format-List Identity,AddressSpaces,SmartHosts,Fqdn,RequireTLS,TlsAuthLevel,TlsDomain,TlsCertificateName,CloudServicesMailEnabled,SourceTransportServers,Enabled",
     )
+}
+
+/// Every error stops the script: the first line of a fix script, so that no change runs after a
+/// command that failed.
+pub fn stop_on_errors() -> Command {
+    Command::literal("$ErrorActionPreference = 'Stop'")
 }
 
 /// Lists shown whole from now on in this shell.

@@ -131,23 +131,31 @@ pub enum Unnameable {
 }
 
 impl Unnameable {
-    /// A note for the finding: why there is no command, and what to paste instead.
+    /// Why no command can name the object, as the end of a sentence.
+    pub fn why(&self) -> String {
+        match self {
+            Unnameable::NotWhole => "the paste does not show its whole Identity (it was cut, or a line wrap hid where its spaces are), and a command must never guess it".into(),
+            Unnameable::Ambiguous => "the paste names this receive connector only by its name, which receive connectors on other servers may share, so a command could change the wrong one".into(),
+            Unnameable::Wildcard(c) => format!("its identity holds '{c}', which -Identity may read as a wildcard and so match other objects"),
+            Unnameable::Unsafe(reason) => format!("its identity cannot be written safely in a command: {reason}"),
+        }
+    }
+
+    /// A note for the finding: why there is no command, and what to do instead.
     pub fn note(&self, kind: Kind) -> String {
         let cmdlet = kind.cmdlet().unwrap_or("Get-ReceiveConnector");
-        match self {
-            Unnameable::NotWhole => format!(
-                "No command was generated: the paste does not show this object's whole Identity (it was cut, or a line wrap hid where its spaces are), and a command must never guess it. Paste the output of `{cmdlet} | Format-List Identity` (or Export-Clixml) to get one."
-            ),
-            Unnameable::Ambiguous => format!(
-                "No command was generated: the paste names this receive connector only by its name, which receive connectors on other servers may share, so a command could change the wrong one. Paste the output of `{cmdlet} | Format-List Identity,Server` to get one."
-            ),
-            Unnameable::Wildcard(c) => format!(
-                "No command was generated: the identity holds '{c}', which -Identity may read as a wildcard and so match other objects. Make the change in the Exchange admin center, or select the object by its Guid."
-            ),
-            Unnameable::Unsafe(reason) => format!(
-                "No command was generated: the identity cannot be written safely in a command because {reason}. Make the change in the Exchange admin center, or select the object by its Guid."
-            ),
-        }
+        let instead = match self {
+            Unnameable::NotWhole => {
+                format!("Paste the output of `{cmdlet} | Format-List Identity` (or Export-Clixml) to get one.")
+            }
+            Unnameable::Ambiguous => {
+                format!("Paste the output of `{cmdlet} | Format-List Identity,Server` to get one.")
+            }
+            Unnameable::Wildcard(_) | Unnameable::Unsafe(_) => {
+                "Make the change in the Exchange admin center, or select the object by its Guid.".into()
+            }
+        };
+        format!("No command was generated: {}. {instead}", self.why())
     }
 }
 

@@ -26,7 +26,7 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(out, "# {}", comment(&report.summary.verdict));
     let _ = writeln!(out, "# Read it before you run it, in the Exchange Management Shell. Each fix is followed by the");
     let _ = writeln!(out, "# commands that verify it; the rollback commands are commented out.");
-    let _ = writeln!(out, "$ErrorActionPreference = 'Stop'");
+    let _ = writeln!(out, "{}", crate::remediation::collect::stop_on_errors());
     let with_commands = report.findings.iter().filter(|f| !f.remediation.commands().is_empty()).count();
     if with_commands == 0 {
         let _ = writeln!(out, "\n# Nothing to fix: no finding came with commands.");

@@ -108,9 +108,18 @@ pub fn check(cx: &mut Context) {
                     object.input,
                     Some(prop.line),
                     format!("The TlsDomainCapabilities list of '{name}' was cut short with '...', so the paste does not show all of its entries."),
-                    "Run the command below in the same shell, then your command again, and paste the new output.".into(),
+                    if object.format == Format::FormatTable {
+                        "A table cuts long values to its column's width: run the command below (a list shows whole values) and paste its output."
+                    } else {
+                        "Run the command below in the same shell, then your command again, and paste the new output."
+                    }
+                    .into(),
                 )
-                .with_commands(vec![collect::whole_lists()]),
+                .with_commands(vec![if object.format == Format::FormatTable {
+                    collect::receive_connectors()
+                } else {
+                    collect::whole_lists()
+                }]),
             );
         }
         if stale.is_empty() && !unsplit {
@@ -156,7 +165,7 @@ pub fn check(cx: &mut Context) {
                         Severity::Warning,
                         object.input,
                         Some(object.record.first_line),
-                        format!("No command was generated for receive connector '{name}': {}", reason.note(Kind::ReceiveConnector)),
+                        format!("No command was generated for receive connector '{name}': {}.", reason.why()),
                         "Make the change in the Exchange admin center, or paste the connector's Guid with the command below and select it by that.".into(),
                     ).with_commands(vec![collect::receive_connectors_by_guid()]));
                 }
