@@ -65,6 +65,13 @@ pub fn check_bytes(bytes: &[u8], name: &str, today: Option<String>) -> Result<Js
     checked(&crate::check_with(vec![Input { name, data: InputData::Bytes(bytes.into()) }], &options(today)?))
 }
 
+/// Text as the page may show it: hidden characters (controls, bidirectional overrides, ...)
+/// written as `\u{…}`, by the same rule as the CLI's output (see `hidden`).
+#[wasm_bindgen(js_name = shownText)]
+pub fn shown_text(text: &str) -> String {
+    crate::hidden::escape(text).into_owned()
+}
+
 /// The built-in example transcript.
 #[wasm_bindgen]
 pub fn example() -> String {

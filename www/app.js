@@ -98,10 +98,19 @@
     return document.getElementById(id);
   }
 
+  /* Text as the page shows it: characters that do not display as what they are (controls,
+   * bidirectional overrides, zero-width and other format characters, separators other than the
+   * space) are written as \u{...}, by the core's own rule (hidden::escape), so a name in a paste
+   * cannot reorder or hide what the page shows. Printable ASCII, nearly all text, is as it is. */
+  function shown(text) {
+    text = String(text);
+    return /[^\u0020-\u007e]/.test(text) ? wasm_bindgen.shownText(text) : text;
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (text !== undefined && text !== null) node.textContent = shown(text);
     return node;
   }
 
@@ -109,7 +118,7 @@
     for (var i = 1; i < arguments.length; i++) {
       var child = arguments[i];
       if (child === null || child === undefined) continue;
-      parent.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+      parent.appendChild(typeof child === 'string' ? document.createTextNode(shown(child)) : child);
     }
     return parent;
   }
@@ -118,12 +127,12 @@
   function richText(parent, text) {
     var parts = String(text).split('`');
     if (parts.length % 2 === 0) {
-      parent.appendChild(document.createTextNode(String(text)));
+      parent.appendChild(document.createTextNode(shown(text)));
       return parent;
     }
     for (var i = 0; i < parts.length; i++) {
       if (!parts[i]) continue;
-      parent.appendChild(i % 2 ? el('code', null, parts[i]) : document.createTextNode(parts[i]));
+      parent.appendChild(i % 2 ? el('code', null, parts[i]) : document.createTextNode(shown(parts[i])));
     }
     return parent;
   }
@@ -761,7 +770,7 @@
     else if (f.warning) verdictClass = 'verdict-warning';
     else if (!s.checked) verdictClass = 'verdict-none';
     ui.summary.className = 'summary ' + verdictClass;
-    ui.verdict.textContent = s.verdict;
+    ui.verdict.textContent = shown(s.verdict);
     ui.counts.textContent = countsText(s);
 
     renderRead(r);
@@ -969,7 +978,10 @@
   function commandRow(tag, className, cmd, label) {
     var row = el(tag, className);
     var pre = el('pre');
-    var code = el('code', null, cmd);
+    /* A command is shown as it is: the core quotes or refuses every hidden character, and the
+     * line breaks of a block of several lines must stay line breaks. */
+    var code = document.createElement('code');
+    code.textContent = cmd;
     pre.appendChild(code);
     var b = el('button', 'btn btn-small', 'Copy');
     b.type = 'button';
@@ -999,7 +1011,7 @@
         var h = el('p', 'hint');
         append(h, el('strong', null, 'What to do instead: '));
         li.appendChild(richText(h, d.hint));
-        hintCommands(d.hint).forEach(function (cmd, i) {
+        (d.commands || []).forEach(function (cmd, i) {
           li.appendChild(commandRow('div', 'cmd hint-cmd', cmd, 'Copy command ' + (i + 1) + ' of this hint'));
         });
       }
@@ -1021,17 +1033,6 @@
     if (!target) return;
     target.setAttribute('tabindex', '-1');
     target.focus();
-  }
-
-  /* The commands a hint names in backticks (a cmdlet, or a line with `;`), for Copy buttons. */
-  function hintCommands(hint) {
-    var parts = String(hint).split('`');
-    var out = [];
-    if (parts.length % 2 === 0) return out;
-    for (var i = 1; i < parts.length; i += 2) {
-      if (/^\$?[A-Za-z]+-[A-Za-z]+\b|^\$FormatEnumerationLimit/.test(parts[i]) && parts[i].length > 12) out.push(parts[i]);
-    }
-    return out;
   }
 
   function renderUnrecognized(count, fromButton) {

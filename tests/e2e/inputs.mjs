@@ -94,3 +94,53 @@ export function connectorBlock(acceptanceTranscript) {
   if (start < 0 || end < 0) throw new Error('no Default Frontend EX01 in the acceptance transcript');
   return lines.slice(start, end + 1).join('\r\n') + '\r\n';
 }
+
+/** Names that try to steer a command: quotes of every kind, backticks that would shift the marks
+ * of code in prose, subexpressions, statement separators, splatting, and text beyond ASCII. */
+export const COMMAND_PAYLOADS = [
+  'Relay `$(Set-ReceiveConnector -PermissionGroups AnonymousUsers -AuthMechanism ExternalAuthoritative)`',
+  "O'Brien \u2018quoted\u2019 \u201alow\u201b ''",
+  'a;b|c&d#e <#x#>',
+  '@(1) ${env:x} $null @splat',
+  '`n`r`0 tick` and ``',
+  'R\u00e9ception \u00d1$(Start-Process calc.exe)\u00d1',
+  '\u201cdouble\u201d "plain" \u201ebase\u201d',
+  '\u2013Identity \u2014Confirm:$false',
+];
+
+/**
+ * A transcript whose connectors, send connector and servers carry COMMAND_PAYLOADS, made so that
+ * every kind of command appears: full-list fixes (safe), cut lists (a multi-line fix and a guarded
+ * rollback), a certificate fix, send connector fixes, and hints with commands.
+ */
+export function commandTranscript() {
+  const lines = ['[PS] C:\\Windows\\system32>Get-ReceiveConnector | Format-List Identity,TransportRole,TlsDomainCapabilities,TlsCertificateName', ''];
+  COMMAND_PAYLOADS.forEach((p, i) => {
+    const cut = i % 2 === 1;
+    // One server name with a backtick: a hint that names it once shifted the code marks of its prose.
+    const server = i === 2 ? 'EX`9$(calc)' : `EX0${i % 3 + 1}`;
+    lines.push(
+      `Identity              : ${server}\\${p}`,
+      'TransportRole         : FrontendTransport',
+      cut ? `TlsDomainCapabilities : {${p}:AcceptOorgProtocol, ${LEGACY_ENTRY}...}` : `TlsDomainCapabilities : {${p}:AcceptOorgProtocol, ${LEGACY_ENTRY}}`,
+      `TlsCertificateName    : <I>CN=Contoso CA<S>CN=${p}`,
+      '',
+    );
+  });
+  lines.push(
+    '[PS] C:\\Windows\\system32>Get-SendConnector | Format-List Identity,AddressSpaces,SmartHosts,Fqdn,RequireTLS,TlsAuthLevel,TlsDomain,TlsCertificateName,CloudServicesMailEnabled,SourceTransportServers',
+    '',
+    `Identity                 : Outbound to Office 365 ${COMMAND_PAYLOADS[0]}`,
+    'AddressSpaces            : {smtp:*;1}',
+    'SmartHosts               : {contoso-com.mail.protection.outlook.com}',
+    'Fqdn                     : mail.contoso.com',
+    'RequireTLS               : False',
+    'TlsAuthLevel             : EncryptionOnly',
+    `TlsDomain                : ${COMMAND_PAYLOADS[1]}`,
+    'TlsCertificateName       :',
+    'CloudServicesMailEnabled : False',
+    'SourceTransportServers   : {EX01}',
+    '',
+  );
+  return lines.join('\r\n');
+}

@@ -18,7 +18,7 @@ import {
   Runner, assert, assertEqual, cards, checks, coreCheck, decodeText, diagnosticCodes, dropFile, firePaste,
   pasteText, readDownload, serve, startStallMeter, stopStallMeter, waitChecked,
 } from './helpers.mjs';
-import { XSS_PAYLOADS, connectorBlock, receiveConnectors, xssTranscript } from './inputs.mjs';
+import { COMMAND_PAYLOADS, XSS_PAYLOADS, commandTranscript, connectorBlock, receiveConnectors, xssTranscript } from './inputs.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PAGE = resolve(ROOT, process.env.HYBRIDCHECK_PAGE || 'dist/hybridcheck.html');
@@ -464,6 +464,39 @@ async function suite(mode) {
     assertEqual(dialogs.length, 0, 'dialogs');
   });
 
+  await t.check(name(`every Copy button on ${COMMAND_PAYLOADS.length} command-steering names copies exactly the report's command`), async () => {
+    const text = commandTranscript();
+    const core = (await coreCheck(page, text)).report;
+    // The copy buttons in the order the page shows them: per card, each list's "Copy all" (when
+    // it has more than one command) and then each command; per diagnostic, each command.
+    const want = [];
+    for (const f of core.findings) {
+      for (const list of [f.remediation.commands, f.remediation.verify, f.remediation.rollback]) {
+        if (list.length > 1) want.push(list.join('\n'));
+        want.push(...list);
+      }
+    }
+    for (const d of core.diagnostics) want.push(...d.commands);
+    assert(core.findings.filter((f) => f.remediation.safety === 'safe').length >= 2, 'full-list fixes are among them');
+    assert(core.findings.some((f) => f.remediation.commands.some((c) => c.includes('\n'))), 'a multi-line fix is among them');
+    assert(core.findings.some((f) => f.rule === 'exo-send-connector' && f.remediation.commands.length), 'a send connector fix is among them');
+    assert(core.diagnostics.some((d) => d.commands.length), 'a hint with commands is among them');
+    await pasteText(page, text);
+    const buttons = page.locator('[data-testid=finding] .cmd-list button, [data-testid=diagnostic] .hint-cmd button');
+    assertEqual(await buttons.count(), want.length, 'copy buttons');
+    let read = 0;
+    for (let i = 0; i < want.length; i++) {
+      await page.evaluate(() => { document.getElementById('announcer').textContent = ''; return navigator.clipboard.writeText('-'); }).catch(() => {});
+      await buttons.nth(i).click();
+      await page.waitForFunction(() => /Copied|Selected/.test(document.getElementById('announcer').textContent));
+      const got = await readClipboard(page);
+      if (!got.ok) continue;
+      assertEqual(got.text, want[i], `clipboard after button ${i + 1} (${await buttons.nth(i).getAttribute('aria-label')})`);
+      read++;
+    }
+    return `${want.length} buttons, ${read} read back from the clipboard`;
+  });
+
   await t.check(name(`${XSS_PAYLOADS.length} markup and script payloads as identities, comments, certificate names, capabilities and stray lines stay text`), async () => {
     const text = xssTranscript();
     const core = (await coreCheck(page, text)).report;
@@ -512,17 +545,20 @@ async function suite(mode) {
       commands: Array.from(e.querySelectorAll('[data-testid=commands] pre code, [data-testid=verify] pre code, [data-testid=rollback] pre code'), (c) => c.textContent),
     })));
     assertEqual(shown.length, core.findings.length, 'cards');
-    core.findings.forEach((f, i) => {
+    // Hidden characters (a bidirectional override, a zero-width space) are shown as \u{...}.
+    const visible = (texts) => page.evaluate((ts) => ts.map((x) => wasm_bindgen.shownText(x)), texts);
+    const headings = await visible(core.findings.map((f) => f.identity));
+    for (const [i, f] of core.findings.entries()) {
       assertEqual(shown[i].identity, f.identity, `data-identity of card ${i + 1}`);
-      assertEqual(shown[i].heading, f.identity, `heading of card ${i + 1}`);
-      for (const e of f.evidence) assert(shown[i].text.includes(e.value), `card ${i + 1} shows its evidence ${JSON.stringify(e.value)}`);
+      assertEqual(shown[i].heading, headings[i], `heading of card ${i + 1}`);
+      for (const e of await visible(f.evidence.map((e) => e.value))) assert(shown[i].text.includes(e), `card ${i + 1} shows its evidence ${JSON.stringify(e)}`);
       const cmds = [...f.remediation.commands, ...f.remediation.verify, ...f.remediation.rollback];
       assertEqual(JSON.stringify(shown[i].commands), JSON.stringify(cmds), `commands of card ${i + 1}`);
-    });
+    }
     XSS_PAYLOADS.forEach((p, i) => assert(shown[i].identity.endsWith(p), `payload ${i + 1} is in identity ${JSON.stringify(shown[i].identity)}`));
     const stray = await page.$$eval('#unrecognized-list .line-text', (els) => els.map((e) => e.textContent));
-    assertEqual(JSON.stringify(stray), JSON.stringify(core.unrecognized.slice(0, 200).map((u) => u.text)), 'stray lines shown as text');
-    for (const p of XSS_PAYLOADS) assert(stray.includes(p), `stray line ${JSON.stringify(p)} shown`);
+    assertEqual(JSON.stringify(stray), JSON.stringify(await visible(core.unrecognized.slice(0, 200).map((u) => u.text))), 'stray lines shown as text');
+    for (const p of await visible(XSS_PAYLOADS)) assert(stray.includes(p), `stray line ${JSON.stringify(p)} shown`);
     const script = await page.textContent('[data-testid=script]');
     assertEqual(script, (await coreCheck(page, text)).script, 'fix script shown as text');
     await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = false; }));
