@@ -363,12 +363,10 @@ impl Tokenizer {
             }
             return self.after_value(if mode == Mode::Statement { Mode::Expression } else { mode });
         }
-        if c == '$' {
-            if self.variable() {
-                self.push(Kind::Variable, start, None);
-                return self.after_value(if mode == Mode::Statement { Mode::Expression } else { mode });
-            }
-            // A `$` that starts no variable is an ordinary character of a generic token.
+        // A `$` that starts no variable is an ordinary character of a generic token.
+        if c == '$' && self.variable() {
+            self.push(Kind::Variable, start, None);
+            return self.after_value(if mode == Mode::Statement { Mode::Expression } else { mode });
         }
         if let Some(length) = self.redirection_length() {
             self.pos += length;
@@ -440,7 +438,7 @@ impl Tokenizer {
         let c = self.peek().expect("argument needs a character");
         if is_dash(c) {
             let next = self.peek_at(1);
-            if next.is_some_and(|n| is_dash(n)) && self.peek_at(2) == Some('%') {
+            if next.is_some_and(is_dash) && self.peek_at(2) == Some('%') {
                 // `--%`: the rest of the line is not PowerShell.
                 while self.peek().is_some_and(|c| !is_new_line(c)) {
                     self.pos += 1;
@@ -448,7 +446,7 @@ impl Tokenizer {
                 self.push(Kind::StopParsing, start, None);
                 return Mode::Argument;
             }
-            if next.is_some_and(|n| is_dash(n)) && self.peek_at(2).is_none_or(ends_generic) {
+            if next.is_some_and(is_dash) && self.peek_at(2).is_none_or(ends_generic) {
                 self.pos += 2;
                 self.push(Kind::Operator, start, None);
                 return Mode::Argument;

@@ -32,6 +32,11 @@ pub enum Treatment {
 /// but are not one, and the default-ignorable marks (variation selectors, the combining
 /// grapheme joiner), which change how the letter before them looks.
 pub fn treatment(c: char) -> Treatment {
+    // ASCII needs no table: only its control characters (Cc) are refused. (The table lookup
+    // costs a microsecond in a debug build, and the suite looks at megabytes of values.)
+    if c.is_ascii() {
+        return if c.is_ascii_control() { Treatment::Refuse } else { Treatment::Quote };
+    }
     match get_general_category(c) {
         GeneralCategory::Control
         | GeneralCategory::Format
@@ -77,6 +82,9 @@ fn is_ignorable_mark(c: char) -> bool {
 /// controls, zero-width characters, tags), line and paragraph separators, private-use and
 /// unassigned code points (issue 12.3 and 12.4).
 pub fn is_unprintable(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_control() && !matches!(c, '\n' | '\t' | '\r');
+    }
     !matches!(c, '\n' | '\t' | '\r')
         && matches!(
             get_general_category(c),
