@@ -1553,14 +1553,14 @@ fn hostile_values_in_every_field_and_layout() {
 
 const BIN: &str = env!("CARGO_BIN_EXE_hybridcheck");
 
-/// Runs the CLI on `input` with its standard output redirected to a file (as `> fix.ps1` does)
-/// and returns the file's bytes.
-fn run_cli(format: &str, input: &std::path::Path) -> Vec<u8> {
-    let output = input.with_extension(format!("out.{format}"));
+/// Runs the CLI on `inputs` with its standard output redirected to a file (as `> fix.ps1`
+/// does) and returns the file's bytes.
+fn run_cli(format: &str, inputs: &[std::path::PathBuf]) -> Vec<u8> {
+    let output = inputs[0].with_extension(format!("out.{format}"));
     let file = std::fs::File::create(&output).unwrap();
     let status = std::process::Command::new(BIN)
         .args(["--now", "2026-11-28", "--format", format])
-        .arg(input)
+        .args(inputs)
         .stdout(std::process::Stdio::from(file))
         .stderr(std::process::Stdio::null())
         .status()
@@ -1569,11 +1569,16 @@ fn run_cli(format: &str, input: &std::path::Path) -> Vec<u8> {
     std::fs::read(&output).unwrap()
 }
 
-/// Every hostile value as the identity of a receive connector with the stale entry, in one
-/// paste: Format-List (the values it can carry) and ConvertTo-Json (all of them).
-fn corpora() -> Vec<(String, Vec<u8>)> {
-    let payloads = payloads();
-    let objects = |layout: Layout| -> Vec<Object> {
+/// Pastes that hold every hostile value at once, each a few files for one CLI run: receive
+/// connectors with the stale entry named by the value (Format-List, for the values it can
+/// carry, and ConvertTo-Json); send connectors to Exchange Online named by the value with the
+/// value as a wrong `TlsDomain`; receive connectors naming, by the value, a certificate their
+/// server renewed (so that the value is in a commented rollback line of the script).
+fn corpora() -> Vec<(&'static str, Inputs)> {
+    // The 10 KB values are judged in every field by the matrix; here they would only make the
+    // scripts megabytes long.
+    let payloads: Vec<Payload> = payloads().into_iter().filter(|p| p.text.len() <= 1024).collect();
+    let receive = |layout: Layout| -> Vec<Object> {
         payloads
             .iter()
             .filter(|p| layout.carries(&p.text))
@@ -1585,12 +1590,46 @@ fn corpora() -> Vec<(String, Vec<u8>)> {
             })
             .collect()
     };
-    [Layout::FormatList, Layout::Json]
-        .into_iter()
-        .map(|layout| {
-            (file_name(&RECEIVE, layout), render(&RECEIVE, layout, &objects(layout), "Identity").into_bytes())
+    let send: Vec<Object> = payloads
+        .iter()
+        .map(|p| {
+            vec![
+                ("Identity", P::S(p.text.clone())),
+                ("AddressSpaces", P::L(vec!["smtp:contoso.mail.onmicrosoft.com;1".into()])),
+                ("SmartHosts", P::L(Vec::new())),
+                ("Fqdn", P::S("mail.contoso.com".into())),
+                ("RequireTLS", P::B(true)),
+                ("TlsAuthLevel", P::S("DomainValidation".into())),
+                ("TlsDomain", P::S(p.text.clone())),
+                ("TlsCertificateName", P::S(String::new())),
+                ("CloudServicesMailEnabled", P::B(false)),
+            ]
         })
-        .collect()
+        .collect();
+    let renewed: Vec<Object> = payloads
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            vec![
+                ("Identity", P::S(format!("EX01\\Connector {n}"))),
+                ("TlsDomainCapabilities", P::L(vec!["mail.protection.outlook.com:AcceptCloudServicesMail".into()])),
+                ("TlsCertificateName", P::S(format!("<I>CN={}, O=Contoso<S>CN=mail.contoso.com", p.text))),
+            ]
+        })
+        .collect();
+    let certificates = [certificate("EX01", THUMBPRINT, "CN=mail.contoso.com", "CN=Contoso New CA, O=Contoso", true)];
+    let file = |kind: &Kind2, layout: Layout, objects: &[Object]| {
+        (file_name(kind, layout), render(kind, layout, objects, "Identity").into_bytes())
+    };
+    vec![
+        ("receive connectors in Format-List", vec![file(&RECEIVE, Layout::FormatList, &receive(Layout::FormatList))]),
+        ("receive connectors in ConvertTo-Json", vec![file(&RECEIVE, Layout::Json, &receive(Layout::Json))]),
+        ("send connectors in ConvertTo-Json", vec![file(&SEND, Layout::Json, &send)]),
+        (
+            "renewed certificates in ConvertTo-Json",
+            vec![file(&RECEIVE, Layout::Json, &renewed), file(&CERTIFICATE, Layout::FormatList, &certificates)],
+        ),
+    ]
 }
 
 /// Issue 12.1, 12.3 and 12.4 through the CLI: the `ps1` script must tokenize the same under
@@ -1603,13 +1642,28 @@ fn the_cli_script_and_text_read_the_same_everywhere() {
     std::fs::create_dir_all(&dir).unwrap();
     let mut failures = Failures::default();
     let mut checked = 0;
-    for (name, bytes) in corpora() {
-        let input = dir.join(&name);
-        std::fs::write(&input, &bytes).unwrap();
-        let report = report_of(&vec![(name.clone(), bytes)]);
-        let case = format!("CLI on the {name} corpus");
+    let example =
+        std::process::Command::new(BIN).args(["--now", "2026-11-28", "--format", "ps1", "--example"]).output().unwrap();
+    let example_lines: Vec<String> = Reading::PowerShell7
+        .read(&example.stdout)
+        .split('\n')
+        .map(|line| line.trim_end_matches('\r').to_owned())
+        .filter(|line| !tokenize(line).iter().all(|t| t.kind == Kind::Comment))
+        .collect();
+    assert!(!example_lines.is_empty(), "the example's script has no command");
+    for (n, (name, inputs)) in corpora().into_iter().enumerate() {
+        let paths: Vec<std::path::PathBuf> = inputs
+            .iter()
+            .map(|(file, bytes)| {
+                let path = dir.join(format!("{n}-{file}"));
+                std::fs::write(&path, bytes).unwrap();
+                path
+            })
+            .collect();
+        let report = report_of(&inputs);
+        let case = format!("CLI on {name}");
 
-        let script = run_cli("ps1", &input);
+        let script = run_cli("ps1", &paths);
         let truth = Reading::PowerShell7.read(&script);
         let truth_tokens = tokenize(&truth);
         checked += 1;
@@ -1632,11 +1686,20 @@ fn the_cli_script_and_text_read_the_same_everywhere() {
                 );
             }
         }
-        for command in
-            commands(&report).iter().filter(|c| !c.place.ends_with("rollback") && !c.place.starts_with("diagnostic"))
-        {
+        // The script runs the report's fix and verify commands, and nothing else but the lines
+        // it writes for any paste (those of the built-in example's script): a rollback line, or
+        // any line of a block, that escaped its comment would run. Compared line by line, so
+        // that each failure names its value.
+        let truth_lines: Vec<&str> = truth.split('\n').map(|line| line.trim_end_matches('\r')).collect();
+        let script_lines: BTreeSet<&str> = truth_lines.iter().copied().collect();
+        let mut allowed: BTreeSet<&str> = example_lines.iter().map(String::as_str).collect();
+        for command in commands(&report) {
+            if command.place.ends_with("rollback") || command.place.starts_with("diagnostic") {
+                continue;
+            }
             checked += 1;
-            if !truth.contains(&command.text) {
+            let lines: Vec<&str> = command.text.split('\n').map(|line| line.trim_end_matches('\r')).collect();
+            if !lines.iter().all(|line| script_lines.contains(line)) {
                 failures.add(
                     CLASS_CHANGED,
                     &case,
@@ -1644,17 +1707,27 @@ fn the_cli_script_and_text_read_the_same_everywhere() {
                     format!("the script lacks {}: `{}`", command.place, short(&command.text, 160)),
                 );
             }
+            allowed.extend(lines.into_iter().filter_map(|line| script_lines.get(line).copied()));
         }
-        // Line by line, so that each failure names its value; lines whose code changes (an
-        // injection) are listed before lines whose strings only change (a wrong target).
+        // Windows PowerShell 5.1 must read every line as PowerShell 7 does; lines whose code
+        // changes (an injection) are listed before lines whose strings only change (a wrong target).
         let read = Reading::WindowsPowerShell.read(&script);
         let mut strings_only = Vec::new();
-        for (line_51, line_7) in read.split('\n').zip(truth.split('\n')) {
-            let (tokens_51, tokens_7) = (tokenize(line_51), tokenize(line_7));
+        for (line_51, line_7) in read.split('\n').zip(truth_lines) {
+            let tokens_7 = tokenize(line_7);
             if tokens_7.iter().all(|t| t.kind == Kind::Comment) {
                 continue;
             }
             checked += 1;
+            if !allowed.contains(line_7) {
+                failures.add(
+                    CLASS_CHANGED,
+                    &case,
+                    "script",
+                    format!("the script runs a line that is no fix or verify command: `{}`", short(line_7, 160)),
+                );
+            }
+            let tokens_51 = tokenize(line_51.trim_end_matches('\r'));
             let code_changes = shape(&tokens_51) != shape(&tokens_7);
             if code_changes || literals(&tokens_51) != literals(&tokens_7) {
                 let first = literals(&tokens_7).into_iter().find(|l| !l.is_ascii()).unwrap_or_default();
@@ -1677,7 +1750,7 @@ fn the_cli_script_and_text_read_the_same_everywhere() {
         }
 
         for format in ["text", "markdown"] {
-            let output = String::from_utf8_lossy(&run_cli(format, &input)).into_owned();
+            let output = String::from_utf8_lossy(&run_cli(format, &paths)).into_owned();
             for line in output.lines() {
                 checked += 1;
                 if let Some(c) = line.chars().find(|&c| is_unprintable(c)) {
