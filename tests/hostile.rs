@@ -318,26 +318,27 @@ fn payloads() -> Vec<Payload> {
 // Layouts: each renders objects the way the Exchange Management Shell writes them
 // ---------------------------------------------------------------------------------------------
 
-/// A property value.
+/// A property's value, written by each layout in its own way.
 #[derive(Clone)]
-enum P {
-    S(String),
-    L(Vec<String>),
-    B(bool),
+enum PropValue {
+    Text(String),
+    List(Vec<String>),
+    Bool(bool),
 }
 
-type Object = Vec<(&'static str, P)>;
+/// An object's properties in the order the shell prints them.
+type Object = Vec<(&'static str, PropValue)>;
 
 /// The files one case pastes: (name, bytes).
 type Inputs = Vec<(String, Vec<u8>)>;
 
 const PROMPT: &str = "[PS] C:\\Windows\\system32>";
 
-fn display(value: &P) -> String {
+fn display(value: &PropValue) -> String {
     match value {
-        P::S(s) => s.clone(),
-        P::L(items) => format!("{{{}}}", items.join(", ")),
-        P::B(b) => if *b { "True" } else { "False" }.into(),
+        PropValue::Text(s) => s.clone(),
+        PropValue::List(items) => format!("{{{}}}", items.join(", ")),
+        PropValue::Bool(b) => if *b { "True" } else { "False" }.into(),
     }
 }
 
@@ -396,9 +397,9 @@ fn convert_to_json(objects: &[Object]) -> String {
                 map.insert(
                     name.to_string(),
                     match value {
-                        P::S(s) => json!(s),
-                        P::L(items) => json!(items),
-                        P::B(b) => json!(b),
+                        PropValue::Text(s) => json!(s),
+                        PropValue::List(items) => json!(items),
+                        PropValue::Bool(b) => json!(b),
                     },
                 );
             }
@@ -445,9 +446,9 @@ fn export_clixml(type_name: &str, to_string: &str, objects: &[Object]) -> String
         out.push_str(&format!("    <ToString>{}</ToString>\r\n    <Props>\r\n", clixml_text(&shown)));
         for (name, value) in object {
             match value {
-                P::S(s) => out.push_str(&format!("      <S N=\"{name}\">{}</S>\r\n", clixml_text(s))),
-                P::B(b) => out.push_str(&format!("      <B N=\"{name}\">{b}</B>\r\n")),
-                P::L(items) => {
+                PropValue::Text(s) => out.push_str(&format!("      <S N=\"{name}\">{}</S>\r\n", clixml_text(s))),
+                PropValue::Bool(b) => out.push_str(&format!("      <B N=\"{name}\">{b}</B>\r\n")),
+                PropValue::List(items) => {
                     let id = next();
                     out.push_str(&format!("      <Obj N=\"{name}\" RefId=\"{id}\">\r\n        <TN RefId=\"{id}\">\r\n          <T>Microsoft.Exchange.Data.MultiValuedProperty`1[[System.String, mscorlib]]</T>\r\n          <T>Microsoft.Exchange.Data.MultiValuedPropertyBase</T>\r\n          <T>System.Object</T>\r\n        </TN>\r\n        <LST>\r\n"));
                     for item in items {
@@ -474,7 +475,7 @@ fn export_csv(type_name: &str, objects: &[Object]) -> String {
         let row: Vec<String> = object
             .iter()
             .map(|(_, v)| match v {
-                P::L(_) => quote("System.Collections.ArrayList"),
+                PropValue::List(_) => quote("System.Collections.ArrayList"),
                 other => quote(&display(other)),
             })
             .collect();
@@ -519,30 +520,30 @@ impl Layout {
 }
 
 /// How one kind of object is written in each layout.
-struct Kind2 {
+struct ObjectKind {
     cmdlet: &'static str,
     type_name: &'static str,
 }
 
-const RECEIVE: Kind2 = Kind2 {
+const RECEIVE: ObjectKind = ObjectKind {
     cmdlet: "Get-ReceiveConnector",
     type_name: "Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector",
 };
-const SEND: Kind2 = Kind2 {
+const SEND: ObjectKind = ObjectKind {
     cmdlet: "Get-SendConnector",
     type_name: "Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig",
 };
-const HYBRID: Kind2 = Kind2 {
+const HYBRID: ObjectKind = ObjectKind {
     cmdlet: "Get-HybridConfiguration",
     type_name: "Microsoft.Exchange.Data.Directory.SystemConfiguration.HybridConfiguration",
 };
-const CERTIFICATE: Kind2 = Kind2 {
+const CERTIFICATE: ObjectKind = ObjectKind {
     cmdlet: "Get-ExchangeCertificate",
     type_name: "Microsoft.Exchange.Management.SystemConfigurationTasks.ExchangeCertificate",
 };
 
 /// Writes objects of one kind in `layout`; `last` is the column Format-Table puts last.
-fn render(kind: &Kind2, layout: Layout, objects: &[Object], last: &str) -> String {
+fn render(kind: &ObjectKind, layout: Layout, objects: &[Object], last: &str) -> String {
     let mut columns: Vec<&'static str> = Vec::new();
     for (name, _) in objects.iter().flatten() {
         if !columns.contains(name) {
@@ -570,7 +571,7 @@ fn render(kind: &Kind2, layout: Layout, objects: &[Object], last: &str) -> Strin
     }
 }
 
-fn file_name(kind: &Kind2, layout: Layout) -> String {
+fn file_name(kind: &ObjectKind, layout: Layout) -> String {
     let stem = kind.cmdlet.trim_start_matches("Get-").to_ascii_lowercase();
     let extension = match layout {
         Layout::Json => "json",
@@ -609,23 +610,23 @@ fn connector_dn(name: &str, server: &str) -> String {
 /// The certificates of one server, as `Get-ExchangeCertificate` lists them.
 fn certificate(server: &str, thumbprint: &str, subject: &str, issuer: &str, smtp: bool) -> Object {
     vec![
-        ("Identity", P::S(format!("{server}\\{thumbprint}"))),
-        ("Thumbprint", P::S(thumbprint.into())),
-        ("Subject", P::S(subject.into())),
-        ("Issuer", P::S(issuer.into())),
-        ("NotAfter", P::S("10/20/2027 11:59:59 PM".into())),
-        ("Services", P::S(if smtp { "IMAP, POP, IIS, SMTP" } else { "IMAP, POP, IIS" }.into())),
-        ("Status", P::S("Valid".into())),
-        ("HasPrivateKey", P::B(true)),
+        ("Identity", PropValue::Text(format!("{server}\\{thumbprint}"))),
+        ("Thumbprint", PropValue::Text(thumbprint.into())),
+        ("Subject", PropValue::Text(subject.into())),
+        ("Issuer", PropValue::Text(issuer.into())),
+        ("NotAfter", PropValue::Text("10/20/2027 11:59:59 PM".into())),
+        ("Services", PropValue::Text(if smtp { "IMAP, POP, IIS, SMTP" } else { "IMAP, POP, IIS" }.into())),
+        ("Status", PropValue::Text("Valid".into())),
+        ("HasPrivateKey", PropValue::Bool(true)),
     ]
 }
 
 /// A certificate's dates in JSON as PowerShell 7 writes them.
-fn for_layout(mut object: Object, layout: Layout) -> Object {
+fn with_dates_for(mut object: Object, layout: Layout) -> Object {
     if layout == Layout::Json {
         for (name, value) in object.iter_mut() {
             if *name == "NotAfter" {
-                *value = P::S("2027-10-20T23:59:59".into());
+                *value = PropValue::Text("2027-10-20T23:59:59".into());
             }
         }
     }
@@ -843,16 +844,16 @@ fn build(field: Field, layout: Layout, value: &str) -> Inputs {
                 format!("<I>CN={partner}, O=Fabrikam<S>CN=mail.fabrikam.example:AcceptOorgProtocol"),
             ];
             let mut object: Object = match field {
-                ReceiveName => vec![("Server", P::S(server.clone())), ("Name", P::S(name))],
-                ReceiveDn => vec![("DistinguishedName", P::S(connector_dn(&name, &server)))],
-                _ => vec![("Identity", P::S(identity))],
+                ReceiveName => vec![("Server", PropValue::Text(server.clone())), ("Name", PropValue::Text(name))],
+                ReceiveDn => vec![("DistinguishedName", PropValue::Text(connector_dn(&name, &server)))],
+                _ => vec![("Identity", PropValue::Text(identity))],
             };
             if layout == Layout::Csv {
                 // Export-Csv loses the list; the connector still reaches commands through the
                 // certificate its TlsCertificateName names (see `renewal`).
                 return renewal(layout, object, &server, "CN=Contoso Old CA, O=Contoso");
             }
-            object.push(("TlsDomainCapabilities", P::L(entries)));
+            object.push(("TlsDomainCapabilities", PropValue::List(entries)));
             let last = match field {
                 ReceiveName => "Name",
                 CapabilityEntry => "TlsDomainCapabilities",
@@ -861,7 +862,7 @@ fn build(field: Field, layout: Layout, value: &str) -> Inputs {
             vec![(file_name(&RECEIVE, layout), render(&RECEIVE, layout, &[object], last).into_bytes())]
         }
         TlsCertificateName => {
-            let object = vec![("Identity", P::S("EX01\\Default Frontend EX01".into()))];
+            let object = vec![("Identity", PropValue::Text("EX01\\Default Frontend EX01".into()))];
             renewal(layout, object, "EX01", &format!("CN={value}, O=Contoso"))
         }
         CertificateThumbprint | CertificateSubject | CertificateIssuer | CertificateServer => {
@@ -879,9 +880,12 @@ fn build(field: Field, layout: Layout, value: &str) -> Inputs {
                 "CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1, O=DigiCert Inc".into()
             };
             let connector: Object = vec![
-                ("Identity", P::S(format!("{server}\\Default Frontend"))),
-                ("TlsDomainCapabilities", P::L(vec!["mail.protection.outlook.com:AcceptCloudServicesMail".into()])),
-                ("TlsCertificateName", P::S(format!("<I>{issuer}<S>{subject}"))),
+                ("Identity", PropValue::Text(format!("{server}\\Default Frontend"))),
+                (
+                    "TlsDomainCapabilities",
+                    PropValue::List(vec!["mail.protection.outlook.com:AcceptCloudServicesMail".into()]),
+                ),
+                ("TlsCertificateName", PropValue::Text(format!("<I>{issuer}<S>{subject}"))),
             ];
             let last = match field {
                 CertificateThumbprint => "Thumbprint",
@@ -889,7 +893,7 @@ fn build(field: Field, layout: Layout, value: &str) -> Inputs {
                 CertificateIssuer => "Issuer",
                 _ => "Identity",
             };
-            let certificates = [for_layout(certificate(server, thumbprint, &subject, &issuer, false), layout)];
+            let certificates = [with_dates_for(certificate(server, thumbprint, &subject, &issuer, false), layout)];
             let connector_layout = if layout == Layout::FormatTable { Layout::FormatList } else { layout };
             vec![
                 (
@@ -903,20 +907,20 @@ fn build(field: Field, layout: Layout, value: &str) -> Inputs {
             // The send connector to Exchange Online with three settings wrong.
             let pick = |own: Field, default: &str| if field == own { value.to_owned() } else { default.to_owned() };
             let object: Object = vec![
-                ("Identity", P::S(pick(SendIdentity, "Outbound to Office 365"))),
-                ("AddressSpaces", P::L(vec!["smtp:contoso.mail.onmicrosoft.com;1".into()])),
-                ("SmartHosts", P::L(Vec::new())),
-                ("Fqdn", P::S(pick(SendFqdn, "mail.contoso.com"))),
-                ("RequireTLS", P::B(false)),
-                ("TlsAuthLevel", P::S("DomainValidation".into())),
-                ("TlsDomain", P::S(pick(SendTlsDomain, "contoso.com"))),
+                ("Identity", PropValue::Text(pick(SendIdentity, "Outbound to Office 365"))),
+                ("AddressSpaces", PropValue::List(vec!["smtp:contoso.mail.onmicrosoft.com;1".into()])),
+                ("SmartHosts", PropValue::List(Vec::new())),
+                ("Fqdn", PropValue::Text(pick(SendFqdn, "mail.contoso.com"))),
+                ("RequireTLS", PropValue::Bool(false)),
+                ("TlsAuthLevel", PropValue::Text("DomainValidation".into())),
+                ("TlsDomain", PropValue::Text(pick(SendTlsDomain, "contoso.com"))),
                 (
                     "TlsCertificateName",
-                    P::S(
+                    PropValue::Text(
                         "<I>CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1, O=DigiCert Inc<S>CN=mail.contoso.com".into(),
                     ),
                 ),
-                ("CloudServicesMailEnabled", P::B(false)),
+                ("CloudServicesMailEnabled", PropValue::Bool(false)),
             ];
             let last = match field {
                 SendFqdn => "Fqdn",
@@ -929,12 +933,12 @@ fn build(field: Field, layout: Layout, value: &str) -> Inputs {
             // The hybrid configuration names a certificate its server no longer has; the server
             // has a renewed one: the fix points the setting at it.
             let hybrid: Object = vec![
-                ("Identity", P::S("Hybrid Configuration".into())),
-                ("ReceivingTransportServers", P::L(vec![value.into()])),
-                ("SendingTransportServers", P::L(vec![value.into()])),
-                ("TlsCertificateName", P::S("<I>CN=Contoso Old CA, O=Contoso<S>CN=mail.contoso.com".into())),
+                ("Identity", PropValue::Text("Hybrid Configuration".into())),
+                ("ReceivingTransportServers", PropValue::List(vec![value.into()])),
+                ("SendingTransportServers", PropValue::List(vec![value.into()])),
+                ("TlsCertificateName", PropValue::Text("<I>CN=Contoso Old CA, O=Contoso<S>CN=mail.contoso.com".into())),
             ];
-            let certificates = [for_layout(
+            let certificates = [with_dates_for(
                 certificate(value, THUMBPRINT, "CN=mail.contoso.com", "CN=Contoso New CA, O=Contoso", true),
                 layout,
             )];
@@ -955,9 +959,12 @@ fn build(field: Field, layout: Layout, value: &str) -> Inputs {
             // A connector names a certificate, and the paste has no certificates of its server:
             // the diagnostic says which command to run for them.
             let object: Object = vec![
-                ("Identity", P::S(format!("{value}\\Default Frontend"))),
-                ("TlsDomainCapabilities", P::L(vec!["mail.protection.outlook.com:AcceptCloudServicesMail".into()])),
-                ("TlsCertificateName", P::S("<I>CN=Contoso CA, O=Contoso<S>CN=mail.contoso.com".into())),
+                ("Identity", PropValue::Text(format!("{value}\\Default Frontend"))),
+                (
+                    "TlsDomainCapabilities",
+                    PropValue::List(vec!["mail.protection.outlook.com:AcceptCloudServicesMail".into()]),
+                ),
+                ("TlsCertificateName", PropValue::Text("<I>CN=Contoso CA, O=Contoso<S>CN=mail.contoso.com".into())),
             ];
             vec![(file_name(&RECEIVE, layout), render(&RECEIVE, layout, &[object], "Identity").into_bytes())]
         }
@@ -968,10 +975,12 @@ fn build(field: Field, layout: Layout, value: &str) -> Inputs {
 /// renewed certificate: the fix points `TlsCertificateName` at it, the rollback restores the old
 /// name. The certificates are pasted as Format-List beside the connector.
 fn renewal(layout: Layout, mut connector: Object, server: &str, issuer: &str) -> Inputs {
-    connector.push(("TlsCertificateName", P::S(format!("<I>{issuer}<S>CN=mail.contoso.com"))));
+    connector.push(("TlsCertificateName", PropValue::Text(format!("<I>{issuer}<S>CN=mail.contoso.com"))));
     if layout != Layout::Csv {
-        connector
-            .push(("TlsDomainCapabilities", P::L(vec!["mail.protection.outlook.com:AcceptCloudServicesMail".into()])));
+        connector.push((
+            "TlsDomainCapabilities",
+            PropValue::List(vec!["mail.protection.outlook.com:AcceptCloudServicesMail".into()]),
+        ));
     }
     let certificates = [certificate(server, THUMBPRINT, "CN=mail.contoso.com", "CN=Contoso New CA, O=Contoso", true)];
     vec![
@@ -1214,6 +1223,7 @@ fn class_of_change(field: Field) -> &'static str {
     }
 }
 
+/// Checks the paste of `case` with `payload` in its field and records what is wrong.
 fn judge(case: &Case, payload: &Payload, baseline: &Baseline, vocabulary: &Vocabulary, failures: &mut Failures) {
     let value = case.field.value(&payload.text);
     let Some(inputs) = case.build(&value) else { return };
@@ -1333,7 +1343,7 @@ fn judge_benign(case: &Case, report: &Value, baseline: &Baseline, failures: &mut
     let name = case.name();
     let benign = case.field.intended(case.field.benign());
     for command in &baseline.commands {
-        let tokens: Vec<&Token> = code_or_string(&command.tokens);
+        let tokens: Vec<&Token> = without_comments(&command.tokens);
         if case.layout == Layout::Warning2010 {
             for pair in tokens.windows(2) {
                 if pair[0].kind == Kind::Parameter
@@ -1388,7 +1398,7 @@ fn judge_benign(case: &Case, report: &Value, baseline: &Baseline, failures: &mut
     }
 }
 
-fn code_or_string(tokens: &[Token]) -> Vec<&Token> {
+fn without_comments(tokens: &[Token]) -> Vec<&Token> {
     tokens.iter().filter(|t| t.kind != Kind::Comment).collect()
 }
 
@@ -1584,8 +1594,8 @@ fn corpora() -> Vec<(&'static str, Inputs)> {
             .filter(|p| layout.carries(&p.text))
             .map(|p| {
                 vec![
-                    ("Identity", P::S(format!("EX01\\{}", p.text))),
-                    ("TlsDomainCapabilities", P::L(vec![LEGACY_ENTRY.to_owned()])),
+                    ("Identity", PropValue::Text(format!("EX01\\{}", p.text))),
+                    ("TlsDomainCapabilities", PropValue::List(vec![LEGACY_ENTRY.to_owned()])),
                 ]
             })
             .collect()
@@ -1594,15 +1604,15 @@ fn corpora() -> Vec<(&'static str, Inputs)> {
         .iter()
         .map(|p| {
             vec![
-                ("Identity", P::S(p.text.clone())),
-                ("AddressSpaces", P::L(vec!["smtp:contoso.mail.onmicrosoft.com;1".into()])),
-                ("SmartHosts", P::L(Vec::new())),
-                ("Fqdn", P::S("mail.contoso.com".into())),
-                ("RequireTLS", P::B(true)),
-                ("TlsAuthLevel", P::S("DomainValidation".into())),
-                ("TlsDomain", P::S(p.text.clone())),
-                ("TlsCertificateName", P::S(String::new())),
-                ("CloudServicesMailEnabled", P::B(false)),
+                ("Identity", PropValue::Text(p.text.clone())),
+                ("AddressSpaces", PropValue::List(vec!["smtp:contoso.mail.onmicrosoft.com;1".into()])),
+                ("SmartHosts", PropValue::List(Vec::new())),
+                ("Fqdn", PropValue::Text("mail.contoso.com".into())),
+                ("RequireTLS", PropValue::Bool(true)),
+                ("TlsAuthLevel", PropValue::Text("DomainValidation".into())),
+                ("TlsDomain", PropValue::Text(p.text.clone())),
+                ("TlsCertificateName", PropValue::Text(String::new())),
+                ("CloudServicesMailEnabled", PropValue::Bool(false)),
             ]
         })
         .collect();
@@ -1611,14 +1621,17 @@ fn corpora() -> Vec<(&'static str, Inputs)> {
         .enumerate()
         .map(|(n, p)| {
             vec![
-                ("Identity", P::S(format!("EX01\\Connector {n}"))),
-                ("TlsDomainCapabilities", P::L(vec!["mail.protection.outlook.com:AcceptCloudServicesMail".into()])),
-                ("TlsCertificateName", P::S(format!("<I>CN={}, O=Contoso<S>CN=mail.contoso.com", p.text))),
+                ("Identity", PropValue::Text(format!("EX01\\Connector {n}"))),
+                (
+                    "TlsDomainCapabilities",
+                    PropValue::List(vec!["mail.protection.outlook.com:AcceptCloudServicesMail".into()]),
+                ),
+                ("TlsCertificateName", PropValue::Text(format!("<I>CN={}, O=Contoso<S>CN=mail.contoso.com", p.text))),
             ]
         })
         .collect();
     let certificates = [certificate("EX01", THUMBPRINT, "CN=mail.contoso.com", "CN=Contoso New CA, O=Contoso", true)];
-    let file = |kind: &Kind2, layout: Layout, objects: &[Object]| {
+    let file = |kind: &ObjectKind, layout: Layout, objects: &[Object]| {
         (file_name(kind, layout), render(kind, layout, objects, "Identity").into_bytes())
     };
     vec![
@@ -1784,7 +1797,7 @@ fn wrapped(label: &str, width: usize, pieces: &[&str]) -> String {
 
 /// `Parameter` tokens followed by a verbatim string: `(parameter, value)`.
 fn arguments(command: &Command) -> Vec<(String, String)> {
-    let tokens: Vec<&Token> = code_or_string(&command.tokens);
+    let tokens: Vec<&Token> = without_comments(&command.tokens);
     tokens
         .windows(2)
         .filter(|w| w[0].kind == Kind::Parameter && w[1].is_verbatim())
@@ -1909,14 +1922,14 @@ fn identities_and_lists_that_the_paste_does_not_show_whole() {
     // 12.8: a Format-Table cell cut with `...` is not a whole name, with or without `Server`.
     let rows: Vec<Object> = vec![
         vec![
-            ("Name", P::S("Inbound from Contoso Partne...".into())),
-            ("Server", P::S("EX01".into())),
-            ("TlsDomainCapabilities", P::S(format!("{{{LEGACY_ENTRY}}}"))),
+            ("Name", PropValue::Text("Inbound from Contoso Partne...".into())),
+            ("Server", PropValue::Text("EX01".into())),
+            ("TlsDomainCapabilities", PropValue::Text(format!("{{{LEGACY_ENTRY}}}"))),
         ],
         vec![
-            ("Name", P::S("Default Frontend EX01".into())),
-            ("Server", P::S("EX01".into())),
-            ("TlsDomainCapabilities", P::S("{mail.protection.outlook.com:AcceptCloudServicesMail}".into())),
+            ("Name", PropValue::Text("Default Frontend EX01".into())),
+            ("Server", PropValue::Text("EX01".into())),
+            ("TlsDomainCapabilities", PropValue::Text("{mail.protection.outlook.com:AcceptCloudServicesMail}".into())),
         ],
     ];
     let table = vec![(
@@ -1973,7 +1986,7 @@ fn identities_and_lists_that_the_paste_does_not_show_whole() {
         let kept = items.as_array().unwrap().len() - 1;
         for command in commands(&report) {
             let named: Vec<String> = {
-                let tokens = code_or_string(&command.tokens);
+                let tokens = without_comments(&command.tokens);
                 let at = tokens
                     .iter()
                     .position(|t| t.kind == Kind::Parameter && t.text.eq_ignore_ascii_case("-TlsDomainCapabilities"));
