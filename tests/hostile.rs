@@ -1098,6 +1098,8 @@ const CLASS_HINT: &str = "12.2 a command exists only inside hint prose (no struc
 const CLASS_CONTROL_OUTPUT: &str = "12.3 raw control, bidirectional or format characters in text or Markdown output";
 const CLASS_INVISIBLE: &str =
     "12.4 invisible or format characters reach a command or a script comment, or are not refused";
+const CLASS_NO_DIAGNOSTIC: &str =
+    "12.4 a value with invisible or format characters is refused, but without an `unsafe-identity` diagnostic";
 const CLASS_WARNING_LIST: &str = "12.5 the Exchange 2010 warning's one value names the whole list";
 const CLASS_AMBIGUOUS: &str = "12.6 a command names an identity that is not one object";
 const CLASS_WRAP: &str = "12.7 a space guessed at a wrap reaches a command";
@@ -1248,7 +1250,7 @@ fn verdict(
         && (value.starts_with('#')
             || value.chars().any(|c| (c as u32) < 0x20 || c == '\u{7f}' || ",+\"\\<>;=".contains(c)));
     let fail = |class: &'static str, detail: String| {
-        Some((if escaped_in_dn && class != CLASS_WILDCARD { CLASS_NOT_WHOLE } else { class }, detail))
+        Some((if escaped_in_dn && class == CLASS_CHANGED { CLASS_NOT_WHOLE } else { class }, detail))
     };
     let benign_value = field.intended(field.benign());
     let intended = field.intended(value);
@@ -1277,13 +1279,17 @@ fn verdict(
                 );
             }
         }
+        // What remains must not name the value in another form (a character dropped, say).
+        if let Err(detail) = only_known_code(&hostile, vocabulary, &baseline.constants) {
+            return fail(CLASS_CHANGED, detail);
+        }
         // The diagnostic is due when the object was read (its findings are there); a paste the
         // checker could not read at all names nothing, which is safe.
         let read = rules(&baseline.report).iter().all(|rule| rules(report).contains(rule));
         if field.reaches_commands() && read && !has_diagnostic(report, "unsafe-identity") {
-            return fail(CLASS_INVISIBLE, format!("no unsafe-identity diagnostic for a value with {refused:?}"));
+            return fail(CLASS_NO_DIAGNOSTIC, format!("no unsafe-identity diagnostic for a value with {refused:?}"));
         }
-        return only_known_code(&hostile, vocabulary, &baseline.constants).err().and_then(|d| fail(CLASS_CHANGED, d));
+        return None;
     }
     if treatment == Treatment::Either && !named && has_diagnostic(report, "unsafe-identity") {
         return only_known_code(&hostile, vocabulary, &baseline.constants).err().and_then(|d| fail(CLASS_CHANGED, d));
@@ -1402,13 +1408,25 @@ fn without_comments(tokens: &[Token]) -> Vec<&Token> {
     tokens.iter().filter(|t| t.kind != Kind::Comment).collect()
 }
 
-/// Inputs whose commands show code the checker prints only on other routes: a list cut with
-/// `...` is fixed by filtering on the server. Read for the vocabulary only.
-fn vocabulary_inputs() -> Vec<Inputs> {
+/// Pastes whose commands show code the checker prints only on other routes, read for the
+/// vocabulary only: a list cut with `...` (fixed by filtering on the server), and in every case
+/// the benign value made into one that is refused, one with a wildcard, one with a no-break
+/// space and one cut with `...`. None of these values holds a quote or any other character
+/// that could end a string, so the code of their commands is the checker's own.
+fn vocabulary_inputs(cases: &[Case]) -> Vec<Inputs> {
     let cut = format!(
         "{PROMPT}Get-ReceiveConnector | Format-List Identity,TlsDomainCapabilities\r\n\r\nIdentity              : EX01\\Default Frontend EX01\r\nTlsDomainCapabilities : {{{LEGACY_ENTRY}, mail.fabrikam.example:AcceptOorgProtocol...}}\r\n\r\n"
     );
-    vec![vec![("cut.txt".into(), cut.into_bytes())]]
+    let mut inputs = vec![vec![("cut.txt".into(), cut.into_bytes())]];
+    for case in cases {
+        let benign = case.field.benign();
+        for probe in
+            [format!("{benign}\u{200B}x"), format!("{benign}*"), format!("{benign}\u{A0}x"), format!("{benign}...")]
+        {
+            inputs.extend(case.build(&case.field.value(&probe)));
+        }
+    }
+    inputs
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1467,7 +1485,12 @@ fn the_verdict_catches_injection_altered_values_and_unrefused_characters() {
         verdict_of("a\u{202E}b", made_up_report(&[&fix("'EX01\\a\u{202E}b'")], &["unsafe-identity"], "")),
         Some(CLASS_INVISIBLE)
     );
-    assert_eq!(verdict_of("a\u{202E}b", made_up_report(&[], &[], "")), Some(CLASS_INVISIBLE));
+    assert_eq!(verdict_of("a\u{202E}b", made_up_report(&[], &[], "")), Some(CLASS_NO_DIAGNOSTIC));
+    // A refused character dropped instead: the command names another object.
+    assert_eq!(
+        verdict_of("Relay\0X", made_up_report(&[&fix("'EX01\\RelayX'")], &["unsafe-identity"], "")),
+        Some(CLASS_CHANGED)
+    );
     assert_eq!(verdict_of("a\u{202E}b", made_up_report(&[], &["unsafe-identity"], "")), None);
     // A wildcard: named only with a word about it.
     assert_eq!(verdict_of("Relay*", made_up_report(&[&fix("'EX01\\Relay*'")], &[], "")), Some(CLASS_WILDCARD));
@@ -1525,7 +1548,7 @@ fn hostile_values_in_every_field_and_layout() {
         judge_benign(case, &report, &baseline, &mut failures);
         baselines.push(baseline);
     }
-    for inputs in vocabulary_inputs() {
+    for inputs in vocabulary_inputs(&cases) {
         for command in commands(&report_of(&inputs)) {
             vocabulary.extend(code_tokens(&command.tokens).map(|t| (t.kind, t.text.clone())));
         }
