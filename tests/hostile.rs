@@ -1854,6 +1854,15 @@ fn identities_and_lists_that_the_paste_does_not_show_whole() {
         &format!("Name                  : Default Frontend\r\n{legacy_wrapped}\r\nName                  : Default Frontend\r\nTlsDomainCapabilities : {{partner.fabrikam.example:AcceptOorgProtocol, {LEGACY_ENTRY}}}\r\n"),
     );
     let report = report_of(&name_only);
+    checked += 1;
+    if rules(&report).iter().filter(|rule| *rule == "legacy-exo-tls-capability").count() != 2 {
+        failures.add(
+            CLASS_BASE,
+            "two connectors known only by Name",
+            "Default Frontend",
+            format!("findings {:?}", rules(&report)),
+        );
+    }
     let mut fixes: BTreeMap<String, usize> = BTreeMap::new();
     for command in commands(&report) {
         for (parameter, value) in arguments(&command) {
