@@ -97,11 +97,14 @@ pub struct Prop {
     pub truncated: bool,
     /// White space at line-wrap points had to be guessed because trailing spaces were lost.
     pub inexact: bool,
+    /// The input quotes one value of a multi-valued property, not the whole list (the Exchange
+    /// 2010 warning names the one entry it could not convert).
+    pub partial: bool,
 }
 
 impl Prop {
     pub fn new(name: impl Into<Rc<str>>, value: Value, line: LineNo) -> Prop {
-        Prop { name: name.into(), value, line, truncated: false, inexact: false }
+        Prop { name: name.into(), value, line, truncated: false, inexact: false, partial: false }
     }
 }
 

@@ -76,6 +76,7 @@ fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
             }
             let mut prop = Prop::new("TlsDomainCapabilities", Value::Text(raw.into()), *line);
             prop.truncated = ends_with_cut_mark(raw.trim_end());
+            prop.partial = true;
             record.props.push(prop);
             block.records.push(record);
         } else if text.contains(MORE_RESULTS) {

@@ -6,6 +6,7 @@
 
 use super::command::{Cmdlet, Command, Line};
 use super::powershell::Quoted;
+use crate::model::Kind;
 
 /// The properties that show a certificate's fitness for TLS.
 const CERTIFICATE_PROPERTIES: &[&str] =
@@ -53,9 +54,15 @@ pub fn certificates(server: Option<&Quoted>) -> Command {
     Command::line(line.format_list(CERTIFICATE_PROPERTIES))
 }
 
-/// Every receive connector with its Guid, to select one whose name cannot be written in a command.
-pub fn receive_connectors_by_guid() -> Command {
-    Command::literal(
-        "$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,Guid,TlsDomainCapabilities",
-    )
+/// The objects of a kind with their Guids (certificates with their thumbprints), to select one
+/// whose name cannot be written in a command.
+pub fn by_guid(kind: Kind) -> Command {
+    match kind {
+        Kind::ReceiveConnector => Command::literal(
+            "$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,Guid,TlsDomainCapabilities,TlsCertificateName",
+        ),
+        Kind::SendConnector => Command::literal("Get-SendConnector | Format-List Identity,Guid,TlsDomain,TlsCertificateName"),
+        Kind::HybridConfiguration => Command::literal("Get-HybridConfiguration | Format-List"),
+        _ => certificates(None),
+    }
 }

@@ -272,20 +272,23 @@ pub fn replace_capabilities(plan: &CapabilityReplacement) -> Result<Remediation,
             after.push(&replacement_text);
         }
         let kept = after.len() - 1;
-        if kept == 1 {
-            notes.push("The fix keeps the connector's other entry as it was.".to_owned());
-        } else if kept > 1 {
-            notes.push(format!("The fix keeps the connector's {kept} other entries as they were."));
+        // An entry that cannot be written safely (a hidden character) is kept by filtering on the
+        // server instead, below, where no entry is named.
+        let quoted = |texts: Vec<&String>| texts.into_iter().map(|t| quote(t)).collect::<Result<Vec<_>, _>>();
+        if let (Ok(after), Ok(before)) = (quoted(after), quoted(before.iter().collect())) {
+            if kept == 1 {
+                notes.push("The fix keeps the connector's other entry as it was.".to_owned());
+            } else if kept > 1 {
+                notes.push(format!("The fix keeps the connector's {kept} other entries as they were."));
+            }
+            let mut remediation = Remediation::new(
+                vec![Command::line(plan.target.set().param_list("TlsDomainCapabilities", &after))],
+                verify,
+                vec![Command::line(plan.target.set().param_list("TlsDomainCapabilities", &before))],
+            );
+            remediation.notes = notes;
+            return Ok(remediation);
         }
-        let after = after.into_iter().map(|t| quote(t)).collect::<Result<Vec<_>, _>>()?;
-        let before = before.iter().map(|t| quote(t)).collect::<Result<Vec<_>, _>>()?;
-        let mut remediation = Remediation::new(
-            vec![Command::line(plan.target.set().param_list("TlsDomainCapabilities", &after))],
-            verify,
-            vec![Command::line(plan.target.set().param_list("TlsDomainCapabilities", &before))],
-        );
-        remediation.notes = notes;
-        return Ok(remediation);
     }
     let before = Var::Before(plan.number);
     notes.push(format!(
@@ -322,6 +325,8 @@ fn why_not_whole(plan: &CapabilityReplacement) -> &'static str {
         "the paste quotes only part of it, or shows the connector more than once"
     } else if plan.list.unread > 0 {
         "some of its entries could not be read"
+    } else if plan.exact {
+        "an entry holds a character that cannot be written safely in a command"
     } else {
         "it was wrapped without its trailing spaces, so where its spaces are is not certain"
     }

@@ -9,7 +9,7 @@
 
 use super::{evidence, Context, Hint, Judgement, RuleDoc};
 use crate::model::{Kind, Object};
-use crate::remediation::{collect, set_parameters, Argument, Change, Target};
+use crate::remediation::{collect, set_parameters, Argument, Change};
 use crate::report::{Reference, Remediation, Severity};
 
 pub const EXO_CONNECTOR_CHECK: Reference =
@@ -108,7 +108,8 @@ pub fn check(cx: &mut Context) {
             );
         }
         cx.judge(index, if missing.is_empty() { Judgement::Judged } else { Judgement::Unjudged });
-        let target = Target::of(object.kind, object.identity.as_ref());
+        let target = cx.target(index);
+        let object = &cx.objects[index];
         let mut problems: Vec<(Severity, &'static str, String, Option<Change>)> = Vec::new();
         if object.flag("CloudServicesMailEnabled") == Some(false) {
             problems.push((
@@ -195,8 +196,10 @@ pub fn check(cx: &mut Context) {
         for (severity, property, message, change) in problems {
             let object = &cx.objects[index];
             let remediation = match (&target, change) {
-                (Ok(target), Some(change)) => set_parameters(target, &change)
-                    .unwrap_or_else(|refused| Remediation::unavailable(format!("No command was generated because {}.", refused.reason))),
+                (Ok(target), Some(change)) => {
+                    let plan = set_parameters(target, &change);
+                    cx.settle(index, plan)
+                }
                 (Err(reason), Some(_)) => Remediation::unavailable(reason.note(Kind::SendConnector)),
                 (_, None) if property == "Fqdn" => Remediation::unavailable(
                     "No command is generated: set Fqdn to the name on the certificate your servers present to Exchange Online (for example mail.contoso.com), or rerun the Hybrid Configuration Wizard.".into(),

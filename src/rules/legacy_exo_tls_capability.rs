@@ -6,7 +6,7 @@ use crate::formats::{Format, Value};
 use crate::model::builds::{Version, EXCHANGE_2013_CU9_BUILD};
 use crate::model::capabilities::{self, fold, Capability, Key};
 use crate::model::Kind;
-use crate::remediation::{self, collect, CapabilityReplacement, Target, Unnameable};
+use crate::remediation::{self, collect, CapabilityReplacement};
 use crate::report::{Diagnostic, Evidence, Finding, Reference, Remediation, Severity};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -157,20 +157,8 @@ pub fn check(cx: &mut Context) {
         }
         let caps =
             stale.iter().find(|e| e.complete).map_or("AcceptCloudServicesMail".to_owned(), |e| e.capabilities.clone());
-        let remediation = match Target::of(object.kind, object.identity.as_ref()) {
-            Err(reason) => {
-                if let Unnameable::Unsafe(_) | Unnameable::Wildcard(_) = &reason {
-                    cx.add_diagnostic(Diagnostic::new(
-                        "unsafe-identity",
-                        Severity::Warning,
-                        object.input,
-                        Some(object.record.first_line),
-                        format!("No command was generated for receive connector '{name}': {}.", reason.why()),
-                        "Make the change in the Exchange admin center, or paste the connector's Guid with the command below and select it by that.".into(),
-                    ).with_commands(vec![collect::receive_connectors_by_guid()]));
-                }
-                Remediation::unavailable(reason.note(Kind::ReceiveConnector))
-            }
+        let remediation = match cx.target(index) {
+            Err(reason) => Remediation::unavailable(reason.note(Kind::ReceiveConnector)),
             Ok(target) => {
                 let identity = object.identity.as_ref().map(|i| i.text.to_ascii_lowercase());
                 let counts = counts.get_or_insert_with(|| identity_counts(cx.objects));
@@ -178,22 +166,19 @@ pub fn check(cx: &mut Context) {
                     target: &target,
                     list: &list,
                     exact: !prop.inexact,
-                    whole: !unsplit
-                        && object.format != Format::Exchange2010Warning
-                        && identity.is_some_and(|i| counts.get(&i) == Some(&1)),
+                    whole: !unsplit && !prop.partial && identity.is_some_and(|i| counts.get(&i) == Some(&1)),
                     is_stale: is_legacy,
                     stale_pattern: "*MSIT Machine Auth CA 2*",
                     replacement: &format!("{REPLACEMENT_DOMAIN}:{caps}"),
                     canonical_stale: HCW_LEGACY_ENTRY,
                     number: cx.findings.len() + 1,
                 };
-                remediation::replace_capabilities(&plan).unwrap_or_else(|refused| {
-                    Remediation::unavailable(format!("No command was generated because {}.", refused.reason))
-                })
+                let plan = remediation::replace_capabilities(&plan);
+                cx.settle(index, plan)
             }
         };
         let mut remediation = remediation;
-        if object.format == Format::Exchange2010Warning && remediation.safety() != crate::report::Safety::Unavailable {
+        if prop.partial && remediation.safety() != crate::report::Safety::Unavailable {
             remediation.notes.push("Run these commands in the Exchange Management Shell of an Exchange 2013 or later server: the Exchange 2010 tools cannot read this connector.".into());
         }
         remediation.preferred = Some(route.clone());

@@ -15,6 +15,8 @@ pub mod tls_certificate_name;
 use crate::formats::Value;
 use crate::model::topology::Topology;
 use crate::model::Object;
+use crate::remediation::powershell::{quote, Quoted, Refused};
+use crate::remediation::{collect, Target, Unnameable};
 use crate::report::{Command, Diagnostic, Evidence, Finding, Reference, Remediation, Severity};
 use crate::source::LineNo;
 use serde::Serialize;
@@ -147,6 +149,52 @@ impl Context<'_> {
         let input = self.objects[object].input;
         self.add_diagnostic(
             Diagnostic::new(code, severity, input, Some(line), message, hint.words).with_commands(hint.commands),
+        );
+    }
+
+    /// The target of commands about `object`. An identity that cannot be written safely (a hidden
+    /// character, a wildcard) is also reported in an `unsafe-identity` diagnostic, whichever rule asks.
+    pub fn target(&mut self, object: usize) -> Result<Target, Unnameable> {
+        let o = &self.objects[object];
+        let target = Target::of(o.kind, o.identity.as_ref());
+        if let Err(reason @ (Unnameable::Unsafe(_) | Unnameable::Wildcard(_))) = &target {
+            self.refuse(object, reason.why());
+        }
+        target
+    }
+
+    /// `text` as a quoted value for a command about `object`, or `None` and an `unsafe-identity`
+    /// diagnostic that names `what` the value is.
+    pub fn quote(&mut self, object: usize, what: &str, text: &str) -> Option<Quoted> {
+        quote(text)
+            .map_err(|refused| self.refuse(object, format!("its {what} cannot be written safely in a command: {}", refused.reason)))
+            .ok()
+    }
+
+    /// The remediation of a plan. A plan refused because a value cannot be written safely gives
+    /// no command and an `unsafe-identity` diagnostic.
+    pub fn settle(&mut self, object: usize, plan: Result<Remediation, Refused>) -> Remediation {
+        plan.unwrap_or_else(|refused| {
+            self.refuse(object, format!("a value the fix would write cannot be written safely: {}", refused.reason));
+            Remediation::unavailable(format!("No command was generated because {}.", refused.reason))
+        })
+    }
+
+    /// Reports that no command about `object` could be written safely, and what to do instead.
+    fn refuse(&mut self, object: usize, why: String) {
+        let o = &self.objects[object];
+        let (input, line, kind) = (o.input, o.record.first_line, o.kind);
+        let message = format!("No command was generated for {}: {why}.", describe(o));
+        self.add_diagnostic(
+            Diagnostic::new(
+                "unsafe-identity",
+                Severity::Warning,
+                input,
+                Some(line),
+                message,
+                "Make the change in the Exchange admin center, or select the object by its Guid, which the command below lists.".into(),
+            )
+            .with_commands(vec![collect::by_guid(kind)]),
         );
     }
 

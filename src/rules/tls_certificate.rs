@@ -140,13 +140,14 @@ pub fn check(cx: &mut Context) {
             });
             if partial {
                 let owner = describe(&cx.objects[naming.object]);
+                let hint = certificates_hint(cx, naming.object, server);
                 cx.diagnose(
                     "certificate-details-missing",
                     Severity::Info,
                     naming.object,
                     naming.line,
                     format!("The certificates of server '{server}' were pasted without their issuer, so the certificate that {owner} names cannot be told apart."),
-                    certificates_hint(cx, server),
+                    hint,
                 );
                 continue;
             }
@@ -193,13 +194,14 @@ pub fn check(cx: &mut Context) {
         } else {
             format!("the certificates that {} objects name ({})", owners.len(), names.join(", "))
         };
+        let hint = certificates_hint(cx, object, &server);
         cx.diagnose(
             "certificates-not-pasted",
             Severity::Info,
             object,
             line,
             format!("The paste shows no certificates of server '{server}', so {named} could not be checked there."),
-            certificates_hint(cx, &server),
+            hint,
         );
     }
     for (certificate, server, owners) in found.into_values() {
@@ -234,8 +236,8 @@ fn report_many_not_pasted(cx: &mut Context, servers: Vec<NotPasted>) {
     // The command for each server, for the first few (a page of thousands of commands helps nobody).
     let commands: Vec<Command> = servers
         .iter()
-        .filter_map(|(server, ..)| quote(server).ok())
         .take(10)
+        .filter_map(|(server, owner, ..)| cx.quote(*owner, "server's name", server))
         .map(|s| collect::certificates(Some(&s)))
         .collect();
     cx.diagnose(
@@ -294,18 +296,18 @@ fn namings(cx: &Context) -> Vec<Naming> {
 /// What to run to paste a server's certificates, in words and as a command; the server name is
 /// quoted, or left out when it cannot be. An Edge server's certificates can be listed only in its
 /// own shell.
-fn certificates_hint(cx: &Context, server: &str) -> Hint {
+fn certificates_hint(cx: &mut Context, object: usize, server: &str) -> Hint {
     if is_edge(cx, server) {
         return Hint::new(
             format!("'{server}' is an Edge Transport server: run the command below in the Exchange Management Shell on that server and paste the output."),
             vec![collect::certificates(None)],
         );
     }
-    match quote(server) {
-        Ok(quoted) => {
+    match cx.quote(object, "server's name", server) {
+        Some(quoted) => {
             Hint::new("Run the command below and paste the output.", vec![collect::certificates(Some(&quoted))])
         }
-        Err(_) => {
+        None => {
             Hint::new("Run the command below on that server and paste the output.", vec![collect::certificates(None)])
         }
     }
@@ -331,10 +333,13 @@ fn report_not_found(cx: &mut Context, naming: &Naming, server: &str, certificate
         .max_by_key(|c| c.not_after.map(|d| d.date));
     let object = &cx.objects[naming.object];
     let number = cx.findings.len() + 1;
-    let remediation = match (candidate, Target::of(object.kind, object.identity.as_ref())) {
-        (Some(certificate), Ok(target)) => replace_name(&target, object, server, certificate, number)
-            .unwrap_or_else(|r| Remediation::unavailable(format!("No command was generated because {}.", r.reason))),
-        (Some(_), Err(reason)) => Remediation::unavailable(reason.note(object.kind)),
+    let kind = object.kind;
+    let remediation = match (candidate, cx.target(naming.object)) {
+        (Some(certificate), Ok(target)) => {
+            let plan = replace_name(&target, &cx.objects[naming.object], server, certificate, number);
+            cx.settle(naming.object, plan)
+        }
+        (Some(_), Err(reason)) => Remediation::unavailable(reason.note(kind)),
         (None, _) => Remediation::unavailable(format!(
             "No command was generated: the paste shows no usable certificate for {subject_cn} on '{server}'. Renew or import the certificate on that server, enable it for SMTP, then rerun the Hybrid Configuration Wizard (it sets TlsCertificateName anew)."
         )),
@@ -380,7 +385,10 @@ fn judge_certificate(cx: &mut Context, certificate: &Certificate, server: &str, 
         cx.objects[object].record.get(property).map_or(cx.objects[object].record.first_line, |p| p.line)
     };
     let ev = |property: &str| evidence(&cx.objects[object], property).into_iter().collect::<Vec<_>>();
-    let quoted = quote(server).ok().zip(quote(&thumbprint).ok());
+    let quoted = match (cx.quote(object, "server's name", server), cx.quote(object, "thumbprint", &thumbprint)) {
+        (Some(server), Some(thumbprint)) => Some((server, thumbprint)),
+        _ => None,
+    };
     let no_command = |note: &str| {
         let verify = quoted.iter().map(|(s, t)| certificate_details(s, t)).collect();
         Remediation::check_only(verify, note.to_owned())
@@ -407,13 +415,14 @@ fn judge_certificate(cx: &mut Context, certificate: &Certificate, server: &str, 
             cx.report(&EXPIRING, severity, object, line("NotAfter"), message, ev("NotAfter"), r);
         }
     } else if certificate.not_after.is_none() {
+        let hint = certificates_hint(cx, object, server);
         cx.diagnose(
             "certificate-details-missing",
             Severity::Info,
             object,
             cx.objects[object].record.first_line,
             format!("The paste does not show when certificate {thumbprint} on '{server}' expires."),
-            certificates_hint(cx, server),
+            hint,
         );
     }
     if certificate.smtp == Some(false) {

@@ -7,7 +7,7 @@ use super::{capitalize, describe, evidence, Context, Judgement, RuleDoc};
 use crate::model::capabilities::{self, fold};
 use crate::model::topology::{read_tls_name, TlsName, TlsNameRead};
 use crate::model::Kind;
-use crate::remediation::{set_parameters, Argument, Target};
+use crate::remediation::{set_parameters, Argument};
 use crate::report::{Reference, Remediation, Severity};
 
 pub const SET_SEND_CONNECTOR: Reference = Reference {
@@ -131,7 +131,6 @@ fn is_hybrid_connector(cx: &Context, index: usize) -> bool {
 }
 
 fn report_mismatch(cx: &mut Context, index: usize, line: u32, name: &TlsName, hybrid: &TlsName) {
-    let object = &cx.objects[index];
     let message = format!(
         "{} names the certificate {} in TlsCertificateName, but the hybrid configuration names {}.",
         capitalize(&describe(&cx.objects[index])),
@@ -140,18 +139,21 @@ fn report_mismatch(cx: &mut Context, index: usize, line: u32, name: &TlsName, hy
     );
     // Both values go into the commands, so both must have been shown exactly.
     let hybrid_text = cx.topology.hybrid.and_then(|h| cx.objects[h].exact_text("TlsCertificateName"));
-    let remediation = match (Target::of(object.kind, object.identity.as_ref()), hybrid_text, object.exact_text("TlsCertificateName")) {
+    let target = cx.target(index);
+    let object = &cx.objects[index];
+    let remediation = match (target, hybrid_text, object.exact_text("TlsCertificateName")) {
         (Ok(target), Some(new), Some(old)) => {
             let change = vec![("TlsCertificateName", Argument::Chosen(new.to_owned()), Argument::Text(old.to_owned()))];
-            set_parameters(&target, &change).map(|r| {
+            let plan = set_parameters(&target, &change).map(|r| {
                 r.preferring("Preferred: rerun the Hybrid Configuration Wizard with the certificate you mean; it sets both sides.")
                     .note("The command assumes the hybrid configuration names the right certificate; if the connector is right instead, run Set-HybridConfiguration -TlsCertificateName with the connector's value.")
-            })
+            });
+            cx.settle(index, plan)
         }
-        (Ok(_), _, _) => Ok(Remediation::unavailable("No command was generated: the paste does not show both certificate names exactly (a line wrap hid where their spaces are). Paste the output again with `| Format-List Identity,TlsCertificateName | Out-String -Width 4096`, or use Export-Clixml.".into())),
-        (Err(reason), _, _) => Ok(Remediation::unavailable(reason.note(object.kind))),
-    }
-    .unwrap_or_else(|refused| Remediation::unavailable(format!("No command was generated because {}.", refused.reason)));
+        (Ok(_), _, _) => Remediation::unavailable("No command was generated: the paste does not show both certificate names exactly (a line wrap hid where their spaces are). Paste the output again with `| Format-List Identity,TlsCertificateName | Out-String -Width 4096`, or use Export-Clixml.".into()),
+        (Err(reason), _, _) => Remediation::unavailable(reason.note(object.kind)),
+    };
+    let object = &cx.objects[index];
     let ev = evidence(object, "TlsCertificateName").into_iter().collect();
     cx.report(&MISMATCH, Severity::Warning, index, line, message, ev, remediation);
 }
