@@ -171,6 +171,35 @@ mod tests {
         assert_eq!(outbound.tls_settings.as_deref(), Some("4"));
     }
 
+    #[test]
+    fn reads_deserialized_clixml_values() {
+        let found = objects(
+            r#"<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">
+  <Obj RefId="0">
+    <TN RefId="0"><T>Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.TenantOutboundConnector</T><T>Deserialized.System.Object</T></TN>
+    <ToString>Outbound to Contoso</ToString>
+    <Props>
+      <B N="Enabled">true</B>
+      <Obj N="SmartHosts" RefId="1"><TN RefId="1"><T>Deserialized.Microsoft.Exchange.Data.MultiValuedProperty`1[[Microsoft.Exchange.Data.SmartHost]]</T></TN>
+        <LST><Obj RefId="2"><ToString>mail.contoso.com</ToString><Props><B N="IsIPAddress">false</B></Props></Obj></LST>
+      </Obj>
+      <Obj N="TlsDomain" RefId="3"><ToString>mail.contoso.com</ToString><Props><S N="Domain">mail.contoso.com</S></Props></Obj>
+      <Obj N="TlsSettings" RefId="4"><ToString>DomainValidation</ToString><I32>4</I32></Obj>
+      <B N="RouteAllMessagesViaOnPremises">false</B>
+      <S N="Name">Outbound to Contoso</S>
+    </Props>
+  </Obj>
+</Objs>"#,
+        );
+        let outbound = OutboundConnector::read(0, &found[0]).expect("an outbound connector");
+        assert_eq!(outbound.name.as_deref(), Some("Outbound to Contoso"));
+        assert_eq!(outbound.enabled, Some(true));
+        assert_eq!(outbound.smart_hosts, ["mail.contoso.com"]);
+        assert_eq!(outbound.tls_domain.as_deref(), Some("mail.contoso.com"));
+        assert_eq!(outbound.tls_settings.as_deref(), Some("DomainValidation"));
+        assert_eq!(outbound.route_all_messages_via_on_premises, Some(false));
+    }
+
     /// One Format-List object with its labels padded as PowerShell pads them.
     fn list(props: &[(&str, &str)]) -> String {
         let width = props.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
