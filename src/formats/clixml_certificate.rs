@@ -212,7 +212,11 @@ fn identity(bytes: &[u8]) -> Option<String> {
 fn has_private_key(bytes: &[u8]) -> Option<bool> {
     let u32_at = |at: usize| Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
     // A byte array record: 15, a four-byte object id, the length, the primitive type Byte (2).
-    (0..bytes.len()).filter(|&at| bytes[at] == 15 && bytes.get(at + 9) == Some(&2)).find_map(|at| {
+    // `CertData` is the first such record; a few more starts are tried in case other bytes look
+    // like one, but not every start: each try may walk the rest of the data.
+    const STARTS_TRIED: usize = 8;
+    let starts = (0..bytes.len()).filter(|&at| bytes[at] == 15 && bytes.get(at + 9) == Some(&2));
+    starts.take(STARTS_TRIED).find_map(|at| {
         let length = usize::try_from(u32_at(at + 5)?).ok()?;
         let (start, end) = (at + 10, at.checked_add(10)?.checked_add(length)?);
         if end > bytes.len() {
