@@ -128,9 +128,13 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
             String::new(),
         )));
     }
+    if let Some(diagnostic) = online_connectors_diagnostic(&objects) {
+        diagnostics.push(diagnostic);
+    }
     let outcome = rules::run(&objects, options);
     let judged_any = outcome.judgements.iter().any(|j| *j != Judgement::NotApplicable);
-    if known > 0 && !judged_any && outcome.findings.is_empty() {
+    // A paste of only Exchange Online connectors has its own diagnostic, which says what to add.
+    if known > 0 && !judged_any && outcome.findings.is_empty() && !only_online_connectors(&objects) {
         diagnostics.push(paste_instead(Diagnostic::new(
             "nothing-to-check",
             Severity::Warning,
@@ -172,6 +176,55 @@ fn paste_instead(diagnostic: Diagnostic) -> Diagnostic {
         ..diagnostic
     }
     .with_commands(vec![remediation::collect::receive_connectors()])
+}
+
+/// True for the Exchange Online connectors.
+fn is_online_connector(object: &Object) -> bool {
+    matches!(object.kind, Kind::InboundConnector | Kind::OutboundConnector)
+}
+
+/// True when the paste holds Exchange Online connectors and no on-premises object (error texts
+/// aside: they are no configuration).
+fn only_online_connectors(objects: &[Object]) -> bool {
+    objects.iter().any(is_online_connector)
+        && objects.iter().all(|o| is_online_connector(o) || matches!(o.kind, Kind::Unknown | Kind::Symptom))
+}
+
+/// The diagnostic that says no rule checks Exchange Online connectors yet, and, when the paste
+/// holds nothing from the on-premises servers, what to paste with them.
+fn online_connectors_diagnostic(objects: &[Object]) -> Option<Diagnostic> {
+    let first = objects.iter().find(|o| is_online_connector(o))?;
+    let online = objects.iter().filter(|o| is_online_connector(o)).count();
+    let connectors = if online == 1 {
+        "one Exchange Online connector".to_owned()
+    } else {
+        format!("{online} Exchange Online connectors")
+    };
+    let diagnostic = if only_online_connectors(objects) {
+        Diagnostic::new(
+            "online-connectors-not-checked",
+            Severity::Info,
+            first.input,
+            Some(first.record.first_line),
+            format!("The paste holds {connectors} (Get-InboundConnector, Get-OutboundConnector) and nothing from the on-premises servers. No rule checks Exchange Online connectors yet: they are listed, not judged."),
+            "Hybrid TLS is checked on the on-premises side. In the Exchange Management Shell run the commands below (the last one on each server that sends or receives hybrid mail) and paste their output together with these connectors.".to_owned(),
+        )
+        .with_commands(vec![
+            remediation::collect::send_connectors(),
+            remediation::collect::receive_connectors(),
+            remediation::collect::certificates(None),
+        ])
+    } else {
+        Diagnostic::new(
+            "online-connectors-not-checked",
+            Severity::Info,
+            first.input,
+            Some(first.record.first_line),
+            format!("The paste holds {connectors} (Get-InboundConnector, Get-OutboundConnector). No rule checks Exchange Online connectors yet: they are listed, not judged; the on-premises objects were checked on their own."),
+            "Nothing to add for now: the certificate names in these connectors are not yet compared with the on-premises certificates.".to_owned(),
+        )
+    };
+    Some(diagnostic)
 }
 
 /// Parses one decoded input into objects and sections.
@@ -343,6 +396,8 @@ fn summarize(
         )
     } else if !findings.is_empty() {
         "Nothing could be checked, but the paste shows error texts of broken hybrid mail flow: the findings say what to paste next.".to_owned()
+    } else if summary.unchecked == 0 && only_online_connectors(objects) {
+        "No rule checks Exchange Online connectors yet, and the paste holds nothing from the on-premises servers; see the diagnostics for what to paste with them.".to_owned()
     } else if summary.unchecked > 0 {
         format!("Nothing could be checked: {} object{} lack the properties the rules need; see the diagnostics for what to paste.", summary.unchecked, if summary.unchecked == 1 { "" } else { "s" })
     } else {

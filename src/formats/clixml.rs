@@ -29,7 +29,7 @@
 //! stops with a `malformed-xml` diagnostic at the first thing it cannot read, keeping the
 //! objects it had completed.
 
-use super::{diagnostic, Block, Format, Prop, Record, Value};
+use super::{clixml_certificate, diagnostic, Block, Format, Prop, Record, Value};
 use crate::report::{Diagnostic, Severity};
 use crate::source::{is_blank, LineCursor, LineNo, Source};
 use quick_xml::events::{BytesRef, BytesStart, Event};
@@ -280,6 +280,8 @@ struct ObjFrame {
     ref_id: Option<String>,
     type_name: Option<String>,
     to_string: Option<String>,
+    /// The line of `<ToString>`, where a certificate's values are (see `clixml_certificate`).
+    to_string_line: LineNo,
     members: Vec<Prop>,
     entries: Vec<Prop>,
     has_dict: bool,
@@ -540,13 +542,30 @@ impl<'s> Parser<'s> {
             b"Nil" => text(TextRole::Nil),
             b"Ref" => text(TextRole::Ref(attributes.ref_id.clone())),
             b"B" => text(TextRole::Bool),
-            // Exchange objects carry their binary form too; nothing in it is needed.
-            b"BA" if attributes.name.as_deref() == Some("SerializationData") => Kind::Skip,
+            // Exchange objects carry their binary form too; nothing in it is needed, but for a
+            // certificate's own values (see `clixml_certificate`).
+            b"BA" if attributes.name.as_deref() == Some("SerializationData") => {
+                if self.in_certificate_members() {
+                    text(TextRole::Plain)
+                } else {
+                    Kind::Skip
+                }
+            }
             b"S" | b"I32" | b"I64" | b"U32" | b"U64" | b"I16" | b"U16" | b"By" | b"SB" | b"Db" | b"Sg" | b"D"
             | b"DT" | b"TS" | b"G" | b"C" | b"URI" | b"Version" | b"XD" | b"SBK" | b"SS" | b"BA" => {
                 text(TextRole::Plain)
             }
             _ => Kind::Skip,
+        }
+    }
+
+    /// True when the element being opened is a member of a top-level Exchange certificate.
+    fn in_certificate_members(&self) -> bool {
+        match self.stack.as_slice() {
+            [_, Frame { kind: Kind::Obj(obj), .. }, Frame { kind: Kind::Members(_), .. }] => {
+                obj.type_name.as_deref().is_some_and(clixml_certificate::is_certificate_type)
+            }
+            _ => false,
         }
     }
 
@@ -654,7 +673,10 @@ impl<'s> Parser<'s> {
             // A top-level primitive makes no record but is complete.
             (Kind::Root, _) => self.complete_through = Some(end_line),
             (Kind::Obj(obj), Outcome::TypeName(type_name)) if obj.type_name.is_none() => obj.type_name = type_name,
-            (Kind::Obj(obj), Outcome::ToString(text)) => obj.to_string = Some(text),
+            (Kind::Obj(obj), Outcome::ToString(text)) => {
+                obj.to_string = Some(text);
+                obj.to_string_line = line;
+            }
             (Kind::Obj(obj), Outcome::Members(props)) => obj.members.extend(props),
             (Kind::Obj(obj), Outcome::Items(items)) => obj.items.get_or_insert_with(Vec::new).extend(items),
             (Kind::Obj(obj), Outcome::Dict(entries)) => {
@@ -691,6 +713,7 @@ impl<'s> Parser<'s> {
         });
         let mut props = obj.members;
         props.extend(obj.entries);
+        clixml_certificate::complete(&mut props, obj.to_string.as_deref(), obj.to_string_line);
         self.records.push(Record { type_name, first_line, last_line, props });
         self.complete_through = Some(last_line);
     }

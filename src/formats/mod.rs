@@ -6,6 +6,7 @@
 //! the line of every value so that findings can point at it.
 
 pub mod clixml;
+mod clixml_certificate;
 pub mod csv;
 pub mod json;
 pub mod list;

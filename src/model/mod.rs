@@ -7,6 +7,7 @@
 pub mod builds;
 pub mod capabilities;
 pub mod date;
+pub mod online;
 pub mod topology;
 
 use crate::formats::{Format, Prop, Record, Value};
@@ -19,7 +20,7 @@ use crate::source::{trim, LineNo};
 pub fn is_read(name: &str) -> bool {
     // Called for every property line of a paste: the name is lowercased into a buffer on the
     // stack and matched whole, which the compiler turns into a switch on length and bytes.
-    const LONGEST: usize = 25;
+    const LONGEST: usize = 29;
     let bytes = name.as_bytes();
     if bytes.len() > LONGEST {
         return false;
@@ -32,16 +33,21 @@ pub fn is_read(name: &str) -> bool {
         &lower[..bytes.len()],
         b"addressspaces"
             | b"admindisplayversion"
+            | b"allaccepteddomains"
+            | b"associatedaccepteddomains"
             | b"authmechanism"
             | b"bindings"
             | b"capabilities"
             | b"certificateissuer"
             | b"certificatesubject"
             | b"cloudservicesmailenabled"
+            | b"connectortype"
             | b"distinguishedname"
+            | b"dnsroutingenabled"
             | b"domain"
             | b"edgetransportservers"
             | b"edition"
+            | b"enabled"
             | b"filename"
             | b"fileversion"
             | b"fqdn"
@@ -56,8 +62,14 @@ pub fn is_read(name: &str) -> bool {
             | b"productversion"
             | b"pscomputername"
             | b"receivingtransportservers"
+            | b"recipientdomains"
             | b"remoteipranges"
             | b"requiretls"
+            | b"restrictdomainstocertificate"
+            | b"restrictdomainstoipaddresses"
+            | b"routeallmessagesviaonpremises"
+            | b"senderdomains"
+            | b"senderipaddresses"
             | b"sendingtransportservers"
             | b"server"
             | b"serverrole"
@@ -74,6 +86,10 @@ pub fn is_read(name: &str) -> bool {
             | b"tlscertificatename"
             | b"tlsdomain"
             | b"tlsdomaincapabilities"
+            | b"tlssendercertificatename"
+            | b"tlssettings"
+            | b"treatmessagesasinternal"
+            | b"usemxrecord"
     )
 }
 
@@ -82,6 +98,12 @@ pub fn is_read(name: &str) -> bool {
 pub enum Kind {
     ReceiveConnector,
     SendConnector,
+    /// An Exchange Online inbound connector (`Get-InboundConnector`): how Exchange Online
+    /// accepts mail from the on-premises servers. Never an on-premises connector.
+    InboundConnector,
+    /// An Exchange Online outbound connector (`Get-OutboundConnector`): how Exchange Online
+    /// sends mail to the on-premises servers. Never an on-premises send connector.
+    OutboundConnector,
     HybridConfiguration,
     ExchangeCertificate,
     ExchangeServer,
@@ -96,6 +118,8 @@ impl Kind {
         match self {
             Kind::ReceiveConnector => "ReceiveConnector",
             Kind::SendConnector => "SendConnector",
+            Kind::InboundConnector => "InboundConnector",
+            Kind::OutboundConnector => "OutboundConnector",
             Kind::HybridConfiguration => "HybridConfiguration",
             Kind::ExchangeCertificate => "ExchangeCertificate",
             Kind::ExchangeServer => "ExchangeServer",
@@ -110,6 +134,8 @@ impl Kind {
         match self {
             Kind::ReceiveConnector => Some("Get-ReceiveConnector"),
             Kind::SendConnector => Some("Get-SendConnector"),
+            Kind::InboundConnector => Some("Get-InboundConnector"),
+            Kind::OutboundConnector => Some("Get-OutboundConnector"),
             Kind::HybridConfiguration => Some("Get-HybridConfiguration"),
             Kind::ExchangeCertificate => Some("Get-ExchangeCertificate"),
             Kind::ExchangeServer => Some("Get-ExchangeServer"),
@@ -118,16 +144,37 @@ impl Kind {
     }
 
     /// The kind a cmdlet lists, compared case-insensitively as PowerShell does.
+    ///
+    /// Admins who manage both sides from one shell import the Exchange Online cmdlets with a
+    /// prefix (`Connect-ExchangeOnline -Prefix EXO` gives `Get-EXOInboundConnector`), so the
+    /// Exchange Online connectors are also known by a `Get-` cmdlet whose noun ends with
+    /// `InboundConnector` or `OutboundConnector`: no on-premises cmdlet has such a noun.
     pub fn from_cmdlet(cmdlet: &str) -> Option<Kind> {
-        [
+        let exact = [
             Kind::ReceiveConnector,
             Kind::SendConnector,
+            Kind::InboundConnector,
+            Kind::OutboundConnector,
             Kind::HybridConfiguration,
             Kind::ExchangeCertificate,
             Kind::ExchangeServer,
         ]
         .into_iter()
-        .find(|k| k.cmdlet().is_some_and(|c| c.eq_ignore_ascii_case(cmdlet)))
+        .find(|k| k.cmdlet().is_some_and(|c| c.eq_ignore_ascii_case(cmdlet)));
+        if exact.is_some() {
+            return exact;
+        }
+        let (verb, noun) = cmdlet.split_once('-')?;
+        let noun = noun.to_ascii_lowercase();
+        if !verb.eq_ignore_ascii_case("Get") {
+            None
+        } else if noun.ends_with("inboundconnector") {
+            Some(Kind::InboundConnector)
+        } else if noun.ends_with("outboundconnector") {
+            Some(Kind::OutboundConnector)
+        } else {
+            None
+        }
     }
 
     /// The kind named by a .NET type name such as `Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector`.
@@ -136,6 +183,8 @@ impl Kind {
         match last {
             "ReceiveConnector" | "SmtpReceiveConnector" => Some(Kind::ReceiveConnector),
             "SendConnector" | "SmtpSendConnectorConfig" => Some(Kind::SendConnector),
+            "TenantInboundConnector" | "InboundConnector" => Some(Kind::InboundConnector),
+            "TenantOutboundConnector" | "OutboundConnector" => Some(Kind::OutboundConnector),
             "HybridConfiguration" => Some(Kind::HybridConfiguration),
             "ExchangeCertificate" => Some(Kind::ExchangeCertificate),
             "ExchangeServer" => Some(Kind::ExchangeServer),
@@ -145,8 +194,13 @@ impl Kind {
     }
 
     /// The kind a property set belongs to, for output pasted without its command.
+    ///
+    /// The Exchange Online connectors share `SmartHosts`, `TlsDomain`, `RequireTls`,
+    /// `CloudServicesMailEnabled` and `ConnectorType` with the on-premises connectors, so they are
+    /// told apart by the properties only one side has (see [`connector_side`]).
     pub fn from_properties(record: &Record) -> Kind {
         let has = |name: &str| record.get(name).is_some();
+        let side = connector_side(record);
         if has("TlsDomainCapabilities")
             || (has("Bindings")
                 && (has("PermissionGroups") || has("AuthMechanism") || has("RemoteIPRanges") || has("Identity")))
@@ -154,6 +208,10 @@ impl Kind {
             Kind::ReceiveConnector
         } else if has("ReceivingTransportServers") || has("SendingTransportServers") || has("OnPremisesSmartHost") {
             Kind::HybridConfiguration
+        } else if side == Some(Side::OnlineInbound) {
+            Kind::InboundConnector
+        } else if side == Some(Side::OnlineOutbound) {
+            Kind::OutboundConnector
         } else if has("AddressSpaces") || has("SmartHosts") || has("CloudServicesMailEnabled") {
             Kind::SendConnector
         } else if has("Thumbprint") && (has("Services") || has("Subject") || has("NotAfter") || has("Issuer")) {
@@ -166,6 +224,75 @@ impl Kind {
             Kind::Unknown
         }
     }
+}
+
+/// Which side of a hybrid organisation a connector's property set belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    OnPremises,
+    OnlineInbound,
+    OnlineOutbound,
+}
+
+/// The side a connector belongs to by the properties only one side has, else by its
+/// `ConnectorType` (`OnPremises` and `Partner` in Exchange Online, `Default` and `XPremises` on
+/// premises), else by the names the Hybrid Configuration Wizard gives the Exchange Online
+/// connectors (`Inbound from <guid>`, `Outbound to <guid>`; the on-premises one is
+/// `Outbound to Office 365 - <guid>`). `None` when nothing tells.
+fn connector_side(record: &Record) -> Option<Side> {
+    let has = |name: &str| record.get(name).is_some();
+    // On premises only: a send connector's address spaces, source servers, DNS routing, TLS
+    // level (Exchange Online calls it `TlsSettings`), certificate name and HELO name (Exchange
+    // Online's inbound connector names the certificate it expects in `TlsSenderCertificateName`).
+    if has("AddressSpaces")
+        || has("SourceTransportServers")
+        || has("DNSRoutingEnabled")
+        || has("TlsAuthLevel")
+        || has("TlsCertificateName")
+        || has("Fqdn")
+    {
+        return Some(Side::OnPremises);
+    }
+    if has("TlsSenderCertificateName")
+        || has("RestrictDomainsToCertificate")
+        || has("RestrictDomainsToIPAddresses")
+        || has("SenderIPAddresses")
+        || has("SenderDomains")
+        || has("TreatMessagesAsInternal")
+        || has("AssociatedAcceptedDomains")
+    {
+        return Some(Side::OnlineInbound);
+    }
+    if has("TlsSettings")
+        || has("RecipientDomains")
+        || has("RouteAllMessagesViaOnPremises")
+        || has("UseMXRecord")
+        || has("AllAcceptedDomains")
+    {
+        return Some(Side::OnlineOutbound);
+    }
+    let text = |name: &str| record.get(name).and_then(|p| p.value.as_text()).map(|t| t.trim().to_ascii_lowercase());
+    let online = match text("ConnectorType").as_deref() {
+        Some("onpremises" | "partner") => true,
+        Some("default" | "xpremises") => return Some(Side::OnPremises),
+        _ => false,
+    };
+    let name = text("Name").or_else(|| text("Identity")).unwrap_or_default();
+    let guid_after = |prefix: &str| name.strip_prefix(prefix).is_some_and(is_guid);
+    if guid_after("inbound from ") {
+        Some(Side::OnlineInbound)
+    } else if guid_after("outbound to ") || (online && (has("SmartHosts") || has("TlsDomain"))) {
+        Some(Side::OnlineOutbound)
+    } else {
+        None
+    }
+}
+
+/// True for a GUID written as `8-4-4-4-12` hexadecimal digits.
+fn is_guid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// One Exchange object read from the input.

@@ -5,6 +5,11 @@
 //! `Identity` of the form `EX01\<thumbprint>`, `PSComputerName`, or a certificate with the same
 //! thumbprint that carries one of those. A certificate whose server cannot be told is never
 //! used to judge a server.
+//!
+//! Objects name one server in many ways: `EX01` in a send connector's `SourceTransportServers`,
+//! `ex01.contoso.local` in the hybrid configuration or in `PSComputerName`, `**EX01**` in a paste
+//! decorated with Markdown. Servers are therefore matched by [`server_key`], never by the text
+//! as shown.
 
 use super::builds::{parse_version, Version};
 use super::capabilities::fold;
@@ -89,12 +94,13 @@ pub struct Certificate {
 
 impl Certificate {
     fn read(index: usize, object: &Object) -> Certificate {
-        let identity_server =
-            object.text("Identity").and_then(|id| id.split_once('\\')).map(|(server, _)| server.to_owned());
+        let identity_server = object.text("Identity").and_then(|id| id.split_once('\\')).map(|(server, _)| server);
         let server = object
             .command_parameter("-Server")
-            .or(identity_server)
-            .or_else(|| object.text("PSComputerName").map(|c| c.split('.').next().unwrap_or(c).to_owned()));
+            .map(|server| server_name(&server))
+            .or(identity_server.map(server_name))
+            .or_else(|| object.text("PSComputerName").map(server_name))
+            .filter(|name| !name.is_empty());
         let subject = object.text("Subject").filter(|s| !crate::formats::ends_with_cut_mark(s)).map(str::to_owned);
         Certificate {
             object: index,
@@ -122,6 +128,53 @@ fn services_include_smtp(text: &str) -> bool {
     text.split([',', ' ']).any(|s| s.eq_ignore_ascii_case("SMTP"))
 }
 
+/// The name of a server as an object shows it, without the marks around it: Markdown emphasis
+/// and code (`**EX01**`, `` `EX01` ``), quotes, and the `CN=` of a distinguished name
+/// (`CN=EX01,CN=Servers,...`). This is the form messages show; compare with [`server_key`].
+pub fn server_name(shown: &str) -> String {
+    let mut name = shown.trim();
+    loop {
+        let trimmed =
+            name.trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '\'' | '"' | '\u{2018}' | '\u{2019}')).trim();
+        if trimmed == name {
+            break;
+        }
+        name = trimmed;
+    }
+    if let Some(rest) = name.get(..3).filter(|p| p.eq_ignore_ascii_case("CN=")).map(|_| &name[3..]) {
+        name = rest.split(',').next().unwrap_or(rest).trim();
+    }
+    name.to_owned()
+}
+
+/// The key that tells servers apart: the first DNS label of the name, in ASCII lower case, so
+/// that `EX01`, `ex01.contoso.local` and `**EX01**` are one server. Exchange server names are
+/// the computers' NetBIOS names and unique in an organisation, so the domain part adds nothing.
+/// An IP address is kept whole.
+pub fn server_key(shown: &str) -> String {
+    let name = server_name(shown);
+    let is_address = name.contains(':') || (!name.is_empty() && name.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
+    let host = if is_address { name.as_str() } else { name.split('.').next().unwrap_or(&name) };
+    host.to_ascii_lowercase()
+}
+
+/// True when two names name the same server (see [`server_key`]).
+pub fn same_server(a: &str, b: &str) -> bool {
+    server_key(a) == server_key(b)
+}
+
+/// The servers a multi-valued property names (`SourceTransportServers`, the hybrid
+/// configuration's transport servers), each once, in the order shown, without marks.
+pub fn server_names(object: &Object, property: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for name in object.items(property).iter().map(|n| server_name(n)).filter(|n| !n.is_empty()) {
+        if !names.iter().any(|known| same_server(known, &name)) {
+            names.push(name);
+        }
+    }
+    names
+}
+
 /// An Exchange server: its name, version and role.
 #[derive(Clone, Debug)]
 pub struct Server {
@@ -135,7 +188,7 @@ pub struct Server {
 #[derive(Debug, Default)]
 pub struct Topology {
     pub servers: Vec<Server>,
-    /// The certificates of each server (key: the server name in ASCII lower case), merged by
+    /// The certificates of each server (key: [`server_key`]), merged by
     /// thumbprint: a table row and a list of the same certificate become one, the list's details
     /// winning. Certificates whose server cannot be told are not here.
     certificates: BTreeMap<String, Vec<Certificate>>,
@@ -156,7 +209,7 @@ impl Topology {
                     let role = object.text("ServerRole").unwrap_or_default();
                     topology.servers.push(Server {
                         object: index,
-                        name: name.to_owned(),
+                        name: server_name(name),
                         version: object.text("AdminDisplayVersion").and_then(parse_version),
                         edge: role.to_ascii_lowercase().contains("edge"),
                     });
@@ -178,7 +231,7 @@ impl Topology {
             if certificate.server.is_none() {
                 certificate.server = certificate.thumbprint.as_ref().and_then(|t| by_thumbprint.get(t)).cloned();
             }
-            let Some(server) = certificate.server.as_ref().map(|s| s.to_ascii_lowercase()) else { continue };
+            let Some(server) = certificate.server.as_deref().map(server_key) else { continue };
             let merged = topology.certificates.entry(server).or_default();
             match merged.iter_mut().find(|m| m.thumbprint.is_some() && m.thumbprint == certificate.thumbprint) {
                 Some(m) => {
@@ -198,33 +251,42 @@ impl Topology {
 
     /// The certificates pasted for `server` (see `certificates`).
     pub fn certificates_of(&self, server: &str) -> &[Certificate] {
-        self.certificates.get(&server.to_ascii_lowercase()).map_or(&[], Vec::as_slice)
+        self.certificates.get(&server_key(server)).map_or(&[], Vec::as_slice)
     }
 
+    /// The server `name` names, as `Get-ExchangeServer` showed it (see [`server_key`]).
     pub fn server(&self, name: &str) -> Option<&Server> {
-        self.servers.iter().find(|s| s.name.eq_ignore_ascii_case(name))
+        let key = server_key(name);
+        self.servers.iter().find(|s| server_key(&s.name) == key)
     }
 
     /// True when an Edge Transport server takes part in hybrid mail flow.
     pub fn edge_in_play(&self, objects: &[Object]) -> bool {
         self.servers.iter().any(|s| s.edge)
-            || self.hybrid.is_some_and(|h| !objects[h].items("EdgeTransportServers").is_empty())
+            || self.hybrid.is_some_and(|h| !server_names(&objects[h], "EdgeTransportServers").is_empty())
     }
 
     /// The servers that handle hybrid mail: the hybrid configuration's transport servers when
-    /// it was pasted, else every server the paste shows.
+    /// the paste shows them, else every server the paste shows.
     pub fn hybrid_servers(&self, objects: &[Object]) -> Vec<String> {
-        if let Some(h) = self.hybrid {
-            let mut names = objects[h].items("SendingTransportServers");
-            names.extend(objects[h].items("ReceivingTransportServers"));
-            names.extend(objects[h].items("EdgeTransportServers"));
-            crate::sort::sort_by_key(&mut names, |n| n.to_ascii_lowercase());
-            names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-            if !names.is_empty() {
-                return names;
-            }
-        }
-        self.servers.iter().map(|s| s.name.clone()).collect()
+        self.hybrid_transport_servers(objects).unwrap_or_else(|| self.servers.iter().map(|s| s.name.clone()).collect())
+    }
+
+    /// The hybrid configuration's sending, receiving and Edge transport servers, each once, or
+    /// `None` when the paste shows no hybrid configuration or none of those servers.
+    pub fn hybrid_transport_servers(&self, objects: &[Object]) -> Option<Vec<String>> {
+        let hybrid = &objects[self.hybrid?];
+        let mut names = server_names(hybrid, "SendingTransportServers");
+        names.extend(server_names(hybrid, "ReceivingTransportServers"));
+        names.extend(server_names(hybrid, "EdgeTransportServers"));
+        crate::sort::sort_by_key(&mut names, |n| server_key(n));
+        names.dedup_by(|a, b| same_server(a, b));
+        (!names.is_empty()).then_some(names)
+    }
+
+    /// The servers whose certificates the paste shows, as the certificates name them.
+    pub fn servers_with_certificates(&self) -> Vec<String> {
+        self.certificates.values().filter_map(|c| c.first()?.server.clone()).collect()
     }
 }
 
@@ -232,9 +294,37 @@ impl Topology {
 pub fn receive_connector_server(object: &Object) -> Option<String> {
     object
         .text("Server")
-        .map(str::to_owned)
-        .or_else(|| {
-            object.record.get("Server").and_then(|p| p.value.field("Name")).and_then(Value::as_text).map(str::to_owned)
-        })
-        .or_else(|| object.identity.as_ref().and_then(|i| i.text.split_once('\\')).map(|(s, _)| s.to_owned()))
+        .or_else(|| object.record.get("Server").and_then(|p| p.value.field("Name")).and_then(Value::as_text))
+        .or_else(|| object.identity.as_ref().and_then(|i| i.text.split_once('\\')).map(|(s, _)| s))
+        .map(server_name)
+        .filter(|name| !name.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_server_under_many_names() {
+        for shown in [
+            "EX01",
+            "ex01",
+            "ex01.contoso.local",
+            "**EX01**",
+            "`EX01`",
+            "'EX01'",
+            " _EX01_ ",
+            "CN=EX01,CN=Servers,CN=Exchange Administrative Group (FYDIBOHF23SPDLT),CN=Administrative Groups",
+        ] {
+            assert_eq!(server_key(shown), "ex01", "{shown}");
+            assert!(same_server(shown, "EX01.CONTOSO.COM"), "{shown}");
+        }
+        assert_eq!(server_name("**ex01.contoso.local**"), "ex01.contoso.local");
+        assert!(!same_server("EX01", "EX010"));
+        assert!(!same_server("EX01", "EX02.contoso.local"));
+        // Addresses are compared whole.
+        assert_eq!(server_key("10.0.0.5"), "10.0.0.5");
+        assert!(!same_server("10.0.0.5", "10.0.0.6"));
+        assert_eq!(server_key("**"), "");
+    }
 }

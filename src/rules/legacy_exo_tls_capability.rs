@@ -248,7 +248,12 @@ fn route(cx: &Context) -> String {
     let all_known = !versions.is_empty() && versions.iter().all(|(_, v)| v.is_some());
     if all_known && versions.iter().all(|(_, v)| v.as_ref().is_some_and(old)) {
         format!("Method 1 (preferred, KB 3156771): every server that handles hybrid mail in this paste runs Exchange 2013 CU8 or earlier, so first install the latest cumulative update on at least one of them, then run the current Hybrid Configuration Wizard (https://aka.ms/HybridWizard) from that server; it writes this setting anew. {TAIL}")
-    } else if let Some((name, _)) = versions.iter().find(|(_, v)| v.as_ref().is_some_and(|v| !old(v))) {
+    } else if let Some((name, _)) = versions
+        .iter()
+        // The wizard runs on a Mailbox server, never on an Edge Transport server.
+        .filter(|(name, _)| !cx.topology.server(name).is_some_and(|s| s.edge))
+        .find(|(_, v)| v.as_ref().is_some_and(|v| !old(v)))
+    {
         format!("Method 1 (preferred, KB 3156771): run the current Hybrid Configuration Wizard (https://aka.ms/HybridWizard) from '{name}', which runs a cumulative update later than Exchange 2013 CU8; it writes this setting anew. {TAIL}")
     } else {
         format!("Method 1 (preferred, KB 3156771): if the servers that handle hybrid mail run Exchange 2013 CU8 or earlier, install the latest cumulative update on at least one of them; then run the current Hybrid Configuration Wizard (https://aka.ms/HybridWizard), which writes this setting anew. {TAIL}")
@@ -290,5 +295,25 @@ fn plural(count: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The wizard is never sent to an Edge Transport server, even when it is the only server
+    /// with a later build.
+    #[test]
+    fn never_runs_the_wizard_from_an_edge_server() {
+        let paste = "[PS] C:\\>Get-ExchangeServer | fl Name,ServerRole,Edition,AdminDisplayVersion\n\n\
+            Name                : EDGE01\nServerRole          : Edge\nEdition             : Standard\nAdminDisplayVersion : Version 15.1 (Build 2507.6)\n\n\
+            Name                : EX01\nServerRole          : Mailbox, ClientAccess\nEdition             : Standard\nAdminDisplayVersion : Version 15.0 (Build 1044.25)\n\n\
+            [PS] C:\\>Get-ReceiveConnector -Server EX01 | fl Identity,TransportRole,TlsDomainCapabilities\n\n\
+            Identity              : EX01\\Default Frontend EX01\nTransportRole         : FrontendTransport\n\
+            TlsDomainCapabilities : {<I>CN=MSIT Machine Auth CA 2, DC=redmond, DC=corp, DC=microsoft, DC=com<S>CN=mail.protection.outlook.com, OU=Forefront Online Protection for Exchange, O=Microsoft, L=Redmond, S=WA, C=US:AcceptCloudServicesMail}\n";
+        let report = crate::check_text(paste);
+        let finding = report.findings.iter().find(|f| f.rule == "legacy-exo-tls-capability").expect("the finding");
+        let preferred = finding.remediation.preferred.as_deref().unwrap_or_default();
+        assert!(preferred.starts_with("Method 1"), "{preferred}");
+        assert!(!preferred.contains("EDGE01"), "{preferred}");
     }
 }

@@ -223,6 +223,8 @@ pub fn describe(object: &Object) -> String {
     match object.kind {
         crate::model::Kind::ReceiveConnector => format!("receive connector '{name}'"),
         crate::model::Kind::SendConnector => format!("send connector '{name}'"),
+        crate::model::Kind::InboundConnector => format!("Exchange Online inbound connector '{name}'"),
+        crate::model::Kind::OutboundConnector => format!("Exchange Online outbound connector '{name}'"),
         crate::model::Kind::HybridConfiguration => "the hybrid configuration".into(),
         _ => format!("'{name}'"),
     }

@@ -6,7 +6,9 @@
 use super::{capitalize, describe, evidence, Context, Hint, Judgement, RuleDoc};
 use crate::model::capabilities::fold;
 use crate::model::date::Date;
-use crate::model::topology::{read_tls_name, receive_connector_server, Certificate, TlsName, TlsNameRead};
+use crate::model::topology::{
+    read_tls_name, receive_connector_server, same_server, server_key, server_names, Certificate, TlsName, TlsNameRead,
+};
 use crate::model::{Kind, Object};
 use crate::remediation::powershell::{quote, Refused};
 use crate::remediation::{certificate_details, collect, enable_smtp, point_at_certificate, Before, Target};
@@ -104,6 +106,10 @@ struct Naming {
     name: TlsName,
     line: u32,
     servers: Vec<String>,
+    /// False when the paste does not show which servers use the setting (a hybrid configuration
+    /// pasted without its transport servers): `servers` are then only the servers whose
+    /// certificates were pasted, and a certificate missing there proves nothing.
+    servers_known: bool,
 }
 
 pub fn check(cx: &mut Context) {
@@ -117,7 +123,7 @@ pub fn check(cx: &mut Context) {
             let certificates = cx.topology.certificates_of(server).to_vec();
             if certificates.is_empty() {
                 let entry = not_pasted
-                    .entry(server.to_ascii_lowercase())
+                    .entry(server_key(server))
                     .or_insert_with(|| (server.clone(), naming.object, naming.line, Vec::new()));
                 entry.3.push(naming.object);
                 continue;
@@ -126,9 +132,11 @@ pub fn check(cx: &mut Context) {
                 .iter()
                 .filter(|c| matches!((&c.issuer, &c.subject), (Some(i), Some(s)) if naming.name.names(i, s)));
             if let Some(certificate) = exact.max_by_key(|c| c.not_after.map(|d| d.date)) {
-                let entry = found
-                    .entry(certificate.object)
-                    .or_insert_with(|| (certificate.clone(), server.clone(), Vec::new()));
+                // The certificate's server as its own output names it (`EX01`), rather than as
+                // the naming object does (`ex01.contoso.local`): the same server either way.
+                let entry = found.entry(certificate.object).or_insert_with(|| {
+                    (certificate.clone(), certificate.server.clone().unwrap_or_else(|| server.clone()), Vec::new())
+                });
                 if !entry.2.contains(&naming.object) {
                     entry.2.push(naming.object);
                 }
@@ -149,6 +157,9 @@ pub fn check(cx: &mut Context) {
                     format!("The certificates of server '{server}' were pasted without their issuer, so the certificate that {owner} names cannot be told apart."),
                     hint,
                 );
+                continue;
+            }
+            if !naming.servers_known {
                 continue;
             }
             cx.judge(naming.object, Judgement::Judged);
@@ -264,30 +275,38 @@ fn report_many_not_pasted(cx: &mut Context, servers: Vec<NotPasted>) {
 /// True for an Edge Transport server: its certificates can be listed only in its own shell.
 fn is_edge(cx: &Context, server: &str) -> bool {
     cx.topology.server(server).is_some_and(|s| s.edge)
-        || cx
-            .topology
-            .hybrid
-            .is_some_and(|h| cx.objects[h].items("EdgeTransportServers").iter().any(|e| e.eq_ignore_ascii_case(server)))
+        || cx.topology.hybrid.is_some_and(|h| {
+            server_names(&cx.objects[h], "EdgeTransportServers").iter().any(|e| same_server(e, server))
+        })
 }
 
 /// Every valid `TlsCertificateName` in the paste with the servers that use it.
-fn namings(cx: &Context) -> Vec<Naming> {
+fn namings(cx: &mut Context) -> Vec<Naming> {
     let mut namings = Vec::new();
     for (index, object) in cx.objects.iter().enumerate() {
-        let servers = match object.kind {
-            Kind::ReceiveConnector => receive_connector_server(object).into_iter().collect(),
-            Kind::SendConnector => object.items("SourceTransportServers"),
-            Kind::HybridConfiguration => cx.topology.hybrid_servers(cx.objects),
+        let (servers, servers_known) = match object.kind {
+            Kind::ReceiveConnector => (receive_connector_server(object).into_iter().collect(), true),
+            Kind::SendConnector => (server_names(object, "SourceTransportServers"), true),
+            Kind::HybridConfiguration => match cx.topology.hybrid_transport_servers(cx.objects) {
+                Some(servers) => (servers, true),
+                None => (cx.topology.servers_with_certificates(), false),
+            },
             _ => continue,
         };
         let prop = object.record.get("TlsCertificateName");
         if let TlsNameRead::Valid(name) = read_tls_name(prop.map(|p| &p.value)) {
-            namings.push(Naming {
-                object: index,
-                name,
-                line: prop.map_or(object.record.first_line, |p| p.line),
-                servers,
-            });
+            let line = prop.map_or(object.record.first_line, |p| p.line);
+            if !servers_known {
+                cx.diagnose(
+                    "hybrid-servers-not-shown",
+                    Severity::Info,
+                    index,
+                    line,
+                    "The paste does not show the hybrid configuration's transport servers, so its certificate was looked for only among the certificates pasted, and no server was judged for lacking it.".into(),
+                    Hint::new("Paste the hybrid configuration with its SendingTransportServers, ReceivingTransportServers and EdgeTransportServers, and the certificates of those servers.", Vec::new()),
+                );
+            }
+            namings.push(Naming { object: index, name, line, servers, servers_known });
         }
     }
     namings

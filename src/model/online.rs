@@ -1,0 +1,326 @@
+//! Exchange Online's side of hybrid mail flow: the inbound connector that accepts mail from the
+//! on-premises servers (`Get-InboundConnector`) and the outbound connector that sends mail to
+//! them (`Get-OutboundConnector`).
+//!
+//! No rule judges these connectors yet; this module reads what such a rule needs, from any layout
+//! (Format-List and Format-Table text, ConvertTo-Json, Export-Clixml). Values are kept as the
+//! paste shows them: `TlsSettings` is `DomainValidation` in text but may be a number in JSON, and
+//! the numbers of Exchange Online's enums are not guessed here.
+
+use super::{Kind, Object};
+use crate::formats::Value;
+
+/// An Exchange Online inbound connector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InboundConnector {
+    /// The index of the object in the report's objects.
+    pub object: usize,
+    pub name: Option<String>,
+    pub enabled: Option<bool>,
+    /// `OnPremises` for the connector the Hybrid Configuration Wizard creates, or `Partner`.
+    pub connector_type: Option<String>,
+    /// The name the certificate of the on-premises servers must carry (`mail.contoso.com`,
+    /// `*.contoso.com`).
+    pub tls_sender_certificate_name: Option<String>,
+    pub require_tls: Option<bool>,
+    pub restrict_domains_to_certificate: Option<bool>,
+    pub cloud_services_mail_enabled: Option<bool>,
+    pub sender_domains: Vec<String>,
+    pub sender_ip_addresses: Vec<String>,
+}
+
+/// An Exchange Online outbound connector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboundConnector {
+    pub object: usize,
+    pub name: Option<String>,
+    pub enabled: Option<bool>,
+    pub connector_type: Option<String>,
+    /// The on-premises hosts Exchange Online delivers to.
+    pub smart_hosts: Vec<String>,
+    /// The name the on-premises servers' certificate must carry when `TlsSettings` is
+    /// `DomainValidation`.
+    pub tls_domain: Option<String>,
+    pub tls_settings: Option<String>,
+    pub cloud_services_mail_enabled: Option<bool>,
+    pub recipient_domains: Vec<String>,
+    pub route_all_messages_via_on_premises: Option<bool>,
+}
+
+impl InboundConnector {
+    /// Reads the object at `index`; `None` when it is not an inbound connector.
+    pub fn read(index: usize, object: &Object) -> Option<InboundConnector> {
+        (object.kind == Kind::InboundConnector).then(|| InboundConnector {
+            object: index,
+            name: name(object),
+            enabled: object.flag("Enabled"),
+            connector_type: object.text("ConnectorType").map(str::to_owned),
+            tls_sender_certificate_name: object.text("TlsSenderCertificateName").map(str::to_owned),
+            require_tls: object.flag("RequireTls"),
+            restrict_domains_to_certificate: object.flag("RestrictDomainsToCertificate"),
+            cloud_services_mail_enabled: object.flag("CloudServicesMailEnabled"),
+            sender_domains: object.items("SenderDomains"),
+            sender_ip_addresses: object.items("SenderIPAddresses"),
+        })
+    }
+}
+
+impl OutboundConnector {
+    /// Reads the object at `index`; `None` when it is not an outbound connector.
+    pub fn read(index: usize, object: &Object) -> Option<OutboundConnector> {
+        (object.kind == Kind::OutboundConnector).then(|| OutboundConnector {
+            object: index,
+            name: name(object),
+            enabled: object.flag("Enabled"),
+            connector_type: object.text("ConnectorType").map(str::to_owned),
+            smart_hosts: object.items("SmartHosts"),
+            // Raw ConvertTo-Json of an `SmtpDomainWithSubdomains` is an object with a `Domain`.
+            tls_domain: object.text("TlsDomain").map(str::to_owned).or_else(|| {
+                let value = object.record.get("TlsDomain").map(|p| &p.value)?;
+                value.field("Domain").and_then(Value::as_text).map(|d| d.trim().to_owned()).filter(|d| !d.is_empty())
+            }),
+            tls_settings: object.text("TlsSettings").map(str::to_owned),
+            cloud_services_mail_enabled: object.flag("CloudServicesMailEnabled"),
+            recipient_domains: object.items("RecipientDomains"),
+            route_all_messages_via_on_premises: object.flag("RouteAllMessagesViaOnPremises"),
+        })
+    }
+}
+
+/// The connector's name, else its identity (both are the name in Exchange Online).
+fn name(object: &Object) -> Option<String> {
+    object.text("Name").map(str::to_owned).or_else(|| object.display_identity())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::{parse_segment, Format};
+    use crate::source::Source;
+
+    /// The objects of a paste without prompts, typed by their property sets.
+    fn objects(text: &str) -> Vec<Object> {
+        let src = Source::new(text.to_owned());
+        parse_segment(&src, 1, src.line_count(), crate::model::is_read)
+            .into_iter()
+            .flat_map(|block| block.records)
+            .map(|record| {
+                let kind = record
+                    .type_name
+                    .as_deref()
+                    .and_then(Kind::from_type_name)
+                    .unwrap_or_else(|| Kind::from_properties(&record));
+                Object::new(kind, 0, record, Format::FormatList, 1)
+            })
+            .collect()
+    }
+
+    fn kinds(text: &str) -> Vec<Kind> {
+        objects(text).iter().map(|o| o.kind).collect()
+    }
+
+    #[test]
+    fn reads_an_inbound_connector() {
+        let found = objects(
+            "Name                         : Inbound from 2c3e9f6a-1b7d-4e0a-8c5f-3d9b2a6e1f47\n\
+             ConnectorType                : OnPremises\n\
+             TlsSenderCertificateName     : *.contoso.com\n\
+             RequireTls                   : True\n\
+             RestrictDomainsToCertificate : True\n\
+             CloudServicesMailEnabled     : True\n\
+             SenderIPAddresses            : {203.0.113.25, 198.51.100.0/28}\n",
+        );
+        let inbound = InboundConnector::read(0, &found[0]).expect("an inbound connector");
+        assert_eq!(inbound.name.as_deref(), Some("Inbound from 2c3e9f6a-1b7d-4e0a-8c5f-3d9b2a6e1f47"));
+        assert_eq!(inbound.connector_type.as_deref(), Some("OnPremises"));
+        assert_eq!(inbound.tls_sender_certificate_name.as_deref(), Some("*.contoso.com"));
+        assert_eq!((inbound.require_tls, inbound.restrict_domains_to_certificate), (Some(true), Some(true)));
+        assert_eq!(inbound.cloud_services_mail_enabled, Some(true));
+        assert_eq!(inbound.sender_ip_addresses, ["203.0.113.25", "198.51.100.0/28"]);
+        assert!(OutboundConnector::read(0, &found[0]).is_none());
+    }
+
+    #[test]
+    fn reads_an_outbound_connector() {
+        let found = objects(
+            "Name                          : Outbound to 2c3e9f6a-1b7d-4e0a-8c5f-3d9b2a6e1f47\n\
+             ConnectorType                 : OnPremises\n\
+             SmartHosts                    : {mail.contoso.com}\n\
+             TlsSettings                   : DomainValidation\n\
+             TlsDomain                     : mail.contoso.com\n\
+             RecipientDomains              : {contoso.com, sales.contoso.com}\n\
+             RouteAllMessagesViaOnPremises : False\n\
+             CloudServicesMailEnabled      : True\n",
+        );
+        let outbound = OutboundConnector::read(0, &found[0]).expect("an outbound connector");
+        assert_eq!(outbound.smart_hosts, ["mail.contoso.com"]);
+        assert_eq!(outbound.tls_domain.as_deref(), Some("mail.contoso.com"));
+        assert_eq!(outbound.tls_settings.as_deref(), Some("DomainValidation"));
+        assert_eq!(outbound.recipient_domains, ["contoso.com", "sales.contoso.com"]);
+        assert_eq!(outbound.route_all_messages_via_on_premises, Some(false));
+        assert!(InboundConnector::read(0, &found[0]).is_none());
+    }
+
+    #[test]
+    fn reads_the_tls_domain_object_of_raw_json() {
+        let found = objects(
+            r#"{"Name": "Outbound to Fabrikam", "TlsSettings": 4, "TlsDomain": {"Domain": "smtp.fabrikam.com", "IncludeSubDomains": false}, "SmartHosts": ["smtp.fabrikam.com"]}"#,
+        );
+        let outbound = OutboundConnector::read(0, &found[0]).expect("an outbound connector");
+        assert_eq!(outbound.tls_domain.as_deref(), Some("smtp.fabrikam.com"));
+        assert_eq!(outbound.tls_settings.as_deref(), Some("4"));
+    }
+
+    #[test]
+    fn reads_deserialized_clixml_values() {
+        let found = objects(
+            r#"<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">
+  <Obj RefId="0">
+    <TN RefId="0"><T>Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.TenantOutboundConnector</T><T>Deserialized.System.Object</T></TN>
+    <ToString>Outbound to Contoso</ToString>
+    <Props>
+      <B N="Enabled">true</B>
+      <Obj N="SmartHosts" RefId="1"><TN RefId="1"><T>Deserialized.Microsoft.Exchange.Data.MultiValuedProperty`1[[Microsoft.Exchange.Data.SmartHost]]</T></TN>
+        <LST><Obj RefId="2"><ToString>mail.contoso.com</ToString><Props><B N="IsIPAddress">false</B></Props></Obj></LST>
+      </Obj>
+      <Obj N="TlsDomain" RefId="3"><ToString>mail.contoso.com</ToString><Props><S N="Domain">mail.contoso.com</S></Props></Obj>
+      <Obj N="TlsSettings" RefId="4"><ToString>DomainValidation</ToString><I32>4</I32></Obj>
+      <B N="RouteAllMessagesViaOnPremises">false</B>
+      <S N="Name">Outbound to Contoso</S>
+    </Props>
+  </Obj>
+</Objs>"#,
+        );
+        let outbound = OutboundConnector::read(0, &found[0]).expect("an outbound connector");
+        assert_eq!(outbound.name.as_deref(), Some("Outbound to Contoso"));
+        assert_eq!(outbound.enabled, Some(true));
+        assert_eq!(outbound.smart_hosts, ["mail.contoso.com"]);
+        assert_eq!(outbound.tls_domain.as_deref(), Some("mail.contoso.com"));
+        assert_eq!(outbound.tls_settings.as_deref(), Some("DomainValidation"));
+        assert_eq!(outbound.route_all_messages_via_on_premises, Some(false));
+    }
+
+    /// One Format-List object with its labels padded as PowerShell pads them.
+    fn list(props: &[(&str, &str)]) -> String {
+        let width = props.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+        props.iter().map(|(name, value)| format!("{name:width$} : {value}\n")).collect()
+    }
+
+    #[test]
+    fn tells_online_connectors_from_on_premises_send_connectors() {
+        let hcw_outbound = "Outbound to 2c3e9f6a-1b7d-4e0a-8c5f-3d9b2a6e1f47";
+        let hcw_inbound = "Inbound from 2c3e9f6a-1b7d-4e0a-8c5f-3d9b2a6e1f47";
+        let on_premises = "Outbound to Office 365 - 2c3e9f6a-1b7d-4e0a-8c5f-3d9b2a6e1f47";
+        let cases: [(&[(&str, &str)], Kind); 12] = [
+            // The properties only one side has.
+            (
+                &[
+                    ("Identity", "Outbound to Office 365"),
+                    ("SmartHosts", "{contoso-com.mail.protection.outlook.com}"),
+                    ("TlsAuthLevel", "DomainValidation"),
+                ],
+                Kind::SendConnector,
+            ),
+            (
+                &[
+                    ("Identity", "Outbound to Office 365"),
+                    ("AddressSpaces", "{smtp:contoso.mail.onmicrosoft.com;1}"),
+                    ("CloudServicesMailEnabled", "True"),
+                ],
+                Kind::SendConnector,
+            ),
+            (
+                &[
+                    ("Name", "Outbound to Office 365"),
+                    ("SmartHosts", "{}"),
+                    ("TlsDomain", "mail.protection.outlook.com"),
+                    ("Fqdn", "mail.contoso.com"),
+                ],
+                Kind::SendConnector,
+            ),
+            (
+                &[
+                    ("Name", "To partner"),
+                    ("SmartHosts", "{smtp.fabrikam.com}"),
+                    ("TlsDomain", "smtp.fabrikam.com"),
+                    ("TlsSettings", "DomainValidation"),
+                ],
+                Kind::OutboundConnector,
+            ),
+            (
+                &[
+                    ("Name", "To partner"),
+                    ("RecipientDomains", "{fabrikam.com}"),
+                    ("CloudServicesMailEnabled", "False"),
+                ],
+                Kind::OutboundConnector,
+            ),
+            (
+                &[
+                    ("Name", "From partner"),
+                    ("SenderDomains", "{smtp:fabrikam.com;1}"),
+                    ("RequireTls", "True"),
+                    ("CloudServicesMailEnabled", "False"),
+                ],
+                Kind::InboundConnector,
+            ),
+            // The connector type's value.
+            (
+                &[("Name", "To partner"), ("ConnectorType", "Partner"), ("SmartHosts", "{smtp.fabrikam.com}")],
+                Kind::OutboundConnector,
+            ),
+            (
+                &[("Name", "To partner"), ("ConnectorType", "Default"), ("SmartHosts", "{smtp.fabrikam.com}")],
+                Kind::SendConnector,
+            ),
+            // The names the Hybrid Configuration Wizard gives.
+            (
+                &[("Name", hcw_outbound), ("SmartHosts", "{mail.contoso.com}"), ("TlsDomain", "mail.contoso.com")],
+                Kind::OutboundConnector,
+            ),
+            (
+                &[
+                    ("Name", on_premises),
+                    ("SmartHosts", "{contoso-com.mail.protection.outlook.com}"),
+                    ("TlsDomain", "mail.protection.outlook.com"),
+                ],
+                Kind::SendConnector,
+            ),
+            (
+                &[("Name", hcw_inbound), ("CloudServicesMailEnabled", "True"), ("RequireTls", "True")],
+                Kind::InboundConnector,
+            ),
+            // Nothing tells: the send connector, as before.
+            (
+                &[("Name", "Smart host"), ("SmartHosts", "{relay.contoso.com}"), ("TlsDomain", "relay.contoso.com")],
+                Kind::SendConnector,
+            ),
+        ];
+        for (props, kind) in cases {
+            let text = list(props);
+            assert_eq!(kinds(&text), [kind], "{text}");
+        }
+    }
+
+    #[test]
+    fn knows_the_cmdlets_and_type_names() {
+        for (cmdlet, kind) in [
+            ("Get-InboundConnector", Some(Kind::InboundConnector)),
+            ("get-outboundconnector", Some(Kind::OutboundConnector)),
+            ("Get-EXOInboundConnector", Some(Kind::InboundConnector)),
+            ("Get-CloudOutboundConnector", Some(Kind::OutboundConnector)),
+            ("Get-OutboundConnectorReport", None),
+            ("Set-InboundConnector", None),
+            ("Get-SendConnector", Some(Kind::SendConnector)),
+        ] {
+            assert_eq!(Kind::from_cmdlet(cmdlet), kind, "{cmdlet}");
+        }
+        for (type_name, kind) in [
+            ("Microsoft.Exchange.Data.Directory.SystemConfiguration.TenantInboundConnector", Kind::InboundConnector),
+            ("Microsoft.Exchange.Data.Directory.SystemConfiguration.TenantOutboundConnector", Kind::OutboundConnector),
+            ("Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig", Kind::SendConnector),
+        ] {
+            assert_eq!(Kind::from_type_name(type_name), Some(kind), "{type_name}");
+        }
+    }
+}
