@@ -1417,7 +1417,11 @@ fn vocabulary_inputs(cases: &[Case]) -> Vec<Inputs> {
     let cut = format!(
         "{PROMPT}Get-ReceiveConnector | Format-List Identity,TlsDomainCapabilities\r\n\r\nIdentity              : EX01\\Default Frontend EX01\r\nTlsDomainCapabilities : {{{LEGACY_ENTRY}, mail.fabrikam.example:AcceptOorgProtocol...}}\r\n\r\n"
     );
-    let mut inputs = vec![vec![("cut.txt".into(), cut.into_bytes())]];
+    // A hybrid configuration without its transport servers: its hint's command is the checker's own.
+    let hybrid = format!(
+        "{PROMPT}Get-HybridConfiguration | Format-List TlsCertificateName\r\n\r\nTlsCertificateName : <I>CN=Contoso CA<S>CN=mail.contoso.com\r\n\r\n"
+    );
+    let mut inputs = vec![vec![("cut.txt".into(), cut.into_bytes())], vec![("hybrid.txt".into(), hybrid.into_bytes())]];
     for case in cases {
         let benign = case.field.benign();
         for probe in
@@ -1555,7 +1559,9 @@ fn hostile_values_in_every_field_and_layout() {
         let pasted: Vec<String> = inputs.iter().map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned()).collect();
         for command in commands(&report_of(&inputs)) {
             vocabulary.extend(code_tokens(&command.tokens).map(|t| (t.kind, t.text.clone())));
-            own_strings.extend(literals(&command.tokens).into_iter().filter(|l| !pasted.iter().any(|p| p.contains(l.as_str()))));
+            own_strings.extend(
+                literals(&command.tokens).into_iter().filter(|l| !pasted.iter().any(|p| p.contains(l.as_str()))),
+            );
         }
     }
     for baseline in &mut baselines {

@@ -131,20 +131,33 @@ fn services_include_smtp(text: &str) -> bool {
 /// The name of a server as an object shows it, without the marks around it: Markdown emphasis
 /// and code (`**EX01**`, `` `EX01` ``), quotes, and the `CN=` of a distinguished name
 /// (`CN=EX01,CN=Servers,...`). This is the form messages show; compare with [`server_key`].
+///
+/// Only marks that close what they open are taken off (`**EX01**`, `'EX01'`, `‘EX01’`): a lone
+/// quote or asterisk is part of what the paste shows, and a name is never guessed.
 pub fn server_name(shown: &str) -> String {
     let mut name = shown.trim();
     loop {
-        let trimmed =
-            name.trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '\'' | '"' | '\u{2018}' | '\u{2019}')).trim();
-        if trimmed == name {
+        let mut chars = name.chars();
+        let (Some(first), Some(last)) = (chars.next(), chars.next_back()) else { break };
+        let pair = matches!(
+            (first, last),
+            ('*', '*') | ('_', '_') | ('`', '`') | ('\'', '\'') | ('"', '"') | ('\u{2018}', '\u{2019}')
+        );
+        if !pair {
             break;
         }
-        name = trimmed;
+        name = name[first.len_utf8()..name.len() - last.len_utf8()].trim();
     }
     if let Some(rest) = name.get(..3).filter(|p| p.eq_ignore_ascii_case("CN=")).map(|_| &name[3..]) {
         name = rest.split(',').next().unwrap_or(rest).trim();
     }
     name.to_owned()
+}
+
+/// True when `name` has the form of a server's host name (letters, digits, hyphens, dots), the
+/// only form a command may name a server by.
+pub fn is_host_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.')
 }
 
 /// The key that tells servers apart: the first DNS label of the name, in ASCII lower case, so

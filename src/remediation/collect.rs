@@ -33,6 +33,13 @@ pub fn send_connectors() -> Command {
     )
 }
 
+/// The hybrid configuration with the servers that carry its mail flow and the certificate it names.
+pub fn hybrid_configuration() -> Command {
+    Command::literal(
+        "Get-HybridConfiguration | Format-List SendingTransportServers,ReceivingTransportServers,EdgeTransportServers,TlsCertificateName",
+    )
+}
+
 /// Every error stops the script: the first line of a fix script, so that no change runs after a
 /// command that failed.
 pub fn stop_on_errors() -> Command {

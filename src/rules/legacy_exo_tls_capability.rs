@@ -160,6 +160,9 @@ pub fn check(cx: &mut Context) {
         let remediation = match cx.target(index) {
             Err(reason) => Remediation::unavailable(reason.note(Kind::ReceiveConnector)),
             Ok(target) => {
+                for entry in list.entries.iter().filter(|e| !is_legacy(e)) {
+                    cx.kept_unnamed(index, "TlsDomainCapabilities entry", &entry.to_exchange_string());
+                }
                 let identity = object.identity.as_ref().map(|i| i.text.to_ascii_lowercase());
                 let counts = counts.get_or_insert_with(|| identity_counts(cx.objects));
                 let plan = CapabilityReplacement {

@@ -167,8 +167,22 @@ impl Context<'_> {
     /// diagnostic that names `what` the value is.
     pub fn quote(&mut self, object: usize, what: &str, text: &str) -> Option<Quoted> {
         quote(text)
-            .map_err(|refused| self.refuse(object, format!("its {what} cannot be written safely in a command: {}", refused.reason)))
+            .map_err(|refused| {
+                self.refuse(object, format!("its {what} cannot be written safely in a command: {}", refused.reason))
+            })
             .ok()
+    }
+
+    /// A server's name as a quoted value for a command about `object`, or `None` and an
+    /// `unsafe-identity` diagnostic: a command names a server only by a host name as the paste
+    /// shows it (letters, digits, hyphens and dots).
+    pub fn quote_server(&mut self, object: usize, server: &str) -> Option<Quoted> {
+        if !crate::model::topology::is_host_name(server) {
+            let why = format!("the server name '{server}' is not a host name (letters, digits, hyphens and dots), so no command names it");
+            self.refuse(object, why);
+            return None;
+        }
+        self.quote(object, "server's name", server)
     }
 
     /// The remediation of a plan. A plan refused because a value cannot be written safely gives
@@ -178,6 +192,30 @@ impl Context<'_> {
             self.refuse(object, format!("a value the fix would write cannot be written safely: {}", refused.reason));
             Remediation::unavailable(format!("No command was generated because {}.", refused.reason))
         })
+    }
+
+    /// Reports that a value of `object` cannot be written safely in a command, although the fix
+    /// keeps it without naming it (it filters the list on the server).
+    pub fn kept_unnamed(&mut self, object: usize, what: &str, text: &str) {
+        let Err(refused) = quote(text) else { return };
+        let o = &self.objects[object];
+        let (input, line, kind) = (o.input, o.record.first_line, o.kind);
+        let message = format!(
+            "The {what} of {} cannot be written safely in a command: {}. The fix reads the list from the server and keeps that entry without naming it.",
+            describe(o),
+            refused.reason
+        );
+        self.add_diagnostic(
+            Diagnostic::new(
+                "unsafe-identity",
+                Severity::Info,
+                input,
+                Some(line),
+                message,
+                "Look at the entry in the Exchange admin center or with the command below, and remove it if nobody meant it to be there.".into(),
+            )
+            .with_commands(vec![collect::by_guid(kind)]),
+        );
     }
 
     /// Reports that no command about `object` could be written safely, and what to do instead.

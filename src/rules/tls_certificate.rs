@@ -10,7 +10,7 @@ use crate::model::topology::{
     read_tls_name, receive_connector_server, same_server, server_key, server_names, Certificate, TlsName, TlsNameRead,
 };
 use crate::model::{Kind, Object};
-use crate::remediation::powershell::{quote, Refused};
+use crate::remediation::powershell::{quote, Quoted, Refused};
 use crate::remediation::{certificate_details, collect, enable_smtp, point_at_certificate, Before, Target};
 use crate::report::{Command, Reference, Remediation, Severity};
 use std::collections::BTreeMap;
@@ -248,7 +248,7 @@ fn report_many_not_pasted(cx: &mut Context, servers: Vec<NotPasted>) {
     let commands: Vec<Command> = servers
         .iter()
         .take(10)
-        .filter_map(|(server, owner, ..)| cx.quote(*owner, "server's name", server))
+        .filter_map(|(server, owner, ..)| cx.quote_server(*owner, server))
         .map(|s| collect::certificates(Some(&s)))
         .collect();
     cx.diagnose(
@@ -303,7 +303,10 @@ fn namings(cx: &mut Context) -> Vec<Naming> {
                     index,
                     line,
                     "The paste does not show the hybrid configuration's transport servers, so its certificate was looked for only among the certificates pasted, and no server was judged for lacking it.".into(),
-                    Hint::new("Paste the hybrid configuration with its SendingTransportServers, ReceivingTransportServers and EdgeTransportServers, and the certificates of those servers.", Vec::new()),
+                    Hint::new(
+                        "Run the command below and paste its output, with the certificates of the servers it lists.",
+                        vec![collect::hybrid_configuration()],
+                    ),
                 );
             }
             namings.push(Naming { object: index, name, line, servers, servers_known });
@@ -322,7 +325,7 @@ fn certificates_hint(cx: &mut Context, object: usize, server: &str) -> Hint {
             vec![collect::certificates(None)],
         );
     }
-    match cx.quote(object, "server's name", server) {
+    match cx.quote_server(object, server) {
         Some(quoted) => {
             Hint::new("Run the command below and paste the output.", vec![collect::certificates(Some(&quoted))])
         }
@@ -354,10 +357,15 @@ fn report_not_found(cx: &mut Context, naming: &Naming, server: &str, certificate
     let number = cx.findings.len() + 1;
     let kind = object.kind;
     let remediation = match (candidate, cx.target(naming.object)) {
-        (Some(certificate), Ok(target)) => {
-            let plan = replace_name(&target, &cx.objects[naming.object], server, certificate, number);
-            cx.settle(naming.object, plan)
-        }
+        (Some(certificate), Ok(target)) => match cx.quote_server(naming.object, server) {
+            Some(quoted) => {
+                let plan = replace_name(&target, &cx.objects[naming.object], &quoted, certificate, number);
+                cx.settle(naming.object, plan)
+            }
+            None => Remediation::unavailable(format!(
+                "No command was generated: the server name '{server}' cannot be written in a command. Set TlsCertificateName from the certificate on that server, or rerun the Hybrid Configuration Wizard."
+            )),
+        },
         (Some(_), Err(reason)) => Remediation::unavailable(reason.note(kind)),
         (None, _) => Remediation::unavailable(format!(
             "No command was generated: the paste shows no usable certificate for {subject_cn} on '{server}'. Renew or import the certificate on that server, enable it for SMTP, then rerun the Hybrid Configuration Wizard (it sets TlsCertificateName anew)."
@@ -376,7 +384,7 @@ fn report_not_found(cx: &mut Context, naming: &Naming, server: &str, certificate
 fn replace_name(
     target: &Target,
     object: &Object,
-    server: &str,
+    server: &Quoted,
     certificate: &Certificate,
     number: usize,
 ) -> Result<Remediation, Refused> {
@@ -386,7 +394,7 @@ fn replace_name(
         Some(text) => Before::Shown(text),
         None => Before::FromServer,
     };
-    let remediation = point_at_certificate(target, &quote(server)?, &quote(thumbprint)?, before, number)?;
+    let remediation = point_at_certificate(target, server, &quote(thumbprint)?, before, number)?;
     Ok(remediation
         .preferring("Preferred: rerun the Hybrid Configuration Wizard (https://aka.ms/HybridWizard) after a certificate renewal; it updates every object that names the certificate. The commands change this one object.")
         .note(format!(
@@ -404,7 +412,7 @@ fn judge_certificate(cx: &mut Context, certificate: &Certificate, server: &str, 
         cx.objects[object].record.get(property).map_or(cx.objects[object].record.first_line, |p| p.line)
     };
     let ev = |property: &str| evidence(&cx.objects[object], property).into_iter().collect::<Vec<_>>();
-    let quoted = match (cx.quote(object, "server's name", server), cx.quote(object, "thumbprint", &thumbprint)) {
+    let quoted = match (cx.quote_server(object, server), cx.quote(object, "thumbprint", &thumbprint)) {
         (Some(server), Some(thumbprint)) => Some((server, thumbprint)),
         _ => None,
     };
