@@ -1,6 +1,9 @@
 //! Inputs built to exhaust a careless parser: deep nesting, very long lines, very many tiny
-//! objects, random bytes. Each must give a report that says what happened; none may overflow
-//! the stack or abort. (Time and memory are measured by `cargo xtask bench`, not here.)
+//! objects, random bytes, tables wider than any console. Each must give a report that says what
+//! happened; none may overflow the stack or abort. The hostile shapes must also take time that
+//! grows linearly with the input (checked by the ratio of two sizes, never by a time limit) and
+//! memory within a multiple of it (counted by this binary's allocator). How fast a check is, is
+//! measured by `cargo xtask bench`.
 
 use hybridcheck::{check, check_text, Input, InputData};
 
@@ -155,4 +158,201 @@ fn edge_transport_servers_keep_their_own_hint_among_many() {
     for d in not_pasted {
         assert!(d.hint.contains("is an Edge Transport server") && !d.hint.contains("-Server"), "{}", d.hint);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile shapes: time that grows linearly with the input, and memory within a multiple of it.
+// ---------------------------------------------------------------------------------------------
+
+/// Counts the bytes that the current thread has allocated and not yet freed, and the highest
+/// that count reached since [`Peak::start`]: a check runs on the caller's thread, so its peak is
+/// not blurred by the other tests of this binary running at the same time.
+mod counting {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    pub struct Counting;
+
+    thread_local! {
+        static LIVE: Cell<isize> = const { Cell::new(0) };
+        static PEAK: Cell<isize> = const { Cell::new(0) };
+    }
+
+    fn add(bytes: isize) {
+        // `try_with`: the thread's counters may already be gone while it exits.
+        let _ = LIVE.try_with(|live| {
+            let now = live.get() + bytes;
+            live.set(now);
+            let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+        });
+    }
+
+    // SAFETY: every call is passed on to the system allocator unchanged; only counted here.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            add(layout.size() as isize);
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            add(layout.size() as isize);
+            unsafe { System.alloc_zeroed(layout) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            add(-(layout.size() as isize));
+            unsafe { System.dealloc(ptr, layout) }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            add(new_size as isize - layout.size() as isize);
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+    }
+
+    /// Starts counting the peak from what is allocated now.
+    pub fn start() {
+        let live = LIVE.with(Cell::get);
+        PEAK.with(|peak| peak.set(live));
+    }
+
+    /// The most bytes held at once since [`start`], beyond what was held then.
+    pub fn since(start_live: isize) -> usize {
+        (PEAK.with(Cell::get) - start_live).max(0) as usize
+    }
+
+    pub fn live() -> isize {
+        LIVE.with(Cell::get)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: counting::Counting = counting::Counting;
+
+/// The most memory one check of `text` held at once, report included.
+fn peak_memory(text: &str) -> usize {
+    let before = counting::live();
+    counting::start();
+    drop(check_text(text));
+    counting::since(before)
+}
+
+/// The CPU time of the calling thread: what it spent working, however busy the machine is.
+#[cfg(unix)]
+fn thread_time() -> std::time::Duration {
+    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `now` is a valid timespec for the call to fill in.
+    let status = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    assert_eq!(status, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+    std::time::Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
+}
+
+/// Elsewhere, the time since the first call.
+#[cfg(not(unix))]
+fn thread_time() -> std::time::Duration {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START.get_or_init(std::time::Instant::now).elapsed()
+}
+
+/// The time of one check of `text`, averaged over `repeats` checks in a row.
+fn time_per_check(text: &str, repeats: u32) -> std::time::Duration {
+    let started = thread_time();
+    for _ in 0..repeats {
+        drop(check_text(text));
+    }
+    (thread_time() - started) / repeats
+}
+
+/// How much memory a check may hold per byte of input, beyond [`MEMORY_SLACK`]. Tiny objects
+/// are the costliest honest input: `Name : x` and a blank line, 10 bytes, make an object, a
+/// record, a property and the report's entry for the object, about 48 bytes held per byte.
+const MEMORY_PER_BYTE: usize = 64;
+const MEMORY_SLACK: usize = 4 << 20;
+
+/// Checks `make(n)` and `make(2 n)`: the larger must take less than three times as long as the
+/// smaller (twice is linear; a quadratic reading takes four times), and neither may hold more
+/// than [`MEMORY_PER_BYTE`] per byte of input. Each time is the thread's CPU time, best of five
+/// runs of enough checks in a row to take some 30 ms, so that a busy machine does not decide.
+fn assert_linear(shape: &str, make: impl Fn(usize) -> String, n: usize) {
+    let small = make(n);
+    let large = make(2 * n);
+    assert!(large.len() > small.len() * 3 / 2, "{shape}: the generator must grow with n");
+    let once = time_per_check(&small, 1).as_secs_f64();
+    let repeats = (0.03 / once.max(1e-6)).ceil().clamp(1.0, 1000.0) as u32;
+    let mut best = [std::time::Duration::MAX; 2];
+    for _ in 0..5 {
+        for (i, text) in [&small, &large].into_iter().enumerate() {
+            best[i] = best[i].min(time_per_check(text, repeats));
+        }
+    }
+    let peak = [peak_memory(&small), peak_memory(&large)];
+    let ratio = best[1].as_secs_f64() / best[0].as_secs_f64().max(1e-9);
+    eprintln!(
+        "{shape}: {} and {} bytes took {:?} and {:?} (ratio {ratio:.2}, {repeats} checks a run), held {} and {} bytes at most",
+        small.len(),
+        large.len(),
+        best[0],
+        best[1],
+        peak[0],
+        peak[1]
+    );
+    assert!(ratio < 3.0, "{shape}: twice the input took {ratio:.2} times as long");
+    for (text, held) in [(&small, peak[0]), (&large, peak[1])] {
+        let bound = MEMORY_PER_BYTE * text.len() + MEMORY_SLACK;
+        assert!(held <= bound, "{shape}: {} bytes of input held {held} bytes at once (bound {bound})", text.len());
+    }
+}
+
+/// Names of receive connector properties, as a real table's labels would be.
+const LABELS: [&str; 12] = [
+    "Identity",
+    "Bindings",
+    "Enabled",
+    "Fqdn",
+    "AuthMechanism",
+    "PermissionGroups",
+    "RemoteIPRanges",
+    "TlsCertificateName",
+    "TlsDomainCapabilities",
+    "TransportRole",
+    "MaxMessageSize",
+    "Comment",
+];
+
+/// The label of column `i` of a wide table: the real names first, then made-up ones.
+fn label(i: usize) -> String {
+    LABELS.get(i).map_or_else(|| format!("Extra{i}"), |l| (*l).to_owned())
+}
+
+/// A Format-Table as wide as it is long: `n` columns, and `n` rows that fill only the first.
+fn wide_table(n: usize) -> String {
+    let labels: Vec<String> = (0..n).map(label).collect();
+    let mut text = labels.join(" ") + "\n";
+    text += &labels.iter().map(|l| "-".repeat(l.len())).collect::<Vec<_>>().join(" ");
+    text.push('\n');
+    for row in 0..n {
+        text += &format!("EX{row:04}\\Default EX{row:04}\n");
+    }
+    text
+}
+
+#[test]
+fn a_table_as_wide_as_it_is_long_is_read_in_linear_time_and_memory() {
+    assert_linear("wide Format-Table", wide_table, 600);
+}
+
+/// An Export-Csv as wide as it is long: `n` quoted names, and `n` rows of one quoted field.
+fn wide_csv(n: usize) -> String {
+    let mut text: String = (0..n).map(|i| format!("\"{}\"", label(i))).collect::<Vec<_>>().join(",") + "\n";
+    for row in 0..n {
+        text += &format!("\"EX{row:04}\\Default EX{row:04}\"\n");
+    }
+    text
+}
+
+#[test]
+fn a_csv_as_wide_as_it_is_long_is_read_in_linear_time_and_memory() {
+    assert_linear("wide Export-Csv", wide_csv, 600);
+}
+
+#[test]
+fn tiny_objects_are_read_in_linear_time_and_memory() {
+    assert_linear("tiny Format-List objects", |n| "Name : x\n\n".repeat(n), 20_000);
 }

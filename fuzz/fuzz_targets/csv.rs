@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let src = Source::new(String::from_utf8_lossy(data).replace('\r', "\n"));
     let last = src.line_count();
     for start in 1..=last.min(64) {
-        if let Some(block) = csv::parse(&src, start, last) {
+        if let Some(block) = csv::parse(&src, start, last, hybridcheck::formats::every_property) {
             assert!(block.first_line >= start && block.last_line <= last);
             for (first, end) in &block.understood {
                 assert!(*first >= start && first <= end && *end <= last);

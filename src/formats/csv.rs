@@ -9,13 +9,22 @@
 //! property such as `TlsDomainCapabilities` arrives as its type name
 //! (``Microsoft.Exchange.Data.MultiValuedProperty`1[...]``, `System.Collections.ArrayList`):
 //! such cells become [`Value::Lost`] so that the rules can say the values are gone.
+//!
+//! As in a Format-Table, a row costs its own length and the number of columns kept, never the
+//! width of the header: fields past [`MAX_COLUMNS`] are counted but not kept, a row stores only
+//! the wanted columns, and every row shares the header's names.
 
-use super::{diagnostic, lost_list_type_name, Block, Format, Prop, Record, Value};
+use super::{diagnostic, lost_list_type_name, Block, Format, Prop, Record, Value, Wanted};
 use crate::report::Severity;
 use crate::source::{is_blank, LineNo, Source};
+use std::rc::Rc;
 
-/// Reads a CSV table that starts at `start` with a `#TYPE` line or a quoted header row.
-pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
+/// The most fields of a row that are read; the same limit as a table's (see [`super::table::MAX_COLUMNS`]).
+pub const MAX_COLUMNS: usize = super::table::MAX_COLUMNS;
+
+/// Reads a CSV table that starts at `start` with a `#TYPE` line or a quoted header row,
+/// keeping the `wanted` columns.
+pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option<Block> {
     let first = line_text(src, start).trim_start_matches('\u{FEFF}');
     let (type_name, header_line) = match type_line(first) {
         Some(type_name) => (type_name, start + 1),
@@ -24,9 +33,21 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
     if header_line > end {
         return None;
     }
-    let header = Header::read(line_text(src, header_line), header_line > start)?;
+    let header = Header::read(line_text(src, header_line), header_line > start, wanted)?;
 
     let mut block = Block::new(Format::ExportCsv, start, header_line);
+    if header.count > MAX_COLUMNS {
+        block.diagnostics.push(diagnostic(
+            "too-many-columns",
+            Severity::Warning,
+            header_line,
+            format!(
+                "The CSV header on line {header_line} has {} fields; only the first {MAX_COLUMNS} columns were read.",
+                header.count
+            ),
+            "Paste the output of the same command with `| Format-List` instead of the CSV: a list shows every property, and lists in full, which Export-Csv cannot.".into(),
+        ));
+    }
     let mut last_complete = header_line;
     let mut uneven_rows: Vec<LineNo> = Vec::new();
     let mut n = header_line + 1;
@@ -50,7 +71,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
         }
         // A line that does not start with a quote belongs to the table only when it has the
         // header's number of fields; anything else is text that follows the table.
-        if row.fields.len() != header.names.len() {
+        if row.count != header.count {
             if !starts_quoted {
                 break;
             }
@@ -71,7 +92,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
             format!(
                 "{} CSV row(s), the first on line {first_uneven}, have a different number of fields than the header's {}; missing fields were read as empty.",
                 uneven_rows.len(),
-                header.names.len()
+                header.count
             ),
             "Paste the file exactly as Export-Csv wrote it, without editing the rows.".into(),
         ));
@@ -102,14 +123,19 @@ fn type_line(line: &str) -> Option<Option<String>> {
 
 /// The header row: property names and the delimiter between them.
 struct Header {
-    names: Vec<String>,
+    /// The columns that become properties, by position: the wanted ones among the first
+    /// [`MAX_COLUMNS`], each name only once (the first column of a name is the one a lookup by
+    /// name finds). Shared by the property of that column in every row.
+    kept: Vec<(usize, Rc<str>)>,
+    /// How many fields the header has, read or not.
+    count: usize,
     delimiter: char,
 }
 
 impl Header {
     /// Reads a header row. Without a `#TYPE` line before it, only a row of at least two quoted
     /// names counts, which is what Export-Csv writes; after one, unquoted names are accepted too.
-    fn read(line: &str, after_type_line: bool) -> Option<Header> {
+    fn read(line: &str, after_type_line: bool, wanted: Wanted) -> Option<Header> {
         let delimiter = if line.starts_with('"') {
             delimiter_after_first_quoted_field(line)?
         } else if after_type_line && !is_blank(line) {
@@ -118,24 +144,35 @@ impl Header {
             return None;
         };
         let (fields, all_quoted, complete) = split_line(line, delimiter);
-        if !complete || fields.is_empty() {
+        if !complete || fields.count == 0 {
             return None;
         }
-        if !after_type_line && (fields.len() < 2 || !all_quoted) {
+        if !after_type_line && (fields.count < 2 || !all_quoted) {
             return None;
         }
-        let names = fields.into_iter().map(|name| name.trim().to_owned()).collect();
-        Some(Header { names, delimiter })
+        let mut kept: Vec<(usize, Rc<str>)> = Vec::new();
+        for (j, name) in fields.kept.iter().enumerate() {
+            let name = name.trim();
+            if wanted(name) && !kept.iter().any(|(_, k)| k.eq_ignore_ascii_case(name)) {
+                kept.push((j, name.into()));
+            }
+        }
+        Some(Header { kept, count: fields.count, delimiter })
     }
 
-    /// Builds the record of one row; fields beyond the header's names are ignored.
-    fn record(&self, fields: Vec<String>, type_name: Option<&str>, first_line: LineNo, last_line: LineNo) -> Record {
-        let mut fields = fields.into_iter();
+    /// Builds the record of one row from the kept columns; fields beyond the header's are ignored.
+    fn record(
+        &self,
+        mut fields: Vec<String>,
+        type_name: Option<&str>,
+        first_line: LineNo,
+        last_line: LineNo,
+    ) -> Record {
         let props = self
-            .names
+            .kept
             .iter()
-            .map(|name| {
-                let value = fields.next().map_or(Value::Null, cell_value);
+            .map(|(j, name)| {
+                let value = fields.get_mut(*j).map_or(Value::Null, |field| cell_value(std::mem::take(field)));
                 Prop::new(name.clone(), value, first_line)
             })
             .collect();
@@ -186,7 +223,7 @@ fn most_frequent_delimiter(line: &str) -> char {
 
 /// Splits a single line into fields. Returns the fields, whether every field was quoted, and
 /// whether every quote was closed on this line.
-fn split_line(line: &str, delimiter: char) -> (Vec<String>, bool, bool) {
+fn split_line(line: &str, delimiter: char) -> (Split, bool, bool) {
     let mut fields = Fields::new(delimiter);
     fields.feed(line);
     let complete = !fields.in_quotes;
@@ -194,9 +231,18 @@ fn split_line(line: &str, delimiter: char) -> (Vec<String>, bool, bool) {
     (fields.finish(), all_quoted, complete)
 }
 
+/// The fields of a line or row: the first [`MAX_COLUMNS`] kept, and how many there were.
+struct Split {
+    kept: Vec<String>,
+    count: usize,
+}
+
 /// One data row, which may span several lines.
 struct Row {
+    /// The first [`MAX_COLUMNS`] fields.
     fields: Vec<String>,
+    /// How many fields the row has.
+    count: usize,
     last_line: LineNo,
     /// False when a quoted field was still open at line `end`.
     complete: bool,
@@ -209,10 +255,12 @@ fn read_row(src: &Source, n: LineNo, end: LineNo, delimiter: char) -> Row {
     loop {
         fields.feed(line_text(src, line));
         if !fields.in_quotes {
-            return Row { fields: fields.finish(), last_line: line, complete: true };
+            let Split { kept, count } = fields.finish();
+            return Row { fields: kept, count, last_line: line, complete: true };
         }
         if line >= end {
-            return Row { fields: fields.finish(), last_line: line, complete: false };
+            let Split { kept, count } = fields.finish();
+            return Row { fields: kept, count, last_line: line, complete: false };
         }
         // The line break is part of the quoted field's value.
         fields.current.push('\n');
@@ -223,7 +271,10 @@ fn read_row(src: &Source, n: LineNo, end: LineNo, delimiter: char) -> Row {
 /// The state of the RFC 4180 field splitter, kept across the lines of one row.
 struct Fields {
     delimiter: char,
+    /// The first [`MAX_COLUMNS`] finished fields.
     done: Vec<String>,
+    /// How many fields were finished, kept or not.
+    count: usize,
     current: String,
     in_quotes: bool,
     /// The quoted part of the current field has closed.
@@ -239,6 +290,7 @@ impl Fields {
         Fields {
             delimiter,
             done: Vec::new(),
+            count: 0,
             current: String::new(),
             in_quotes: false,
             after_quote: false,
@@ -278,15 +330,19 @@ impl Fields {
     }
 
     fn end_field(&mut self) {
-        self.done.push(std::mem::take(&mut self.current));
+        let field = std::mem::take(&mut self.current);
+        if self.count < MAX_COLUMNS {
+            self.done.push(field);
+        }
+        self.count += 1;
         self.all_quoted &= self.field_quoted;
         self.after_quote = false;
         self.field_quoted = false;
     }
 
-    fn finish(mut self) -> Vec<String> {
-        self.done.push(self.current);
-        self.done
+    fn finish(mut self) -> Split {
+        self.end_field();
+        Split { kept: self.done, count: self.count }
     }
 }
 
@@ -296,7 +352,7 @@ mod tests {
 
     fn parse_all(text: &str) -> Option<Block> {
         let src = Source::new(text.to_string());
-        parse(&src, 1, src.line_count())
+        parse(&src, 1, src.line_count(), super::super::every_property)
     }
 
     fn text(record: &Record, name: &str) -> Value {
@@ -427,6 +483,29 @@ mod tests {
         let block = parse_all("#TYPE Foo\n\"A\",\"B\"\n").expect("a CSV block");
         assert!(block.records.is_empty());
         assert_eq!((block.first_line, block.last_line), (1, 2));
+    }
+
+    #[test]
+    fn fields_past_the_limit_are_reported_not_read() {
+        let names: Vec<String> = (0..MAX_COLUMNS + 4).map(|i| format!("\"C{i}\"")).collect();
+        let values: Vec<String> = (0..MAX_COLUMNS + 4).map(|i| format!("\"{i}\"")).collect();
+        let block = parse_all(&format!("{}\n{}\n", names.join(","), values.join(","))).expect("a CSV block");
+        assert_eq!(block.records.len(), 1, "a row with the header's number of fields is a row");
+        let record = &block.records[0];
+        assert_eq!(record.props.len(), MAX_COLUMNS);
+        assert_eq!(text(record, &format!("C{}", MAX_COLUMNS - 1)), Value::Text(format!("{}", MAX_COLUMNS - 1).into()));
+        let codes: Vec<&str> = block.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["too-many-columns"]);
+        assert!(block.diagnostics[0].message.contains("has 260 fields"), "{}", block.diagnostics[0].message);
+    }
+
+    #[test]
+    fn rows_keep_the_wanted_columns_once() {
+        let src = Source::new("\"Identity\",\"Comment\",\"IDENTITY\"\n\"EX01\\A\",\"note\",\"other\"\n".to_string());
+        let block = parse(&src, 1, src.line_count(), |name| name != "Comment").expect("a CSV block");
+        let names: Vec<&str> = block.records[0].props.iter().map(|p| &*p.name).collect();
+        assert_eq!(names, ["Identity"]);
+        assert_eq!(text(&block.records[0], "identity"), Value::Text("EX01\\A".into()));
     }
 
     #[test]

@@ -236,8 +236,8 @@ pub fn parse_segment_with(
         }
         let block = clixml::parse(src, n, last)
             .or_else(|| json::parse(src, n, last, wanted))
-            .or_else(|| csv::parse(src, n, last))
-            .or_else(|| table::parse(src, n, last))
+            .or_else(|| csv::parse(src, n, last, wanted))
+            .or_else(|| table::parse(src, n, last, wanted))
             .or_else(|| shell::parse(src, n, last))
             .or_else(|| list::parse(src, n, last, wanted, labels));
         match block {

@@ -18,12 +18,25 @@
 //! Positions are screen cells. In a console with an East Asian code page a wide character
 //! takes two cells, elsewhere one; each line is measured both ways when it holds such
 //! characters, and the way that lines up with the columns wins.
+//!
+//! A row costs the length of its line and the number of columns kept, never the width of the
+//! table: the cells past the end of a short line are not cut one by one, a row stores only the
+//! wanted columns, and every row shares the header's names.
 
-use super::{ends_with_cut_mark, Block, Format, Prop, Record, Value};
+use super::{diagnostic, ends_with_cut_mark, Block, Format, Prop, Record, Value, Wanted};
+use crate::report::Severity;
 use crate::source::{is_blank, LineNo, Source};
+use std::rc::Rc;
 
-/// Reads a table whose header line is `start` and whose underline is the line after it.
-pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
+/// The most columns of a table that are read. Exchange's default table views have a handful,
+/// and `Get-ReceiveConnector | Format-Table *`, the widest table an admin is likely to paste,
+/// about a hundred; a table wider than this is not one a console could show, and only its first
+/// columns are read.
+pub const MAX_COLUMNS: usize = 256;
+
+/// Reads a table whose header line is `start` and whose underline is the line after it,
+/// keeping the `wanted` columns.
+pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option<Block> {
     if start >= end {
         return None;
     }
@@ -33,6 +46,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
     }
     let runs = underline_runs(line_text(src, start + 1))?;
     let columns = [false, true].into_iter().find_map(|wide| read_columns(&screen(header, wide), &runs))?;
+    let table = Table::new(columns, wanted);
 
     let mut rows: Vec<Row> = Vec::new();
     let mut last = start + 1;
@@ -50,14 +64,12 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
                 continue;
             }
         }
-        let cells = row_cells(line_text(src, n), &columns);
-        let first_blank = cells.first().is_none_or(|c| c.text.is_empty());
-        let continuation = first_blank && cells.iter().any(|c| !c.text.is_empty());
+        let line = read_line(line_text(src, n), &table);
         match rows.last_mut() {
             // With -Wrap, a value too long for its column goes on in the same column on the
             // next line, and the first column of that line stays blank.
-            Some(previous) if continuation => previous.extend(cells, n),
-            _ => rows.push(Row { first_line: n, last_line: n, cells }),
+            Some(previous) if line.continues => previous.extend(line.cells, n),
+            _ => rows.push(Row { first_line: n, last_line: n, cells: line.cells }),
         }
         last = n;
         n += 1;
@@ -65,7 +77,19 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
 
     let mut block = Block::new(Format::FormatTable, start, last);
     block.understood.push((start, last));
-    block.records = rows.into_iter().map(|row| row.into_record(&columns)).collect();
+    if table.skipped > 0 {
+        block.diagnostics.push(diagnostic(
+            "too-many-columns",
+            Severity::Warning,
+            start,
+            format!(
+                "The table on line {start} has {} columns; only the first {MAX_COLUMNS} were read.",
+                table.columns.len() + table.skipped
+            ),
+            "Paste the output of the same command with `| Format-List` instead of `| Format-Table`: a list shows every property, however many.".into(),
+        ));
+    }
+    block.records = rows.into_iter().map(|row| row.into_record(&table)).collect();
     for message in messages {
         block.records.extend(message.records);
         block.diagnostics.extend(message.diagnostics);
@@ -83,7 +107,51 @@ struct Column {
     start: usize,
     /// The last cell of the dashes (inclusive).
     end: usize,
-    name: String,
+    /// Shared by the property of this column in every row.
+    name: Rc<str>,
+}
+
+/// The columns of a table, as far as they are read.
+struct Table {
+    /// At most [`MAX_COLUMNS`], in order.
+    columns: Vec<Column>,
+    /// How many columns beyond [`MAX_COLUMNS`] the header has; they are not read.
+    skipped: usize,
+    /// Where the text of the last read column ends: the start of the first skipped column, or
+    /// `usize::MAX` when every column is read.
+    read_to: usize,
+    /// The columns that become properties: the wanted ones, each name only once (the first
+    /// column of a name is the one a lookup by name finds).
+    kept: Vec<usize>,
+}
+
+impl Table {
+    fn new(mut columns: Vec<Column>, wanted: Wanted) -> Table {
+        let mut skipped = 0;
+        let mut read_to = usize::MAX;
+        if columns.len() > MAX_COLUMNS {
+            skipped = columns.len() - MAX_COLUMNS;
+            read_to = columns[MAX_COLUMNS].start;
+            columns.truncate(MAX_COLUMNS);
+        }
+        let mut kept: Vec<usize> = Vec::new();
+        for (j, column) in columns.iter().enumerate() {
+            let name = &*column.name;
+            let seen = kept.iter().any(|&k| columns[k].name.eq_ignore_ascii_case(name));
+            if !seen && wanted(name) {
+                kept.push(j);
+            }
+        }
+        Table { columns, skipped, read_to, kept }
+    }
+
+    /// The cells `from..to` that column `j` of a line takes, given the line's cut points.
+    fn span(&self, cuts: &[usize], j: usize) -> (usize, usize) {
+        // Cut points end with the line: the columns after it start where their dashes do.
+        let from = cuts.get(j).copied().unwrap_or(self.columns[j].start);
+        let to = cuts.get(j + 1).copied().or_else(|| self.columns.get(j + 1).map(|c| c.start)).unwrap_or(self.read_to);
+        (from, to)
+    }
 }
 
 /// The runs of dashes of an underline as (first, last) cell positions, or `None` when the line
@@ -124,7 +192,7 @@ fn read_columns(header: &[char], runs: &[(usize, usize)]) -> Option<Vec<Column>>
         .map(|&(start, end)| {
             let starts_here = is_text(header, start) && (start == 0 || !is_text(header, start - 1));
             let ends_here = is_text(header, end) && !is_text(header, end + 1);
-            (starts_here || ends_here).then(|| Column { start, end, name: cells_text(header, start, end + 1) })
+            (starts_here || ends_here).then(|| Column { start, end, name: cells_text(header, start, end + 1).into() })
         })
         .collect()
 }
@@ -168,6 +236,11 @@ fn is_text(cells: &[char], i: usize) -> bool {
     cells.get(i).is_some_and(|&c| c != ' ' && c != '\t')
 }
 
+/// True when cells `from..to` (clamped to the line) hold something other than white space.
+fn has_text(cells: &[char], from: usize, to: usize) -> bool {
+    cells.get(from..to.min(cells.len())).is_some_and(|span| span.iter().any(|&c| c != WIDE_TAIL && !c.is_whitespace()))
+}
+
 /// The trimmed text of cells `from..to` (clamped to the line).
 fn cells_text(cells: &[char], from: usize, to: usize) -> String {
     let to = to.min(cells.len());
@@ -185,8 +258,18 @@ struct Cell {
     truncated: bool,
 }
 
-/// Cuts a row line into one cell per column.
-fn row_cells(line: &str, columns: &[Column]) -> Vec<Cell> {
+/// One line of the rows, cut into columns.
+struct Line {
+    /// The first column is blank and another is not: with `-Wrap`, the line goes on with the
+    /// values of the row above.
+    continues: bool,
+    /// One cell per kept column.
+    cells: Vec<Cell>,
+}
+
+/// Cuts a row line into the cells of the kept columns.
+fn read_line(line: &str, table: &Table) -> Line {
+    let columns = &table.columns;
     let narrow = screen(line, false);
     let cells = if line.chars().any(is_wide) {
         let wide = screen(line, true);
@@ -199,23 +282,27 @@ fn row_cells(line: &str, columns: &[Column]) -> Vec<Cell> {
         narrow
     };
     let cuts = cut_points(&cells, columns);
-    (0..columns.len())
-        .map(|j| {
-            let from = cuts[j];
-            let to = cuts.get(j + 1).copied().unwrap_or(usize::MAX);
+    let (first_from, first_to) = table.span(&cuts, 0);
+    let continues = !has_text(&cells, first_from, first_to) && has_text(&cells, 0, table.read_to);
+    let cells = table
+        .kept
+        .iter()
+        .map(|&j| {
+            let (from, to) = table.span(&cuts, j);
             let text = cells_text(&cells, from, to);
-            let truncated = is_cut(&cells, &text, columns, j, from, to);
+            let truncated = is_cut(&cells, &text, &columns[j], from, to);
             Cell { text, truncated }
         })
-        .collect()
+        .collect();
+    Line { continues, cells }
 }
 
 /// How well a screen line fits the columns: one point for every column start that follows a
 /// space and holds text, as PowerShell's one-space separator makes them, and one point off
-/// for every column start that falls inside a word.
+/// for every column start that falls inside a word. Columns past the end of the line score nothing.
 fn alignment_score(cells: &[char], columns: &[Column]) -> isize {
     let mut score = 0;
-    for column in columns.iter().skip(1) {
+    for column in columns.iter().skip(1).take_while(|column| column.start <= cells.len()) {
         match (is_text(cells, column.start - 1), is_text(cells, column.start)) {
             (false, true) => score += 1,
             (true, true) => score -= 1,
@@ -225,16 +312,18 @@ fn alignment_score(cells: &[char], columns: &[Column]) -> isize {
     score
 }
 
-/// Where each column's text starts in a row.
+/// Where each column's text starts in a row, up to the end of the line (see [`Table::span`]).
 ///
 /// Normally that is where its dashes start. A right-aligned value wider than its label reaches
 /// further left, past the start of the dashes; it then starts after the nearest space, which is
 /// the separator PowerShell puts between columns.
 fn cut_points(cells: &[char], columns: &[Column]) -> Vec<usize> {
-    let mut cuts = Vec::with_capacity(columns.len());
-    cuts.push(0);
+    let mut cuts = vec![0];
     for pair in columns.windows(2) {
         let (previous, column) = (&pair[0], &pair[1]);
+        if column.start > cells.len() {
+            break;
+        }
         let mut at = column.start;
         if is_text(cells, at - 1) {
             let floor = previous.end + 1;
@@ -251,19 +340,17 @@ fn cut_points(cells: &[char], columns: &[Column]) -> Vec<usize> {
     cuts
 }
 
-/// True when the text of column `j`, read from cells `from..to`, was cut to fit the column.
+/// True when the text of `column`, read from cells `from..to`, was cut to fit the column.
 ///
 /// PowerShell only cuts a value that is longer than its column, so the cut text fills the
-/// column: a left-aligned cut (`abc...`) reaches the separator before the next column, and a
-/// right-aligned one (`...xyz`) ends where the dashes end and is wider than them. The width
-/// check keeps values such as the certificate services `....S..` from counting as cut.
-fn is_cut(cells: &[char], text: &str, columns: &[Column], j: usize, from: usize, to: usize) -> bool {
-    let Some(column) = columns.get(j) else {
-        return false;
-    };
+/// column: a left-aligned cut (`abc...`) reaches the separator before the next column (the
+/// last column has none), and a right-aligned one (`...xyz`) ends where the dashes end and is
+/// wider than them. The width check keeps values such as the certificate services `....S..`
+/// from counting as cut.
+fn is_cut(cells: &[char], text: &str, column: &Column, from: usize, to: usize) -> bool {
     let last_text_cell = (from..to.min(cells.len())).rev().find(|&i| is_text(cells, i));
     if ends_with_cut_mark(text) {
-        let is_last_column = j + 1 == columns.len();
+        let is_last_column = to == usize::MAX;
         return is_last_column || last_text_cell.is_some_and(|i| i + 2 >= to);
     }
     let starts_with_cut_mark = text.starts_with("...") || text.starts_with('…');
@@ -293,14 +380,15 @@ impl Row {
         self.last_line = line;
     }
 
-    fn into_record(self, columns: &[Column]) -> Record {
+    fn into_record(self, table: &Table) -> Record {
         let first_line = self.first_line;
-        let props = columns
+        let props = table
+            .kept
             .iter()
             .zip(self.cells)
-            .map(|(column, cell)| {
+            .map(|(&j, cell)| {
                 let value = if cell.text.is_empty() { Value::Null } else { Value::Text(cell.text.into()) };
-                let mut prop = Prop::new(column.name.clone(), value, first_line);
+                let mut prop = Prop::new(table.columns[j].name.clone(), value, first_line);
                 prop.truncated = cell.truncated;
                 prop
             })
@@ -315,7 +403,7 @@ mod tests {
 
     fn parse_all(text: &str) -> Option<Block> {
         let src = Source::new(text.to_string());
-        parse(&src, 1, src.line_count())
+        parse(&src, 1, src.line_count(), super::super::every_property)
     }
 
     fn value<'a>(record: &'a Record, name: &str) -> Option<&'a str> {
@@ -482,6 +570,51 @@ EX01\\受信コネクタ True
         let block = parse_all(input).expect("a table");
         assert_eq!(value(&block.records[0], "Identity"), Some("EX01\\受信コネクタ"));
         assert_eq!(value(&block.records[0], "Enabled"), Some("True"));
+    }
+
+    /// A table of `columns` columns named `Identity`, `C1`, `C2`, ..., with one row whose cells
+    /// hold their column's number.
+    fn wide_table(columns: usize) -> String {
+        let labels: Vec<String> =
+            (0..columns).map(|i| if i == 0 { "Identity".into() } else { format!("C{i}") }).collect();
+        let mut text = labels.join(" ") + "\n";
+        text += &labels.iter().map(|l| "-".repeat(l.len())).collect::<Vec<_>>().join(" ");
+        text += "\n";
+        let cells: Vec<String> =
+            labels.iter().enumerate().map(|(i, l)| format!("{:<width$}", i, width = l.len())).collect();
+        text + &cells.join(" ") + "\n"
+    }
+
+    #[test]
+    fn columns_past_the_limit_are_reported_not_read() {
+        let block = parse_all(&wide_table(MAX_COLUMNS + 44)).expect("a table");
+        let record = &block.records[0];
+        assert_eq!(record.props.len(), MAX_COLUMNS);
+        assert_eq!(value(record, "Identity"), Some("0"));
+        // The last column read ends where the first one skipped starts.
+        assert_eq!(value(record, &format!("C{}", MAX_COLUMNS - 1)), Some(&*format!("{}", MAX_COLUMNS - 1)));
+        assert!(record.get(&format!("C{MAX_COLUMNS}")).is_none());
+        assert_eq!(block.understood, vec![(1, 3)]);
+        let codes: Vec<&str> = block.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["too-many-columns"]);
+        assert!(block.diagnostics[0].message.contains("has 300 columns"), "{}", block.diagnostics[0].message);
+        assert!(block.diagnostics[0].hint.contains("Format-List"), "{}", block.diagnostics[0].hint);
+        // At the limit, nothing is reported.
+        assert!(parse_all(&wide_table(MAX_COLUMNS)).expect("a table").diagnostics.is_empty());
+    }
+
+    #[test]
+    fn rows_keep_the_wanted_columns_once_with_the_header_names() {
+        let input = "Identity Name Comment identity
+-------- ---- ------- --------
+EX01\\A   A    note    other
+";
+        let src = Source::new(input.to_string());
+        let block = parse(&src, 1, src.line_count(), |name| name != "Comment").expect("a table");
+        let record = &block.records[0];
+        let names: Vec<&str> = record.props.iter().map(|p| &*p.name).collect();
+        assert_eq!(names, ["Identity", "Name"], "the second identity column is the same property");
+        assert_eq!(value(record, "Identity"), Some("EX01\\A"));
     }
 
     #[test]
