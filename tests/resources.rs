@@ -356,3 +356,17 @@ fn a_csv_as_wide_as_it_is_long_is_read_in_linear_time_and_memory() {
 fn tiny_objects_are_read_in_linear_time_and_memory() {
     assert_linear("tiny Format-List objects", |n| "Name : x\n\n".repeat(n), 20_000);
 }
+
+/// One warning that the console wrapped over `n` lines of 100 characters.
+fn long_warning(n: usize) -> String {
+    let mut text = format!("WARNING: {}\n", "The operation could not be performed because ".repeat(3));
+    for i in 0..n {
+        text += &format!("{:0<100}\n", format!("continued{i}"));
+    }
+    text
+}
+
+#[test]
+fn a_warning_wrapped_over_thousands_of_lines_is_read_in_linear_time() {
+    assert_linear("wrapped WARNING", long_warning, 1500);
+}

@@ -35,8 +35,11 @@ fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
     let mut messages: Vec<(LineNo, String)> = Vec::new();
     let mut n = start;
     let mut last = start;
+    // The longest line read so far (without trailing spaces): the console's width, at least.
+    let mut width = 0;
     while n <= end {
         let line = src.line(n);
+        let length = line.trim_end().chars().count();
         if is_warning_start(line) {
             let text = line.strip_prefix("WARNING:").unwrap_or(line).trim();
             messages.push((n, text.to_owned()));
@@ -44,7 +47,6 @@ fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
             // The console cut the message at its width; a line one short of the longest lost
             // the space it was cut at when trailing spaces were trimmed.
             let previous = src.line(n - 1);
-            let width = (start..n).map(|m| src.line(m).trim_end().chars().count()).max().unwrap_or(0);
             let message = &mut messages.last_mut().expect("continues_message needs a message").1;
             if previous.ends_with(' ') || previous.trim_end().chars().count() < width {
                 message.push(' ');
@@ -53,6 +55,7 @@ fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
         } else {
             break;
         }
+        width = width.max(length);
         last = n;
         n += 1;
     }
