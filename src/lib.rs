@@ -76,6 +76,15 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
     let mut unrecognized = Vec::new();
     let mut empty_inputs = 0;
     let mut binary_inputs = 0;
+    // One budget for what Export-Clixml `<Ref>` copies may cost, shared by every input.
+    let input_bytes = inputs
+        .iter()
+        .map(|input| match &input.data {
+            InputData::Bytes(bytes) => bytes.len(),
+            InputData::Text(text) => text.len(),
+        })
+        .sum();
+    let mut ref_budget = formats::clixml::RefBudget::for_input(input_bytes);
     for (index, input) in inputs.into_iter().enumerate() {
         let name = input.name;
         let (text, encoding) = match input.data {
@@ -96,7 +105,7 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
                 String::new(),
             )));
         } else {
-            read_input(&mut src, index, &mut objects, &mut sections, &mut diagnostics);
+            read_input(&mut src, index, &mut objects, &mut sections, &mut diagnostics, &mut ref_budget);
             for n in src.lines_not_understood() {
                 let line = src.line(n);
                 if !is_blank(line) {
@@ -234,6 +243,7 @@ fn read_input(
     objects: &mut Vec<Object>,
     sections: &mut Vec<SectionReport>,
     diagnostics: &mut Vec<Diagnostic>,
+    budget: &mut formats::clixml::RefBudget,
 ) {
     let (segments, furniture) = transcript::split(src);
     for f in furniture {
@@ -254,8 +264,14 @@ fn read_input(
     for segment in segments {
         let command_cmdlet = segment.command.as_deref().and_then(transcript::first_cmdlet).map(str::to_owned);
         let command: Option<std::rc::Rc<str>> = segment.command.as_deref().map(Into::into);
-        let blocks =
-            formats::parse_segment_with(src, segment.first_line, segment.last_line, model::is_read, &mut labels);
+        let blocks = formats::parse_segment_with(
+            src,
+            segment.first_line,
+            segment.last_line,
+            model::is_read,
+            &mut labels,
+            budget,
+        );
         let mut open_section: Option<usize> = None;
         for block in blocks {
             for (first, last) in &block.understood {

@@ -370,3 +370,50 @@ fn long_warning(n: usize) -> String {
 fn a_warning_wrapped_over_thousands_of_lines_is_read_in_linear_time() {
     assert_linear("wrapped WARNING", long_warning, 1500);
 }
+
+/// `n` small Export-Clixml documents in one paste, each of which repeats one object by `<Ref>`
+/// until its copies would fill a megabyte.
+fn many_clixml_documents(n: usize) -> String {
+    let mut text = String::new();
+    for _ in 0..n {
+        text.push_str("<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\n");
+        text += &format!("<Obj RefId=\"0\"><Props><S N=\"Identity\">{}</S></Props></Obj>\n", "x".repeat(1000));
+        for level in 1..=10 {
+            text += &format!(
+                "<Obj RefId=\"{level}\"><Props><Ref N=\"Identity\" RefId=\"{}\" /><Ref N=\"Id\" RefId=\"{}\" /></Props></Obj>\n",
+                level - 1,
+                level - 1
+            );
+        }
+        text.push_str("</Objs>\n");
+    }
+    text
+}
+
+#[test]
+fn many_small_clixml_documents_share_one_reference_budget() {
+    assert_linear("Export-Clixml documents", many_clixml_documents, 40);
+}
+
+/// `n` Export-Clixml documents of one connector each, whose `Id` repeats its `Identity` by
+/// `<Ref>` as every real export does: each document is read on its own, not with the rest of
+/// the paste after it.
+fn clixml_documents_in_a_row(n: usize) -> String {
+    let mut text = String::new();
+    for i in 0..n {
+        text += &format!(
+            "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\n\
+             <Obj RefId=\"0\"><TN RefId=\"0\"><T>Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector</T></TN><Props>\n\
+             <Obj N=\"Identity\" RefId=\"1\"><ToString>EX{i:04}\\Default Frontend EX{i:04}</ToString></Obj>\n\
+             <Ref N=\"Id\" RefId=\"1\" />\n\
+             </Props></Obj>\n\
+             </Objs>\n"
+        );
+    }
+    text
+}
+
+#[test]
+fn clixml_documents_in_a_row_are_read_in_linear_time() {
+    assert_linear("Export-Clixml documents in a row", clixml_documents_in_a_row, 500);
+}

@@ -1,7 +1,7 @@
 //! The clixml parser, tried at every line as the dispatcher would: it never panics, and
 //! every block it returns lies within the lines it was given.
 #![no_main]
-use hybridcheck::formats::clixml;
+use hybridcheck::formats::clixml::{self, RefBudget};
 use hybridcheck::source::Source;
 use libfuzzer_sys::fuzz_target;
 
@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let src = Source::new(String::from_utf8_lossy(data).replace('\r', "\n"));
     let last = src.line_count();
     for start in 1..=last.min(64) {
-        if let Some(block) = clixml::parse(&src, start, last) {
+        if let Some(block) = clixml::parse(&src, start, last, &mut RefBudget::for_input(data.len())) {
             assert!(block.first_line >= start && block.last_line <= last);
             for (first, end) in &block.understood {
                 assert!(*first >= start && first <= end && *end <= last);

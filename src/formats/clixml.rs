@@ -39,8 +39,23 @@ use std::collections::{BTreeMap, BTreeSet};
 /// How many elements may be open at once before the document is rejected as hostile.
 const MAX_DEPTH: usize = 256;
 
-/// How much copying `<Ref>` elements may cause, in the rough units of [`NODE_COST`] and bytes.
-const CLONE_BUDGET: usize = 16 * 1024 * 1024;
+/// How much copying `<Ref>` elements may cause in one check, in the rough units of
+/// [`NODE_COST`] and bytes: one budget for every document of every input, so that a paste of
+/// many small documents costs no more than one large one.
+#[derive(Clone, Debug)]
+pub struct RefBudget {
+    remaining: usize,
+}
+
+impl RefBudget {
+    /// The budget of a check of `input_bytes` bytes in all: twice the input, and a megabyte
+    /// more. A real export repeats by `<Ref>` a few small objects per object (its `Id` is its
+    /// `Identity`), a small part of its own size, so only a document built to multiply itself
+    /// runs out; the check's memory then stays within a small multiple of its input.
+    pub fn for_input(input_bytes: usize) -> RefBudget {
+        RefBudget { remaining: (1 << 20) + input_bytes.saturating_mul(2) }
+    }
+}
 
 /// The estimated memory cost of one value or property, beyond the bytes of its text.
 const NODE_COST: usize = 32;
@@ -50,8 +65,9 @@ const DECLARATION_LOOKAHEAD: usize = 4096;
 
 const HINT: &str = "Paste the whole file written by Export-Clixml: it starts with <Objs and ends with </Objs>.";
 
-/// Reads one Export-Clixml document whose first line is `start`, not reading past line `end`.
-pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
+/// Reads one Export-Clixml document whose first line is `start`, not reading past line `end`;
+/// the copies its `<Ref>` elements make are paid from the check's `budget`.
+pub fn parse(src: &Source, start: LineNo, end: LineNo, budget: &mut RefBudget) -> Option<Block> {
     let from = document_start(src, start, end)?;
     let to = src.offset_of_line(end.saturating_add(1));
     let text = src.text().get(from..to)?;
@@ -61,13 +77,27 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
     // reading; the reading reports the RefIds it really met, and only when the guess was wrong
     // is the document read again with those. The reading that counts is thus always the one
     // told exactly the referenced RefIds (none: `None`), as if a first reading had learnt them.
-    let guess = referenced_ids(text);
-    let (block, referenced) = Parser::new(src, from, start, (!guess.is_empty()).then_some(guess.clone())).run(text);
-    if referenced == guess {
-        return Some(block);
-    }
-    drop(block);
-    Some(Parser::new(src, from, start, (!referenced.is_empty()).then_some(referenced)).run(text).0)
+    // The guess looks only as far as the document's own end tag: the text after it is the rest
+    // of the paste, perhaps other documents, each of which is read on its own.
+    let own = memchr::memmem::find(text.as_bytes(), b"</Objs>").map_or(text, |at| &text[..at]);
+    let guess = referenced_ids(own);
+    let parser = |wanted: &BTreeSet<String>| {
+        Parser::new(src, from, start, (!wanted.is_empty()).then(|| wanted.clone()), budget.remaining)
+    };
+    let reading = parser(&guess).run(text);
+    // Only the reading that counts pays from the budget.
+    let reading = if reading.referenced == guess { reading } else { parser(&reading.referenced).run(text) };
+    budget.remaining = reading.budget_left;
+    Some(reading.block)
+}
+
+/// What one reading of a document gave.
+struct Reading {
+    block: Block,
+    /// The RefIds that `<Ref>` elements named.
+    referenced: BTreeSet<String>,
+    /// What is left of the check's budget after this reading's copies.
+    budget_left: usize,
 }
 
 /// The RefIds that the `<Ref>` tags in `text` name, by a byte search: PowerShell writes them
@@ -355,6 +385,7 @@ struct Parser<'s> {
     wanted: Option<BTreeSet<String>>,
     /// The RefIds that `<Ref>` elements named so far.
     referenced: BTreeSet<String>,
+    /// What is left of the check's copy budget (see [`RefBudget`]).
     budget: usize,
     /// The end of the last markup read, to place the end of a document that stops early.
     markup_end: u64,
@@ -363,7 +394,13 @@ struct Parser<'s> {
 }
 
 impl<'s> Parser<'s> {
-    fn new(src: &'s Source<'s>, base: usize, start: LineNo, wanted: Option<BTreeSet<String>>) -> Parser<'s> {
+    fn new(
+        src: &'s Source<'s>,
+        base: usize,
+        start: LineNo,
+        wanted: Option<BTreeSet<String>>,
+        budget: usize,
+    ) -> Parser<'s> {
         Parser {
             base,
             lines: src.line_cursor(),
@@ -375,15 +412,15 @@ impl<'s> Parser<'s> {
             stored: BTreeMap::new(),
             wanted,
             referenced: BTreeSet::new(),
-            budget: CLONE_BUDGET,
+            budget,
             markup_end: 0,
             diagnostics: Vec::new(),
             reference_limit_reported: false,
         }
     }
 
-    /// Reads the document; also returns the RefIds that `<Ref>` elements named.
-    fn run(mut self, text: &str) -> (Block, BTreeSet<String>) {
+    /// Reads the document.
+    fn run(mut self, text: &str) -> Reading {
         let mut reader = Reader::from_str(text);
         let outcome = loop {
             match self.step(&mut reader) {
@@ -417,7 +454,7 @@ impl<'s> Parser<'s> {
                 block
             }
         };
-        (block, self.referenced)
+        Reading { block, referenced: self.referenced, budget_left: self.budget }
     }
 
     fn line_at(&self, position: u64) -> LineNo {
@@ -774,7 +811,7 @@ mod tests {
 
     fn parse_all(text: &str) -> Block {
         let src = Source::new(text.to_string());
-        parse(&src, 1, src.line_count()).expect("a Clixml block")
+        parse(&src, 1, src.line_count(), &mut RefBudget::for_input(text.len())).expect("a Clixml block")
     }
 
     fn text(value: &Value) -> &str {
@@ -952,14 +989,14 @@ mod tests {
         assert!(block.diagnostics.is_empty());
         for declined in ["<Objsx>", "Name : <Objs", "<?xml version=\"1.0\"?>\n<Root/>", "#< CLIXML\nhello"] {
             let src = Source::new(declined.to_string());
-            assert!(parse(&src, 1, src.line_count()).is_none(), "{declined}");
+            assert!(parse(&src, 1, src.line_count(), &mut RefBudget::for_input(0)).is_none(), "{declined}");
         }
     }
 
     #[test]
     fn stops_at_the_end_line() {
         let src = Source::new(connector());
-        let block = parse(&src, 1, 45).unwrap();
+        let block = parse(&src, 1, 45, &mut RefBudget::for_input(0)).unwrap();
         assert_eq!(block.records.len(), 1);
         assert_eq!(block.understood, vec![(1, 42)]);
         assert_eq!(block.diagnostics[0].code, "malformed-xml");
@@ -1009,6 +1046,32 @@ mod tests {
         let block = parse_all(&doc);
         assert!(block.records.is_empty());
         assert!(block.diagnostics[0].message.contains("deeper than 256 levels"), "{}", block.diagnostics[0].message);
+    }
+
+    /// A document whose last object repeats a 1,000-character text 2^`levels` times by `<Ref>`.
+    fn doubling(levels: usize) -> String {
+        let mut doc = format!("{HEAD}\n<Obj RefId=\"0\"><Props><S N=\"A\">{}</S></Props></Obj>\n", "x".repeat(1000));
+        for n in 1..=levels {
+            doc += &format!(
+                "<Obj RefId=\"{n}\"><Props><Ref N=\"A\" RefId=\"{}\" /><Ref N=\"B\" RefId=\"{}\" /></Props></Obj>\n",
+                n - 1,
+                n - 1
+            );
+        }
+        doc + "</Objs>\n"
+    }
+
+    #[test]
+    fn documents_of_one_check_share_its_copy_budget() {
+        let limited = |block: &Block| block.diagnostics.iter().any(|d| d.code == "clixml-reference-limit");
+        let doc = doubling(8);
+        let src = Source::new(format!("{doc}{doc}"));
+        let mut budget = RefBudget::for_input(0);
+        let first = parse(&src, 1, src.line_count(), &mut budget).expect("the first document");
+        assert!(!limited(&first), "one document fits the budget: {:?}", first.diagnostics);
+        let second = parse(&src, first.last_line + 1, src.line_count(), &mut budget).expect("the second document");
+        assert!(limited(&second), "the second finds the budget spent: {:?}", second.diagnostics);
+        assert_eq!(second.records.len(), 9, "its objects are still read");
     }
 
     #[test]

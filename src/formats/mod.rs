@@ -214,18 +214,21 @@ pub fn every_property(_: &str) -> bool {
 /// Every non-blank line either belongs to a block that understood it, or is left unmarked
 /// so that the caller reports it in `unrecognized`.
 pub fn parse_segment(src: &Source, first: LineNo, last: LineNo, wanted: Wanted) -> Vec<Block> {
-    parse_segment_with(src, first, last, wanted, &mut list::Labels::default())
+    let mut budget = clixml::RefBudget::for_input(src.text().len());
+    parse_segment_with(src, first, last, wanted, &mut list::Labels::default(), &mut budget)
 }
 
 /// [`parse_segment`] for one of several segments of an input: `labels` carries what the
 /// Format-List objects of the earlier segments showed (a transcript often runs one command per
-/// server, each printing objects with the same labels).
+/// server, each printing objects with the same labels), and `budget` what the Export-Clixml
+/// `<Ref>` copies of the whole check may still cost.
 pub fn parse_segment_with(
     src: &Source,
     first: LineNo,
     last: LineNo,
     wanted: Wanted,
     labels: &mut list::Labels,
+    budget: &mut clixml::RefBudget,
 ) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut n = first;
@@ -234,7 +237,7 @@ pub fn parse_segment_with(
             n += 1;
             continue;
         }
-        let block = clixml::parse(src, n, last)
+        let block = clixml::parse(src, n, last, budget)
             .or_else(|| json::parse(src, n, last, wanted))
             .or_else(|| csv::parse(src, n, last, wanted))
             .or_else(|| table::parse(src, n, last, wanted))
