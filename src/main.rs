@@ -89,9 +89,9 @@ fn main() -> ExitCode {
             _ => paths.push(arg),
         }
     }
-    let mut contents: Vec<(String, Contents)> = Vec::new();
+    let mut contents: Vec<(String, Vec<u8>)> = Vec::new();
     if example {
-        contents.push(("example".into(), Contents::Read(hybridcheck::example::TRANSCRIPT.as_bytes().to_vec())));
+        contents.push(("example".into(), hybridcheck::example::TRANSCRIPT.as_bytes().to_vec()));
     } else if paths.is_empty() {
         paths.push("-".into());
     }
@@ -104,17 +104,10 @@ fn main() -> ExitCode {
             }
         }
     }
-    // Read bytes move into the check and mapped files are borrowed, so a large file is held in memory once.
+    // The bytes move into the check, so a large file is held in memory once.
     let inputs: Vec<Input> = contents
         .iter_mut()
-        .map(|(name, contents)| {
-            let data = match contents {
-                Contents::Read(bytes) => InputData::Bytes(std::mem::take(bytes).into()),
-                #[cfg(not(target_arch = "wasm32"))]
-                Contents::Mapped(map) => InputData::Bytes((&map[..]).into()),
-            };
-            Input { name: name.as_str(), data }
-        })
+        .map(|(name, bytes)| Input { name: name.as_str(), data: InputData::Bytes(std::mem::take(bytes).into()) })
         .collect();
     let today = today.unwrap_or_else(system_date);
     let report = check_with(inputs, &Options { today: Some(today) });
@@ -140,52 +133,26 @@ fn main() -> ExitCode {
     }
     let code = ExitCode::from(report.exit_code() as u8);
     // The process ends here: the system takes its memory back at once, which is much quicker
-    // than freeing a large report object by object and unmapping the files.
+    // than freeing a large report object by object.
     std::mem::forget(report);
     std::mem::forget(contents);
     code
 }
 
-/// A file's bytes: mapped in place, or read into memory. (The wasm build of the command, made
-/// only because `cargo test --target wasm32-unknown-unknown` builds every target, always reads.)
-enum Contents {
-    Read(Vec<u8>),
-    #[cfg(not(target_arch = "wasm32"))]
-    Mapped(memmap2::Mmap),
-}
-
-/// Maps a regular file, so that its bytes are neither copied nor written into fresh memory
-/// (for a large file that is most of the time grep takes); reads standard input, empty files,
-/// UTF-16 files and anything that cannot be mapped.
-fn read(path: &str) -> std::io::Result<Contents> {
+/// The bytes of a file, or of standard input for `-`.
+///
+/// A file is read into memory, into a buffer sized once from its metadata (`std::fs::read`),
+/// never mapped. A map read in place as text saved about a fifth of a 100 MB check, but another
+/// program that truncates or rewrites the file meanwhile then ends the check with SIGBUS or
+/// changes text already checked as UTF-8 (undefined behaviour); a map copied before it is read
+/// took as long as reading and held the file twice.
+fn read(path: &str) -> std::io::Result<Vec<u8>> {
     if path == "-" {
         let mut buffer = Vec::new();
         std::io::stdin().read_to_end(&mut buffer)?;
-        return Ok(Contents::Read(buffer));
+        return Ok(buffer);
     }
-    let file = std::fs::File::open(path)?;
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let metadata = file.metadata()?;
-        if metadata.is_file() && metadata.len() > 0 {
-            // SAFETY: the checker never writes to the map, and nothing else in this process
-            // does. Another program that changes the file while it is being checked is not
-            // guarded against: truncating it ends the process with SIGBUS (as it does ripgrep),
-            // and rewriting it in place can change bytes the check already read as UTF-8. The
-            // CLI checks exports and transcripts that are finished, so it takes that risk for
-            // the speed; `hybridcheck - < FILE` reads a copy instead.
-            if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
-                // UTF-16 is decoded into a new string: the bytes are read instead, so that they can
-                // be let go of once decoded, where a map would stay for the whole check.
-                if !hybridcheck::decode::is_utf16(&map[..map.len().min(4096)]) {
-                    return Ok(Contents::Mapped(map));
-                }
-            }
-        }
-    }
-    let mut buffer = Vec::new();
-    (&file).read_to_end(&mut buffer)?;
-    Ok(Contents::Read(buffer))
+    std::fs::read(path)
 }
 
 /// Today's date in UTC from the system clock.

@@ -1,6 +1,5 @@
-//! The command-line tool end to end: a file given by name (mapped in place), the same bytes on
-//! standard input (read), a UTF-16 file (read, then let go of once decoded), an empty file and a
-//! missing one. The report must not depend on how the bytes arrived.
+//! The command-line tool end to end: a file given by name, the same bytes on standard input, a
+//! UTF-16 file, an empty file and a missing one. The report must not depend on how the bytes arrived.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
