@@ -5,7 +5,8 @@
 //!    file is unchanged): Format-List transcripts of about 1, 10 and 100 MB (50, 500 and 5,000
 //!    Exchange 2013 servers with their five default receive connectors), and the 50- and
 //!    500-server organisations as ConvertTo-Json (PS 5.1) and Export-Clixml (UTF-16LE);
-//! 2. builds the native CLI (`--profile native`), the release wasm for Node, and the page (`dist`);
+//! 2. builds the CLI as the README builds it (`--release`), the page's wasm (its `wasm` profile)
+//!    for Node, and the page (`dist`);
 //! 3. times the native CLI against `grep -ci` on every input (best of `RUNS`, peak memory from GNU time);
 //! 4. times `checkBytes` of the wasm build in Node (`tests/bench/node.mjs`);
 //! 5. times the page in headless Chromium from file:// (`tests/bench/page.mjs`);
@@ -89,13 +90,16 @@ pub fn bench(args: &[&str]) -> Result<()> {
     }
 
     progress(started, "building the native CLI, the wasm for Node, and the page");
-    run(Command::new("cargo").args(["build", "--profile", "native", "--locked", "--bin", "hybridcheck"]))?;
-    run(Command::new("cargo").args(["build", "--target", "wasm32-unknown-unknown", "--release", "--lib", "--locked"]))?;
+    run(Command::new("cargo").args(["build", "--release", "--locked", "--bin", "hybridcheck"]))?;
+    let wasm_profile = crate::config::Config::load()?.cargo.profile;
+    run(Command::new("cargo")
+        .args(["build", "--target", "wasm32-unknown-unknown", "--lib", "--locked", "--profile"])
+        .arg(&wasm_profile))?;
     let node_dir = dir.join("node");
     run(Command::new("wasm-bindgen")
         .args(["--target", "nodejs", "--no-typescript", "--out-dir"])
         .arg(&node_dir)
-        .arg(target_dir().join("wasm32-unknown-unknown/release").join(crate::config::Package::load()?.wasm_file())))?;
+        .arg(target_dir().join("wasm32-unknown-unknown").join(&wasm_profile).join(crate::config::Package::load()?.wasm_file())))?;
     // Optimised as the page's wasm is (wasm-pack.toml's wasm-opt arguments), so that Node runs
     // the code the page ships.
     let node_wasm = node_dir.join(format!("{}_bg.wasm", crate::config::Package::load()?.name.replace('-', "_")));
@@ -112,7 +116,7 @@ pub fn bench(args: &[&str]) -> Result<()> {
     }
 
     progress(started, &format!("native CLI and grep -ci, best of {RUNS} each"));
-    let cli = target_dir().join("native/hybridcheck");
+    let cli = target_dir().join("release/hybridcheck");
     // The CLI's peak memory when it reads nothing: what every check pays before its input.
     let resting_mb = timed_run(&cli, &["--version".as_ref()], false)?.rss_kb.map(|kb| kb as f64 * 1024.0 / MB);
     let mut natives = Vec::new();
