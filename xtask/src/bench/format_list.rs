@@ -1,0 +1,159 @@
+//! The Format-List input, as `Get-ReceiveConnector -Server X | fl` prints it in a 120-column console.
+
+use super::org::{us_time, Connector, Server, CERT_ISSUER, CERT_SUBJECT, KINDS};
+use std::fmt::Write as _;
+
+pub(super) const PROMPT: &str = "[PS] C:\\Windows\\system32>";
+/// Exchange 2013's longest property name, MaxInboundConnectionPercentagePerSource.
+pub(super) const LABEL: usize = 39;
+pub(super) const WIDTH: usize = 120;
+
+/// One property: the label padded to the label column, then the value word-wrapped into
+/// `WIDTH - 1` columns with each line's trailing space kept, as the console host does.
+pub(super) fn fl_prop(out: &mut String, label: &str, value: &str) {
+    let room = WIDTH - 1 - (LABEL + 3);
+    let _ = write!(out, "{label:<LABEL$} : ");
+    let mut rest = value;
+    loop {
+        if rest.len() <= room {
+            out.push_str(rest);
+            out.push_str("\r\n");
+            return;
+        }
+        let cut = match rest[..room].rfind(' ') {
+            Some(i) if i > 0 => i + 1,
+            _ => room,
+        };
+        out.push_str(&rest[..cut]);
+        out.push_str("\r\n");
+        out.push_str(&" ".repeat(LABEL + 3));
+        rest = &rest[cut..];
+    }
+}
+
+pub(super) fn fl_connector(out: &mut String, c: &Connector) {
+    let yes = |b: bool| if b { "True" } else { "False" };
+    let [(v6a, pa), (_, pb)] = c.bindings();
+    let bindings = if v6a { format!("{{[::]:{pa}, 0.0.0.0:{pb}}}") } else { format!("{{0.0.0.0:{pa}, [::]:{pb}}}") };
+    let caps = format!("{{{}}}", c.capabilities().join(", "));
+    let cert = if c.certificate() { format!("<I>{CERT_ISSUER}<S>{CERT_SUBJECT}") } else { String::new() };
+    let comment = c.comment().unwrap_or_default();
+    let per_source = c.per_source().map_or("Unlimited".to_string(), |n| n.to_string());
+    let props: [(&str, &str); 68] = [
+        ("RunspaceId", c.runspace()),
+        ("AuthMechanism", c.auth().0),
+        ("Banner", ""),
+        ("BinaryMimeEnabled", "True"),
+        ("Bindings", &bindings),
+        ("ChunkingEnabled", "True"),
+        ("DefaultDomain", ""),
+        ("DeliveryStatusNotificationEnabled", "True"),
+        ("EightBitMimeEnabled", "True"),
+        ("BareLinefeedRejectionEnabled", "False"),
+        ("DomainSecureEnabled", yes(c.hybrid())),
+        ("EnhancedStatusCodesEnabled", "True"),
+        ("LongAddressesEnabled", "False"),
+        ("OrarEnabled", "False"),
+        ("SuppressXAnonymousTls", "False"),
+        ("ProxyEnabled", "False"),
+        ("AdvertiseClientSettings", "False"),
+        ("Fqdn", &c.fqdn()),
+        ("ServiceDiscoveryFqdn", ""),
+        ("TlsCertificateName", &cert),
+        ("Comment", &comment),
+        ("Enabled", "True"),
+        ("ConnectionTimeout", "00:10:00"),
+        ("ConnectionInactivityTimeout", "00:05:00"),
+        ("MessageRateLimit", "Unlimited"),
+        ("MessageRateSource", "IPAddress"),
+        ("MaxInboundConnection", "5000"),
+        ("MaxInboundConnectionPerSource", &per_source),
+        ("MaxInboundConnectionPercentagePerSource", &c.percentage().to_string()),
+        ("MaxHeaderSize", "256 KB (262,144 bytes)"),
+        ("MaxHopCount", "60"),
+        ("MaxLocalHopCount", &c.local_hops().to_string()),
+        ("MaxLogonFailures", "3"),
+        ("MaxMessageSize", "36 MB (37,748,736 bytes)"),
+        ("MaxProtocolErrors", "5"),
+        ("MaxRecipientsPerMessage", &c.recipients().to_string()),
+        ("PermissionGroups", c.permissions().0),
+        ("PipeliningEnabled", "True"),
+        ("ProtocolLoggingLevel", if c.verbose() { "Verbose" } else { "None" }),
+        ("RemoteIPRanges", "{::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff, 0.0.0.0-255.255.255.255}"),
+        ("RequireEHLODomain", "False"),
+        ("RequireTLS", "False"),
+        ("EnableAuthGSSAPI", "False"),
+        ("ExtendedProtectionPolicy", "None"),
+        ("LiveCredentialEnabled", "False"),
+        ("TlsDomainCapabilities", &caps),
+        ("Server", &c.server.name),
+        ("TransportRole", c.role().0),
+        ("SizeEnabled", "Enabled"),
+        ("TarpitInterval", "00:00:05"),
+        ("MaxAcknowledgementDelay", "00:00:30"),
+        ("AdminDisplayName", ""),
+        ("ExchangeVersion", "0.1 (8.0.535.0)"),
+        ("Name", &c.name()),
+        ("DistinguishedName", &c.dn()),
+        ("Identity", &c.identity()),
+        ("Guid", c.guid()),
+        ("ObjectCategory", "contoso.com/Configuration/Schema/ms-Exch-Smtp-Receive-Connector"),
+        ("ObjectClass", "{top, msExchSmtpReceiveConnector}"),
+        ("WhenChanged", &us_time(c.changed(), true)),
+        ("WhenCreated", &us_time(c.server.created, true)),
+        ("WhenChangedUTC", &us_time(c.changed(), false)),
+        ("WhenCreatedUTC", &us_time(c.server.created, false)),
+        ("OrganizationId", ""),
+        ("Id", &c.identity()),
+        ("OriginatingServer", "DC01.contoso.com"),
+        ("IsValid", "True"),
+        ("ObjectState", "Unchanged"),
+    ];
+    for (label, value) in props {
+        fl_prop(out, label, value);
+    }
+    out.push_str("\r\n");
+}
+
+pub(super) fn format_list(servers: usize) -> Vec<u8> {
+    let mut out = String::with_capacity(servers * 22_000);
+    for i in 0..servers {
+        let server = Server::plan(i);
+        let _ = write!(out, "{PROMPT}Get-ReceiveConnector -Server {} | fl\r\n\r\n", server.name);
+        for (n, kind) in KINDS.into_iter().enumerate() {
+            fl_connector(&mut out, &Connector { server: &server, kind, n });
+        }
+        out.push_str("\r\n");
+    }
+    out.push_str(PROMPT);
+    out.push_str("\r\n");
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::org::{CURRENT_ENTRY, LEGACY_ENTRY};
+    use super::super::WORDS;
+    use super::*;
+
+    #[test]
+    fn wraps_like_the_console() {
+        let mut out = String::new();
+        fl_prop(&mut out, "TlsDomainCapabilities", &format!("{{{LEGACY_ENTRY}}}"));
+        let lines: Vec<&str> = out.split("\r\n").collect();
+        assert_eq!(lines[0], "TlsDomainCapabilities                   : {<I>CN=MSIT Machine Auth CA 2, DC=redmond, DC=corp, DC=microsoft, ");
+        assert_eq!(
+            lines[1],
+            format!("{}DC=com<S>CN=mail.protection.outlook.com, OU=Forefront Online Protection for ", " ".repeat(42))
+        );
+        assert_eq!(
+            lines[2],
+            format!("{}Exchange, O=Microsoft, L=Redmond, S=WA, C=US:AcceptCloudServicesMail}}", " ".repeat(42))
+        );
+        // With the current entry first, the words wrap between `Machine` and `Auth`.
+        let mut out = String::new();
+        fl_prop(&mut out, "TlsDomainCapabilities", &format!("{{{CURRENT_ENTRY}, {LEGACY_ENTRY}}}"));
+        assert!(out.contains("MSIT Machine \r\n") && !out.contains(WORDS), "{out}");
+        assert!(out.lines().all(|l| l.len() < WIDTH));
+    }
+}
