@@ -56,13 +56,14 @@ pub fn assemble(parts: &Parts) -> Result<Page> {
     let wasm = wasm_text(parts.wasm_gzip);
     let core_script = format!(
         "{glue}\nvar HYBRIDCHECK_WASM = {{\"gzip_bytes\": {len}, \"text\": \"{wasm}\"}};\nvar HYBRIDCHECK_BUILD = {{\"date\": \"{date}\", \"version\": \"{version}\"}};\n{loader}\n",
-        glue = trim_script(&normalize(parts.glue)).trim_end(),
+        glue = normalize(parts.glue).trim_end(),
         len = parts.wasm_gzip.len(),
         date = parts.date,
         version = parts.version,
-        loader = trim_script(&normalize(parts.loader)).trim_end(),
+        loader = normalize(parts.loader).trim_end(),
     );
-    let script = format!("{core_script}{}", trim_script(&normalize(parts.app)));
+    // The scripts come shortened by terser (`cargo xtask dist`), which leaves nothing to trim.
+    let script = format!("{core_script}{}", normalize(parts.app).trim_end());
     refuse_in("the style", &style, &["</style"])?;
     refuse_in("the script", &script, &["</script", "<!--"])?;
 
@@ -182,71 +183,6 @@ fn trim_css(css: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     keep_lines(&bare, |line| !line.is_empty())
-}
-
-/// A script without its indentation, blank lines, `//` comment lines and `/* */` comments that
-/// start a line: the glue (generated, nobody reads it for its layout), the loader and the app
-/// script, whose comments stay in `www/`. Leading spaces matter in JavaScript only inside a
-/// string or template literal that spans lines, so a script that may have one (a backtick
-/// outside a quoted string, or a line ending in a backslash) is left as it is.
-fn trim_script(script: &str) -> String {
-    if script.lines().any(|line| line.ends_with('\\') || backtick_outside_quotes(line)) {
-        return script.to_owned();
-    }
-    let mut in_comment = false;
-    let mut kept = Vec::new();
-    for line in script.lines().map(str::trim) {
-        if in_comment {
-            // The rest of the line after the comment's end is code (and kept).
-            match line.find("*/") {
-                Some(end) => {
-                    in_comment = false;
-                    kept.push(line[end + 2..].trim());
-                }
-                None => continue,
-            }
-        } else if let Some(rest) = line.strip_prefix("/*") {
-            match rest.find("*/") {
-                Some(end) => kept.push(rest[end + 2..].trim()),
-                None => in_comment = true,
-            }
-        } else if !line.starts_with("//") {
-            kept.push(line);
-        }
-    }
-    kept.retain(|line| !line.is_empty());
-    kept.join("\n")
-}
-
-/// True when the line has a backtick that is not inside a '...' or "..." string on that line
-/// (after a `//` comment, nothing counts).
-fn backtick_outside_quotes(line: &str) -> bool {
-    let mut quote: Option<char> = None;
-    let mut line = line.trim_start();
-    if let Some(rest) = line.strip_prefix("/*") {
-        // A comment, then perhaps code after it on the same line.
-        match rest.find("*/") {
-            Some(end) => line = &rest[end + 2..],
-            None => return false,
-        }
-    } else if line.starts_with('*') {
-        // Inside a comment: what it says is not code.
-        return false;
-    }
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(_), '\\') => {
-                chars.next();
-            }
-            (Some(q), _) if c == q => quote = None,
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '/') if chars.peek() == Some(&'/') => return false,
-            (None, '`') => return true,
-            _ => {}
-        }
-    }
-    false
 }
 
 /// The lines `keep` says yes to, each trimmed, joined with LF.
@@ -374,28 +310,10 @@ mod tests {
     }
 
     #[test]
-    fn trims_css_and_glue_but_not_strings() {
+    fn trims_css_but_not_strings() {
         let css =
             "/* head */\n:root {\n  --mono: \"a/*b*/\", x;  /* tail */\n}\n\n@media (x) {\n  a { b: c }\n}\n/* open";
         assert_eq!(trim_css(css), ":root {\n--mono: \"a/*b*/\", x;\n}\n@media (x) {\na { b: c }\n}");
-        let glue = "let w = (function() {\n    /**\n     * Doc.\n     */\n    // note\n    let s = '  /** kept */';\n\n    return 1; // trailing kept\n})();\n";
-        assert_eq!(
-            trim_script(glue),
-            "let w = (function() {\nlet s = '  /** kept */';\nreturn 1; // trailing kept\n})();"
-        );
-        let template = "let a = `one\n    two`;\n";
-        assert_eq!(trim_script(template), template);
-        let continued = "let a = 'one\\\n    two';\n";
-        assert_eq!(trim_script(continued), continued);
-        let app = "  /* A comment\n   * with `code` in it. */\n  var parts = s.split('`'); /* kept */\n\n  // gone\n  f(); // kept\n";
-        assert_eq!(trim_script(app), "var parts = s.split('`'); /* kept */\nf(); // kept");
-        let template_in_code = "  var a = 1;\n  var b = `x`; // a template\n";
-        assert_eq!(trim_script(template_in_code), template_in_code);
-        // terser keeps a licence comment and puts code after it on the same line.
-        let licence = "/** @license MIT */var b=2;\n/* a\n b */ var c=3;\n";
-        assert_eq!(trim_script(licence), "var b=2;\nvar c=3;");
-        let template_after_comment = "/* x */ var t = `y`;\n";
-        assert_eq!(trim_script(template_after_comment), template_after_comment);
     }
 
     #[test]
