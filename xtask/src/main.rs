@@ -26,11 +26,12 @@ Tasks:
                   native tests, wasm tests (Node and headless Chromium), dist, browser e2e tests.
   fuzz [--runs N] Run every cargo-fuzz target under fuzz/ for N executions each (default 150000,
                   1.2 million in all). Needs nightly Rust; says so when it is missing.
-  bench [--write] [--inputs]
-                  Benchmark on generated 1, 10 and 100 MB inputs (in target/bench/): native CLI
-                  against grep -ci, peak memory, wasm in Node, the page in headless Chromium, sizes.
-                  Writes target/bench/results.json; --write also updates BENCHMARKS.md; --inputs
-                  only generates the inputs. Not part of `test`; takes a few minutes.
+  bench [--write] [--inputs] [--quick]
+                  Benchmark on generated 1, 10 and 100 MB inputs (in target/bench/): the release
+                  CLI against grep -ci, peak memory, hostile inputs of up to 1 MB, wasm in Node,
+                  the page in headless Chromium, sizes. Writes target/bench/results.json; --write
+                  also updates BENCHMARKS.md; --inputs only generates the inputs; --quick runs on
+                  the small inputs only. Not part of `test`; takes a few minutes.
   help            Show this text.
 ";
 

@@ -1,18 +1,29 @@
-//! The Format-List input, as `Get-ReceiveConnector -Server X | fl` prints it in a 120-column console.
+//! The Format-List inputs, as the Exchange Management Shell prints them in its 120-column console:
+//! `Get-ReceiveConnector -Server X | fl` for each server of the Exchange 2013 organisation, and one
+//! `Get-ReceiveConnector | Format-List *` for the whole Exchange 2019 organisation.
 
-use super::org::{us_time, Connector, Server, CERT_ISSUER, CERT_SUBJECT, KINDS};
+use super::org::{us_time, Connector, Org, Server, CERT_ISSUER, CERT_SUBJECT, KINDS};
 use std::fmt::Write as _;
 
 pub(super) const PROMPT: &str = "[PS] C:\\Windows\\system32>";
-/// Exchange 2013's longest property name, MaxInboundConnectionPercentagePerSource.
-pub(super) const LABEL: usize = 39;
 pub(super) const WIDTH: usize = 120;
 
-/// One property: the label padded to the label column, then the value word-wrapped into
-/// `WIDTH - 1` columns with each line's trailing space kept, as the console host does.
-pub(super) fn fl_prop(out: &mut String, label: &str, value: &str) {
-    let room = WIDTH - 1 - (LABEL + 3);
-    let _ = write!(out, "{label:<LABEL$} : ");
+impl Org {
+    /// The longest property name, which sets the label column: Exchange 2013's
+    /// MaxInboundConnectionPercentagePerSource, Exchange 2019's RejectReservedSecondLevelRecipientDomains.
+    fn label_width(self) -> usize {
+        match self {
+            Org::Exchange2013 => 39,
+            Org::Exchange2019 => 41,
+        }
+    }
+}
+
+/// One property: the label padded to the label column (`label_width` wide), then the value
+/// word-wrapped into `WIDTH - 1` columns with each line's trailing space kept, as the console host does.
+pub(super) fn fl_prop(out: &mut String, label_width: usize, label: &str, value: &str) {
+    let room = WIDTH - 1 - (label_width + 3);
+    let _ = write!(out, "{label:<label_width$} : ");
     let mut rest = value;
     loop {
         if rest.len() <= room {
@@ -26,12 +37,14 @@ pub(super) fn fl_prop(out: &mut String, label: &str, value: &str) {
         };
         out.push_str(&rest[..cut]);
         out.push_str("\r\n");
-        out.push_str(&" ".repeat(LABEL + 3));
+        out.push_str(&" ".repeat(label_width + 3));
         rest = &rest[cut..];
     }
 }
 
-pub(super) fn fl_connector(out: &mut String, c: &Connector) {
+/// Every property of a connector, in the order Exchange lists them: 68 for Exchange 2013, and
+/// six more for Exchange 2019 (see the domain reference, §1.4).
+pub(super) fn fl_connector(out: &mut String, c: &Connector, org: Org) {
     let yes = |b: bool| if b { "True" } else { "False" };
     let [(v6a, pa), (_, pb)] = c.bindings();
     let bindings = if v6a { format!("{{[::]:{pa}, 0.0.0.0:{pb}}}") } else { format!("{{0.0.0.0:{pa}, [::]:{pb}}}") };
@@ -39,7 +52,7 @@ pub(super) fn fl_connector(out: &mut String, c: &Connector) {
     let cert = if c.certificate() { format!("<I>{CERT_ISSUER}<S>{CERT_SUBJECT}") } else { String::new() };
     let comment = c.comment().unwrap_or_default();
     let per_source = c.per_source().map_or("Unlimited".to_string(), |n| n.to_string());
-    let props: [(&str, &str); 68] = [
+    let exchange_2013: [(&str, &str); 68] = [
         ("RunspaceId", c.runspace()),
         ("AuthMechanism", c.auth().0),
         ("Banner", ""),
@@ -109,22 +122,57 @@ pub(super) fn fl_connector(out: &mut String, c: &Connector) {
         ("IsValid", "True"),
         ("ObjectState", "Unchanged"),
     ];
+    let mut props = exchange_2013.to_vec();
+    if org == Org::Exchange2019 {
+        let mut insert_after = |before: &str, added: &[(&'static str, &'static str)]| {
+            let at = props.iter().position(|(label, _)| *label == before).expect("a 2013 property") + 1;
+            props.splice(at..at, added.iter().copied());
+        };
+        insert_after("EightBitMimeEnabled", &[("SmtpUtf8Enabled", "False")]);
+        insert_after(
+            "TransportRole",
+            &[
+                ("RejectReservedTopLevelRecipientDomains", "False"),
+                ("RejectReservedSecondLevelRecipientDomains", "False"),
+                ("RejectSingleLabelRecipientDomains", "False"),
+                ("AcceptConsumerMail", "False"),
+            ],
+        );
+        insert_after("TarpitInterval", &[("AuthTarpitInterval", "00:00:05")]);
+    }
     for (label, value) in props {
-        fl_prop(out, label, value);
+        fl_prop(out, org.label_width(), label, value);
     }
     out.push_str("\r\n");
 }
 
+/// The Exchange 2013 organisation of `servers` servers, one command per server.
 pub(super) fn format_list(servers: usize) -> Vec<u8> {
     let mut out = String::with_capacity(servers * 22_000);
     for i in 0..servers {
         let server = Server::plan(i);
         let _ = write!(out, "{PROMPT}Get-ReceiveConnector -Server {} | fl\r\n\r\n", server.name);
         for (n, kind) in KINDS.into_iter().enumerate() {
-            fl_connector(&mut out, &Connector { server: &server, kind, n });
+            fl_connector(&mut out, &Connector { server: &server, kind, n }, Org::Exchange2013);
         }
         out.push_str("\r\n");
     }
+    out.push_str(PROMPT);
+    out.push_str("\r\n");
+    out.into_bytes()
+}
+
+/// The Exchange 2019 organisation of `servers` servers, all in one `Format-List *`.
+pub(super) fn format_list_star_2019(servers: usize) -> Vec<u8> {
+    let mut out = String::with_capacity(servers * 24_000);
+    let _ = write!(out, "{PROMPT}Get-ReceiveConnector | Format-List *\r\n\r\n");
+    for i in 0..servers {
+        let server = Server::plan_in(Org::Exchange2019, i);
+        for (n, kind) in KINDS.into_iter().enumerate() {
+            fl_connector(&mut out, &Connector { server: &server, kind, n }, Org::Exchange2019);
+        }
+    }
+    out.push_str("\r\n");
     out.push_str(PROMPT);
     out.push_str("\r\n");
     out.into_bytes()
@@ -139,7 +187,7 @@ mod tests {
     #[test]
     fn wraps_like_the_console() {
         let mut out = String::new();
-        fl_prop(&mut out, "TlsDomainCapabilities", &format!("{{{LEGACY_ENTRY}}}"));
+        fl_prop(&mut out, 39, "TlsDomainCapabilities", &format!("{{{LEGACY_ENTRY}}}"));
         let lines: Vec<&str> = out.split("\r\n").collect();
         assert_eq!(lines[0], "TlsDomainCapabilities                   : {<I>CN=MSIT Machine Auth CA 2, DC=redmond, DC=corp, DC=microsoft, ");
         assert_eq!(
@@ -151,9 +199,29 @@ mod tests {
             format!("{}Exchange, O=Microsoft, L=Redmond, S=WA, C=US:AcceptCloudServicesMail}}", " ".repeat(42))
         );
         // With the current entry first, the words wrap between `Machine` and `Auth`.
+        for label_width in [39, 41] {
+            let mut out = String::new();
+            let entries = format!("{{{CURRENT_ENTRY}, {LEGACY_ENTRY}}}");
+            fl_prop(&mut out, label_width, "TlsDomainCapabilities", &entries);
+            assert!(!out.contains(WORDS), "{out}");
+            assert!(out.lines().all(|l| l.len() < WIDTH));
+        }
+    }
+
+    #[test]
+    fn exchange_2019_shows_every_property_of_its_connectors() {
+        let server = Server::plan_in(Org::Exchange2019, 0);
         let mut out = String::new();
-        fl_prop(&mut out, "TlsDomainCapabilities", &format!("{{{CURRENT_ENTRY}, {LEGACY_ENTRY}}}"));
-        assert!(out.contains("MSIT Machine \r\n") && !out.contains(WORDS), "{out}");
+        fl_connector(&mut out, &Connector { server: &server, kind: KINDS[2], n: 2 }, Org::Exchange2019);
+        let labels: Vec<&str> =
+            out.lines().filter(|l| !l.starts_with(' ') && !l.is_empty()).map(|l| l[..41].trim_end()).collect();
+        assert_eq!(labels.len(), 74);
+        assert_eq!(labels[0], "RunspaceId");
+        assert_eq!(&labels[8..11], ["EightBitMimeEnabled", "SmtpUtf8Enabled", "BareLinefeedRejectionEnabled"]);
+        let role = labels.iter().position(|l| *l == "TransportRole").unwrap();
+        assert_eq!(labels[role + 2], "RejectReservedSecondLevelRecipientDomains");
+        assert_eq!(labels[role + 6], "TarpitInterval");
+        assert_eq!(labels[role + 7], "AuthTarpitInterval");
         assert!(out.lines().all(|l| l.len() < WIDTH));
     }
 }

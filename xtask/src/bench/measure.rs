@@ -11,6 +11,18 @@ use std::time::{Duration, Instant};
 
 pub(super) const GNU_TIME: &str = "/usr/bin/time";
 
+/// Where a timed program's standard output goes.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Out {
+    /// Discarded. For hybridcheck, which does the same work wherever its report goes.
+    Null,
+    /// Read by the bench through a pipe: the report, and the scripts' `result` lines.
+    Pipe,
+    /// Written to `target/bench/stdout.out` and read back afterwards. For grep, which notices an
+    /// output of /dev/null and stops at its first match, timing nothing.
+    File,
+}
+
 pub(super) struct Timed {
     pub(super) ms: f64,
     /// Peak resident set size of the child, from GNU time.
@@ -18,10 +30,22 @@ pub(super) struct Timed {
     pub(super) stdout: String,
 }
 
-/// Runs `program args` under GNU time: wall time measured here, peak memory from `%M`.
-pub(super) fn timed_run(program: &Path, args: &[&std::ffi::OsStr], capture: bool) -> Result<Timed> {
+/// Runs `program args` under GNU time: wall time measured here, peak memory from `%M`. An exit
+/// status other than 0 and 1 is an error: hybridcheck exits 1 when it finds something, and grep
+/// when it finds nothing.
+pub(super) fn timed_run(program: &Path, args: &[&std::ffi::OsStr], out: Out) -> Result<Timed> {
+    timed_run_accepting(program, args, out, &[0, 1])
+}
+
+/// [`timed_run`] of a check whose input may hold nothing to check: hybridcheck then exits 2.
+pub(super) fn timed_check(program: &Path, args: &[&std::ffi::OsStr]) -> Result<Timed> {
+    timed_run_accepting(program, args, Out::Null, &[0, 1, 2])
+}
+
+fn timed_run_accepting(program: &Path, args: &[&std::ffi::OsStr], out: Out, accepted: &[i32]) -> Result<Timed> {
     let dir = target_dir().join("bench");
     let time_file = dir.join("time.out");
+    let out_file = dir.join("stdout.out");
     let _ = std::fs::remove_file(&time_file);
     let gnu_time = Path::new(GNU_TIME).exists();
     let mut cmd = if gnu_time {
@@ -32,7 +56,11 @@ pub(super) fn timed_run(program: &Path, args: &[&std::ffi::OsStr], capture: bool
         Command::new(program)
     };
     cmd.args(args).current_dir(root()).stdin(Stdio::null()).stderr(Stdio::inherit());
-    cmd.stdout(if capture { Stdio::piped() } else { Stdio::null() });
+    cmd.stdout(match out {
+        Out::Null => Stdio::null(),
+        Out::Pipe => Stdio::piped(),
+        Out::File => std::fs::File::create(&out_file).context(format!("cannot create {}", out_file.display()))?.into(),
+    });
     let started = Instant::now();
     let mut child = cmd.spawn().context(format!("cannot start {}", program.display()))?;
     let mut stdout = String::new();
@@ -41,9 +69,11 @@ pub(super) fn timed_run(program: &Path, args: &[&std::ffi::OsStr], capture: bool
     }
     let status = child.wait().context(format!("cannot wait for {}", program.display()))?;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
-    // hybridcheck exits 1 when it finds something and grep exits 1 when it finds nothing.
-    if !matches!(status.code(), Some(0 | 1)) {
+    if !status.code().is_some_and(|code| accepted.contains(&code)) {
         return Err(format!("{} failed ({status})", program.display()));
+    }
+    if out == Out::File {
+        stdout = std::fs::read_to_string(&out_file).context(format!("cannot read {}", out_file.display()))?;
     }
     let rss_kb = if gnu_time {
         std::fs::read_to_string(&time_file).ok().and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()))
@@ -53,20 +83,18 @@ pub(super) fn timed_run(program: &Path, args: &[&std::ffi::OsStr], capture: bool
     Ok(Timed { ms, rss_kb, stdout })
 }
 
-/// A program to time: its arguments, and whether its standard output is read through a pipe
-/// instead of sent to /dev/null (GNU grep notices /dev/null and stops at the first match, so
-/// grep must be timed with its output read).
+/// A program to time: its arguments, and where its standard output goes.
 pub(super) struct Timing<'a> {
     pub(super) program: &'a Path,
     pub(super) args: &'a [&'a std::ffi::OsStr],
-    pub(super) capture: bool,
+    pub(super) out: Out,
     pub(super) times: Vec<f64>,
     pub(super) rss: Option<u64>,
 }
 
 impl Timing<'_> {
     pub(super) fn run(&mut self) -> Result<()> {
-        let t = timed_run(self.program, self.args, self.capture)?;
+        let t = timed_run(self.program, self.args, self.out)?;
         self.times.push(t.ms);
         self.rss = match (self.rss, t.rss_kb) {
             (Some(a), Some(b)) => Some(a.max(b)),

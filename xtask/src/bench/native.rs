@@ -2,7 +2,7 @@
 //! generator put in.
 
 use super::inputs::Input;
-use super::measure::{best_of_each, json_number, timed_run, Timing};
+use super::measure::{best_of_each, json_number, timed_run, Out, Timing};
 use super::{MB, RULE, WORDS};
 use crate::util::Result;
 use std::path::Path;
@@ -27,13 +27,13 @@ pub(super) fn measure_native(cli: &Path, input: &Input) -> Result<NativeRun> {
     let args: [&std::ffi::OsStr; 3] = ["--format".as_ref(), "json".as_ref(), file];
     let grep = Path::new("grep");
     let grep_args: [&std::ffi::OsStr; 3] = ["-ci".as_ref(), WORDS.as_ref(), file];
-    let mut ours = Timing { program: cli, args: &args, capture: false, times: Vec::new(), rss: None };
-    let mut theirs = Timing { program: grep, args: &grep_args, capture: true, times: Vec::new(), rss: None };
+    let mut ours = Timing { program: cli, args: &args, out: Out::Null, times: Vec::new(), rss: None };
+    let mut theirs = Timing { program: grep, args: &grep_args, out: Out::File, times: Vec::new(), rss: None };
     best_of_each(&mut ours, &mut theirs)?;
     let ((ms, rss, runs), (grep_ms, grep_rss, grep_runs)) = (ours.result(), theirs.result());
-    let grep_count = timed_run(grep, &grep_args, true)?.stdout.trim().parse().unwrap_or(0);
+    let grep_count = timed_run(grep, &grep_args, Out::File)?.stdout.trim().parse().unwrap_or(0);
     // One more run, untimed, for what the report says.
-    let report = timed_run(cli, &args, true)?.stdout;
+    let report = timed_run(cli, &args, Out::Pipe)?.stdout;
     Ok(NativeRun {
         ms,
         runs,

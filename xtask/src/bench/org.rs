@@ -92,35 +92,89 @@ pub(super) const ORG_DN: &str = "CN=Exchange Administrative Group (FYDIBOHF23SPD
 pub(super) const PARTITION_GUID: &str = "59ce2f71-eaa2-4ddf-a4fa-f25069d0b324";
 pub(super) const SERIALIZATION_DATA: &str = "AAEAAAD/////AQAAAAAAAAAMAgAAAFtNaWNyb3NvZnQuRXhjaGFuZ2UuRGF0YQ==";
 
+/// The organisations the inputs show.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(super) enum Org {
+    /// Exchange 2013 servers, installed 2014-15, nearly all in hybrid mail flow: about 1 in 7
+    /// Default Frontend connectors still has the legacy entry.
+    Exchange2013,
+    /// A large organisation of Exchange 2019 servers, installed 2019-23: about 1 in 25 servers
+    /// receives mail from Exchange Online, and a few of those still have the legacy entry (their
+    /// settings copied from an old server).
+    Exchange2019,
+}
+
+impl Org {
+    /// The server names: `EX0001` in 2013, `MBX0001` in 2019.
+    fn server_name(self, i: usize) -> String {
+        match self {
+            Org::Exchange2013 => format!("EX{:04}", i + 1),
+            Org::Exchange2019 => format!("MBX{:04}", i + 1),
+        }
+    }
+}
+
+/// How an affected connector lists its entries, drawn for one that is affected.
+fn legacy(rng: &mut Rng) -> Legacy {
+    if rng.one_in(4) {
+        Legacy::AfterCurrent
+    } else if rng.one_in(3) {
+        Legacy::BeforeCurrent
+    } else {
+        Legacy::Alone
+    }
+}
+
 impl Server {
-    /// Server `i` of every organisation made with `SEED`: the 500-server organisation starts
-    /// with the 50 servers of the 50-server one.
+    /// Server `i` of the Exchange 2013 organisation made with `SEED`: the 500-server
+    /// organisation starts with the 50 servers of the 50-server one.
     pub(super) fn plan(i: usize) -> Server {
-        let mut rng = Rng::new(SEED ^ (i as u64).wrapping_mul(0xd1b5_4a32_d192_ed03));
-        let frontend = if rng.one_in(7) {
-            Frontend::Affected(if rng.one_in(4) {
-                Legacy::AfterCurrent
-            } else if rng.one_in(3) {
-                Legacy::BeforeCurrent
-            } else {
-                Legacy::Alone
-            })
-        } else if rng.one_in(6) {
-            Frontend::NotHybrid
-        } else {
-            Frontend::Fixed { comment: rng.one_in(7) }
+        Server::plan_in(Org::Exchange2013, i)
+    }
+
+    /// Server `i` of an organisation made with `SEED`.
+    pub(super) fn plan_in(org: Org, i: usize) -> Server {
+        let salt = match org {
+            Org::Exchange2013 => 0,
+            Org::Exchange2019 => 0x2019_2019_2019_2019,
         };
-        // Installed between 2014-06 and 2015-06, changed up to 300 days later; 08:00 to 23:59 UTC.
-        let created = Stamp { days: 16_222 + rng.below(365) as i64, secs: 8 * 3600 + rng.below(16 * 3600) as i64 };
+        let mut rng = Rng::new(SEED ^ salt ^ (i as u64).wrapping_mul(0xd1b5_4a32_d192_ed03));
+        let frontend = match org {
+            Org::Exchange2013 => {
+                if rng.one_in(7) {
+                    Frontend::Affected(legacy(&mut rng))
+                } else if rng.one_in(6) {
+                    Frontend::NotHybrid
+                } else {
+                    Frontend::Fixed { comment: rng.one_in(7) }
+                }
+            }
+            Org::Exchange2019 => {
+                if !rng.one_in(25) {
+                    Frontend::NotHybrid
+                } else if rng.one_in(6) {
+                    Frontend::Affected(legacy(&mut rng))
+                } else {
+                    Frontend::Fixed { comment: rng.one_in(7) }
+                }
+            }
+        };
+        // Installed within a year (from 2014-06, or 2019-06), changed up to 300 days later
+        // (2019: 1,200); 08:00 to 23:59 UTC.
+        let (installed, changes) = match org {
+            Org::Exchange2013 => (16_222, 300),
+            Org::Exchange2019 => (18_048, 1_200),
+        };
+        let created = Stamp { days: installed + rng.below(365) as i64, secs: 8 * 3600 + rng.below(16 * 3600) as i64 };
         let mut stamp =
-            || Stamp { days: created.days + rng.below(300) as i64, secs: 8 * 3600 + rng.below(16 * 3600) as i64 };
+            || Stamp { days: created.days + rng.below(changes) as i64, secs: 8 * 3600 + rng.below(16 * 3600) as i64 };
         let changed = [stamp(), stamp(), stamp(), stamp(), stamp()];
         let guids = [rng.guid(), rng.guid(), rng.guid(), rng.guid(), rng.guid()];
         let runspaces = [rng.guid(), rng.guid(), rng.guid(), rng.guid(), rng.guid()];
         let guid = rng.guid();
         Server {
             guid,
-            name: format!("EX{:04}", i + 1),
+            name: org.server_name(i),
             frontend,
             change_ticket: 40_000 + rng.below(60_000),
             guids,
@@ -143,10 +197,10 @@ pub(super) struct Truth {
     pub(super) comment: usize,
 }
 
-pub(super) fn truth(servers: usize) -> Truth {
+pub(super) fn truth(org: Org, servers: usize) -> Truth {
     let mut t = Truth { connectors: servers * 5, ..Truth::default() };
     for i in 0..servers {
-        match Server::plan(i).frontend {
+        match Server::plan_in(org, i).frontend {
             Frontend::Affected(legacy) => {
                 t.affected += 1;
                 t.split += usize::from(legacy == Legacy::AfterCurrent);
@@ -158,7 +212,7 @@ pub(super) fn truth(servers: usize) -> Truth {
     t
 }
 
-/// The five default receive connectors of an Exchange 2013 server (Mailbox and Client Access).
+/// The five default receive connectors of an Exchange 2013 or later server (Mailbox and Client Access).
 #[derive(Clone, Copy, PartialEq)]
 pub(super) enum Kind {
     Default,
@@ -367,11 +421,13 @@ mod tests {
 
     #[test]
     fn organisations_are_seeded_and_nested() {
-        let small = truth(50);
+        let small = truth(Org::Exchange2013, 50);
         assert_eq!(small.connectors, 250);
         assert!(small.affected > 0 && small.split > 0 && small.comment > 0, "{small:?}");
         assert_eq!(Server::plan(7).guids, Server::plan(7).guids);
-        assert!(truth(500).affected >= small.affected);
+        assert!(truth(Org::Exchange2013, 500).affected >= small.affected);
+        let large = truth(Org::Exchange2019, 4000);
+        assert!(large.affected > 10 && large.affected < 80, "a few affected: {large:?}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The page's wasm in Node: `checkBytes` on every input.
 
 use super::inputs::Input;
-use super::measure::{field, result_line, timed_run};
+use super::measure::{field, result_line, timed_run, Out};
 use super::{MB, NODE_SCRIPT, RUNS};
 use crate::util::{root, Result};
 use std::path::Path;
@@ -20,7 +20,7 @@ pub(super) fn measure_node(glue: &Path, input: &Input) -> Result<NodeRun> {
     let script = root().join(NODE_SCRIPT);
     let runs = RUNS.to_string();
     let args: [&std::ffi::OsStr; 4] = [script.as_os_str(), glue.as_os_str(), runs.as_ref(), input.path.as_os_str()];
-    let t = timed_run(Path::new("node"), &args, true)?;
+    let t = timed_run(Path::new("node"), &args, Out::Pipe)?;
     let r =
         result_line(&t.stdout, "node").ok_or_else(|| format!("no result line from {NODE_SCRIPT}:\n{}", t.stdout))?;
     Ok(NodeRun {
