@@ -183,7 +183,7 @@ fn underline_runs(line: &str) -> Option<Vec<(usize, usize)>> {
 /// The columns of a header line, or `None` when some run of dashes does not line up with a
 /// label: a left-aligned label starts where its dashes start, a right-aligned one ends where
 /// they end.
-fn read_columns(header: &[char], runs: &[(usize, usize)]) -> Option<Vec<Column>> {
+fn read_columns(header: &[ScreenCell], runs: &[(usize, usize)]) -> Option<Vec<Column>> {
     // The first label starts the line, so its dashes do too.
     if runs.first().is_none_or(|&(start, _)| start != 0) {
         return None;
@@ -197,14 +197,18 @@ fn read_columns(header: &[char], runs: &[(usize, usize)]) -> Option<Vec<Column>>
         .collect()
 }
 
-/// Marks the second cell of a wide character in a screen line.
-const WIDE_TAIL: char = '\0';
+/// One screen cell: a character (as its code point), or [`WIDE_TAIL`].
+type ScreenCell = u32;
 
-/// A line as screen cells: one `char` per cell, a wide character followed by [`WIDE_TAIL`].
-fn screen(line: &str, wide: bool) -> Vec<char> {
+/// Marks the second cell of a wide character in a screen line. It lies beyond every code point,
+/// so no character of the text (not even NUL) can be taken for it and dropped.
+const WIDE_TAIL: ScreenCell = 0x11_0000;
+
+/// A line as screen cells: one per character, a wide character followed by [`WIDE_TAIL`].
+fn screen(line: &str, wide: bool) -> Vec<ScreenCell> {
     let mut cells = Vec::with_capacity(line.len());
     for c in line.chars() {
-        cells.push(c);
+        cells.push(ScreenCell::from(c));
         if wide && is_wide(c) {
             cells.push(WIDE_TAIL);
         }
@@ -232,22 +236,25 @@ fn is_wide(c: char) -> bool {
 }
 
 /// True when cell `i` holds something other than a space (or lies beyond the line).
-fn is_text(cells: &[char], i: usize) -> bool {
-    cells.get(i).is_some_and(|&c| c != ' ' && c != '\t')
+fn is_text(cells: &[ScreenCell], i: usize) -> bool {
+    cells.get(i).is_some_and(|&c| c != ScreenCell::from(' ') && c != ScreenCell::from('\t'))
 }
 
 /// True when cells `from..to` (clamped to the line) hold something other than white space.
-fn has_text(cells: &[char], from: usize, to: usize) -> bool {
-    cells.get(from..to.min(cells.len())).is_some_and(|span| span.iter().any(|&c| c != WIDE_TAIL && !c.is_whitespace()))
+fn has_text(cells: &[ScreenCell], from: usize, to: usize) -> bool {
+    cells
+        .get(from..to.min(cells.len()))
+        .is_some_and(|span| span.iter().filter_map(|&c| char::from_u32(c)).any(|c| !c.is_whitespace()))
 }
 
 /// The trimmed text of cells `from..to` (clamped to the line).
-fn cells_text(cells: &[char], from: usize, to: usize) -> String {
+fn cells_text(cells: &[ScreenCell], from: usize, to: usize) -> String {
     let to = to.min(cells.len());
     if from >= to {
         return String::new();
     }
-    let text: String = cells[from..to].iter().filter(|&&c| c != WIDE_TAIL).collect();
+    // `WIDE_TAIL` is no character, and so is left out.
+    let text: String = cells[from..to].iter().filter_map(|&c| char::from_u32(c)).collect();
     text.trim().to_owned()
 }
 
@@ -300,7 +307,7 @@ fn read_line(line: &str, table: &Table) -> Line {
 /// How well a screen line fits the columns: one point for every column start that follows a
 /// space and holds text, as PowerShell's one-space separator makes them, and one point off
 /// for every column start that falls inside a word. Columns past the end of the line score nothing.
-fn alignment_score(cells: &[char], columns: &[Column]) -> isize {
+fn alignment_score(cells: &[ScreenCell], columns: &[Column]) -> isize {
     let mut score = 0;
     for column in columns.iter().skip(1).take_while(|column| column.start <= cells.len()) {
         match (is_text(cells, column.start - 1), is_text(cells, column.start)) {
@@ -317,7 +324,7 @@ fn alignment_score(cells: &[char], columns: &[Column]) -> isize {
 /// Normally that is where its dashes start. A right-aligned value wider than its label reaches
 /// further left, past the start of the dashes; it then starts after the nearest space, which is
 /// the separator PowerShell puts between columns.
-fn cut_points(cells: &[char], columns: &[Column]) -> Vec<usize> {
+fn cut_points(cells: &[ScreenCell], columns: &[Column]) -> Vec<usize> {
     let mut cuts = vec![0];
     for pair in columns.windows(2) {
         let (previous, column) = (&pair[0], &pair[1]);
@@ -347,7 +354,7 @@ fn cut_points(cells: &[char], columns: &[Column]) -> Vec<usize> {
 /// last column has none), and a right-aligned one (`...xyz`) ends where the dashes end and is
 /// wider than them. The width check keeps values such as the certificate services `....S..`
 /// from counting as cut.
-fn is_cut(cells: &[char], text: &str, column: &Column, from: usize, to: usize) -> bool {
+fn is_cut(cells: &[ScreenCell], text: &str, column: &Column, from: usize, to: usize) -> bool {
     let last_text_cell = (from..to.min(cells.len())).rev().find(|&i| is_text(cells, i));
     if ends_with_cut_mark(text) {
         let is_last_column = to == usize::MAX;
@@ -615,6 +622,14 @@ EX01\\A   A    note    other
         let names: Vec<&str> = record.props.iter().map(|p| &*p.name).collect();
         assert_eq!(names, ["Identity", "Name"], "the second identity column is the same property");
         assert_eq!(value(record, "Identity"), Some("EX01\\A"));
+    }
+
+    #[test]
+    fn a_nul_in_a_cell_is_kept() {
+        let input = "Identity     Enabled\n--------     -------\nEX01\\Re\0lay True\n";
+        let block = parse_all(input).expect("a table");
+        assert_eq!(value(&block.records[0], "Identity"), Some("EX01\\Re\0lay"));
+        assert_eq!(value(&block.records[0], "Enabled"), Some("True"));
     }
 
     #[test]
