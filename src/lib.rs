@@ -351,31 +351,41 @@ fn read_symptoms(src: &mut Source, index: usize, objects: &mut Vec<Object>, sect
     }
     outside
         .retain(|&(first, last)| src.lines_from(first).take((last - first + 1) as usize).any(|line| !is_blank(line)));
-    for (line, symptom) in formats::symptom::scan(src, &outside) {
-        if transcript::prompt_command(src.line(line)).is_some() {
+    let scan = formats::symptom::scan(src, &outside, |line| transcript::prompt_command(line).is_some());
+    // Every line that shows a symptom is read; those no format read form sections of their own,
+    // one for each run of such lines (a queue dump of one error is one section, not thousands).
+    for &line in &scan.lines {
+        if src.is_understood(line) {
             continue;
         }
-        if !src.is_understood(line) {
-            src.mark(line, line);
-            sections.push(SectionReport {
+        src.mark(line, line);
+        match sections.last_mut() {
+            Some(s) if s.format == formats::Format::SymptomText && s.last_line + 1 == line => s.last_line = line,
+            _ => sections.push(SectionReport {
                 cmdlet: None,
                 cmdlet_from: None,
                 format: formats::Format::SymptomText,
                 first_line: line,
                 last_line: line,
                 objects: 0,
-            });
+            }),
         }
+    }
+    // The lines kept of each symptom become objects; the first of each carries how many lines
+    // of this input show it, so that the finding can say how many were not kept.
+    let mut counted: Vec<&str> = Vec::new();
+    for (line, symptom) in scan.kept {
         let text = src.line(line).trim().to_owned();
-        let record = formats::Record {
-            type_name: None,
-            first_line: line,
-            last_line: line,
-            props: vec![
-                formats::Prop::new("Symptom", formats::Value::Text(symptom.id.into()), line),
-                formats::Prop::new("Text", formats::Value::Text(text.into()), line),
-            ],
-        };
+        let mut props = vec![
+            formats::Prop::new("Symptom", formats::Value::Text(symptom.id.into()), line),
+            formats::Prop::new("Text", formats::Value::Text(text.into()), line),
+        ];
+        if !counted.contains(&symptom.id) {
+            counted.push(symptom.id);
+            let count = scan.counts.iter().find(|(id, _)| *id == symptom.id).map_or(1, |&(_, n)| n);
+            props.push(formats::Prop::new("SymptomLines", formats::Value::Text(count.to_string().into()), line));
+        }
+        let record = formats::Record { type_name: None, first_line: line, last_line: line, props };
         objects.push(Object::new(Kind::Symptom, index, record, formats::Format::SymptomText, line));
     }
 }

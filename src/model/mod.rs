@@ -80,6 +80,7 @@ pub fn is_read(name: &str) -> bool {
             | b"status"
             | b"subject"
             | b"symptom"
+            | b"symptomlines"
             | b"text"
             | b"thumbprint"
             | b"tlsauthlevel"

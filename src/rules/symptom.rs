@@ -21,6 +21,9 @@ pub static DOC: RuleDoc = RuleDoc {
     ],
 };
 
+/// How many of a symptom's lines the finding shows as evidence.
+const EVIDENCE_LINES: usize = 3;
+
 pub fn check(cx: &mut Context) {
     let mut by_symptom: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, object) in cx.objects.iter().enumerate() {
@@ -33,14 +36,27 @@ pub fn check(cx: &mut Context) {
     for symptom in SYMPTOMS {
         // Several entries may share an id (one text, several ways to spot it); report it once.
         let Some(indexes) = by_symptom.remove(symptom.id) else { continue };
-        let indexes = &indexes;
         let first = indexes[0];
-        let lines: Vec<u32> = indexes.iter().map(|&i| cx.objects[i].record.first_line).collect();
+        let first_line = cx.objects[first].record.first_line;
+        // The scan keeps a few lines of each symptom as objects and counts the rest on the first
+        // object of each input.
+        let lines = indexes
+            .iter()
+            .filter_map(|&i| cx.objects[i].text("SymptomLines")?.parse::<usize>().ok())
+            .sum::<usize>()
+            .max(indexes.len());
         let found: Vec<&str> =
             symptom.explained_by.iter().copied().filter(|rule| cx.findings.iter().any(|f| f.rule == *rule)).collect();
         let mut message = format!("The paste shows that {}", symptom.meaning);
-        if lines.len() > 1 {
-            message.push_str(&format!(" ({} times, first on line {})", lines.len(), lines[0]));
+        if lines > 1 {
+            message.push_str(&format!(" (on {lines} lines, first on line {first_line}"));
+            if lines > EVIDENCE_LINES {
+                message.push_str(&format!(
+                    "; the evidence shows {EVIDENCE_LINES}, {} more are not shown",
+                    lines - EVIDENCE_LINES
+                ));
+            }
+            message.push(')');
         }
         message.push('.');
         if found.is_empty() {
@@ -54,7 +70,7 @@ pub fn check(cx: &mut Context) {
         }
         let evidence = indexes
             .iter()
-            .take(3)
+            .take(EVIDENCE_LINES)
             .map(|&i| {
                 let o = &cx.objects[i];
                 Evidence {
@@ -69,6 +85,6 @@ pub fn check(cx: &mut Context) {
             "No command: a symptom is not a cause. Paste {} to find the cause.",
             symptom.paste
         ));
-        cx.report(&DOC, Severity::Info, first, lines[0], message, evidence, remediation);
+        cx.report(&DOC, Severity::Info, first, first_line, message, evidence, remediation);
     }
 }
