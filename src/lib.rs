@@ -371,12 +371,14 @@ fn read_symptoms(src: &mut Source, index: usize, objects: &mut Vec<Object>, sect
             }),
         }
     }
-    // The lines kept of each symptom become objects; the first of each carries how many lines
-    // of this input show it, so that the finding can say how many were not kept.
+    // The lines kept of each symptom become objects, named by the symptom's id; the first of
+    // each carries how many lines of this input show it, so that the finding can say how many
+    // were not kept.
     let mut counted: Vec<&str> = Vec::new();
     for (line, symptom) in scan.kept {
         let text = src.line(line).trim().to_owned();
         let mut props = vec![
+            formats::Prop::new("Name", formats::Value::Text(symptom.id.into()), line),
             formats::Prop::new("Symptom", formats::Value::Text(symptom.id.into()), line),
             formats::Prop::new("Text", formats::Value::Text(text.into()), line),
         ];

@@ -15,22 +15,56 @@ pub struct Symptom {
     pub id: &'static str,
     /// Text that must appear on the line, as written.
     pub anchor: &'static str,
-    /// Further text that must appear in the same paragraph (the run of non-blank lines around
-    /// the anchor), compared without regard to case or white space, so that wrapping does not hide it.
+    /// Further text that must appear near the anchor in the same paragraph (the run of
+    /// non-blank lines around it), compared without regard to case or white space, so that
+    /// wrapping does not hide it.
     pub also: &'static [&'static str],
     /// Text that must not appear near the anchor in the same paragraph, compared as `also` is:
     /// it names another cause that another symptom reports.
     pub unless: &'static [&'static str],
-    /// What the text means, in one sentence.
+    /// What the text means, in one sentence that follows "The paste shows that".
     pub meaning: &'static str,
+    /// Which objects to look at, and on which side of the mail flow, in one sentence that
+    /// follows "Look at".
+    pub look_at: &'static str,
     /// The rules that find the causes.
     pub explained_by: &'static [&'static str],
-    /// What to paste to confirm the cause.
-    pub paste: &'static str,
+    /// The commands whose output confirms the cause, each exactly as it is to be run.
+    pub paste: &'static [&'static str],
 }
 
-const RECEIVE_CONNECTORS: &str = "`$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,TransportRole,TlsDomainCapabilities,TlsCertificateName`";
-const SEND_AND_CERTIFICATES: &str = "`Get-SendConnector | Format-List Identity,AddressSpaces,SmartHosts,Fqdn,RequireTLS,TlsAuthLevel,TlsDomain,TlsCertificateName,CloudServicesMailEnabled,SourceTransportServers` and `Get-ExchangeCertificate -Server <each source server> | Format-List Thumbprint,Subject,Issuer,NotAfter,Services,Status,HasPrivateKey,RootCAType`";
+/// Every receive connector with its Exchange Online entries and certificate name.
+pub const RECEIVE_CONNECTORS: &str = "$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,TransportRole,TlsDomainCapabilities,TlsCertificateName";
+/// Every receive connector with what decides the certificate it presents: `TlsCertificateName`,
+/// or the connector's `Fqdn` when that is empty.
+pub const RECEIVE_CONNECTOR_CERTIFICATES: &str = "$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,TransportRole,Fqdn,TlsCertificateName,TlsDomainCapabilities";
+/// Every send connector with the properties the rules read.
+pub const SEND_CONNECTORS: &str = "Get-SendConnector | Format-List Identity,AddressSpaces,SmartHosts,Fqdn,RequireTLS,TlsAuthLevel,TlsDomain,TlsCertificateName,CloudServicesMailEnabled,SourceTransportServers,Enabled";
+/// The certificates of the server the shell runs on.
+pub const CERTIFICATES: &str =
+    "Get-ExchangeCertificate | Format-List Thumbprint,Subject,Issuer,NotAfter,Services,Status,HasPrivateKey,RootCAType";
+/// The hybrid configuration's servers and certificate name.
+pub const HYBRID_CONFIGURATION: &str = "Get-HybridConfiguration | Format-List ReceivingTransportServers,SendingTransportServers,EdgeTransportServers,OnPremisesSmartHost,TlsCertificateName";
+/// Every Exchange server with its version.
+pub const EXCHANGE_SERVERS: &str = "Get-ExchangeServer | Format-List Name,Edition,AdminDisplayVersion";
+
+/// Where Exchange Online delivers to: the receive side, and what decides its certificate.
+const RECEIVE_SIDE: &str = "the receive side: the receive connector that takes mail from Exchange Online (usually `Default Frontend <server>`) on each server in the hybrid configuration's `ReceivingTransportServers`, its `TlsCertificateName` (or, when that is empty, its `Fqdn`), and the certificate it presents from that server's `Get-ExchangeCertificate`; the send connectors play no part";
+
+/// `450 4.4.317` or `450 4.7.320` with `UntrustedRoot`: Exchange Online delivering to on-premises.
+const UNTRUSTED_ROOT_RECEIVED: &str = "Exchange Online could not build a trusted chain for the certificate the on-premises server presented when Exchange Online delivered to it (450 4.4.317 or 450 4.7.320 with UntrustedRoot): Exchange Online does not fetch intermediate certificates, so the server must present the full chain";
+
+/// Event 12014, found by its text or by its number beside the text.
+const EVENT_12014: &str = "a receive connector cannot find the certificate its TlsCertificateName (or, when that is empty, its FQDN) names, so it stops offering STARTTLS (event 12014, KB 2989382)";
+
+/// Where event 12014 points.
+const EVENT_12014_LOOK_AT: &str = "the receive side: the receive connector the event names (usually `Default Frontend <server>`) on the server that logged it, its `TlsCertificateName` and `Fqdn`, and that server's certificates (is one with that issuer and subject there, and enabled for SMTP?)";
+
+/// `SocketError` and `Must issue a STARTTLS command first`: no TLS version both sides accept.
+const TLS_VERSION: &str = "the on-premises server and Exchange Online could not agree on a TLS version (`SocketError`, `Must issue a STARTTLS command first`), a protocol problem and not a missing certificate: Microsoft documents these texts for on-premises servers that use TLS 1.0 or 1.1, which Exchange Online no longer accepts, and the same happens when TLS 1.0 and 1.1 were disabled on a server where TLS 1.2 is not enabled";
+
+/// Where a TLS version problem is.
+const TLS_VERSION_LOOK_AT: &str = "the TLS protocol settings of the servers that send to and receive from Exchange Online: TLS 1.2 enabled for client and server in SCHANNEL, .NET Framework's `SystemDefaultTlsVersions` and `SchUseStrongCrypto`, and an Exchange build that supports TLS 1.2; hybridcheck cannot read the registry (the Exchange Health Checker script, https://aka.ms/ExchangeHealthChecker, reports these settings), but it can name each server's build";
 
 pub const SYMPTOMS: &[Symptom] = &[
     Symptom {
@@ -39,17 +73,19 @@ pub const SYMPTOMS: &[Symptom] = &[
         also: &["prx5"],
         unless: &[],
         meaning: "the on-premises Default Frontend connector defers mail from Exchange Online (451 4.7.0 ... PRX5), typical of the stale TlsDomainCapabilities entry of KB 3156771 when domain validation is on",
+        look_at: "the receive side: the `TlsDomainCapabilities` of the receive connectors that take mail from Exchange Online (usually `Default Frontend <server>`)",
         explained_by: &["legacy-exo-tls-capability"],
-        paste: RECEIVE_CONNECTORS,
+        paste: &[RECEIVE_CONNECTORS],
     },
     Symptom {
         id: "454-4.7.5",
         anchor: "454 4.7.5",
         also: &[],
         unless: &[],
-        meaning: "the send connector's TlsCertificateName names a certificate the server cannot find or use (454 4.7.5)",
-        explained_by: &["tls-certificate-not-found", "tls-certificate-not-smtp", "tls-certificate-expired", "tls-certificate-invalid-status", "tls-certificate-name-syntax"],
-        paste: SEND_AND_CERTIFICATES,
+        meaning: "the on-premises send connector to Exchange Online names a certificate in TlsCertificateName that its server cannot find or use (454 4.7.5); KB 3156771 lists it among the symptoms of Exchange Online's certificate change of April 2016 too",
+        look_at: "the send side: the `TlsCertificateName` of the send connector to Exchange Online, and the certificates of each of its `SourceTransportServers` (run `Get-ExchangeCertificate` on each)",
+        explained_by: &["tls-certificate-not-found", "tls-certificate-not-smtp", "tls-certificate-expired", "tls-certificate-invalid-status", "tls-certificate-name-syntax", "legacy-exo-tls-capability"],
+        paste: &[SEND_CONNECTORS, CERTIFICATES],
     },
     Symptom {
         id: "550-5.7.1-unable-to-relay",
@@ -57,62 +93,119 @@ pub const SYMPTOMS: &[Symptom] = &[
         also: &["unable to relay"],
         unless: &[],
         meaning: "on-premises Exchange refuses to relay mail that Exchange Online sends through it (550 5.7.1 Unable to relay), as happens with centralized mail transport when Exchange Online's mail is no longer recognised",
+        look_at: "the receive side: the `TlsDomainCapabilities` of the receive connectors that take mail from Exchange Online (usually `Default Frontend <server>`)",
         explained_by: &["legacy-exo-tls-capability"],
-        paste: RECEIVE_CONNECTORS,
+        paste: &[RECEIVE_CONNECTORS],
     },
     Symptom {
         id: "nocredentials",
         anchor: "NoCredentials",
         also: &[],
         unless: &[],
-        meaning: "TLS failed because the certificate has no usable private key (NoCredentials, KB 4495258)",
+        meaning: "TLS failed because the certificate the server uses for it has no usable private key (NoCredentials, KB 4495258)",
+        look_at: "the send side: the certificate that the send connector's `TlsCertificateName` names, on each of its `SourceTransportServers`, and its `HasPrivateKey`",
         explained_by: &["tls-certificate-no-private-key"],
-        paste: SEND_AND_CERTIFICATES,
+        paste: &[SEND_CONNECTORS, CERTIFICATES],
     },
     Symptom {
         id: "450-4.4.317-untrusted-root",
         anchor: "450 4.4.317",
+        also: &["untrustedroot"],
+        unless: &[],
+        meaning: UNTRUSTED_ROOT_RECEIVED,
+        look_at: RECEIVE_SIDE,
+        explained_by: &["tls-certificate-not-found", "tls-certificate-invalid-status"],
+        paste: &[RECEIVE_CONNECTOR_CERTIFICATES, CERTIFICATES],
+    },
+    Symptom {
+        id: "450-4.4.317-untrusted-root",
+        anchor: "450 4.7.320",
+        also: &["untrustedroot"],
+        unless: &[],
+        meaning: UNTRUSTED_ROOT_RECEIVED,
+        look_at: RECEIVE_SIDE,
+        explained_by: &["tls-certificate-not-found", "tls-certificate-invalid-status"],
+        paste: &[RECEIVE_CONNECTOR_CERTIFICATES, CERTIFICATES],
+    },
+    Symptom {
+        id: "subject-mismatch",
+        anchor: "SubjectMismatch",
         also: &[],
         unless: &[],
-        meaning: "Exchange Online does not trust the certificate chain the on-premises server presented (450 4.4.317); the server must send the full chain, intermediates included",
-        explained_by: &["tls-certificate-invalid-status"],
-        paste: SEND_AND_CERTIFICATES,
+        meaning: "the certificate the on-premises server presented to Exchange Online does not carry the name Exchange Online's connector expects (SubjectMismatch, with 450 4.4.317 or 450 4.7.320): the chain is trusted, the name is wrong, typically because one receiving server presents another certificate than the hybrid one",
+        look_at: "the receive side: the `TlsCertificateName` of the receive connector that takes mail from Exchange Online on each server in the hybrid configuration's `ReceivingTransportServers` (they must all name the hybrid configuration's certificate), the subject of that certificate on each server, and in Exchange Online the `TlsDomain` of the outbound connector to on-premises (`Get-OutboundConnector`)",
+        explained_by: &["tls-certificate-name-mismatch", "tls-certificate-not-found"],
+        paste: &[RECEIVE_CONNECTOR_CERTIFICATES, HYBRID_CONFIGURATION, CERTIFICATES],
+    },
+    Symptom {
+        id: "450-4.4.317-cannot-connect",
+        anchor: "450 4.4.317",
+        also: &[],
+        unless: &["untrustedroot", "subjectmismatch", "starttls is required", "socketerror"],
+        meaning: "Exchange Online reached the on-premises server but the connection failed or did not meet its connector's requirements (450 4.4.317 Cannot connect to remote server), for example TLS that the server did not offer",
+        look_at: RECEIVE_SIDE,
+        explained_by: &["tls-certificate-not-found", "tls-certificate-not-smtp", "tls-certificate-expired", "tls-certificate-invalid-status"],
+        paste: &[RECEIVE_CONNECTOR_CERTIFICATES, CERTIFICATES],
     },
     Symptom {
         id: "untrustedroot",
         anchor: "UntrustedRoot",
         also: &[],
-        unless: &[],
-        meaning: "a certificate in the TLS handshake chains to a root that is not trusted (UntrustedRoot), for example a second SMTP certificate from an internal CA (KB 2888788)",
+        unless: &["4.4.317", "4.7.320"],
+        meaning: "Exchange Online refused the certificate the on-premises server presented when it sent to Exchange Online (UntrustedRoot, event 2004): typically a second SMTP certificate for the same name from an internal certification authority (KB 2888788)",
+        look_at: "the send side: the certificates enabled for SMTP on each of the send connector's `SourceTransportServers` (their `RootCAType` and issuer), and the send connector's `TlsCertificateName`",
         explained_by: &["tls-certificate-invalid-status"],
-        paste: SEND_AND_CERTIFICATES,
+        paste: &[SEND_CONNECTORS, CERTIFICATES],
     },
     Symptom {
         id: "event-12014",
         anchor: "could not find a certificate",
         also: &["that contains the domain name"],
         unless: &[],
-        meaning: "the receive side cannot find the certificate named in TlsCertificateName (event 12014, KB 2989382), so it stops offering STARTTLS",
-        explained_by: &["tls-certificate-not-found"],
-        paste: SEND_AND_CERTIFICATES,
+        meaning: EVENT_12014,
+        look_at: EVENT_12014_LOOK_AT,
+        explained_by: &["tls-certificate-not-found", "tls-certificate-not-smtp"],
+        paste: &[RECEIVE_CONNECTOR_CERTIFICATES, CERTIFICATES],
     },
     Symptom {
         id: "event-12014",
         anchor: "12014",
         also: &["could not find a certificate that contains the domain name"],
         unless: &[],
-        meaning: "the receive side cannot find the certificate named in TlsCertificateName (event 12014, KB 2989382), so it stops offering STARTTLS",
-        explained_by: &["tls-certificate-not-found"],
-        paste: SEND_AND_CERTIFICATES,
+        meaning: EVENT_12014,
+        look_at: EVENT_12014_LOOK_AT,
+        explained_by: &["tls-certificate-not-found", "tls-certificate-not-smtp"],
+        paste: &[RECEIVE_CONNECTOR_CERTIFICATES, CERTIFICATES],
     },
     Symptom {
         id: "starttls-required",
         anchor: "451 5.7.3",
-        also: &["starttls"],
+        also: &["starttls is required"],
+        unless: &["socketerror"],
+        meaning: "Exchange Online requires TLS but the on-premises server did not offer STARTTLS (451 5.7.3 STARTTLS is required), typical of a receive connector whose certificate is gone or not enabled for SMTP (KB 2989382)",
+        look_at: RECEIVE_SIDE,
+        explained_by: &["tls-certificate-not-found", "tls-certificate-not-smtp", "tls-certificate-expired"],
+        paste: &[RECEIVE_CONNECTOR_CERTIFICATES, CERTIFICATES],
+    },
+    Symptom {
+        id: "tls-version",
+        anchor: "SocketError",
+        also: &[],
         unless: &[],
-        meaning: "Exchange Online requires STARTTLS but the on-premises server did not offer it (451 5.7.3), typical of a receive connector whose certificate is gone (KB 2989382)",
-        explained_by: &["tls-certificate-not-found"],
-        paste: SEND_AND_CERTIFICATES,
+        meaning: TLS_VERSION,
+        look_at: TLS_VERSION_LOOK_AT,
+        explained_by: &["exchange-build"],
+        paste: &[EXCHANGE_SERVERS],
+    },
+    Symptom {
+        id: "tls-version",
+        anchor: "Must issue a STARTTLS command first",
+        also: &[],
+        unless: &[],
+        meaning: TLS_VERSION,
+        look_at: TLS_VERSION_LOOK_AT,
+        explained_by: &["exchange-build"],
+        paste: &[EXCHANGE_SERVERS],
     },
     Symptom {
         id: "authas-anonymous",
@@ -120,8 +213,9 @@ pub const SYMPTOMS: &[Symptom] = &[
         also: &[],
         unless: &[],
         meaning: "a message between Exchange Online and on-premises arrived as anonymous mail, which is why senders show as `First Last <address>` and Skype presence is missing",
+        look_at: "both sides: the `TlsDomainCapabilities` of the receive connectors that take mail from Exchange Online, and the send connector to Exchange Online (`CloudServicesMailEnabled`, `TlsCertificateName`)",
         explained_by: &["legacy-exo-tls-capability", "exo-send-connector"],
-        paste: RECEIVE_CONNECTORS,
+        paste: &[RECEIVE_CONNECTORS, SEND_CONNECTORS],
     },
 ];
 

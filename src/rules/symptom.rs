@@ -3,21 +3,59 @@
 use super::{Context, RuleDoc};
 use crate::formats::symptom::SYMPTOMS;
 use crate::model::Kind;
+use super::legacy_exo_tls_capability::KB3156771;
+use super::tls_certificate::KB2989382;
 use crate::report::{Evidence, Reference, Remediation, Severity};
 use std::collections::BTreeMap;
+
+pub const KB2888788: Reference = Reference {
+    name: "KB2888788 (event 2004, UntrustedRoot)",
+    url: "https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/mail-flow-stops-event-2004",
+};
+pub const KB4495258: Reference = Reference {
+    name: "KB4495258 (NoCredentials)",
+    url: "https://learn.microsoft.com/en-us/exchange/troubleshoot/mailflow/tls-negotiation-failed-with-error-nocredentials-error",
+};
+pub const NDR_450_4_4_317: Reference = Reference {
+    name: "NDR 450 4.4.317 UntrustedRoot",
+    url: "https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/ndr/fix-error-code-450-4-4-317-untrusted-root",
+};
+pub const MAIL_FLOW_INTELLIGENCE: Reference = Reference {
+    name: "Mail flow intelligence (450 4.4.317, 450 4.7.320)",
+    url: "https://learn.microsoft.com/en-us/defender-office-365/connectors-mail-flow-intelligence",
+};
+pub const SOCKET_ERROR: Reference = Reference {
+    name: "SocketError with TLS 1.0 or 1.1",
+    url: "https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/send-receive-emails-socketerror",
+};
+pub const TLS_GUIDANCE: Reference =
+    Reference { name: "Exchange Server TLS configuration best practices", url: "https://aka.ms/HC-TLSGuide" };
 
 pub static DOC: RuleDoc = RuleDoc {
     id: "symptom",
     severity: Severity::Info,
     title: "An error text of broken hybrid mail flow",
-    what_it_checks: "Recognises the error texts of this family of failures anywhere in the paste (an NDR, a queue's LastError, message tracking, an event): `451 4.7.0 ... PRX5`, `454 4.7.5`, `550 5.7.1 Unable to relay`, `NoCredentials`, `UntrustedRoot`, `450 4.4.317`, event 12014, `451 5.7.3 ... STARTTLS`, and `X-MS-Exchange-Organization-AuthAs: Anonymous` (the header behind senders shown with their address). One finding per kind of text, naming the rules that find its causes and what to paste to confirm.",
-    why_it_matters: "Admins usually start from a bounce or a growing queue, not from the connector. A paste of only an NDR already narrows the cause down to a few settings and says what to paste next.",
+    what_it_checks: "Recognises the error texts of this family of failures anywhere in the paste (an NDR, a queue's `LastError`, message tracking, an event, a protocol log) and says on which side of the mail flow the cause is: the receive side is where Exchange Online delivers to on-premises, the send side where on-premises sends to Exchange Online. One finding per kind of text, saying on how many lines it appears (the first 3 as evidence), which objects to look at, the rules that find its causes, and the commands whose output to paste:\n\n\
+- `451 4.7.0 ... PRX5` and `550 5.7.1 Unable to relay`: the receive side, the `TlsDomainCapabilities` of the receive connectors that take mail from Exchange Online (KB 3156771). Paste `$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,TransportRole,TlsDomainCapabilities,TlsCertificateName`.\n\
+- `454 4.7.5` and `NoCredentials`: the send side, the `TlsCertificateName` of the send connector to Exchange Online and that certificate on each of its source transport servers (found, enabled for SMTP, valid, with its private key). Paste `Get-SendConnector | Format-List Identity,AddressSpaces,SmartHosts,Fqdn,RequireTLS,TlsAuthLevel,TlsDomain,TlsCertificateName,CloudServicesMailEnabled,SourceTransportServers,Enabled` and, on each source server, `Get-ExchangeCertificate | Format-List Thumbprint,Subject,Issuer,NotAfter,Services,Status,HasPrivateKey,RootCAType`.\n\
+- `UntrustedRoot` without `450 4.4.317` or `450 4.7.320` (event 2004 on the sending server): the send side, the certificates enabled for SMTP on the source transport servers, one of which is typically from an internal certification authority (KB 2888788). Paste the send connectors and the certificates as for `454 4.7.5`.\n\
+- Event 12014 (`could not find a certificate that contains the domain name`), `451 5.7.3 STARTTLS is required`, and `450 4.4.317 Cannot connect to remote server` with `UntrustedRoot` or another message: the receive side, the receive connector that takes mail from Exchange Online (usually `Default Frontend <server>`) on each receiving server, its `TlsCertificateName` (or its `Fqdn` when that is empty) and the certificate it presents; the send connectors play no part. With `UntrustedRoot`, the server must present the full chain, intermediates included. Paste `$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,TransportRole,Fqdn,TlsCertificateName,TlsDomainCapabilities` and, on each receiving server, `Get-ExchangeCertificate | Format-List Thumbprint,Subject,Issuer,NotAfter,Services,Status,HasPrivateKey,RootCAType`.\n\
+- `SubjectMismatch` (with `450 4.4.317` or `450 4.7.320`): the receive side, a certificate whose name is wrong, not an untrusted chain. Every receiving server's receive connector must name the hybrid configuration's certificate, and its subject must be the name Exchange Online's outbound connector expects (`TlsDomain` in `Get-OutboundConnector`). Paste the receive connectors as above, `Get-HybridConfiguration | Format-List ReceivingTransportServers,SendingTransportServers,EdgeTransportServers,OnPremisesSmartHost,TlsCertificateName` and the certificates.\n\
+- `SocketError` (`421 4.4.2 Connection dropped due to SocketError`, `TLS negotiation failed with error SocketError`, also beside `451 5.7.3`) and `451 5.7.3 Must issue a STARTTLS command first`: no TLS version both sides accept, not a certificate. Look at the TLS 1.2 settings (SCHANNEL client and server, .NET `SystemDefaultTlsVersions` and `SchUseStrongCrypto`) of the servers that exchange mail with Exchange Online, typically after TLS 1.0 and 1.1 were disabled; hybridcheck cannot read the registry. Paste `Get-ExchangeServer | Format-List Name,Edition,AdminDisplayVersion` so that `exchange-build` names each build.\n\
+- `X-MS-Exchange-Organization-AuthAs: Anonymous` (the header behind senders shown with their address): both sides. Paste the receive connectors and the send connectors.",
+    why_it_matters: "Admins usually start from a bounce or a growing queue, not from the connector. A paste of only an NDR already says on which side to look, narrows the cause down to a few settings, and says what to paste next; looking at the send connector for a receive-side error (or at certificates for a TLS version problem) costs hours.",
     example: "Reported error: 550 5.7.1 Unable to relay",
-    fix: "Paste the output the finding names; the rules it lists then say what is wrong and print the commands.",
+    fix: "Paste the output the finding names; the rules it lists then say what is wrong and print the commands. For a TLS version problem, enable TLS 1.2 on the on-premises servers as Microsoft's TLS guidance describes.",
     fix_safety: "No command is generated: a symptom is not a cause.",
     references: &[
-        Reference { name: "KB3156771", url: "https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/mails-issues-occur-after-april-15-2016" },
-        Reference { name: "KB2989382", url: "https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/cannot-receive-mail-with-new-certificate" },
+        KB3156771,
+        KB2989382,
+        KB2888788,
+        KB4495258,
+        NDR_450_4_4_317,
+        MAIL_FLOW_INTELLIGENCE,
+        SOCKET_ERROR,
+        TLS_GUIDANCE,
     ],
 };
 
@@ -58,12 +96,12 @@ pub fn check(cx: &mut Context) {
             }
             message.push(')');
         }
-        message.push('.');
+        message.push_str(&format!(". Look at {}.", symptom.look_at));
+        let paste = paste_text(symptom.paste);
         if found.is_empty() {
             message.push_str(&format!(
-                " The rules that find its causes ({}) found nothing in this paste: paste {} to check them.",
+                " The rules that find its causes ({}) found nothing in this paste: paste the output of {paste} to check them.",
                 symptom.explained_by.join(", "),
-                symptom.paste
             ));
         } else {
             message.push_str(&format!(" This report's findings of {} explain it.", found.join(", ")));
@@ -82,9 +120,73 @@ pub fn check(cx: &mut Context) {
             })
             .collect();
         let remediation = Remediation::unavailable(format!(
-            "No command: a symptom is not a cause. Paste {} to find the cause.",
-            symptom.paste
+            "No command: a symptom is not a cause. Paste the output of {paste} to find the cause."
         ));
         cx.report(&DOC, Severity::Info, first, first_line, message, evidence, remediation);
+        if let Some(finding) = cx.findings.last_mut() {
+            finding.references = references(symptom.id).to_vec();
+        }
+    }
+}
+
+/// The sources of one symptom's meaning; the catalog lists them all.
+fn references(id: &str) -> &'static [Reference] {
+    match id {
+        "451-4.7.0-prx5" | "550-5.7.1-unable-to-relay" | "authas-anonymous" => &[KB3156771],
+        "454-4.7.5" => &[KB3156771, KB2989382],
+        "nocredentials" => &[KB4495258],
+        "untrustedroot" => &[KB2888788],
+        "450-4.4.317-untrusted-root" => &[NDR_450_4_4_317, MAIL_FLOW_INTELLIGENCE],
+        "subject-mismatch" | "450-4.4.317-cannot-connect" => &[MAIL_FLOW_INTELLIGENCE, KB2989382],
+        "event-12014" | "starttls-required" => &[KB2989382],
+        "tls-version" => &[SOCKET_ERROR, TLS_GUIDANCE],
+        _ => DOC.references,
+    }
+}
+
+/// The commands to paste, in words: each in backticks, joined by "and".
+fn paste_text(commands: &[&str]) -> String {
+    commands.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" and ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The catalog's text is written by hand; this keeps it in step with the symptom table.
+    #[test]
+    fn the_catalog_names_every_text_and_every_command_to_paste() {
+        for symptom in SYMPTOMS {
+            assert!(DOC.what_it_checks.contains(symptom.anchor), "the catalog does not name `{}`", symptom.anchor);
+            for command in symptom.paste {
+                assert!(
+                    DOC.what_it_checks.contains(&format!("`{command}`")),
+                    "the catalog does not name `{command}` for {}",
+                    symptom.id
+                );
+            }
+        }
+    }
+
+    /// Every symptom has sources of its own, all of them in the catalog.
+    #[test]
+    fn every_symptom_has_its_own_sources_from_the_catalog() {
+        for symptom in SYMPTOMS {
+            let own = references(symptom.id);
+            assert!(own.len() < DOC.references.len(), "{} has no sources of its own", symptom.id);
+            for reference in own {
+                assert!(DOC.references.contains(reference), "{} cites {} outside the catalog", symptom.id, reference.name);
+            }
+        }
+    }
+
+    /// Every rule a symptom names exists, so that the finding never sends the admin to nothing.
+    #[test]
+    fn every_rule_a_symptom_names_exists() {
+        for symptom in SYMPTOMS {
+            for rule in symptom.explained_by {
+                assert!(super::super::catalog().any(|doc| doc.id == *rule), "{} names {rule}", symptom.id);
+            }
+        }
     }
 }
