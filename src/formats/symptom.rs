@@ -132,7 +132,7 @@ pub const SYMPTOMS: &[Symptom] = &[
         anchor: "SubjectMismatch",
         also: &[],
         unless: &[],
-        meaning: "the certificate the on-premises server presented to Exchange Online does not carry the name Exchange Online's connector expects (SubjectMismatch, with 450 4.4.317 or 450 4.7.320): the chain is trusted, the name is wrong, typically because one receiving server presents another certificate than the hybrid one",
+        meaning: "the certificate the on-premises server presented to Exchange Online does not carry the name Exchange Online's connector expects (SubjectMismatch, with 450 4.4.317 or 450 4.7.320): a wrong name, not an untrusted chain, typically because one receiving server presents another certificate than the hybrid one",
         look_at: "the receive side: the `TlsCertificateName` of the receive connector that takes mail from Exchange Online on each server in the hybrid configuration's `ReceivingTransportServers` (they must all name the hybrid configuration's certificate), the subject of that certificate on each server, and in Exchange Online the `TlsDomain` of the outbound connector to on-premises (`Get-OutboundConnector`)",
         explained_by: &["tls-certificate-name-mismatch", "tls-certificate-not-found"],
         paste: &[RECEIVE_CONNECTOR_CERTIFICATES, HYBRID_CONFIGURATION, CERTIFICATES],

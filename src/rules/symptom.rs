@@ -1,10 +1,10 @@
 //! `symptom`: error texts in the paste, with the rules that explain them.
 
+use super::legacy_exo_tls_capability::KB3156771;
+use super::tls_certificate::KB2989382;
 use super::{Context, RuleDoc};
 use crate::formats::symptom::SYMPTOMS;
 use crate::model::Kind;
-use super::legacy_exo_tls_capability::KB3156771;
-use super::tls_certificate::KB2989382;
 use crate::report::{Evidence, Reference, Remediation, Severity};
 use std::collections::BTreeMap;
 
@@ -175,7 +175,12 @@ mod tests {
             let own = references(symptom.id);
             assert!(own.len() < DOC.references.len(), "{} has no sources of its own", symptom.id);
             for reference in own {
-                assert!(DOC.references.contains(reference), "{} cites {} outside the catalog", symptom.id, reference.name);
+                assert!(
+                    DOC.references.contains(reference),
+                    "{} cites {} outside the catalog",
+                    symptom.id,
+                    reference.name
+                );
             }
         }
     }
