@@ -8,6 +8,7 @@ pub mod builds;
 pub mod capabilities;
 pub mod date;
 pub mod online;
+pub mod redaction;
 pub mod topology;
 
 use crate::formats::{Format, Prop, Record, Value};
@@ -322,7 +323,11 @@ pub struct Identity {
 
 impl Object {
     pub fn new(kind: Kind, input: usize, record: Record, format: Format, section_line: LineNo) -> Object {
-        let identity = identity(kind, &record);
+        // A name the paste hid (`xxx\Default Frontend xxx`) is not the whole identity either.
+        let identity = identity(kind, &record).map(|mut i| {
+            i.complete &= !redaction::looks_hidden(&i.text);
+            i
+        });
         Object { kind, input, record, identity, format, section_line, command: None }
     }
 

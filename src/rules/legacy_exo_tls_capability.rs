@@ -5,6 +5,7 @@ use super::{Context, Judgement, RuleDoc};
 use crate::formats::{Format, Value};
 use crate::model::builds::{Version, EXCHANGE_2013_CU9_BUILD};
 use crate::model::capabilities::{self, fold, Capability, Key};
+use crate::model::redaction;
 use crate::model::Kind;
 use crate::remediation::{self, collect, CapabilityReplacement};
 use crate::report::{Diagnostic, Evidence, Finding, Reference, Remediation, Severity};
@@ -35,11 +36,11 @@ pub static DOC: RuleDoc = RuleDoc {
     id: ID,
     severity: Severity::Error,
     title: "Receive connector trusts the Exchange Online certificate retired in April 2016",
-    what_it_checks: "Looks at the `TlsDomainCapabilities` of every receive connector for an entry whose certificate issuer is `MSIT Machine Auth CA 2`, compared without regard to case, line wrapping or lost spaces. Only that property counts: the same words in `Comment` or any other property are not a finding. A list cut with `...` still yields the finding when the visible part shows the issuer.",
+    what_it_checks: "Looks at the `TlsDomainCapabilities` of every receive connector for an entry whose certificate issuer is `MSIT Machine Auth CA 2`, compared without regard to case, line wrapping or lost spaces. Only that property counts: the same words in `Comment` or any other property are not a finding. A list cut with `...` still yields the finding when the visible part shows the issuer. A list with an entry that looks redacted (`{<redacted>}`, `<I>CN=xxx<S>...`) is not judged unless a stale entry is visible beside it (the info diagnostic `redacted-value` says so).",
     why_it_matters: "The Hybrid Configuration Wizard of Exchange 2013 CU8 and earlier keyed the connector's trust for Exchange Online mail to the certificate Exchange Online presented at the time. On 2016-04-15 Exchange Online moved to a certificate from another issuer, so the entry no longer matches anything. Mail from Exchange Online is then treated as anonymous: Skype for Business presence disappears, senders show as `First Last <address>`, and depending on the setup messages are deferred with `451 4.7.0 ... PRX5`, queue with `454 4.7.5`, or bounce with `550 5.7.1 Unable to relay`.",
     example: "TlsDomainCapabilities : {<I>CN=MSIT Machine Auth CA 2, DC=redmond, DC=corp, DC=microsoft, DC=com<S>CN=mail.protection.outlook.com, OU=Forefront Online Protection for Exchange, O=Microsoft, L=Redmond, S=WA, C=US:AcceptCloudServicesMail}",
     fix: "Preferred: install the latest cumulative update on at least one server that handles hybrid mail flow, then run the current Hybrid Configuration Wizard, which writes the entry anew (KB 3156771, Method 1). Otherwise replace the stale entry with `mail.protection.outlook.com:AcceptCloudServicesMail` (Method 2): `Set-ReceiveConnector -Identity 'EX01\\Default Frontend EX01' -TlsDomainCapabilities 'mail.protection.outlook.com:AcceptCloudServicesMail'`. The generated command replaces only the stale entries and keeps every other entry of the list.",
-    fix_safety: "Safe when the whole list was seen: the command names the complete new list and the rollback restores the list exactly as pasted. When the list was cut (`...`) or its spacing had to be guessed, the commands read the list from the server, remove only the stale entries and keep the rest; review them, and run the rollback in the same session. No command is printed for an identity that was not shown whole or that holds control or invisible characters.",
+    fix_safety: "Safe when the whole list was seen: the command names the complete new list and the rollback restores the list exactly as pasted. When the list was cut (`...`), its spacing had to be guessed, or an entry looks redacted, the commands read the list from the server, remove only the stale entries and keep the rest; review them, and run the rollback in the same session. No command is printed for an identity that was not shown whole or that holds control or invisible characters.",
     references: &[KB3156771, HYBRID_WIZARD],
 };
 
@@ -122,6 +123,29 @@ pub fn check(cx: &mut Context) {
                 }]),
             );
         }
+        // An entry the paste hid (`<I>CN=xxx<S>...`, `{redacted}`) may be the stale one; beside a
+        // visible stale entry, it must not be written back by the fix. (The entries of a list
+        // with a stale one are few: only the others are asked.)
+        let hidden = if stale.is_empty() && !unsplit {
+            redaction::hidden_in(&prop.value)
+        } else if unsplit {
+            None
+        } else {
+            list.entries
+                .iter()
+                .filter(|e| !stale.iter().any(|s| std::ptr::eq(*s, *e)))
+                .find_map(|e| redaction::hidden_part(&e.to_exchange_string()))
+        };
+        if let (Some(part), true) = (&hidden, stale.is_empty() && !unsplit) {
+            cx.judge(index, Judgement::Unjudged);
+            cx.hidden_value(
+                index,
+                "TlsDomainCapabilities",
+                part,
+                "whether an entry still trusts the Exchange Online certificate retired in April 2016 (KB 3156771)",
+            );
+            continue;
+        }
         if stale.is_empty() && !unsplit {
             // A cut list without a visible stale entry may still hide one.
             cx.judge(index, if list.truncated { Judgement::Unjudged } else { Judgement::Judged });
@@ -157,6 +181,12 @@ pub fn check(cx: &mut Context) {
         }
         let caps =
             stale.iter().find(|e| e.complete).map_or("AcceptCloudServicesMail".to_owned(), |e| e.capabilities.clone());
+        // A connector name the paste hid is never put in a command (`model::redaction`).
+        if let Some(part) = object.identity.as_ref().and_then(|i| redaction::hidden_part(&i.text)) {
+            let field =
+                ["Identity", "Id", "Name"].into_iter().find(|p| object.record.get(p).is_some()).unwrap_or("Identity");
+            cx.hidden_value(index, field, &part, "the connector's name, so that the commands can name it");
+        }
         let remediation = match cx.target(index) {
             Err(reason) => Remediation::unavailable(reason.note(Kind::ReceiveConnector)),
             Ok(target) => {
@@ -169,7 +199,11 @@ pub fn check(cx: &mut Context) {
                     target: &target,
                     list: &list,
                     exact: !prop.inexact,
-                    whole: !unsplit && !prop.partial && identity.is_some_and(|i| counts.get(&i) == Some(&1)),
+                    // A hidden entry must not be written back: the list is then filtered on the server.
+                    whole: !unsplit
+                        && !prop.partial
+                        && hidden.is_none()
+                        && identity.is_some_and(|i| counts.get(&i) == Some(&1)),
                     is_stale: is_legacy,
                     stale_pattern: "*MSIT Machine Auth CA 2*",
                     replacement: &format!("{REPLACEMENT_DOMAIN}:{caps}"),
@@ -183,6 +217,12 @@ pub fn check(cx: &mut Context) {
         let mut remediation = remediation;
         if prop.partial && remediation.safety() != crate::report::Safety::Unavailable {
             remediation.notes.push("Run these commands in the Exchange Management Shell of an Exchange 2013 or later server: the Exchange 2010 tools cannot read this connector.".into());
+        }
+        if let Some(part) = &hidden {
+            remediation
+                .notes
+                .retain(|note| !note.starts_with("The paste does not show the connector's whole list exactly"));
+            remediation.notes.insert(0, format!("The list shows an entry that looks redacted ('{part}'), so the fix reads the current list from the server and removes only the stale entries; the hidden entry is kept as the server holds it."));
         }
         remediation.preferred = Some(route.clone());
         cx.findings.push(Finding {

@@ -236,6 +236,24 @@ impl Context<'_> {
         );
     }
 
+    /// Says that a property of `object` looks redacted (see `model::redaction`): an info
+    /// diagnostic, never a finding. `full_paste_shows` says what the value as the shell printed
+    /// it would let the rules tell. The caller judges the object: a rule that could not read
+    /// what it needs leaves it unjudged.
+    pub fn hidden_value(&mut self, object: usize, property: &str, hidden: &str, full_paste_shows: &str) {
+        let o = &self.objects[object];
+        let line = o.record.get(property).map_or(o.record.first_line, |p| p.line);
+        let message = format!(
+            "{} of {} looks redacted ('{hidden}' stands for a hidden value): it is not judged as configuration, and no command uses it.",
+            property,
+            describe(o)
+        );
+        let hint = format!(
+            "Paste the value as the shell printed it: it would show {full_paste_shows}. hybridcheck reads the paste on this computer and sends nothing anywhere."
+        );
+        self.diagnose("redacted-value", Severity::Info, object, line, message, Hint::new(hint, Vec::new()));
+    }
+
     /// Adds a diagnostic; a repeat of one raised before (several connectors can lead to the
     /// same one) is dropped when the rules have run.
     pub fn add_diagnostic(&mut self, diagnostic: Diagnostic) {

@@ -6,6 +6,7 @@
 use super::{capitalize, describe, evidence, Context, Hint, Judgement, RuleDoc};
 use crate::model::capabilities::fold;
 use crate::model::date::Date;
+use crate::model::redaction;
 use crate::model::topology::{
     read_tls_name, receive_connector_server, same_server, server_key, server_names, Certificate, TlsName, TlsNameRead,
 };
@@ -32,7 +33,7 @@ pub static NOT_FOUND: RuleDoc = RuleDoc {
     id: "tls-certificate-not-found",
     severity: Severity::Error,
     title: "The certificate named in TlsCertificateName is not on the server",
-    what_it_checks: "For every receive connector, send connector and the hybrid configuration that names a certificate in `TlsCertificateName` (`<I>issuer<S>subject`), looks for a certificate with that issuer and subject among the pasted `Get-ExchangeCertificate` output of each server that uses the setting: the receive connector's server, the send connector's source transport servers, the hybrid configuration's sending and receiving transport servers. A server whose certificates were not pasted is not judged; a diagnostic says what to paste.",
+    what_it_checks: "For every receive connector, send connector and the hybrid configuration that names a certificate in `TlsCertificateName` (`<I>issuer<S>subject`), looks for a certificate with that issuer and subject among the pasted `Get-ExchangeCertificate` output of each server that uses the setting: the receive connector's server, the send connector's source transport servers, the hybrid configuration's sending and receiving transport servers. A server whose certificates were not pasted is not judged; a diagnostic says what to paste. Names, server names and certificate issuers or subjects that look redacted are not judged either (the info diagnostic `redacted-value`).",
     why_it_matters: "When the named certificate is gone (typically after a renewal) the server cannot offer or present it: the send connector queues mail with `454 4.7.5 The certificate specified in TlsCertificateName of the SendConnector could not be found`, and the receive side logs event 12014 and stops offering STARTTLS to Exchange Online.",
     example: "TlsCertificateName : <I>CN=GeoTrust SSL CA - G3, O=GeoTrust Inc., C=US<S>CN=mail.contoso.com\n(no certificate of EX01 has that issuer and subject)",
     fix: "Point `TlsCertificateName` at the certificate the server has now: `$cert = Get-ExchangeCertificate -Server 'EX01' -Thumbprint '<thumbprint>'`, `$tlsName = \"<I>$($cert.Issuer)<S>$($cert.Subject)\"`, then `Set-SendConnector` / `Set-ReceiveConnector -TlsCertificateName $tlsName`. Commands are generated when the paste shows a usable certificate for the same name on that server; otherwise renew or import the certificate and rerun the Hybrid Configuration Wizard.",
@@ -121,6 +122,11 @@ pub fn check(cx: &mut Context) {
     for naming in &namings {
         for server in &naming.servers {
             let certificates = cx.topology.certificates_of(server).to_vec();
+            // A server name the paste hid gets no hint with a command that names it.
+            if certificates.is_empty() && redaction::looks_hidden(server) {
+                hidden_server(cx, naming.object, server);
+                continue;
+            }
             if certificates.is_empty() {
                 let entry = not_pasted
                     .entry(server_key(server))
@@ -141,6 +147,32 @@ pub fn check(cx: &mut Context) {
                     entry.2.push(naming.object);
                 }
                 cx.judge(naming.object, Judgement::Judged);
+                continue;
+            }
+            // A name the paste hid names no certificate, and a certificate whose issuer or
+            // subject it hid cannot be told apart: neither is reported as not found.
+            let owner_value = cx.objects[naming.object].record.get("TlsCertificateName");
+            if let Some(part) = owner_value.and_then(|p| redaction::hidden_in(&p.value)) {
+                cx.judge(naming.object, Judgement::Unjudged);
+                cx.hidden_value(
+                    naming.object,
+                    "TlsCertificateName",
+                    &part,
+                    super::tls_certificate_name::HIDDEN_NAME_SHOWS,
+                );
+                continue;
+            }
+            let hidden = certificates.iter().find_map(|c| {
+                let issuer = c.issuer.as_deref().and_then(redaction::hidden_part).map(|h| ("Issuer", h));
+                issuer
+                    .or_else(|| c.subject.as_deref().and_then(redaction::hidden_part).map(|h| ("Subject", h)))
+                    .map(|(p, h)| (c.object, p, h))
+            });
+            if let Some((certificate, property, part)) = hidden {
+                let owner = describe(&cx.objects[naming.object]);
+                cx.judge(naming.object, Judgement::Unjudged);
+                cx.judge(certificate, Judgement::Unjudged);
+                cx.hidden_value(certificate, property, &part, &format!("the certificate's issuer and subject, so that hybridcheck can tell whether it is the certificate that {owner} names"));
                 continue;
             }
             let partial = certificates.iter().any(|c| {
@@ -313,6 +345,32 @@ fn namings(cx: &mut Context) -> Vec<Naming> {
         }
     }
     namings
+}
+
+/// Says that the server names of a naming object look redacted, naming the property that
+/// holds the hidden one: `xxx\Default Frontend xxx`, `SourceTransportServers : {server names}`.
+fn hidden_server(cx: &mut Context, object: usize, server: &str) {
+    let Some(part) = redaction::hidden_part(server) else { return };
+    let o = &cx.objects[object];
+    let properties = [
+        "SourceTransportServers",
+        "SendingTransportServers",
+        "ReceivingTransportServers",
+        "EdgeTransportServers",
+        "Server",
+        "Identity",
+    ];
+    let property = properties
+        .into_iter()
+        .find(|p| o.record.get(p).is_some_and(|v| redaction::hidden_in(&v.value).is_some()))
+        .unwrap_or("Identity");
+    cx.judge(object, Judgement::Unjudged);
+    cx.hidden_value(
+        object,
+        property,
+        &part,
+        "which servers use this setting, so that hybridcheck can look for the certificate on each of them",
+    );
 }
 
 /// What to run to paste a server's certificates, in words and as a command; the server name is

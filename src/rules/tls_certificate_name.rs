@@ -5,6 +5,7 @@
 
 use super::{capitalize, describe, evidence, Context, Judgement, RuleDoc};
 use crate::model::capabilities::{self, fold};
+use crate::model::redaction;
 use crate::model::topology::{read_tls_name, TlsName, TlsNameRead};
 use crate::model::Kind;
 use crate::remediation::{set_parameters, Argument};
@@ -25,7 +26,7 @@ pub static SYNTAX: RuleDoc = RuleDoc {
     id: "tls-certificate-name-syntax",
     severity: Severity::Error,
     title: "TlsCertificateName is not of the form <I>issuer<S>subject",
-    what_it_checks: "Reads `TlsCertificateName` of receive connectors, send connectors and the hybrid configuration and checks that it has the form `<I>X.500 issuer<S>X.500 subject`, with `CN=` in the subject. An empty value is fine: Exchange then picks a certificate by the connector's FQDN.",
+    what_it_checks: "Reads `TlsCertificateName` of receive connectors, send connectors and the hybrid configuration and checks that it has the form `<I>X.500 issuer<S>X.500 subject`, with `CN=` in the subject. An empty value is fine: Exchange then picks a certificate by the connector's FQDN. A value that looks redacted (`cert name`, `xxx`, `<redacted>`, `<I>CN=issuer<S>CN=subject`) is not a configuration error: the info diagnostic `redacted-value` says so and what the full value would show, the object counts as not checked, and no rule compares or quotes it.",
     why_it_matters: "A value of another form (a thumbprint, a bare host name, a subject without its issuer) names no certificate, so the connector uses none and TLS with Exchange Online fails.",
     example: "TlsCertificateName : mail.contoso.com",
     fix: "Set the value from the certificate itself: `$cert = Get-ExchangeCertificate -Thumbprint '<thumbprint>'`, `$tlsName = \"<I>$($cert.Issuer)<S>$($cert.Subject)\"`, then `Set-SendConnector` / `Set-ReceiveConnector -TlsCertificateName $tlsName`, or rerun the Hybrid Configuration Wizard. No command is generated: which certificate is meant cannot be read from the value.",
@@ -57,14 +58,24 @@ pub static TOO_LONG: RuleDoc = RuleDoc {
     references: &[KB4052493],
 };
 
+/// What a `TlsCertificateName` pasted whole lets the rules tell.
+pub const HIDDEN_NAME_SHOWS: &str = "which certificate the connector uses (`<I>issuer<S>subject`), so that hybridcheck can check its form, that the server has that certificate, that it is valid and enabled for SMTP, and that it is the hybrid configuration's";
+
 pub fn check(cx: &mut Context) {
-    let hybrid_name = cx.topology.hybrid.and_then(|h| {
+    let hybrid = cx.topology.hybrid.and_then(|h| {
         match read_tls_name(cx.objects[h].record.get("TlsCertificateName").map(|p| &p.value)) {
-            TlsNameRead::Valid(name) => Some(name),
+            TlsNameRead::Valid(name) => Some((h, name)),
             _ => None,
         }
     });
     let edge = cx.topology.edge_in_play(cx.objects);
+    // A value is asked whether it looks redacted (`model::redaction`) only where it would
+    // otherwise be reported: a paste of thousands of connectors names one certificate
+    // thousands of times, and a placeholder that fits the form is judged like a real name.
+    let hidden = |cx: &Context, index: usize| {
+        cx.objects[index].record.get("TlsCertificateName").and_then(|p| redaction::hidden_in(&p.value))
+    };
+    let mut hybrid_said = false;
     for index in 0..cx.objects.len() {
         let object = &cx.objects[index];
         if !matches!(object.kind, Kind::ReceiveConnector | Kind::SendConnector | Kind::HybridConfiguration) {
@@ -75,6 +86,11 @@ pub fn check(cx: &mut Context) {
         match read_tls_name(Some(&prop.value)) {
             TlsNameRead::Empty => {}
             TlsNameRead::Invalid(text) => {
+                if let Some(part) = hidden(cx, index) {
+                    cx.judge(index, Judgement::Unjudged);
+                    cx.hidden_value(index, "TlsCertificateName", &part, HIDDEN_NAME_SHOWS);
+                    continue;
+                }
                 cx.judge(index, Judgement::Judged);
                 let message = format!(
                     "TlsCertificateName of {} is '{text}', which is not of the form <I>issuer<S>subject, so it names no certificate.",
@@ -88,6 +104,11 @@ pub fn check(cx: &mut Context) {
                 cx.judge(index, Judgement::Judged);
                 // EdgeSync copies send connectors to the Edge servers; nothing else of these.
                 if edge && object.kind == Kind::SendConnector && name.text().chars().count() > 256 {
+                    if let Some(part) = hidden(cx, index) {
+                        cx.judge(index, Judgement::Unjudged);
+                        cx.hidden_value(index, "TlsCertificateName", &part, HIDDEN_NAME_SHOWS);
+                        continue;
+                    }
                     let message = format!(
                         "TlsCertificateName of {} is {} characters long; with Edge servers in hybrid mail flow, EdgeSync cannot copy more than 256.",
                         describe(&cx.objects[index]),
@@ -97,12 +118,25 @@ pub fn check(cx: &mut Context) {
                     let ev = evidence(object, "TlsCertificateName").into_iter().collect();
                     cx.report(&TOO_LONG, Severity::Warning, index, line, message, ev, remediation);
                 }
-                if let Some(hybrid) = hybrid_name.as_ref().filter(|h| {
+                let Some((h, hybrid_name)) = hybrid.as_ref().filter(|(_, h)| {
                     object.kind != Kind::HybridConfiguration
                         && is_hybrid_connector(cx, index)
                         && !h.names(&name.issuer, &name.subject)
-                }) {
-                    report_mismatch(cx, index, line, &name, hybrid);
+                }) else {
+                    continue;
+                };
+                // Names that differ because one of them was hidden are not a mismatch.
+                let hidden_here = hidden(cx, index).map(|part| (index, part));
+                let hidden_there = || hidden(cx, *h).map(|part| (*h, part));
+                match hidden_here.or_else(hidden_there) {
+                    Some((at, part)) => {
+                        cx.judge(index, Judgement::Unjudged);
+                        if at == index || !std::mem::replace(&mut hybrid_said, true) {
+                            cx.judge(at, Judgement::Unjudged);
+                            cx.hidden_value(at, "TlsCertificateName", &part, HIDDEN_NAME_SHOWS);
+                        }
+                    }
+                    None => report_mismatch(cx, index, line, &name, hybrid_name),
                 }
             }
         }
