@@ -53,15 +53,22 @@ fn hidden_values_are_info_and_never_in_a_command() {
                 }
             }
             let r = &finding.remediation;
-            for command in r.commands.iter().chain(&r.verify).chain(&r.rollback) {
+            for command in r.commands().iter().chain(r.verify()).chain(r.rollback()) {
+                let command = command.text();
                 for literal in quoted(command) {
                     assert!(hidden_part(literal).is_none(), "{name}: a command uses a hidden value: {command}");
                 }
             }
         }
         for d in &report.diagnostics {
-            for literal in quoted(&d.hint) {
-                assert!(hidden_part(literal).is_none(), "{name}: the {} hint names a hidden value: {}", d.code, d.hint);
+            for command in &d.commands {
+                for literal in quoted(command.text()) {
+                    assert!(
+                        hidden_part(literal).is_none(),
+                        "{name}: the {} hint runs a hidden value: {command}",
+                        d.code
+                    );
+                }
             }
         }
     }
