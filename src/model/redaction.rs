@@ -180,9 +180,14 @@ pub fn hidden_in(value: &Value) -> Option<String> {
     }
 }
 
-/// A word in angle brackets that is neither a certificate name's `<I>`/`<S>` marker nor an
-/// address: `<servername>`, `<redacted>`, `<your cert>`. Markdown's escaped `\<` counts too.
+/// A few plain words in angle brackets that are not a certificate name's `<I>`/`<S>` marker:
+/// `<servername>`, `<redacted>`, `<your cert>`. Markdown's escaped `\<` counts too; an address
+/// (`<anna@contoso.com>`) and markup (`<img src=x>`) do not.
 fn bracketed_placeholder(text: &str) -> Option<String> {
+    // Text with a closing or empty tag is markup, whatever its opening tag reads.
+    if text.contains("</") || text.contains("/>") {
+        return None;
+    }
     let mut rest = text;
     while let Some(open) = rest.find('<') {
         let after = &rest[open + 1..];
@@ -190,7 +195,9 @@ fn bracketed_placeholder(text: &str) -> Option<String> {
         if after.as_bytes()[close] == b'>' {
             let inner = after[..close].trim();
             let marker = inner.eq_ignore_ascii_case("i") || inner.eq_ignore_ascii_case("s");
-            if !inner.is_empty() && !marker && !inner.contains('@') && inner.chars().count() <= 64 {
+            // A placeholder is a few plain words; markup (`<img src=x>`) and addresses are not.
+            let plain = inner.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'-' | b'_' | b'.'));
+            if plain && !marker && inner.split_whitespace().count() <= 4 && (2..=40).contains(&inner.len()) {
                 return Some(format!("<{inner}>"));
             }
         }
@@ -312,6 +319,8 @@ mod tests {
             "CN=EX02",
             "DC=domain, DC=local",
             "<lena.fischer@contoso.com>",
+            "EX01\\<img src=x onerror=alert(1)>",
+            "<script>alert(1)</script>",
             "[::]:25",
             "Default Frontend EX01 (hub removed 2019)",
         ] {
