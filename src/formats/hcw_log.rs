@@ -212,6 +212,12 @@ impl<'a> Entry<'a> {
         Some(Entry { time, level, tags: "", message: trim(message), cut: false, old: true })
     }
 
+    /// The tags that say which step of the wizard wrote the entry, e.g. `Task=MailFlow, Phase=Configure`.
+    fn step(&self) -> String {
+        let tags = ["Activity", "Workflow", "Task", "Phase"];
+        tags.iter().filter_map(|k| self.tag(k).map(|v| format!("{k}={v}"))).collect::<Vec<_>>().join(", ")
+    }
+
     /// The date part of the timestamp.
     fn date(&self) -> &'a str {
         self.time.split(' ').next().unwrap_or(self.time)
@@ -311,6 +317,8 @@ struct Open {
     old: bool,
     /// The entry is an error to report when it ends (unless it was reported otherwise).
     error: bool,
+    /// Which step of the wizard wrote the entry (see [`Entry::step`]).
+    step: String,
     message: String,
     /// The first line of an exception among the continuation lines.
     exception: Option<String>,
@@ -332,13 +340,26 @@ impl Open {
 }
 
 /// Reads the objects a `Get-` call returned, one `Name : Value` line per property.
+#[derive(Default)]
 struct Output {
     records: Vec<Record>,
     current: Option<Record>,
+    /// A blank line came before the first property: the copy has a blank line after every
+    /// line (a web page, a mail), so blank lines do not part objects; a name that comes again does.
+    double_spaced: Option<bool>,
+    blank_seen: bool,
 }
 
 impl Output {
+    fn blank(&mut self) {
+        self.blank_seen = true;
+        if self.double_spaced != Some(true) {
+            self.end_object();
+        }
+    }
+
     fn property(&mut self, n: LineNo, name: &str, value: &str) {
+        self.double_spaced.get_or_insert(self.blank_seen);
         let repeated = self.current.as_ref().is_some_and(|r| r.get(name).is_some());
         if repeated {
             self.end_object();
@@ -381,6 +402,7 @@ impl Reader {
             line: n,
             old: entry.old,
             error: entry.level == Level::Error,
+            step: entry.step(),
             message: entry.message.to_owned(),
             exception: None,
             threw: None,
@@ -408,7 +430,7 @@ impl Reader {
             if failed {
                 self.call_failed(n, results);
             } else if self.returns_known_objects() {
-                open.output = Some(Output { records: Vec::new(), current: None });
+                open.output = Some(Output::default());
             }
         }
         self.open = Some(open);
@@ -459,7 +481,7 @@ impl Reader {
     /// A blank line ends an object of recorded output.
     fn blank(&mut self) {
         if let Some(output) = self.open.as_mut().and_then(|o| o.output.as_mut()) {
-            output.end_object();
+            output.blank();
         }
     }
 
@@ -491,7 +513,8 @@ impl Reader {
                 Severity::Warning,
                 open.line,
                 format!(
-                    "The log has an error entry: {}",
+                    "The log has an error entry{}: {}",
+                    if open.step.is_empty() { String::new() } else { format!(" ({})", open.step) },
                     shorten(if text.is_empty() { "(no message)" } else { &text })
                 ),
                 "Read the log around this line: the entries before it say which step of the wizard failed.".into(),
@@ -851,7 +874,7 @@ fn json_depth(text: &str) -> i64 {
 
 /// Text for a message, at most a few hundred characters.
 fn shorten(text: &str) -> String {
-    const MOST: usize = 300;
+    const MOST: usize = 600;
     let text = trim(text);
     match text.char_indices().nth(MOST) {
         Some((at, _)) => format!("{}...", &text[..at]),
