@@ -324,6 +324,8 @@ struct Open {
     exception: Option<String>,
     /// The old wizard's error names the cmdlet that threw.
     threw: Option<String>,
+    /// The old wizard's error text on the lines after the entry, without stack frames.
+    detail: String,
     /// The old wizard's error text is quoted and not yet closed.
     quote_open: bool,
     /// Braces of a JSON body not yet closed.
@@ -405,7 +407,8 @@ impl Reader {
             step: entry.step(),
             message: entry.message.to_owned(),
             exception: None,
-            threw: None,
+            threw: entry.old.then(|| threw(entry.message)).flatten().map(str::to_owned),
+            detail: String::new(),
             quote_open: entry.old && entry.message.contains(" with error '") && !closes_quote(entry.message),
             json_depth: json_depth(entry.message),
             output: None,
@@ -471,6 +474,11 @@ impl Reader {
             if let Some(cmdlet) = threw(text) {
                 open.threw.get_or_insert_with(|| cmdlet.to_owned());
             }
+            let frame = text.starts_with("at ") || text.starts_with("---");
+            if open.error && open.quote_open && !frame && open.detail.len() < 600 {
+                open.detail.push(' ');
+                open.detail.push_str(text.trim_end_matches("'.").trim_end());
+            }
             if open.quote_open && closes_quote(text) {
                 open.quote_open = false;
             }
@@ -496,7 +504,7 @@ impl Reader {
             return;
         }
         if let Some(cmdlet) = open.threw.take() {
-            let text = format!("{} {}", open.message, open.exception.as_deref().unwrap_or("")).trim().to_owned();
+            let text = format!("{}{}", open.message, open.detail);
             if self.call.as_ref().is_some_and(|c| c.cmdlet.eq_ignore_ascii_case(&cmdlet)) {
                 self.call_failed(open.line, &text);
             } else {
@@ -504,7 +512,8 @@ impl Reader {
             }
             return;
         }
-        let text = if open.message.is_empty() { open.exception.unwrap_or_default() } else { open.message };
+        let text =
+            if open.message.is_empty() { open.exception.unwrap_or_default() } else { open.message + &open.detail };
         // The exception that repeats a failure reported with its call adds nothing.
         let repeats = self.call.as_ref().is_some_and(|c| c.failed && text.contains(&format!("'{}'", c.cmdlet)));
         if !repeats {
@@ -640,7 +649,7 @@ fn failed_call(n: LineNo, cmdlet: &str, on_premises: bool, results: &str) -> Dia
         Severity::Warning,
         n,
         format!("The wizard's call to {cmdlet} failed, so it changed nothing: {}", shorten(results)),
-        format!("Run the same command (the START entry of this call) in {shell} to see the error there, fix its cause, then run the wizard again."),
+        format!("Run the command the log records for this call in {shell} to see the error there, fix its cause, then run the wizard again."),
     )
 }
 
@@ -838,7 +847,7 @@ fn exception_head(text: &str) -> Option<&str> {
 fn threw(text: &str) -> Option<&str> {
     let rest = &text[text.find("Execution of the ")? + "Execution of the ".len()..];
     let (cmdlet, after) = rest.split_once(' ')?;
-    after.starts_with("cmdlet had thrown").then_some(cmdlet)
+    (after.starts_with("cmdlet had thrown") || after.starts_with("cmdlet has thrown")).then_some(cmdlet)
 }
 
 /// True when the old wizard's quoted error text ends on this line (`... '.`).
