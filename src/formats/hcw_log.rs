@@ -89,7 +89,9 @@ use std::rc::Rc;
 /// is not a log entry.
 pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
     let first = Entry::read(src.line(start))?;
-    let mut reader = Reader::new(start, Call::opened_by(src, start, &first));
+    // Stops at the first line that is not blank, so it costs a line or two.
+    let start_ends_input = (start + 1..=src.line_count()).all(|m| is_blank(src.line(m)));
+    let mut reader = Reader::new(start, Call::opened_by(src, start, &first), start_ends_input);
     let mut n = start;
     while n <= end {
         let line = src.line(n);
@@ -188,7 +190,8 @@ impl<'a> Entry<'a> {
     /// `[2/4/2014 13:36:8] INFO:Running command: ...`.
     fn read_old(line: &'a str) -> Option<Entry<'a>> {
         let inner = line.strip_prefix('[')?;
-        let close = inner.get(..24)?.find(']').or_else(|| inner.find(']').filter(|&c| c < 24))?;
+        // `12/31/2015 23:59:59` is 19 characters; the bracket closes soon after the start.
+        let close = inner.bytes().take(24).position(|b| b == b']')?;
         let time = &inner[..close];
         let (date, clock) = time.split_once(' ')?;
         let numbers = |text: &str, separator: char, count: usize| {
@@ -384,11 +387,20 @@ struct Reader {
     /// The record of what the call wrote, kept until the log shows whether it failed.
     written: Option<Record>,
     last: LineNo,
+    /// Nothing but blank lines follows the block's first line: a paste may end inside it.
+    start_ends_input: bool,
 }
 
 impl Reader {
-    fn new(start: LineNo, call: Option<Call>) -> Reader {
-        Reader { block: Block::new(Format::HcwLog, start, start), call, open: None, written: None, last: start }
+    fn new(start: LineNo, call: Option<Call>, start_ends_input: bool) -> Reader {
+        Reader {
+            block: Block::new(Format::HcwLog, start, start),
+            call,
+            open: None,
+            written: None,
+            last: start,
+            start_ends_input,
+        }
     }
 
     /// True when `entry` belongs in a block of its own: a call's START, or the FINISH of a call
@@ -586,13 +598,30 @@ impl Reader {
     fn written_record(&mut self, n: LineNo, command: &str) -> Option<Record> {
         let call = self.call.as_ref().filter(|c| c.on_premises)?;
         let (type_name, identity_parameter) = written_type(&call.cmdlet)?;
-        let (parameters, cut) = parameters(command);
-        if cut {
+        let (mut parameters, ending) = parameters(command);
+        if ending == Ending::Cut {
             self.cut(n);
+        }
+        if ending == Ending::Open && self.start_ends_input {
+            // The paste ends inside or right after a bare word: it may be a piece of a value.
+            if let Some(last) = parameters.last_mut() {
+                last.value = Argument::Cut(String::new());
+            }
         }
         let mut record = Record { type_name: Some(type_name.into()), first_line: n, last_line: n, props: Vec::new() };
         for parameter in parameters {
-            let is_identity = parameter.name.eq_ignore_ascii_case(identity_parameter);
+            // PowerShell takes any start of a parameter's name for it (`-Id`), and so does the
+            // model, which reads an `Id` property as the identity.
+            let is_identity = parameter.name.len() >= 2
+                && identity_parameter
+                    .get(..parameter.name.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(parameter.name));
+            // The wizard quotes the identities it writes; anything else is not taken for one.
+            // Nor is a new name given to an object (`Set-SendConnector -Name`), which the model
+            // would read as an identity when none is shown.
+            if is_identity && !parameter.quoted || !is_identity && parameter.name.eq_ignore_ascii_case("Name") {
+                continue;
+            }
             let (value, truncated) = match parameter.value {
                 Argument::Values(mut values) if values.len() == 1 => (Value::Text(values.remove(0).into()), false),
                 Argument::Values(values) => {
@@ -666,6 +695,18 @@ fn hcw_hint(code: &str) -> &'static str {
 struct Parameter<'a> {
     name: &'a str,
     value: Argument,
+    /// Every item of the value was written in quotes.
+    quoted: bool,
+}
+
+/// How the last value of a command line ends.
+#[derive(Debug, PartialEq)]
+enum Ending {
+    Whole,
+    /// Inside quotes or parentheses: the line was cut.
+    Cut,
+    /// A bare word runs to the end of the line: whole, unless the line was cut there.
+    Open,
 }
 
 /// A parameter's value as the log writes it.
@@ -683,7 +724,7 @@ enum Argument {
 }
 
 /// Splits a command line into its parameters; true when the line ends inside a value.
-fn parameters(command: &str) -> (Vec<Parameter<'_>>, bool) {
+fn parameters(command: &str) -> (Vec<Parameter<'_>>, Ending) {
     let mut out = Vec::new();
     let bytes = command.as_bytes();
     let mut i = command.find(char::is_whitespace).unwrap_or(command.len());
@@ -696,7 +737,7 @@ fn parameters(command: &str) -> (Vec<Parameter<'_>>, bool) {
     loop {
         i = skip_white(i);
         if i >= bytes.len() {
-            return (out, false);
+            return (out, Ending::Whole);
         }
         if bytes[i] != b'-' {
             // A positional value: not read, and never an identity.
@@ -717,12 +758,18 @@ fn parameters(command: &str) -> (Vec<Parameter<'_>>, bool) {
         i = skip_white(i);
         let next_is_parameter = bytes.get(i) == Some(&b'-') && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
         if i >= bytes.len() || (next_is_parameter && !colon) {
-            out.push(Parameter { name, value: Argument::Flag(true) });
+            if !name.is_empty() {
+                out.push(Parameter { name, value: Argument::Flag(true), quoted: false });
+            }
             continue;
         }
         let mut items = Vec::new();
         let mut argument = None;
+        let mut quoted = true;
+        let mut bare_last;
         loop {
+            bare_last = !matches!(bytes[i], b'\'' | b'"');
+            quoted &= !bare_last;
             let (item, next) = value(command, i);
             i = next;
             match item {
@@ -743,8 +790,8 @@ fn parameters(command: &str) -> (Vec<Parameter<'_>>, bool) {
         }
         let value = match argument {
             Some(Argument::Cut(rest)) => {
-                out.push(Parameter { name, value: Argument::Cut(rest) });
-                return (out, true);
+                out.push(Parameter { name, value: Argument::Cut(rest), quoted });
+                return (out, Ending::Cut);
             }
             Some(other) if items.is_empty() => other,
             // A list mixing literals with variables or $null: not read.
@@ -752,7 +799,10 @@ fn parameters(command: &str) -> (Vec<Parameter<'_>>, bool) {
             None => Argument::Values(items),
         };
         if !name.is_empty() {
-            out.push(Parameter { name, value });
+            out.push(Parameter { name, value, quoted });
+        }
+        if bare_last && i >= bytes.len() {
+            return (out, Ending::Open);
         }
     }
 }
@@ -803,6 +853,8 @@ fn value(command: &str, i: usize) -> (Argument, usize) {
         }
         _ => {
             let end = command[i..].find(|c: char| c.is_whitespace() || c == ',').map_or(command.len(), |k| i + k);
+            // A stray comma is a value of its own, so that reading always moves on.
+            let end = if end == i { i + command[i..].chars().next().map_or(1, char::len_utf8) } else { end };
             let word = &command[i..end];
             let argument = match word.to_ascii_lowercase().as_str() {
                 "$true" => Argument::Flag(true),
@@ -1063,7 +1115,7 @@ mod tests {
     #[test]
     fn reads_parameters_as_powershell_writes_them() {
         let (p, cut) = parameters("Set-X -Identity 'EX01\\Default Frontend EX01' -Enabled: $true -DefaultDomain $null -Force -Bindings '[::]:25','0.0.0.0:25' -Servers EX01,EX02 -Name 'Don''t' -Cert $TLSCertName -Credential (Get-Credential -UserName 'a') -Level DomainValidation");
-        assert!(!cut);
+        assert_eq!(cut, Ending::Open);
         let got: Vec<(&str, Argument)> = p.into_iter().map(|p| (p.name, p.value)).collect();
         let text = |v: &[&str]| Argument::Values(v.iter().map(|s| s.to_string()).collect());
         assert_eq!(
@@ -1082,7 +1134,7 @@ mod tests {
             ]
         );
         let (p, cut) = parameters("New-SendConnector -Name 'Outbound' -TLSDomain 'mail.prot");
-        assert!(cut);
+        assert_eq!(cut, Ending::Cut);
         assert_eq!(p.last().map(|p| &p.value), Some(&Argument::Cut("mail.prot".into())));
     }
 
@@ -1097,12 +1149,17 @@ mod tests {
             "X -a ''",
             "X -a (",
             "X -a ,",
+            "X , y",
+            "X ,,",
             "X -a 'b',",
             "X é -ü 'ö'",
             "X -a @{",
             "X -a }",
         ] {
-            let _ = parameters(command);
+            let (parameters, _) = parameters(command);
+            assert!(parameters.iter().all(|p| !p.name.is_empty()), "{command}");
         }
+        assert!(Entry::read("[1/1/2015 1:2:3] INFO:").is_some());
+        assert!(Entry::read("[1/1/2015 1:2:3]").is_none());
     }
 }
