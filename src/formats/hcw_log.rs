@@ -89,9 +89,9 @@ use std::rc::Rc;
 /// is not a log entry.
 pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
     let first = Entry::read(src.line(start))?;
-    // Stops at the first line that is not blank, so it costs a line or two.
-    let start_ends_input = (start + 1..=src.line_count()).all(|m| is_blank(src.line(m)));
-    let mut reader = Reader::new(start, Call::opened_by(src, start, &first), start_ends_input);
+    // Stops at the last line that is not blank, so it costs a line or two.
+    let input_end = (1..=src.line_count()).rev().find(|&m| !is_blank(src.line(m))).unwrap_or(0);
+    let mut reader = Reader::new(start, Call::opened_by(src, start, &first), input_end);
     let mut n = start;
     while n <= end {
         let line = src.line(n);
@@ -363,7 +363,8 @@ impl Output {
         }
     }
 
-    fn property(&mut self, n: LineNo, name: &str, value: &str) {
+    /// Adds a property; `maybe_cut` when the paste ends on this line, which may have cut the value.
+    fn property(&mut self, n: LineNo, name: &str, value: &str, maybe_cut: bool) {
         self.double_spaced.get_or_insert(self.blank_seen);
         let repeated = self.current.as_ref().is_some_and(|r| r.get(name).is_some());
         if repeated {
@@ -371,7 +372,9 @@ impl Output {
         }
         let record = self.current.get_or_insert_with(|| Record { first_line: n, last_line: n, ..Record::default() });
         record.last_line = n;
-        record.props.push(Prop::new(name, Value::Text(value.into()), n));
+        let mut prop = Prop::new(name, Value::Text(value.into()), n);
+        prop.truncated = maybe_cut;
+        record.props.push(prop);
     }
 
     fn end_object(&mut self) {
@@ -387,19 +390,19 @@ struct Reader {
     /// The record of what the call wrote, kept until the log shows whether it failed.
     written: Option<Record>,
     last: LineNo,
-    /// Nothing but blank lines follows the block's first line: a paste may end inside it.
-    start_ends_input: bool,
+    /// The last line of the input that is not blank: a paste may end inside it.
+    input_end: LineNo,
 }
 
 impl Reader {
-    fn new(start: LineNo, call: Option<Call>, start_ends_input: bool) -> Reader {
+    fn new(start: LineNo, call: Option<Call>, input_end: LineNo) -> Reader {
         Reader {
             block: Block::new(Format::HcwLog, start, start),
             call,
             open: None,
             written: None,
             last: start,
-            start_ends_input,
+            input_end,
         }
     }
 
@@ -469,7 +472,7 @@ impl Reader {
         let text = trim(line);
         if let Some((name, value)) = self.open.as_ref().and(output_property(line)) {
             if let Some(output) = self.open.as_mut().and_then(|o| o.output.as_mut()) {
-                output.property(n, name, value);
+                output.property(n, name, value, n == self.input_end);
                 return;
             }
         }
@@ -602,7 +605,7 @@ impl Reader {
         if ending == Ending::Cut {
             self.cut(n);
         }
-        if ending == Ending::Open && self.start_ends_input {
+        if ending == Ending::Open && n == self.input_end {
             // The paste ends inside or right after a bare word: it may be a piece of a value.
             if let Some(last) = parameters.last_mut() {
                 last.value = Argument::Cut(String::new());
