@@ -89,9 +89,7 @@ use std::rc::Rc;
 /// is not a log entry.
 pub fn parse(src: &Source, start: LineNo, end: LineNo) -> Option<Block> {
     let first = Entry::read(src.line(start))?;
-    // Stops at the last line that is not blank, so it costs a line or two.
-    let input_end = (1..=src.line_count()).rev().find(|&m| !is_blank(src.line(m))).unwrap_or(0);
-    let mut reader = Reader::new(start, Call::opened_by(src, start, &first), input_end);
+    let mut reader = Reader::new(src, start, Call::opened_by(src, start, &first));
     let mut n = start;
     while n <= end {
         let line = src.line(n);
@@ -383,27 +381,25 @@ impl Output {
 }
 
 /// The state of one block's reading.
-struct Reader {
+struct Reader<'s> {
+    src: &'s Source<'s>,
     block: Block,
     call: Option<Call>,
     open: Option<Open>,
     /// The record of what the call wrote, kept until the log shows whether it failed.
     written: Option<Record>,
     last: LineNo,
-    /// The last line of the input that is not blank: a paste may end inside it.
-    input_end: LineNo,
 }
 
-impl Reader {
-    fn new(start: LineNo, call: Option<Call>, input_end: LineNo) -> Reader {
-        Reader {
-            block: Block::new(Format::HcwLog, start, start),
-            call,
-            open: None,
-            written: None,
-            last: start,
-            input_end,
-        }
+impl<'s> Reader<'s> {
+    fn new(src: &'s Source<'s>, start: LineNo, call: Option<Call>) -> Reader<'s> {
+        Reader { src, block: Block::new(Format::HcwLog, start, start), call, open: None, written: None, last: start }
+    }
+
+    /// True when nothing but blank lines follows line `n`: a paste may end inside it. Stops at
+    /// the first line that is not blank, so it costs a line or two.
+    fn ends_input(&self, n: LineNo) -> bool {
+        (n + 1..=self.src.line_count()).all(|m| is_blank(self.src.line(m)))
     }
 
     /// True when `entry` belongs in a block of its own: a call's START, or the FINISH of a call
@@ -470,11 +466,13 @@ impl Reader {
 
     fn continuation(&mut self, n: LineNo, line: &str) {
         let text = trim(line);
-        if let Some((name, value)) = self.open.as_ref().and(output_property(line)) {
+        let reading_output = self.open.as_ref().is_some_and(|o| o.output.is_some());
+        if let Some((name, value)) = output_property(line).filter(|_| reading_output) {
+            let maybe_cut = self.ends_input(n);
             if let Some(output) = self.open.as_mut().and_then(|o| o.output.as_mut()) {
-                output.property(n, name, value, n == self.input_end);
-                return;
+                output.property(n, name, value, maybe_cut);
             }
+            return;
         }
         let coded = self.codes(n, text);
         let Some(open) = self.open.as_mut() else { return };
@@ -605,7 +603,7 @@ impl Reader {
         if ending == Ending::Cut {
             self.cut(n);
         }
-        if ending == Ending::Open && n == self.input_end {
+        if ending == Ending::Open && self.ends_input(n) {
             // The paste ends inside or right after a bare word: it may be a piece of a value.
             if let Some(last) = parameters.last_mut() {
                 last.value = Argument::Cut(String::new());
