@@ -37,7 +37,7 @@ fn named_identities(report: &Report) -> BTreeSet<String> {
     let mut named = BTreeSet::new();
     for finding in &report.findings {
         let r = &finding.remediation;
-        for command in r.commands.iter().chain(&r.verify).chain(&r.rollback) {
+        for command in r.commands().iter().chain(r.verify()).chain(r.rollback()) {
             let text = command.to_string();
             if let Some(at) = text.find("-Identity '") {
                 let rest = &text[at + "-Identity '".len()..];
