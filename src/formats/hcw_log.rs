@@ -65,10 +65,11 @@
 //!   call as a section of "what was read".
 //! - The calls that write hybrid mail-flow settings on premises (`Set-ReceiveConnector`,
 //!   `New-SendConnector`, `Set-SendConnector`, `New-HybridConfiguration`,
-//!   `Set-HybridConfiguration`) become records of the object they write, holding the values the
-//!   wizard wrote; a call the log shows failing writes nothing and makes none. The object's
-//!   identity comes only from its identity parameter (`-Identity`, or `-Name` of a new send
-//!   connector), read whole; nothing else on the line is taken for one.
+//!   `Set-HybridConfiguration`) and in Exchange Online (`New-`/`Set-InboundConnector`,
+//!   `New-`/`Set-OutboundConnector`) become records of the object they write, holding the
+//!   values the wizard wrote; a call the log shows failing writes nothing and makes none. The
+//!   object's identity comes only from its identity parameter (`-Identity`, or `-Name` of a new
+//!   connector), read whole and quoted; nothing else on the line is taken for one.
 //! - The recorded output of a `Get-` call of an object the model knows becomes records.
 //! - [`join`] keeps one object per connector, certificate, server and hybrid configuration:
 //!   what a later call wrote or read replaces what an earlier one showed, so the rules judge
@@ -251,10 +252,24 @@ impl<'a> Entry<'a> {
         Some(rest.split_once("Results=").map_or("", |(_, results)| trim(results)))
     }
 
-    /// The calls to on-premises Exchange: the old wizard's, and the current one's with `Session=OnPremises`.
-    fn on_premises(&self) -> bool {
-        self.old || self.tag("Session").is_none_or(|s| s.eq_ignore_ascii_case("OnPremises"))
+    /// Where the call ran: the current wizard tags it `Session=OnPremises` or `Session=Tenant`;
+    /// the old wizard's log does not say.
+    fn session(&self) -> Session {
+        match self.tag("Session") {
+            Some(s) if s.eq_ignore_ascii_case("OnPremises") => Session::OnPremises,
+            Some(s) if s.eq_ignore_ascii_case("Tenant") => Session::Online,
+            _ => Session::Either,
+        }
     }
+}
+
+/// Where a call ran, or which side a cmdlet changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Session {
+    OnPremises,
+    Online,
+    /// The log does not say (the old wizard's log).
+    Either,
 }
 
 /// The cmdlet call a block records.
@@ -263,7 +278,7 @@ struct Call {
     command: Rc<str>,
     cmdlet: String,
     thread: Option<String>,
-    on_premises: bool,
+    session: Session,
     /// The line of the START entry, when it is in the block.
     start_line: Option<LineNo>,
     /// The log shows the call failing.
@@ -298,7 +313,7 @@ impl Call {
             command: command.into(),
             cmdlet,
             thread: entry.tag("Thread").map(str::to_owned),
-            on_premises: entry.on_premises(),
+            session: entry.session(),
             start_line,
             failed: false,
         }
@@ -582,23 +597,24 @@ impl<'s> Reader<'s> {
     fn call_failed(&mut self, n: LineNo, results: &str) {
         let Some(call) = self.call.as_mut() else { return };
         call.failed = true;
-        let diagnostic = failed_call(n, &call.cmdlet, call.on_premises, results);
+        let diagnostic = failed_call(n, &call.cmdlet, call.session != Session::Online, results);
         self.block.diagnostics.push(diagnostic);
     }
 
-    /// True when the block's call is a `Get-` of on-premises objects the model knows.
+    /// True when the block's call is a `Get-` of objects the model knows.
     fn returns_known_objects(&self) -> bool {
         self.call.as_ref().is_some_and(|c| {
-            c.on_premises
-                && c.cmdlet.get(..4).is_some_and(|v| v.eq_ignore_ascii_case("Get-"))
-                && Kind::from_cmdlet(&c.cmdlet).is_some()
+            c.cmdlet.get(..4).is_some_and(|v| v.eq_ignore_ascii_case("Get-")) && Kind::from_cmdlet(&c.cmdlet).is_some()
         })
     }
 
     /// The record of the settings a write call sets, for the calls that write hybrid mail flow.
     fn written_record(&mut self, n: LineNo, command: &str) -> Option<Record> {
-        let call = self.call.as_ref().filter(|c| c.on_premises)?;
-        let (type_name, identity_parameter) = written_type(&call.cmdlet)?;
+        let call = self.call.as_ref()?;
+        let (type_name, identity_parameter, side) = written_type(&call.cmdlet)?;
+        if call.session != side && call.session != Session::Either {
+            return None;
+        }
         let (mut parameters, ending) = parameters(command);
         if ending == Ending::Cut {
             self.cut(n);
@@ -656,17 +672,24 @@ impl<'s> Reader<'s> {
     }
 }
 
-/// The type an on-premises write call changes, and its identity parameter.
-fn written_type(cmdlet: &str) -> Option<(&'static str, &'static str)> {
+/// The type a write call changes, its identity parameter, and the side it runs on.
+fn written_type(cmdlet: &str) -> Option<(&'static str, &'static str, Session)> {
     const RECEIVE: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector";
     const SEND: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig";
     const HYBRID: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.HybridConfiguration";
+    const INBOUND: &str = "TenantInboundConnector";
+    const OUTBOUND: &str = "TenantOutboundConnector";
+    let (on, online) = (Session::OnPremises, Session::Online);
     match cmdlet.to_ascii_lowercase().as_str() {
-        "set-receiveconnector" => Some((RECEIVE, "Identity")),
-        "set-sendconnector" => Some((SEND, "Identity")),
-        "new-sendconnector" => Some((SEND, "Name")),
+        "set-receiveconnector" => Some((RECEIVE, "Identity", on)),
+        "set-sendconnector" => Some((SEND, "Identity", on)),
+        "new-sendconnector" => Some((SEND, "Name", on)),
         // The hybrid configuration is a singleton: its cmdlets take no identity.
-        "set-hybridconfiguration" | "new-hybridconfiguration" => Some((HYBRID, "Identity")),
+        "set-hybridconfiguration" | "new-hybridconfiguration" => Some((HYBRID, "Identity", on)),
+        "set-inboundconnector" => Some((INBOUND, "Identity", online)),
+        "new-inboundconnector" => Some((INBOUND, "Name", online)),
+        "set-outboundconnector" => Some((OUTBOUND, "Identity", online)),
+        "new-outboundconnector" => Some((OUTBOUND, "Name", online)),
         _ => None,
     }
 }
