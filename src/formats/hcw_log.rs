@@ -82,7 +82,6 @@ use crate::model::Kind;
 use crate::report::{Diagnostic, Severity};
 use crate::source::{is_blank, trim, trim_end, trim_start, LineNo, Source};
 use crate::transcript::first_cmdlet;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Reads the log entries from `start` up to the next cmdlet call (which starts a block of its
@@ -505,7 +504,7 @@ impl<'s> Reader<'s> {
             let frame = text.starts_with("at ") || text.starts_with("---");
             if open.error && open.quote_open && !frame && open.detail.len() < 600 {
                 open.detail.push(' ');
-                open.detail.push_str(text.trim_end_matches("'.").trim_end());
+                open.detail.push_str(trim_end(text.strip_suffix("'.").unwrap_or(text)));
             }
             if open.quote_open && closes_quote(text) {
                 open.quote_open = false;
@@ -998,29 +997,33 @@ pub fn join(src: &Source, blocks: &mut [Block]) {
 /// What a later call wrote or read replaces, property by property, what an earlier one showed
 /// of the same object; the object stays where the log first showed it.
 fn merge_objects(blocks: &mut [Block], logs: &[usize]) {
-    let mut seen: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    // Every record of the log with its block, in the log's order.
+    let mut records: Vec<(usize, Option<Record>)> = Vec::new();
     for &b in logs {
-        let records = std::mem::take(&mut blocks[b].records);
-        for record in records {
-            let key = object_key(blocks[b].command.as_deref(), &record);
-            match key.as_ref().and_then(|k| seen.get(k)) {
-                Some(&(earlier, index)) => {
-                    let into = &mut blocks[earlier].records[index];
-                    for prop in record.props {
-                        match into.props.iter_mut().find(|p| p.name.eq_ignore_ascii_case(&prop.name)) {
-                            Some(old) => *old = prop,
-                            None => into.props.push(prop),
-                        }
+        records.extend(std::mem::take(&mut blocks[b].records).into_iter().map(|r| (b, Some(r))));
+    }
+    let keys: Vec<Option<String>> =
+        records.iter().map(|(b, r)| r.as_ref().and_then(|r| object_key(blocks[*b].command.as_deref(), r))).collect();
+    // Records of one object come together, in the log's order (the crate's one sort, see `sort`).
+    let order = crate::sort::stable_order(records.len(), &|x, y| keys[x].cmp(&keys[y]));
+    let mut first: Option<usize> = None;
+    for &at in &order {
+        match first {
+            Some(earlier) if keys[at].is_some() && keys[at] == keys[earlier] => {
+                let Some(record) = records[at].1.take() else { continue };
+                let Some(into) = records[earlier].1.as_mut() else { continue };
+                for prop in record.props {
+                    match into.props.iter_mut().find(|p| p.name.eq_ignore_ascii_case(&prop.name)) {
+                        Some(old) => *old = prop,
+                        None => into.props.push(prop),
                     }
-                }
-                None => {
-                    if let Some(key) = key {
-                        seen.insert(key, (b, blocks[b].records.len()));
-                    }
-                    blocks[b].records.push(record);
                 }
             }
+            _ => first = Some(at),
         }
+    }
+    for (b, record) in records {
+        blocks[b].records.extend(record);
     }
 }
 
@@ -1056,35 +1059,38 @@ fn server_parameter(command: &str) -> Option<String> {
 /// Counts repeats of the same diagnostic once: an `HCW` code, a failed call, and the other
 /// error entries (one diagnostic names the first and counts the rest).
 fn count_repeats(blocks: &mut [Block], logs: &[usize]) {
-    // (block, index) of the diagnostic kept for each key, and how many times it came.
-    let mut kept: BTreeMap<String, ((usize, usize), usize, LineNo)> = BTreeMap::new();
+    let mut diagnostics: Vec<(usize, Option<Diagnostic>)> = Vec::new();
     for &b in logs {
-        let diagnostics = std::mem::take(&mut blocks[b].diagnostics);
-        for d in diagnostics {
-            let key = match d.code {
-                "hcw-error" => d.message.split(':').next().unwrap_or_default().to_owned(),
-                "hcw-cmdlet-failed" => d.message.clone(),
-                "hcw-log-error" => "hcw-log-error".to_owned(),
-                _ => {
-                    blocks[b].diagnostics.push(d);
-                    continue;
-                }
-            };
-            let line = d.line.unwrap_or(0);
-            match kept.get_mut(&key) {
-                Some((_, count, last)) => {
-                    *count += 1;
-                    *last = line;
-                }
-                None => {
-                    kept.insert(key, ((b, blocks[b].diagnostics.len()), 1, line));
-                    blocks[b].diagnostics.push(d);
-                }
+        diagnostics.extend(std::mem::take(&mut blocks[b].diagnostics).into_iter().map(|d| (b, Some(d))));
+    }
+    let keys: Vec<Option<String>> = diagnostics
+        .iter()
+        .map(|(_, d)| {
+            let d = d.as_ref()?;
+            match d.code {
+                "hcw-error" => d.message.split(':').next().map(str::to_owned),
+                "hcw-cmdlet-failed" => Some(d.message.clone()),
+                "hcw-log-error" => Some(String::new()),
+                _ => None,
             }
+        })
+        .collect();
+    let order = crate::sort::stable_order(diagnostics.len(), &|x, y| keys[x].cmp(&keys[y]));
+    // The first of each group, how many there were and the line of the last.
+    let mut groups: Vec<(usize, usize, LineNo)> = Vec::new();
+    for &at in &order {
+        let line = diagnostics[at].1.as_ref().and_then(|d| d.line).unwrap_or(0);
+        match groups.last_mut() {
+            Some((first, count, last)) if keys[at].is_some() && keys[at] == keys[*first] => {
+                *count += 1;
+                *last = line;
+                diagnostics[at].1 = None;
+            }
+            _ => groups.push((at, 1, line)),
         }
     }
-    for ((b, index), count, last) in kept.into_values().filter(|(_, count, _)| *count > 1) {
-        let d = &mut blocks[b].diagnostics[index];
+    for (first, count, last) in groups.into_iter().filter(|&(_, count, _)| count > 1) {
+        let Some(d) = diagnostics[first].1.as_mut() else { continue };
         let more = count - 1;
         let tail = if d.code == "hcw-log-error" {
             format!(" (and {more} more error entr{}, the last at line {last})", if more == 1 { "y" } else { "ies" })
@@ -1092,6 +1098,9 @@ fn count_repeats(blocks: &mut [Block], logs: &[usize]) {
             format!(" (the log shows it {count} times, the last at line {last})")
         };
         d.message.push_str(&tail);
+    }
+    for (b, d) in diagnostics {
+        blocks[b].diagnostics.extend(d);
     }
 }
 
