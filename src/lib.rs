@@ -278,6 +278,14 @@ fn read_input(
                 src.mark(*first, *last);
             }
             diagnostics.extend(block.diagnostics.into_iter().map(|d| Diagnostic { input: index, ..d }));
+            // A call recorded in a log names its command itself; otherwise the prompt above does.
+            let (command, command_cmdlet, named_by) = match block.command {
+                Some(recorded) => {
+                    let cmdlet = transcript::first_cmdlet(&recorded).map(str::to_owned);
+                    (Some(recorded), cmdlet, "log")
+                }
+                None => (command.clone(), command_cmdlet.clone(), "command"),
+            };
             let command_kind = command_cmdlet.as_deref().and_then(Kind::from_cmdlet);
             let kinds: Vec<Kind> = block
                 .records
@@ -289,7 +297,7 @@ fn read_input(
                 })
                 .collect();
             let (cmdlet, cmdlet_from) = match (command_cmdlet.as_deref(), kinds.first().and_then(|k| k.cmdlet())) {
-                (Some(c), _) => (Some(c), Some("command")),
+                (Some(c), _) => (Some(c), Some(named_by)),
                 (None, Some(c)) => (Some(c), Some("properties")),
                 (None, None) => (None, None),
             };

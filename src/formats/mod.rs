@@ -8,6 +8,7 @@
 pub mod clixml;
 mod clixml_certificate;
 pub mod csv;
+pub mod hcw_log;
 pub mod json;
 pub mod list;
 pub mod shell;
@@ -37,6 +38,8 @@ pub enum Format {
     Transcript,
     /// A line of other text (an NDR, a queue, an event) that shows a known error.
     SymptomText,
+    /// The log of the Hybrid Configuration Wizard: the cmdlet calls it records.
+    HcwLog,
 }
 
 impl Format {
@@ -52,6 +55,7 @@ impl Format {
             Format::Prompt => "prompt",
             Format::Transcript => "transcript",
             Format::SymptomText => "symptom-text",
+            Format::HcwLog => "hcw-log",
         }
     }
 }
@@ -169,11 +173,23 @@ pub struct Block {
     /// Line ranges (inclusive) the parser understood; lines of the block not listed here end in `unrecognized`.
     pub understood: Vec<(LineNo, LineNo)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The command whose call the block records, when the input names it itself rather than
+    /// at a prompt (a call in a Hybrid Configuration Wizard log): the section's cmdlet, and the
+    /// command of the block's objects (a certificate's `-Server`).
+    pub command: Option<Rc<str>>,
 }
 
 impl Block {
     pub fn new(format: Format, first_line: LineNo, last_line: LineNo) -> Block {
-        Block { format, first_line, last_line, records: Vec::new(), understood: Vec::new(), diagnostics: Vec::new() }
+        Block {
+            format,
+            first_line,
+            last_line,
+            records: Vec::new(),
+            understood: Vec::new(),
+            diagnostics: Vec::new(),
+            command: None,
+        }
     }
 }
 
@@ -237,7 +253,8 @@ pub fn parse_segment_with(
             n += 1;
             continue;
         }
-        let block = clixml::parse(src, n, last, budget)
+        let block = hcw_log::parse(src, n, last)
+            .or_else(|| clixml::parse(src, n, last, budget))
             .or_else(|| json::parse(src, n, last, wanted))
             .or_else(|| csv::parse(src, n, last, wanted))
             .or_else(|| table::parse(src, n, last, wanted))
@@ -257,6 +274,7 @@ pub fn parse_segment_with(
             _ => n += 1,
         }
     }
+    hcw_log::join(src, &mut blocks);
     blocks
 }
 

@@ -93,7 +93,8 @@ pub fn fixed_name<S: serde::Serializer>(name: &&'static str, serializer: S) -> R
 pub struct SectionReport {
     /// The cmdlet that produced the section, e.g. `Get-ReceiveConnector`, or null when unknown.
     pub cmdlet: Option<String>,
-    /// Where `cmdlet` came from: `command` (the prompt line) or `properties` (the property set).
+    /// Where `cmdlet` came from: `command` (the prompt line), `log` (a call recorded in a Hybrid
+    /// Configuration Wizard log) or `properties` (the property set).
     pub cmdlet_from: Option<&'static str>,
     pub format: Format,
     pub first_line: LineNo,
