@@ -37,6 +37,8 @@ pub enum Format {
     Transcript,
     /// A line of other text (an NDR, a queue, an event) that shows a known error.
     SymptomText,
+    /// Lines a copy added around the output: Markdown code fences, image lines, bare quote marks.
+    Markdown,
 }
 
 impl Format {
@@ -52,6 +54,7 @@ impl Format {
             Format::Prompt => "prompt",
             Format::Transcript => "transcript",
             Format::SymptomText => "symptom-text",
+            Format::Markdown => "markdown",
         }
     }
 }
