@@ -91,7 +91,7 @@ fn may_be_decorated(src: &Source) -> bool {
         }
         if starts_like_mark(line)
             || (blanks > 0 && line.starts_with([' ', '\t']))
-            || (blanks == 1 && previous.is_some_and(|p| belongs_with(p, line, true)))
+            || (blanks == 1 && previous.is_some_and(|p| belongs_with(p, line)))
         {
             return true;
         }
@@ -358,7 +358,7 @@ fn undouble(entries: &mut [Entry]) -> bool {
             let b = a + 2;
             !touches(a, a.checked_sub(1).and_then(|p| entries.get(p)))
                 && !touches(b, entries.get(b + 1))
-                && belongs_with(&entries[a].text, &entries[b].text, b < last)
+                && belongs_with(&entries[a].text, &entries[b].text)
         });
         if glued {
             undouble_chain(entries, i, last);
@@ -405,9 +405,9 @@ fn split_indent(line: &str) -> (usize, &str) {
 /// of the object, a table header and its underline, a prompt and the `>>` continuing its command,
 /// a line of asterisks that frames a transcript's header and the header's first or last line,
 /// an error message and its `At line:` or `+ CategoryInfo` tail, or a warning the console wrapped
-/// at its width (when `b_is_inside`: the line after `b` is one blank line away too, which tells a
-/// wrapped warning from one that the first line of the next output follows).
-fn belongs_with(a: &str, b: &str, b_is_inside: bool) -> bool {
+/// at its width and its next line (not a prompt or a property: a single-spaced paste can show a
+/// long warning, a blank line and output; the caller makes sure no text touches either line).
+fn belongs_with(a: &str, b: &str) -> bool {
     let (indent_a, a) = split_indent(a);
     let (indent_b, b) = split_indent(b);
     if let Some((label, _, width)) = property_line(a, None) {
@@ -420,8 +420,7 @@ fn belongs_with(a: &str, b: &str, b_is_inside: bool) -> bool {
         || tail
         || (indent_a == 0 && is_star_rule(a))
         || (prompt_command(a).is_some() && b.starts_with(">>"))
-        || (b_is_inside
-            && indent_a == 0
+        || (indent_a == 0
             && indent_b == 0
             && a.starts_with("WARNING:")
             && a.chars().count() >= 79
