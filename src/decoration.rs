@@ -23,11 +23,13 @@
 //!    continuation lines are indented too, but always follow their property line directly, which
 //!    step 2 has made true of double-spaced text as well.
 //!
-//! When no step changes anything, which a quick look ([`may_be_decorated`]) usually tells without
-//! building anything, the input is read as it is.
+//! When no step would change anything, which a quick look ([`may_be_decorated`]) tells from the
+//! first byte of most lines without building anything, the input is read as it is. That look does
+//! not read whole lines, so bold marks in the middle of a line are taken off only in a paste that
+//! shows some other mark (a bold property name at the start of a line is one).
 
 use crate::formats::list::property_line;
-use crate::source::{is_blank, trim, LineNo, Source};
+use crate::source::{is_blank, trim, trim_end, LineNo, Source};
 use crate::transcript::prompt_command;
 use std::borrow::Cow;
 
@@ -77,39 +79,73 @@ pub fn strip(src: &Source) -> Option<Plain> {
     Some(plain)
 }
 
-/// A quick look for anything [`strip`] would change, without building anything: a line that
-/// starts like a mark, `**` anywhere but in a transcript's star rule, an indented line after a
-/// blank one, or two lines one blank line apart that belong together. It may say yes where
-/// `strip` then changes nothing, never the other way round.
+/// A quick look for what [`strip`] takes off, without building anything: a line that starts
+/// with a mark, an indented block between blank lines, or two lines one blank line apart that
+/// belong together and that no other text touches. Every line is judged by what the line index
+/// knows of it (its first two bytes, whether it is blank); the text of a line is read only when
+/// those bytes start a mark, or for the two lines of such a pair. A large paste of plain output
+/// so costs next to nothing here.
+///
+/// Marks are looked for at the start of lines only: a mark after indentation (a fence in a list
+/// item) or in the middle of a line (a bold value) is taken off when the paste shows another
+/// (a list item's number, a bold property name) or stands between blank lines.
 fn may_be_decorated(src: &Source) -> bool {
-    let mut previous: Option<&str> = None;
+    // The blank lines right before the current line (the start counts as one), and the last
+    // line of text with whether a blank line came right before it.
     let mut blanks = 1;
-    for line in src.lines_from(1) {
-        if is_blank(line) {
+    let mut previous: Option<(LineNo, bool)> = None;
+    // Two lines one blank line apart, waiting for the line after the second: they stand alone
+    // (see `undouble`) when it is blank, or the end.
+    let mut pair: Option<(LineNo, LineNo)> = None;
+    let belong = |(a, b): (LineNo, LineNo)| belongs_with(src.line(a), src.line(b));
+    // An indented run that started after a blank line (see `unindent`): whether its last line so
+    // far is blank, which it must be when a line of text ends the run.
+    let mut run: Option<bool> = None;
+    for (n, (head, blank)) in (1..).zip(src.heads()) {
+        if blank {
             blanks += 1;
+            if pair.take().is_some_and(belong) {
+                return true;
+            }
+            if let Some(ends_blank) = run.as_mut() {
+                *ends_blank = true;
+            }
             continue;
         }
-        if starts_like_mark(line)
-            || (blanks > 0 && line.starts_with([' ', '\t']))
-            || (blanks == 1 && previous.is_some_and(|p| belongs_with(p, line)))
-        {
+        let may_be_mark = match head {
+            // `>>` after a prompt continues the command typed there.
+            [b'>', b'>'] => previous.is_none_or(|(p, _)| {
+                let line = src.line(p);
+                prompt_command(line).is_none() && !line.starts_with(">>")
+            }),
+            [b'>', _] => true,
+            [b'`', b'`']
+            | [b'~', b'~']
+            | [b'!', b'[']
+            | [b'*', b'*']
+            | [b'-' | b'*', b' ']
+            | [b'0'..=b'9', b'.' | b')'] => starts_like_mark(src.line(n)),
+            _ => false,
+        };
+        if may_be_mark {
             return true;
         }
-        previous = Some(line);
+        let indented = matches!(head[0], b' ' | b'\t');
+        match run {
+            Some(true) if !indented => return true,
+            Some(_) if !indented => run = None,
+            Some(_) => run = Some(false),
+            None if indented && blanks > 0 => run = Some(false),
+            None => {}
+        }
+        pair = match previous {
+            Some((p, true)) if blanks == 1 => Some((p, n)),
+            _ => None,
+        };
+        previous = Some((n, blanks > 0));
         blanks = 0;
     }
-    // Bold marks may sit anywhere in a line. A transcript's star rule is passed over whole, so
-    // that each line is looked at once however many asterisks it holds.
-    let bytes = src.text().as_bytes();
-    let mut from = 0;
-    while let Some(at) = memchr::memmem::find(&bytes[from..], b"**").map(|i| from + i) {
-        let n = src.line_of_offset(at);
-        if !is_star_rule(src.line(n)) {
-            return true;
-        }
-        from = src.offset_of_line(n + 1);
-    }
-    false
+    run.is_some() || pair.is_some_and(belong)
 }
 
 /// True for a line that may start with a quote mark, a fence, an image, a bullet or bold.
@@ -119,6 +155,7 @@ fn starts_like_mark(line: &str) -> bool {
     match t.as_bytes() {
         [b'>', ..] => indent <= 3,
         [b'`', b'`', b'`', ..] | [b'~', b'~', b'~', ..] | [b'!', b'[', ..] => true,
+        [b'*', b'*', ..] => !is_star_rule(t),
         _ => indent <= 3 && bullet_len(t) > 0,
     }
 }
@@ -294,7 +331,7 @@ fn closes(text: &str, fence: &Fence) -> bool {
 
 /// A Markdown image on a line of its own: `![alt](address)`.
 fn is_image(text: &str) -> bool {
-    let t = trim(text);
+    let t = trim_end(text.trim_start_matches(' '));
     t.starts_with("![") && t.ends_with(')') && t.contains("](")
 }
 
