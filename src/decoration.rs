@@ -23,10 +23,11 @@
 //!    continuation lines are indented too, but always follow their property line directly, which
 //!    step 2 has made true of double-spaced text as well.
 //!
-//! When no step would change anything, which a quick look ([`may_be_decorated`]) tells from the
-//! first byte of most lines without building anything, the input is read as it is. That look does
-//! not read whole lines, so bold marks in the middle of a line are taken off only in a paste that
-//! shows some other mark (a bold property name at the start of a line is one).
+//! A quick look ([`may_be_decorated`]) first tells, from what the line index knows of each line,
+//! whether there is anything to take off; a paste of plain output is then read as it is, at next
+//! to no cost. That look reads no line in full, so a mark after indentation or in the middle of a
+//! line (a bold value) is taken off only in a paste that shows another mark or whose indented
+//! lines stand between blank lines.
 
 use crate::formats::list::property_line;
 use crate::source::{is_blank, trim, trim_end, LineNo, Source};
@@ -63,7 +64,7 @@ pub fn strip(src: &Source) -> Option<Plain> {
     }
     let mut plain = Plain { text: String::with_capacity(src.text().len()), origin: Vec::new(), furniture: Vec::new() };
     for entry in &entries {
-        if entry.furniture || (entry.kind == Kind::Blank && !is_blank(src.line(entry.line))) {
+        if entry.furniture || (entry.kind == Kind::Blank && !src.is_blank_line(entry.line)) {
             match plain.furniture.last_mut() {
                 Some((_, last)) if *last + 1 == entry.line => *last = entry.line,
                 _ => plain.furniture.push((entry.line, entry.line)),

@@ -24,6 +24,7 @@
 use hybridcheck::model::date::Date;
 use hybridcheck::source::Source;
 use hybridcheck::{check_with, Input, InputData, Options};
+use proptest::prelude::*;
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -230,4 +231,81 @@ fn cases_under(root: &Path) -> Vec<Vec<PathBuf>> {
         }
     }
     cases
+}
+
+/// Lines as decorated pastes hold them: Format-List properties and continuations, table rows,
+/// prompts, warnings, prose, quote marks, fences, bullets, bold, blank and indented lines.
+fn decorated_line() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("Identity              : EX01\\Default Frontend EX01".to_owned()),
+        Just("TlsDomainCapabilities : {<I>CN=MSIT Machine Auth CA 2, DC=redmond,".to_owned()),
+        Just("                        DC=com:AcceptCloudServicesMail}".to_owned()),
+        Just("TlsCertificateName    : <I>CN=R11, O=Let's Encrypt, C=US<S>CN=mail.contoso.com".to_owned()),
+        Just("Identity   Bindings".to_owned()),
+        Just("--------   --------".to_owned()),
+        Just("[PS] C:\\Windows\\system32>Get-ReceiveConnector | fl".to_owned()),
+        Just(">> fl Identity".to_owned()),
+        Just("WARNING: The object EX01\\Default Frontend EX01 has been corrupted, and it's in".to_owned()),
+        Just("**********************".to_owned()),
+        "[ -~]{0,30}",
+    ];
+    let mark = prop_oneof![
+        Just(""),
+        Just(""),
+        Just("> "),
+        Just(">"),
+        Just("> > "),
+        Just(">>"),
+        Just("    "),
+        Just("\t"),
+        Just("- "),
+        Just("1. "),
+        Just("**"),
+    ];
+    prop_oneof![
+        3 => (mark, piece).prop_map(|(m, p)| format!("{m}{p}")),
+        1 => prop_oneof![Just(""), Just(" "), Just(">"), Just("```powershell"), Just("```"), Just("~~~"), Just("![x](y.png)")]
+            .prop_map(str::to_owned),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Whatever decoration a paste mixes, the check ends, every non-blank line is read by a
+    /// section or listed as not understood, and every line the report names is an input line
+    /// with text on it.
+    #[test]
+    fn decorated_pastes_keep_their_line_numbers(
+        lines in prop::collection::vec(decorated_line(), 0..60),
+        blank_between in any::<bool>(),
+        crlf in any::<bool>(),
+    ) {
+        let end = if crlf { "\r\n" } else { "\n" };
+        let text: String = lines.iter().map(|l| if blank_between { format!("{l}{end}{end}") } else { format!("{l}{end}") }).collect();
+        let report = hybridcheck::check_text(&text);
+        let src = Source::new(text.as_str());
+        let count = src.line_count();
+        for n in 1..=count {
+            if src.is_blank_line(n) {
+                continue;
+            }
+            let in_section = report.inputs[0].sections.iter().any(|s| s.first_line <= n && n <= s.last_line);
+            let listed = report.unrecognized.iter().any(|u| u.line == n);
+            prop_assert!(in_section || listed, "line {} is neither read nor reported:\n{}", n, text);
+        }
+        let has_text = |n: u32| n >= 1 && n <= count && !src.is_blank_line(n);
+        for section in &report.inputs[0].sections {
+            // A transcript header that no line of asterisks closes runs to the end, blank or not.
+            prop_assert!(has_text(section.first_line) && section.last_line <= count, "section {:?}:\n{}", section, text);
+        }
+        for object in &report.objects {
+            prop_assert!(has_text(object.line), "object at line {}:\n{}", object.line, text);
+        }
+        for finding in &report.findings {
+            for evidence in &finding.evidence {
+                prop_assert!(has_text(evidence.line), "evidence at line {}:\n{}", evidence.line, text);
+            }
+        }
+    }
 }
