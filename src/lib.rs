@@ -9,6 +9,7 @@
 //! every input, however broken, yields a report whose diagnostics say what went wrong.
 
 pub mod decode;
+pub mod decoration;
 pub mod example;
 pub mod formats;
 pub mod hidden;
@@ -237,7 +238,93 @@ fn online_connectors_diagnostic(objects: &[Object]) -> Option<Diagnostic> {
 }
 
 /// Parses one decoded input into objects and sections.
+///
+/// A paste that a copy decorated (double spacing, quote marks, indentation, Markdown; see
+/// [`decoration`]) is read without the decoration, and every line number of what was read is
+/// then mapped back to the input's own lines.
 fn read_input(
+    src: &mut Source,
+    index: usize,
+    objects: &mut Vec<Object>,
+    sections: &mut Vec<SectionReport>,
+    diagnostics: &mut Vec<Diagnostic>,
+    budget: &mut formats::clixml::RefBudget,
+) {
+    let Some(plain) = decoration::strip(src) else {
+        read_text(src, index, objects, sections, diagnostics, budget);
+        return;
+    };
+    let (first_object, first_section, first_diagnostic) = (objects.len(), sections.len(), diagnostics.len());
+    let mut plain_src = Source::new(plain.text.as_str());
+    read_text(&mut plain_src, index, objects, sections, diagnostics, budget);
+    let line = |n: source::LineNo| plain.input_line(n);
+    for object in &mut objects[first_object..] {
+        object.record.first_line = line(object.record.first_line);
+        object.record.last_line = line(object.record.last_line);
+        object.section_line = line(object.section_line);
+        map_prop_lines(&mut object.record.props, &line);
+    }
+    for section in &mut sections[first_section..] {
+        section.first_line = line(section.first_line);
+        section.last_line = line(section.last_line);
+    }
+    for diagnostic in &mut diagnostics[first_diagnostic..] {
+        diagnostic.line = diagnostic.line.map(line);
+    }
+    for n in 1..=plain_src.line_count() {
+        if plain_src.is_understood(n) {
+            src.mark(line(n), line(n));
+        }
+    }
+    // Decoration lines are read; they get a section of their own unless one that holds
+    // output already spans them (a bare `>` between quoted properties).
+    let mut spans: Vec<(source::LineNo, source::LineNo)> =
+        sections[first_section..].iter().map(|s| (s.first_line, s.last_line)).collect();
+    sort::sort_by(&mut spans, Ord::cmp);
+    // The last line reached by the sections up to each one, for the test below.
+    let reach: Vec<source::LineNo> = spans
+        .iter()
+        .scan(0, |reach, s| {
+            *reach = s.1.max(*reach);
+            Some(*reach)
+        })
+        .collect();
+    for &(first, last) in &plain.furniture {
+        src.mark(first, last);
+        let before = spans.partition_point(|s| s.0 <= first);
+        if before > 0 && reach[before - 1] >= last {
+            continue;
+        }
+        sections.push(SectionReport {
+            cmdlet: None,
+            cmdlet_from: None,
+            format: formats::Format::Markdown,
+            first_line: first,
+            last_line: last,
+            objects: 0,
+        });
+    }
+    sort::sort_by_key(sections, |s| s.first_line);
+}
+
+/// Maps the lines of properties, and of the properties of object values, with `line`.
+fn map_prop_lines(props: &mut [formats::Prop], line: &impl Fn(source::LineNo) -> source::LineNo) {
+    for prop in props {
+        prop.line = line(prop.line);
+        map_value_lines(&mut prop.value, line);
+    }
+}
+
+fn map_value_lines(value: &mut formats::Value, line: &impl Fn(source::LineNo) -> source::LineNo) {
+    match value {
+        formats::Value::Object(object) => map_prop_lines(&mut object.props, line),
+        formats::Value::List(items) => items.iter_mut().for_each(|item| map_value_lines(item, line)),
+        _ => {}
+    }
+}
+
+/// Parses one text into objects and sections: [`read_input`] without decoration.
+fn read_text(
     src: &mut Source,
     index: usize,
     objects: &mut Vec<Object>,

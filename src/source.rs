@@ -14,10 +14,23 @@ pub type LineNo = u32;
 pub struct Source<'a> {
     text: Cow<'a, str>,
     starts: Vec<usize>,
+    /// What the scan saw of every line as it passed it (see [`Head`]).
+    heads: Vec<Head>,
     understood: Vec<bool>,
     trailing_space_kept: bool,
     /// Where the last line's text ends: before a final line end, if there is one.
     last_line_end: usize,
+}
+
+/// What the line index knows of a line's text: taken while the scan in [`Source::new`] passes
+/// the line, so that a pass over every line that judges most of them by these alone reads them
+/// here, in order, instead of the text, where each line of a large paste costs a cache miss.
+#[derive(Clone, Copy)]
+struct Head {
+    /// The first two bytes (`\n` past the end of the text).
+    bytes: [u8; 2],
+    /// The line holds nothing but white space.
+    blank: bool,
 }
 
 impl<'a> Source<'a> {
@@ -25,7 +38,12 @@ impl<'a> Source<'a> {
         let text = text.into();
         let bytes = text.as_bytes();
         let mut starts = Vec::with_capacity(bytes.len() / 48 + 1);
+        let mut heads = Vec::with_capacity(bytes.len() / 48 + 1);
         starts.push(0);
+        let head = |start: usize, end: usize| Head {
+            bytes: [bytes.get(start).copied().unwrap_or(b'\n'), bytes.get(start + 1).copied().unwrap_or(b'\n')],
+            blank: is_blank_between(&text, start, end),
+        };
         // Counted on the way: when every CR is the first half of a CRLF there are no old Mac
         // line ends, and the text is read as it is.
         let mut crlf = 0;
@@ -39,6 +57,8 @@ impl<'a> Source<'a> {
                 end -= 1;
             }
             trailing_space_kept |= end > 0 && bytes[end - 1] == b' ';
+            // The line that ends here; its bytes are still in the cache.
+            heads.push(head(*starts.last().unwrap(), end));
             starts.push(i + 1);
         });
         if crs != crlf {
@@ -47,10 +67,13 @@ impl<'a> Source<'a> {
         if starts.len() > 1 && *starts.last().unwrap() == text.len() {
             // A final line end does not open another line.
             starts.pop();
+        } else {
+            // The last line, which no line end closed.
+            heads.push(head(*starts.last().unwrap(), text.len()));
         }
         let lines = starts.len();
         let last_line_end = text.len() - usize::from(text.ends_with('\n'));
-        Source { text, starts, understood: vec![false; lines], trailing_space_kept, last_line_end }
+        Source { text, starts, heads, understood: vec![false; lines], trailing_space_kept, last_line_end }
     }
 
     /// True when the text still has the trailing spaces Format-List writes (see [`Source::new`]).
@@ -89,17 +112,28 @@ impl<'a> Source<'a> {
     /// the text of every line cost most of the pass in the wasm build. The end of the line is
     /// not read: its length before the line end tells, but for a CR right after the two bytes.
     pub fn lines_starting<'s>(&'s self, accept: impl Fn([u8; 2]) -> bool + 's) -> impl Iterator<Item = LineNo> + 's {
-        let bytes = self.text.as_bytes();
         (0..self.starts.len())
             .filter(move |&i| {
                 let (start, end) = self.raw_range(i);
+                let head = self.heads[i].bytes;
                 // Up to `end` the line may still hold the CR of a CRLF: two bytes of it are two
                 // bytes of text unless the second is that CR.
-                end >= start + 2
-                    && (end > start + 2 || bytes[start + 1] != b'\r')
-                    && accept([bytes[start], bytes[start + 1]])
+                end >= start + 2 && (end > start + 2 || head[1] != b'\r') && accept(head)
             })
             .map(|i| i as LineNo + 1)
+    }
+
+    /// For every line in order, its first two bytes (`\n` past its end) and whether it is blank
+    /// (as [`is_blank`] says of [`Source::line`]). For a pass that must see every line but can
+    /// judge most of them by these: they are read from the line index, not from the text.
+    pub fn heads(&self) -> impl Iterator<Item = ([u8; 2], bool)> + '_ {
+        self.heads.iter().map(|head| (head.bytes, head.blank))
+    }
+
+    /// True when line `n` holds nothing but white space, as [`is_blank`] says of
+    /// [`Source::line`]; read from the line index.
+    pub fn is_blank_line(&self, n: LineNo) -> bool {
+        self.heads.get((n as usize).wrapping_sub(1)).is_none_or(|head| head.blank)
     }
 
     /// The text of line `n`, or `None` out of range; shared by `line` and `Lines`.
@@ -236,6 +270,15 @@ fn lone_crs_to_lf(text: String) -> String {
     }
     bytes.truncate(write);
     String::from_utf8(bytes).expect("replacing ASCII line ends keeps UTF-8 valid")
+}
+
+/// [`is_blank`] of the bytes `start..end` of `text`, which the caller has just scanned: a line of
+/// text is told by its first or last byte, so only lines with white space at both ends are read.
+#[inline]
+fn is_blank_between(text: &str, start: usize, end: usize) -> bool {
+    let bytes = text.as_bytes();
+    let text_at = |at: usize| bytes[at].is_ascii() && !is_ascii_white(bytes[at]);
+    end <= start || (!text_at(start) && !text_at(end - 1) && is_blank(&text[start..end]))
 }
 
 /// True for lines that hold nothing but white space.

@@ -40,6 +40,8 @@ pub enum Format {
     SymptomText,
     /// The log of the Hybrid Configuration Wizard: the cmdlet calls it records.
     HcwLog,
+    /// Lines a copy added around the output: Markdown code fences, image lines, bare quote marks.
+    Markdown,
 }
 
 impl Format {
@@ -56,6 +58,7 @@ impl Format {
             Format::Transcript => "transcript",
             Format::SymptomText => "symptom-text",
             Format::HcwLog => "hcw-log",
+            Format::Markdown => "markdown",
         }
     }
 }

@@ -51,7 +51,11 @@ pub fn render(report: &Report, color: bool) -> String {
     let _ = writeln!(out, "\n{}", paint("1", "What was read"));
     for input in &report.inputs {
         let _ = writeln!(out, "  {} ({}, {} lines)", shown(&input.name), input.encoding.as_str(), input.lines);
-        for s in input.sections.iter().filter(|s| !matches!(s.format, Format::Prompt | Format::Transcript)) {
+        for s in input
+            .sections
+            .iter()
+            .filter(|s| !matches!(s.format, Format::Prompt | Format::Transcript | Format::Markdown))
+        {
             let _ = writeln!(
                 out,
                 "    lines {}-{}: {} as {} ({} object{})",
