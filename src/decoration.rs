@@ -162,6 +162,50 @@ fn starts_like_mark(line: &str) -> bool {
 }
 
 /// A line of a `Start-Transcript` header's frame: asterisks only.
+/// The line without its Markdown bold marks, or `None` when it has none. A mark is exactly two
+/// stars: an opening one at the start of a word (after the line's start or a space, before a
+/// letter, a digit or an opening bracket or quote) or a closing one at the end of a word (after a
+/// letter, a digit or a closing bracket or quote, before the line's end, a space or punctuation).
+/// A bold value wrapped onto the next line opens on one line and closes on the other, so the two
+/// are not paired. Stars inside a value (`8490765C4C47D81***E2F46`, `CN=*****`, `CN=**`, a
+/// wildcard `Office 365*`) are the value's own and stay.
+fn without_bold(line: &str) -> Option<String> {
+    if !line.contains("**") || is_star_rule(line) {
+        return None;
+    }
+    let bytes = line.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+    let marks: Vec<usize> = (0..bytes.len().saturating_sub(1))
+        .filter(|&i| {
+            if bytes[i] != b'*'
+                || bytes[i + 1] != b'*'
+                || (i > 0 && bytes[i - 1] == b'*')
+                || bytes.get(i + 2) == Some(&b'*')
+            {
+                return false;
+            }
+            let before = i.checked_sub(1).map(|j| bytes[j]);
+            let after = bytes.get(i + 2).copied();
+            let opens = before.is_none_or(|b| b == b' ' || b == b'\t')
+                && after.is_some_and(|b| word(b) || b"<({[\"'`".contains(&b));
+            let closes = before.is_some_and(|b| word(b) || b")}]>\"'`.".contains(&b))
+                && after.is_none_or(|b| b == b' ' || b == b'\t' || b",.:;)".contains(&b));
+            opens || closes
+        })
+        .collect();
+    if marks.is_empty() {
+        return None;
+    }
+    let mut plain = String::with_capacity(line.len());
+    let mut from = 0;
+    for at in marks {
+        plain.push_str(&line[from..at]);
+        from = at + 2;
+    }
+    plain.push_str(&line[from..]);
+    Some(plain)
+}
+
 fn is_star_rule(line: &str) -> bool {
     let line = trim(line);
     !line.is_empty() && line.bytes().all(|b| b == b'*')
@@ -254,8 +298,8 @@ fn read_marks<'a>(src: &'a Source) -> (Vec<Entry<'a>>, bool) {
                 text = cut_front(text, spaces + bullet);
                 marked = true;
             }
-            if text.contains("**") && !is_star_rule(&text) {
-                text = Cow::Owned(text.replace("**", ""));
+            if let Some(plain) = without_bold(&text) {
+                text = Cow::Owned(plain);
                 marked = true;
             }
         }
@@ -543,4 +587,31 @@ fn unindent(entries: &mut [Entry]) -> bool {
 /// The spaces and tabs a line starts with.
 fn leading_white(text: &str) -> &str {
     &text[..text.len() - text.trim_start_matches([' ', '\t']).len()]
+}
+
+#[cfg(test)]
+mod bold_tests {
+    use super::without_bold;
+
+    #[test]
+    fn only_pairs_around_text_are_bold_marks() {
+        assert_eq!(
+            without_bold("**Identity**              : EX01\\Default").as_deref(),
+            Some("Identity              : EX01\\Default")
+        );
+        assert_eq!(without_bold("Server : **EX01**, **EX02**").as_deref(), Some("Server : EX01, EX02"));
+        assert_eq!(without_bold("Thumbprint    : 8490765C4C47D81***E2F46BEBB98EF9084A3B"), None);
+        assert_eq!(without_bold("Issuer        : CN=*****, O=*****, C=GB"), None);
+        assert_eq!(without_bold("Get-SendConnector \"Outbound*\" | fl"), None);
+        assert_eq!(without_bold("a ** b"), None);
+        assert_eq!(without_bold("Issuer : CN=**, O=**"), None);
+        assert_eq!(
+            without_bold("TlsCertificateName    : **<I>CN=GeoTrust").as_deref(),
+            Some("TlsCertificateName    : <I>CN=GeoTrust")
+        );
+        assert_eq!(
+            without_bold("                        C=US<S>CN=owa.adventure-works.com, C=US**").as_deref(),
+            Some("                        C=US<S>CN=owa.adventure-works.com, C=US")
+        );
+    }
 }

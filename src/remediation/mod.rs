@@ -165,9 +165,13 @@ impl Unnameable {
 /// connector's identity is `Server\Name`: its name alone may exist on every server), must hold no
 /// wildcard, and must be printable.
 pub fn command_identity(kind: Kind, identity: Option<&Identity>) -> Result<Quoted, Unnameable> {
-    let identity = identity.filter(|i| i.complete).ok_or(Unnameable::NotWhole)?;
+    let identity = identity.ok_or(Unnameable::NotWhole)?;
     let text = identity.text.as_str();
+    // A hidden character is reported whatever else is wrong with the identity.
     let quoted = quote(text).map_err(|refused| Unnameable::Unsafe(refused.reason))?;
+    if !identity.complete {
+        return Err(Unnameable::NotWhole);
+    }
     if kind == Kind::ReceiveConnector
         && !text.split_once('\\').is_some_and(|(s, n)| !s.trim().is_empty() && !n.trim().is_empty())
     {

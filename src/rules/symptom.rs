@@ -87,7 +87,8 @@ pub fn check(cx: &mut Context) {
             symptom.explained_by.iter().copied().filter(|rule| cx.findings.iter().any(|f| f.rule == *rule)).collect();
         let mut message = format!("The paste shows that {}", symptom.meaning);
         if lines > 1 {
-            message.push_str(&format!(" (on {lines} lines, first on line {first_line}"));
+            // The line of the first one is the finding's own line; the message does not repeat it.
+            message.push_str(&format!(" (on {lines} lines"));
             if lines > EVIDENCE_LINES {
                 message.push_str(&format!(
                     "; the evidence shows {EVIDENCE_LINES}, {} more are not shown",
