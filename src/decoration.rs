@@ -186,10 +186,10 @@ fn without_bold(line: &str) -> Option<String> {
             }
             let before = i.checked_sub(1).map(|j| bytes[j]);
             let after = bytes.get(i + 2).copied();
-            let opens = before.is_none_or(|b| b == b' ' || b == b'\t')
+            let opens = before.is_none_or(|b| b == b' ' || b == b'\t' || b"{([".contains(&b))
                 && after.is_some_and(|b| word(b) || b"<({[\"'`".contains(&b));
             let closes = before.is_some_and(|b| word(b) || b")}]>\"'`.".contains(&b))
-                && after.is_none_or(|b| b == b' ' || b == b'\t' || b",.:;)".contains(&b));
+                && after.is_none_or(|b| b == b' ' || b == b'\t' || b",.:;)]}".contains(&b));
             opens || closes
         })
         .collect();
@@ -604,6 +604,10 @@ mod bold_tests {
         assert_eq!(without_bold("Issuer        : CN=*****, O=*****, C=GB"), None);
         assert_eq!(without_bold("Get-SendConnector \"Outbound*\" | fl"), None);
         assert_eq!(without_bold("a ** b"), None);
+        assert_eq!(
+            without_bold("SourceTransportServers   : {MBX01, **MBX02**}").as_deref(),
+            Some("SourceTransportServers   : {MBX01, MBX02}")
+        );
         assert_eq!(without_bold("Issuer : CN=**, O=**"), None);
         assert_eq!(
             without_bold("TlsCertificateName    : **<I>CN=GeoTrust").as_deref(),
