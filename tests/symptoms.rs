@@ -75,10 +75,7 @@ fn starttls_errors_with_socketerror_are_a_tls_version_problem() {
 #[test]
 fn a_dump_of_one_error_names_how_many_lines_it_did_not_show() {
     let message = symptom_message("symptom-tracking-dump-thousands-of-454-capped");
-    assert!(
-        message.contains("on 2000 lines; the evidence shows 3, 1997 more are not shown"),
-        "{message}"
-    );
+    assert!(message.contains("on 2000 lines; the evidence shows 3, 1997 more are not shown"), "{message}");
 }
 
 #[test]

@@ -386,6 +386,8 @@ impl Output {
         record.last_line = n;
         let mut prop = Prop::new(name, Value::Text(value.into()), n);
         prop.truncated = maybe_cut;
+        // The log shows the value as it was when the wizard ran.
+        prop.not_current = true;
         record.props.push(prop);
     }
 
@@ -654,6 +656,7 @@ impl<'s> Reader<'s> {
             let name = if is_identity { "Identity" } else { parameter.name };
             let mut prop = Prop::new(name, value, n);
             prop.truncated = truncated;
+            prop.not_current = true;
             record.props.push(prop);
         }
         Some(record)

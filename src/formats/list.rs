@@ -313,7 +313,7 @@ impl PendingProp {
         let (text, inexact) = join(src, &pieces[self.pieces.clone()], value_column, joining);
         let truncated = text.starts_with('{') && text.ends_with('}') && ends_with_cut_mark(&text[..text.len() - 1]);
         let value = if text.is_empty() { Value::Null } else { Value::Text(labels.value(self.at, &text)) };
-        Prop { name: labels.name(self.at), value, line: self.line, truncated, inexact, partial: false }
+        Prop { name: labels.name(self.at), value, line: self.line, truncated, inexact, not_current: false }
     }
 }
 

@@ -105,14 +105,16 @@ pub struct Prop {
     pub truncated: bool,
     /// White space at line-wrap points had to be guessed because trailing spaces were lost.
     pub inexact: bool,
-    /// The input quotes one value of a multi-valued property, not the whole list (the Exchange
-    /// 2010 warning names the one entry it could not convert).
-    pub partial: bool,
+    /// The input does not show the object's whole current value: it quotes one entry of a list
+    /// (the Exchange 2010 warning names the one entry it could not convert), or shows the value as
+    /// it was at an earlier time (a wizard's log). Such a value is judged, but a command never
+    /// names it: a fix reads the current value from the server instead.
+    pub not_current: bool,
 }
 
 impl Prop {
     pub fn new(name: impl Into<Rc<str>>, value: Value, line: LineNo) -> Prop {
-        Prop { name: name.into(), value, line, truncated: false, inexact: false, partial: false }
+        Prop { name: name.into(), value, line, truncated: false, inexact: false, not_current: false }
     }
 }
 

@@ -32,7 +32,9 @@ fn is_warning_start(line: &str) -> bool {
 
 /// Reads consecutive warning messages; a message may be wrapped onto lines of its own.
 fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
-    let mut messages: Vec<(LineNo, String)> = Vec::new();
+    // Each message with its first line, and the byte offsets in its text where a line break was
+    // joined without knowing for sure whether a space stood there (the trailing space was lost).
+    let mut messages: Vec<(LineNo, String, Vec<usize>)> = Vec::new();
     let mut n = start;
     let mut last = start;
     // The longest line read so far (without trailing spaces): the console's width, at least.
@@ -42,12 +44,15 @@ fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
         let length = line.trim_end().chars().count();
         if is_warning_start(line) {
             let text = line.strip_prefix("WARNING:").unwrap_or(line).trim();
-            messages.push((n, text.to_owned()));
+            messages.push((n, text.to_owned(), Vec::new()));
         } else if continues_message(src, n, messages.last()) {
             // The console cut the message at its width; a line one short of the longest lost
             // the space it was cut at when trailing spaces were trimmed.
             let previous = src.line(n - 1);
-            let message = &mut messages.last_mut().expect("continues_message needs a message").1;
+            let (_, message, guessed) = messages.last_mut().expect("continues_message needs a message");
+            if !previous.ends_with(' ') {
+                guessed.push(message.len());
+            }
             if previous.ends_with(' ') || previous.trim_end().chars().count() < width {
                 message.push(' ');
             }
@@ -61,25 +66,31 @@ fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
     }
     let mut block = Block::new(Format::ShellMessages, start, last);
     block.understood.push((start, last));
-    let mut object_identity: Option<(LineNo, String)> = None;
-    for (line, text) in &messages {
+    // The identity the last "has been corrupted" message named, with whether a wrap inside it
+    // left a space to guess.
+    let mut object_identity: Option<(LineNo, String, bool)> = None;
+    for (line, text, guessed) in &messages {
         if let Some(identity) = corrupted_object(text) {
-            object_identity = Some((*line, identity.to_owned()));
+            let start = identity.as_ptr() as usize - text.as_ptr() as usize;
+            let inexact = guessed.iter().any(|&at| at > start && at <= start + identity.len());
+            object_identity = Some((*line, identity.to_owned(), inexact));
         }
         if let Some(raw) = converted_string(text) {
             block.format = Format::Exchange2010Warning;
             let mut record = Record {
-                first_line: object_identity.as_ref().map_or(*line, |(l, _)| *l),
+                first_line: object_identity.as_ref().map_or(*line, |(l, ..)| *l),
                 last_line: *line,
                 ..Record::default()
             };
             record.type_name = Some("Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector".into());
-            if let Some((identity_line, identity)) = &object_identity {
-                record.props.push(Prop::new("Identity", Value::Text(identity.as_str().into()), *identity_line));
+            if let Some((identity_line, identity, inexact)) = &object_identity {
+                let mut prop = Prop::new("Identity", Value::Text(identity.as_str().into()), *identity_line);
+                prop.inexact = *inexact;
+                record.props.push(prop);
             }
             let mut prop = Prop::new("TlsDomainCapabilities", Value::Text(raw.into()), *line);
             prop.truncated = ends_with_cut_mark(raw.trim_end());
-            prop.partial = true;
+            prop.not_current = true;
             record.props.push(prop);
             block.records.push(record);
         } else if text.contains(MORE_RESULTS) {
@@ -105,12 +116,15 @@ fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
 
 /// A line continues the previous message when that message's last line filled the console
 /// (so the console wrapped it) and this line starts nothing else.
-fn continues_message(src: &Source, n: LineNo, previous: Option<&(LineNo, String)>) -> bool {
+fn continues_message(src: &Source, n: LineNo, previous: Option<&(LineNo, String, Vec<usize>)>) -> bool {
     let line = src.line(n);
     previous.is_some()
         && src.line(n - 1).chars().count() >= 79
         && !is_blank(line)
-        && !line.starts_with(char::is_whitespace)
+        // A cut just before a space leaves it at the start of the next line: one space, then
+        // text. More indentation is another layout (a list's continuation, a table).
+        && !line.trim_start_matches(' ').starts_with(char::is_whitespace)
+        && (!line.starts_with(' ') || !line[1..].starts_with(' '))
         && super::list::property_line(line, None).is_none()
 }
 

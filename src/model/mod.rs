@@ -336,10 +336,11 @@ impl Object {
         self.record.get(name).and_then(|p| p.value.as_text()).map(trim).filter(|s| !s.is_empty())
     }
 
-    /// The text of a property when the input showed it whole and exactly: not cut, and with no
-    /// white space guessed at a line wrap. Only such text may be written into a command.
+    /// The text of a property when the input showed it whole, exactly and as it is now: not cut,
+    /// with no white space guessed at a line wrap, not a quote or an old copy (`not_current`).
+    /// Only such text may be written into a command.
     pub fn exact_text(&self, name: &str) -> Option<&str> {
-        let prop = self.record.get(name).filter(|p| !p.truncated && !p.inexact)?;
+        let prop = self.record.get(name).filter(|p| !p.truncated && !p.inexact && !p.not_current)?;
         prop.value.as_text().map(trim).filter(|s| !s.is_empty() && !crate::formats::ends_with_cut_mark(s))
     }
 

@@ -326,7 +326,7 @@ fn why_not_whole(plan: &CapabilityReplacement) -> &'static str {
     if plan.list.truncated {
         "it was cut short"
     } else if !plan.whole {
-        "the paste quotes only part of it, or shows the connector more than once"
+        "the paste quotes only part of it, shows it as it was at an earlier time (a log), or shows the connector more than once"
     } else if plan.list.unread > 0 {
         "some of its entries could not be read"
     } else if plan.exact {

@@ -201,7 +201,7 @@ pub fn check(cx: &mut Context) {
                     exact: !prop.inexact,
                     // A hidden entry must not be written back: the list is then filtered on the server.
                     whole: !unsplit
-                        && !prop.partial
+                        && !prop.not_current
                         && hidden.is_none()
                         && identity.is_some_and(|i| counts.get(&i) == Some(&1)),
                     is_stale: is_legacy,
@@ -215,7 +215,7 @@ pub fn check(cx: &mut Context) {
             }
         };
         let mut remediation = remediation;
-        if prop.partial && remediation.safety() != crate::report::Safety::Unavailable {
+        if object.format == Format::Exchange2010Warning && remediation.safety() != crate::report::Safety::Unavailable {
             remediation.notes.push("Run these commands in the Exchange Management Shell of an Exchange 2013 or later server: the Exchange 2010 tools cannot read this connector.".into());
         }
         if let Some(part) = &hidden {
