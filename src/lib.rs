@@ -29,6 +29,7 @@ use model::{Kind, Object};
 use report::{Diagnostic, InputReport, ObjectReport, Report, SectionReport, Severity, Summary, Tool, Unrecognized};
 use rules::Judgement;
 use source::{is_blank, Source};
+use std::collections::BTreeMap;
 
 /// The version of the checker.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -56,6 +57,9 @@ pub struct Options {
     /// Today's date, for certificate lifetimes. The core has no clock: the CLI passes the
     /// system date (or `--now`), the page the browser's. Without it, lifetimes are not judged.
     pub today: Option<model::date::Date>,
+    /// The input is the built-in example, not the user's servers: the report says so
+    /// (`example`), its verdict is labelled, and a fix script made from it refuses to run.
+    pub example: bool,
 }
 
 /// Checks pasted text. A shorthand for [`check`] with one input.
@@ -123,7 +127,7 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
             "The input looks like binary data, not text from the Exchange Management Shell.".to_owned()
         } else if unknown > 0 {
             format!(
-                "The paste holds {unknown} object{} in a layout the checker reads, but none from a cmdlet it knows.",
+                "The input holds {unknown} object{} in a layout the checker reads, but none from a cmdlet it knows.",
                 if unknown == 1 { "" } else { "s" }
             )
         } else {
@@ -150,7 +154,7 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
             Severity::Warning,
             0,
             None,
-            format!("The paste holds {known} object{}, but none that the rules judge: receive connectors with TlsDomainCapabilities, the send connector to Exchange Online, certificates that connectors name, or server versions.", if known == 1 { "" } else { "s" }),
+            format!("The input holds {known} object{}, but none that the rules judge: receive connectors with TlsDomainCapabilities, the send connector to Exchange Online, certificates that connectors name, or server versions.", if known == 1 { "" } else { "s" }),
             String::new(),
         )));
     }
@@ -158,10 +162,12 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
     sort::sort_by_key(&mut findings, |f| (f.severity, f.input, f.line));
     diagnostics.extend(outcome.diagnostics);
     sort::sort_by_key(&mut diagnostics, |d| (d.input, d.line.unwrap_or(0)));
-    let summary = summarize(&objects, &outcome.judgements, &findings, &unrecognized);
+    let summary = summarize(&objects, &outcome.judgements, &findings, &diagnostics, &unrecognized, options.example);
     Report {
         schema: report::SCHEMA,
         tool: Tool { name: "hybridcheck", version: VERSION, data_as_of: DATA_AS_OF },
+        example: options.example,
+        checked_on: options.today.map(|d| d.to_string()),
         summary,
         inputs: input_reports,
         objects: objects
@@ -182,7 +188,7 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
 /// The diagnostic with the hint used wherever the input gave nothing to check: what to run and paste.
 fn paste_instead(diagnostic: Diagnostic) -> Diagnostic {
     Diagnostic {
-        hint: "In the Exchange Management Shell, run the command below and paste its whole output (or drop a file written by `>`, `Export-Clixml` or `ConvertTo-Json`).".into(),
+        hint: "In the Exchange Management Shell, run the command below and check its whole output: the text it prints, or a file written by `>`, `Export-Clixml` or `ConvertTo-Json`.".into(),
         ..diagnostic
     }
     .with_commands(vec![remediation::collect::receive_connectors()])
@@ -487,11 +493,16 @@ fn read_symptoms(src: &mut Source, index: usize, objects: &mut Vec<Object>, sect
     }
 }
 
+/// Every count the report states, and the words for people that carry them: the one place where
+/// they are computed, so that the verdict, the counts line, the page's headings and the CLI's
+/// closing line cannot disagree with the lists they count.
 fn summarize(
     objects: &[Object],
     judgements: &[Judgement],
     findings: &[report::Finding],
+    diagnostics: &[Diagnostic],
     unrecognized: &[Unrecognized],
+    example: bool,
 ) -> Summary {
     let mut summary = Summary::default();
     for object in objects {
@@ -499,44 +510,101 @@ fn summarize(
     }
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
         summary.findings.insert(severity.as_str(), findings.iter().filter(|f| f.severity == severity).count());
+        summary.diagnostics.insert(severity.as_str(), diagnostics.iter().filter(|d| d.severity == severity).count());
     }
     summary.checked = judgements.iter().filter(|j| **j == Judgement::Judged).count();
     summary.unchecked = judgements.iter().filter(|j| **j == Judgement::Unjudged).count();
     summary.unrecognized_lines = unrecognized.len();
-    let problems = summary.findings["error"] + summary.findings["warning"];
-    summary.verdict = if problems > 0 {
-        format!(
-            "{problems} problem{} to fix{}.",
-            if problems == 1 { "" } else { "s" },
-            unchecked_tail(summary.unchecked)
-        )
+    summary.problems = summary.findings["error"] + summary.findings["warning"];
+    summary.advice = summary.findings["info"];
+    let problems = summary.problems;
+    let advice = if summary.advice == 0 {
+        String::new()
+    } else {
+        format!(", and {}", plural(summary.advice, "finding", "findings") + " for information")
+    };
+    let verdict = if problems > 0 {
+        format!("{} to fix{advice}{}.", plural(problems, "problem", "problems"), unchecked_tail(summary.unchecked))
     } else if summary.checked > 0 {
         format!(
-            "No problems found in {} checked object{}{}.",
-            summary.checked,
-            if summary.checked == 1 { "" } else { "s" },
+            "No problems found in {}{advice}{}.",
+            plural(summary.checked, "checked object", "checked objects"),
             unchecked_tail(summary.unchecked)
         )
     } else if !findings.is_empty() {
-        "Nothing could be checked, but the paste shows error texts of broken hybrid mail flow: the findings say what to paste next.".to_owned()
+        "Nothing could be checked, but the input shows error texts of broken hybrid mail flow: the findings say what to add next.".to_owned()
     } else if summary.unchecked == 0 && only_online_connectors(objects) {
-        "No rule checks Exchange Online connectors yet, and the paste holds nothing from the on-premises servers; see the diagnostics for what to paste with them.".to_owned()
+        "No rule checks Exchange Online connectors yet, and the input holds nothing from the on-premises servers; see the notes about the input for what to add.".to_owned()
     } else if summary.unchecked > 0 {
-        format!("Nothing could be checked: {} object{} lack the properties the rules need; see the diagnostics for what to paste.", summary.unchecked, if summary.unchecked == 1 { "" } else { "s" })
+        format!(
+            "Nothing could be checked: {} the properties the rules need; see the notes about the input for what to add.",
+            if summary.unchecked == 1 { "1 object lacks".to_owned() } else { format!("{} objects lack", summary.unchecked) }
+        )
     } else {
-        "Nothing could be checked; see the diagnostics for what to paste.".to_owned()
+        "Nothing could be checked; see the notes about the input for what to add.".to_owned()
     };
+    summary.verdict = if example { format!("Built-in example, not your servers: {verdict}") } else { verdict };
+    let worst = |counts: &BTreeMap<&'static str, usize>, severity: &str| counts[severity] > 0;
+    summary.tone = if worst(&summary.findings, "error") || worst(&summary.diagnostics, "error") {
+        "error"
+    } else if worst(&summary.findings, "warning") || worst(&summary.diagnostics, "warning") {
+        "warning"
+    } else if summary.checked > 0 {
+        "good"
+    } else {
+        "none"
+    };
+    summary.counts = counts_line(&summary);
     summary
+}
+
+/// The counts in one line: objects read and checked, findings and notes about the input per
+/// severity, lines not understood.
+fn counts_line(summary: &Summary) -> String {
+    let total: usize = summary.objects.values().sum();
+    let mut read = if total == 0 {
+        "No objects recognised".to_owned()
+    } else {
+        let kinds: Vec<String> = summary.objects.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+        format!("{} read ({}), {} checked", plural(total, "object", "objects"), kinds.join(", "), summary.checked)
+    };
+    if summary.unchecked > 0 {
+        read.push_str(&format!(", {} could not be checked", summary.unchecked));
+    }
+    let per_severity = |counts: &BTreeMap<&'static str, usize>| {
+        format!(
+            "{}, {}, {} info",
+            plural(counts["error"], "error", "errors"),
+            plural(counts["warning"], "warning", "warnings"),
+            counts["info"]
+        )
+    };
+    let mut parts = vec![read, format!("Findings: {}", per_severity(&summary.findings))];
+    let notes: Vec<String> =
+        [("error", "error", "errors"), ("warning", "warning", "warnings"), ("info", "info", "info")]
+            .iter()
+            .filter(|(severity, _, _)| summary.diagnostics[severity] > 0)
+            .map(|(severity, one, many)| plural(summary.diagnostics[severity], one, many))
+            .collect();
+    if !notes.is_empty() {
+        parts.push(format!("About the input: {}", notes.join(", ")));
+    }
+    if summary.unrecognized_lines > 0 {
+        parts.push(format!("{} not understood", plural(summary.unrecognized_lines, "line", "lines")));
+    }
+    parts.join(" \u{b7} ")
+}
+
+/// `1 line`, `2 lines`: a count with its noun.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn unchecked_tail(unchecked: usize) -> String {
     if unchecked == 0 {
         String::new()
     } else {
-        format!(
-            ", and {unchecked} object{} could not be checked (see the diagnostics)",
-            if unchecked == 1 { "" } else { "s" }
-        )
+        format!(", and {} could not be checked (see the notes about the input)", plural(unchecked, "object", "objects"))
     }
 }
 

@@ -37,6 +37,9 @@ Exit status: 0 nothing needs fixing; 1 a finding of severity error or warning;
 2 nothing could be checked, or a usage error.
 ";
 
+/// What the CLI says on standard error when it waits for input typed or pasted at a terminal.
+const STDIN_HINT: &str = "hybridcheck: reading the shell's output from standard input; end it with Ctrl+D (on Windows: Ctrl+Z, then Enter). --help for more.";
+
 enum Output {
     Text,
     Json,
@@ -78,12 +81,8 @@ fn main() -> ExitCode {
                 Some("json") => output = Output::Json,
                 Some("markdown") => output = Output::Markdown,
                 Some("ps1") => output = Output::Ps1,
-                other => {
-                    return usage(&format!(
-                        "--format takes text, json, markdown or ps1, not {}",
-                        other.unwrap_or("nothing")
-                    ))
-                }
+                Some(other) => return usage(&format!("--format takes text, json, markdown or ps1, not {other}")),
+                None => return usage("--format needs a value: text, json, markdown or ps1"),
             },
             s if s.starts_with('-') && s != "-" => return usage(&format!("unknown option {s}")),
             _ => paths.push(arg),
@@ -91,9 +90,13 @@ fn main() -> ExitCode {
     }
     let mut contents: Vec<(String, Vec<u8>)> = Vec::new();
     if example {
-        contents.push(("example".into(), hybridcheck::example::TRANSCRIPT.as_bytes().to_vec()));
+        contents.push(("built-in example".into(), hybridcheck::example::TRANSCRIPT.as_bytes().to_vec()));
     } else if paths.is_empty() {
         paths.push("-".into());
+    }
+    if paths.iter().any(|p| p == "-") && std::io::stdin().is_terminal() {
+        // Someone who typed just `hybridcheck` would otherwise look at a silent cursor.
+        eprintln!("{STDIN_HINT}");
     }
     for path in &paths {
         match read(path) {
@@ -110,14 +113,17 @@ fn main() -> ExitCode {
         .map(|(name, bytes)| Input { name: name.as_str(), data: InputData::Bytes(std::mem::take(bytes).into()) })
         .collect();
     let today = today.unwrap_or_else(system_date);
-    let report = check_with(inputs, &Options { today: Some(today) });
+    let report = check_with(inputs, &Options { today: Some(today), example });
     let stdout = std::io::stdout();
     let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = match output {
         // Written as it is serialized: a report of thousands of connectors is megabytes of JSON.
         Output::Json => serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from),
-        Output::Text => out.write_all(text::render(&report, colour).as_bytes()),
+        Output::Text => {
+            let width = if stdout.is_terminal() { terminal_width() } else { None };
+            out.write_all(text::render_to_width(&report, colour, width).as_bytes())
+        }
         Output::Markdown => out.write_all(markdown::render(&report).as_bytes()),
         Output::Ps1 => {
             // Windows PowerShell 5.1 reads a script without a byte-order mark as ANSI, where UTF-8
@@ -153,6 +159,26 @@ fn read(path: &str) -> std::io::Result<Vec<u8>> {
         return Ok(buffer);
     }
     std::fs::read(path)
+}
+
+/// The width to wrap prose to at a terminal: `COLUMNS` when set, else the terminal's own width
+/// (on Unix), else none, and the text is not wrapped.
+fn terminal_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
+    columns.or_else(terminal_columns).filter(|&w| w >= 40).map(|w| w - 1)
+}
+
+#[cfg(unix)]
+fn terminal_columns() -> Option<usize> {
+    let mut size = libc::winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 };
+    // SAFETY: TIOCGWINSZ writes one winsize into the struct it is given, which lives on this stack.
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    (ok && size.ws_col > 0).then_some(usize::from(size.ws_col))
+}
+
+#[cfg(not(unix))]
+fn terminal_columns() -> Option<usize> {
+    None
 }
 
 /// Today's date in UTC from the system clock.

@@ -42,7 +42,7 @@ fn checked(report: &Report) -> Result<JsValue, JsError> {
 
 /// The options for a check: `today` is the browser's date as `YYYY-MM-DD`; without it,
 /// certificate lifetimes are not judged.
-fn options(today: Option<String>) -> Result<crate::Options, JsError> {
+fn options(today: Option<String>, example: bool) -> Result<crate::Options, JsError> {
     let today = match today.as_deref() {
         None | Some("") => None,
         Some(text) => Some(
@@ -50,19 +50,27 @@ fn options(today: Option<String>) -> Result<crate::Options, JsError> {
                 .ok_or_else(|| into_error(format!("today must be YYYY-MM-DD, not {text}")))?,
         ),
     };
-    Ok(crate::Options { today })
+    Ok(crate::Options { today, example })
 }
 
 /// Checks pasted text.
 #[wasm_bindgen]
 pub fn check(text: &str, today: Option<String>) -> Result<JsValue, JsError> {
-    checked(&crate::check_with(vec![Input { name: "paste", data: InputData::Text(text) }], &options(today)?))
+    checked(&crate::check_with(vec![Input { name: "paste", data: InputData::Text(text) }], &options(today, false)?))
+}
+
+/// Checks the built-in example: the report says it is the example (`example: true`), and so do
+/// its verdict, its Markdown and its script, which refuses to run.
+#[wasm_bindgen(js_name = checkExample)]
+pub fn check_example(today: Option<String>) -> Result<JsValue, JsError> {
+    let input = Input { name: "built-in example", data: InputData::Text(crate::example::TRANSCRIPT) };
+    checked(&crate::check_with(vec![input], &options(today, true)?))
 }
 
 /// Checks a file's bytes (UTF-16 and the other encodings are decoded by the core).
 #[wasm_bindgen(js_name = checkBytes)]
 pub fn check_bytes(bytes: &[u8], name: &str, today: Option<String>) -> Result<JsValue, JsError> {
-    checked(&crate::check_with(vec![Input { name, data: InputData::Bytes(bytes.into()) }], &options(today)?))
+    checked(&crate::check_with(vec![Input { name, data: InputData::Bytes(bytes.into()) }], &options(today, false)?))
 }
 
 /// Text as the page may show it: hidden characters (controls, bidirectional overrides, ...)

@@ -142,3 +142,113 @@ fn control_characters_from_the_input_are_shown_escaped() {
         assert!(out.contains(shown), "{format}: {out}");
     }
 }
+
+/// Runs the CLI at a terminal: a pseudo-terminal made by util-linux `script`, which is given
+/// `keys` as typed. `COLUMNS` sets the width the CLI wraps to. Returns what the terminal showed,
+/// standard error and output together, with the terminal's CR LF line ends made LF.
+#[cfg(target_os = "linux")]
+fn at_terminal(args: &str, columns: usize, keys: &[u8]) -> String {
+    let command = format!("COLUMNS={columns} '{BIN}' --now 2026-11-28 {args}");
+    let mut child = Command::new("timeout")
+        .args(["20", "script", "-qec", &command, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs (apt-get install util-linux)");
+    child.stdin.take().unwrap().write_all(keys).unwrap();
+    let output = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n")
+}
+
+/// With nothing named and standard input at a terminal, the CLI says on standard error what it
+/// waits for, before it waits; Ctrl+D (typed here as the EOF character) ends the input.
+#[cfg(target_os = "linux")]
+#[test]
+fn at_a_terminal_without_a_file_it_says_it_reads_standard_input() {
+    let shown = at_terminal("", 100, b"\x04");
+    let first = shown.lines().next().unwrap_or("");
+    assert!(first.starts_with("hybridcheck: reading the shell's output from standard input"), "{shown}");
+    assert!(first.contains("Ctrl+D") && first.contains("Ctrl+Z") && first.contains("--help"), "{first}");
+    // From a pipe or a file, it says nothing of the kind.
+    let piped = Command::new(BIN).args(["--now", "2026-11-28", "-"]).stdin(Stdio::null()).output().unwrap();
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("reading"), "{:?}", piped);
+}
+
+/// At a terminal, prose is wrapped to its width, commands are never wrapped (a wrapped command
+/// copied from the terminal would be two commands), and the verdict is repeated at the end.
+#[cfg(target_os = "linux")]
+#[test]
+fn at_a_terminal_prose_is_wrapped_to_its_width_and_commands_are_not() {
+    let columns = 72;
+    let shown = at_terminal("--example", columns, b"");
+    let report: serde_json::Value = serde_json::from_slice(
+        &Command::new(BIN).args(["--now", "2026-11-28", "--format", "json", "--example"]).output().unwrap().stdout,
+    )
+    .unwrap();
+    let plain = strip_colours(&shown);
+    let mut commands: Vec<&str> = Vec::new();
+    for finding in report["findings"].as_array().unwrap() {
+        for list in ["commands", "verify", "rollback"] {
+            for command in finding["remediation"][list].as_array().unwrap() {
+                commands.extend(command.as_str().unwrap().lines());
+            }
+        }
+    }
+    assert!(commands.iter().any(|c| c.len() > columns), "the example has commands wider than the terminal");
+    for command in &commands {
+        assert!(
+            plain.lines().any(|l| l.trim_start() == *command),
+            "command not shown whole on one line: {command}\n{plain}"
+        );
+    }
+    for line in plain.lines() {
+        let is_command = commands.iter().any(|c| line.trim_start() == *c);
+        let is_url = line.trim_start().starts_with("See ");
+        let long_word = line.trim().split(' ').any(|w| w.chars().count() > columns / 2);
+        if !is_command && !is_url && !long_word {
+            assert!(line.chars().count() < columns, "line wider than {columns} columns: {line:?}");
+        }
+    }
+    let verdict = report["summary"]["verdict"].as_str().unwrap();
+    let closing = plain.trim_end().rsplit("\n\n").next().unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    let counts = report["summary"]["counts"].as_str().unwrap();
+    assert_eq!(closing, format!("hybridcheck: {verdict} {counts}"), "{plain}");
+}
+
+#[cfg(target_os = "linux")]
+fn strip_colours(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_escape = false;
+    for c in text.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, c) => out.push(c),
+        }
+    }
+    out
+}
+
+/// The terminal's words: counts agree with their nouns, and nothing speaks of pasting or
+/// dropping files, which a terminal does not do.
+#[test]
+fn terminal_wording_has_right_plurals_and_no_words_of_the_page() {
+    let help = Command::new(BIN).arg("--help").output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    for text in [
+        help.as_str(),
+        &String::from_utf8(rendered("text", b"\n")).unwrap(),
+        &String::from_utf8(rendered("text", b"just one line of something else\n")).unwrap(),
+    ] {
+        let lower = text.to_lowercase();
+        assert!(!lower.contains("paste") && !lower.contains("drop a file"), "{text}");
+        assert!(!text.contains("1 lines") && !text.contains("1 objects") && !text.contains("(s)"), "{text}");
+    }
+    let one_line = String::from_utf8(rendered("text", b"just one line of something else\n")).unwrap();
+    assert!(one_line.contains("(utf-8, 1 line)") && one_line.contains("Lines not understood (1 line)"), "{one_line}");
+    let usage = Command::new(BIN).arg("--format").output().unwrap();
+    let usage = String::from_utf8_lossy(&usage.stderr);
+    assert!(usage.contains("--format needs a value") && !usage.contains("not nothing"), "{usage}");
+}

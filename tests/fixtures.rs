@@ -27,7 +27,7 @@ fn fixtures() {
             .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), fs::read(p).unwrap()))
             .collect();
         // A fixed date keeps certificate lifetimes the same on every run.
-        let options = Options { today: Date::new(2026, 11, 28) };
+        let options = Options { today: Date::new(2026, 11, 28), ..Options::default() };
         let report = check_with(
             contents.iter().map(|(name, bytes)| Input { name, data: InputData::Bytes(bytes.into()) }).collect(),
             &options,

@@ -73,3 +73,11 @@ pub fn by_guid(kind: Kind) -> Command {
         _ => certificates(None),
     }
 }
+
+/// The first line of a fix script made from the built-in example: the example names servers and
+/// connectors that exist in many organisations, so the script stops before it changes anything.
+pub fn example_guard() -> Command {
+    Command::literal(
+        "throw 'hybridcheck: this script was made from the built-in example, not from your servers. Delete this line only to try the commands on a test system.'",
+    )
+}

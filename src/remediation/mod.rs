@@ -40,7 +40,7 @@ impl Safety {
         match self {
             Safety::Safe => "safe to run as printed",
             Safety::Review => "review the notes before running",
-            Safety::Unavailable => "no command could be generated",
+            Safety::Unavailable => "no command to run: the notes say what to do instead",
         }
     }
 }
@@ -57,6 +57,8 @@ pub struct Remediation {
     verify: Vec<Command>,
     rollback: Vec<Command>,
     safety: Safety,
+    /// The safety in words, for people (the page's one-line fix status).
+    status: &'static str,
     pub notes: Vec<String>,
 }
 
@@ -71,7 +73,7 @@ impl Remediation {
         } else {
             Safety::Review
         };
-        Remediation { preferred: None, commands, verify, rollback, safety, notes: Vec::new() }
+        Remediation { preferred: None, commands, verify, rollback, safety, status: safety.words(), notes: Vec::new() }
     }
 
     /// No command, with a note that says why and what to do instead.

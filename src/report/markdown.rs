@@ -6,13 +6,18 @@ use std::fmt::Write;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# hybridcheck report\n");
+    if report.example {
+        let _ = writeln!(out, "# hybridcheck report: the built-in example\n");
+        let _ = writeln!(
+            out,
+            "> This report was made from hybridcheck's built-in example, not from your servers. Do not run its commands.\n"
+        );
+    } else {
+        let _ = writeln!(out, "# hybridcheck report\n");
+    }
     let _ = writeln!(out, "**{}**\n", inline(&report.summary.verdict));
-    let _ = writeln!(
-        out,
-        "hybridcheck {} (data as of {}), schema `{}`.\n",
-        report.tool.version, report.tool.data_as_of, report.schema
-    );
+    let _ = writeln!(out, "{} Report schema `{}`.\n", inline(&super::checked_line(report)), report.schema);
+    let _ = writeln!(out, "{}\n", inline(&report.summary.counts));
     if !report.summary.objects.is_empty() {
         let _ = writeln!(out, "| Objects read | Count |\n|---|---:|");
         for (kind, count) in &report.summary.objects {
@@ -79,7 +84,12 @@ pub fn render(report: &Report) -> String {
     }
     if !report.unrecognized.is_empty() {
         let lines: Vec<String> = report.unrecognized.iter().map(|u| u.line.to_string()).collect();
-        let _ = writeln!(out, "## Lines not understood\n\n{} line(s): {}\n", lines.len(), lines.join(", "));
+        let _ = writeln!(
+            out,
+            "## Lines not understood\n\n{}: {}\n",
+            crate::plural(lines.len(), "line", "lines"),
+            lines.join(", ")
+        );
     }
     out
 }

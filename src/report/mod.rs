@@ -41,6 +41,10 @@ impl Severity {
 pub struct Report {
     pub schema: &'static str,
     pub tool: Tool,
+    /// True when the input is the built-in example, not the user's servers.
+    pub example: bool,
+    /// The date the check was made (`YYYY-MM-DD`, the caller's today), or null when not given.
+    pub checked_on: Option<String>,
     pub summary: Summary,
     pub inputs: Vec<InputReport>,
     pub objects: Vec<ObjectReport>,
@@ -63,6 +67,12 @@ pub struct Summary {
     pub objects: BTreeMap<String, usize>,
     /// Findings per severity; every severity is always present.
     pub findings: BTreeMap<&'static str, usize>,
+    /// Findings of severity error or warning: the problems the verdict counts.
+    pub problems: usize,
+    /// Findings of severity info: advice, nothing broken.
+    pub advice: usize,
+    /// Diagnostics (notes about the input) per severity; every severity is always present.
+    pub diagnostics: BTreeMap<&'static str, usize>,
     /// Objects that the rules could judge.
     pub checked: usize,
     /// Objects whose deciding properties were missing or lost, so that nothing can be said of them.
@@ -71,6 +81,12 @@ pub struct Summary {
     pub unrecognized_lines: usize,
     /// One sentence for people: what the report found.
     pub verdict: String,
+    /// How the verdict should look: `error` or `warning` when a finding or a note about the input
+    /// has that severity, `good` when objects were checked and nothing is wrong, `none` otherwise.
+    pub tone: &'static str,
+    /// Every count in one line for people: objects read and checked, findings and notes about the
+    /// input per severity, lines not understood.
+    pub counts: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -79,6 +95,29 @@ pub struct InputReport {
     pub encoding: Encoding,
     pub lines: LineNo,
     pub sections: Vec<SectionReport>,
+}
+
+/// When, by what and from which inputs the report was made, in one line for a header:
+/// `Checked on 2026-12-05 by hybridcheck 0.1.0 (data as of 2026-11-28); input: paste (31 lines).`
+/// Input names come from the input: renderers escape the line as they escape any input text.
+pub fn checked_line(report: &Report) -> String {
+    let when = match &report.checked_on {
+        Some(date) => format!("Checked on {date}"),
+        None => "Checked".to_owned(),
+    };
+    let inputs: Vec<String> = report
+        .inputs
+        .iter()
+        .map(|i| format!("{} ({})", i.name, crate::plural(i.lines as usize, "line", "lines")))
+        .collect();
+    format!(
+        "{when} by {} {} (data as of {}); {}: {}.",
+        report.tool.name,
+        report.tool.version,
+        report.tool.data_as_of,
+        if inputs.len() == 1 { "input" } else { "inputs" },
+        if inputs.is_empty() { "none".to_owned() } else { inputs.join(", ") }
+    )
 }
 
 /// Writes a name from a fixed set (an object kind, a rule id, a format) as a unit variant.

@@ -21,8 +21,12 @@ pub fn needs_byte_order_mark(script: &str) -> bool {
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
+    if report.example {
+        let _ = writeln!(out, "{}", crate::remediation::collect::example_guard());
+    }
     let _ =
         writeln!(out, "# Fix script written by hybridcheck {} (report schema {}).", report.tool.version, report.schema);
+    let _ = writeln!(out, "# {}", comment(&super::checked_line(report)));
     let _ = writeln!(out, "# {}", comment(&report.summary.verdict));
     let _ = writeln!(out, "# Read it before you run it, in the Exchange Management Shell. Each fix is followed by the");
     let _ = writeln!(out, "# commands that verify it; the rollback commands are commented out.");
