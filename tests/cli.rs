@@ -252,3 +252,32 @@ fn terminal_wording_has_right_plurals_and_no_words_of_the_page() {
     let usage = String::from_utf8_lossy(&usage.stderr);
     assert!(usage.contains("--format needs a value") && !usage.contains("not nothing"), "{usage}");
 }
+
+/// The example is labelled as the example in every output, and its script refuses to run: it
+/// names servers and connectors that exist in many organisations.
+#[test]
+fn the_example_says_it_is_the_example_everywhere() {
+    let output = |format: &str| {
+        let out = Command::new(BIN).args(["--now", "2026-11-28", "--example", "--format", format]).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let report: serde_json::Value = serde_json::from_str(&output("json")).unwrap();
+    assert_eq!(report["example"], true);
+    assert_eq!(report["checked_on"], "2026-11-28");
+    assert!(report["summary"]["verdict"].as_str().unwrap().starts_with("Built-in example, not your servers:"));
+    let script = output("ps1");
+    assert!(script.starts_with("throw '"), "{script}");
+    assert!(output("markdown").starts_with("# hybridcheck report: the built-in example\n"));
+    assert!(output("text").starts_with(&format!("hybridcheck {}: Built-in example", env!("CARGO_PKG_VERSION"))));
+    // A paste is not the example, even of the same text.
+    let pasted = Command::new(BIN)
+        .args(["--now", "2026-11-28", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    pasted.stdin.as_ref().unwrap().write_all(hybridcheck::example::TRANSCRIPT.as_bytes()).unwrap();
+    let pasted: serde_json::Value = serde_json::from_slice(&pasted.wait_with_output().unwrap().stdout).unwrap();
+    assert_eq!(pasted["example"], false);
+    assert!(!rendered("ps1", hybridcheck::example::TRANSCRIPT.as_bytes()).starts_with(b"throw"));
+}
