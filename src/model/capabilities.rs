@@ -37,6 +37,9 @@ pub struct Capability {
     pub capabilities: String,
     /// False when the entry was cut before its capabilities.
     pub complete: bool,
+    /// The entry as the input showed it (a wrapped value joined), for evidence: `512` stays a
+    /// number and the Active Directory form stays that form, where the fields above are read.
+    pub pasted: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,16 +131,44 @@ fn from_item(item: &Value) -> Option<(Capability, bool)> {
                 item.field("Domain").and_then(|d| d.as_text().or_else(|| d.field("Domain").and_then(Value::as_text)));
             match (caps, certificate, domain) {
                 (Some((caps, known)), Some(key), _) => {
-                    Some((Capability { key, capabilities: caps, complete: true }, known))
+                    Some((Capability { key, capabilities: caps, complete: true, pasted: object_text(item) }, known))
                 }
                 (Some((caps, known)), None, Some(domain)) => Some((
-                    Capability { key: Key::Domain(domain.trim().to_owned()), capabilities: caps, complete: true },
+                    Capability {
+                        key: Key::Domain(domain.trim().to_owned()),
+                        capabilities: caps,
+                        complete: true,
+                        pasted: object_text(item),
+                    },
                     known,
                 )),
                 _ => object.display.as_deref().and_then(|d| first(parse_display(d))),
             }
         }
         _ => None,
+    }
+}
+
+/// A structured entry as its fields showed it: `Domain: a; Capabilities: 512; SmtpX509Identifier: <I>...`,
+/// nested objects in braces.
+fn object_text(value: &Value) -> String {
+    match value {
+        Value::Object(object) => {
+            let fields: Vec<String> =
+                object.props.iter().map(|p| format!("{}: {}", p.name, nested_text(&p.value))).collect();
+            fields.join("; ")
+        }
+        other => nested_text(other),
+    }
+}
+
+fn nested_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Text(text) => text.to_string(),
+        Value::List(items) => items.iter().map(nested_text).collect::<Vec<_>>().join(", "),
+        Value::Object(_) => format!("{{{}}}", object_text(value)),
+        Value::Lost(type_name) => type_name.to_string(),
     }
 }
 
@@ -192,7 +223,11 @@ fn parse_entry(text: &str) -> (Option<(Capability, bool)>, usize) {
     let Some(colon) = single_colon(text) else {
         // No separator: the entry was cut before its capabilities.
         let key = parse_key(text.trim());
-        return (key.map(|key| (Capability { key, capabilities: String::new(), complete: false }, true)), text.len());
+        let pasted = text.trim().to_owned();
+        return (
+            key.map(|key| (Capability { key, capabilities: String::new(), complete: false, pasted }, true)),
+            text.len(),
+        );
     };
     let key_text = text[..colon].trim();
     let after = &text[colon + 1..];
@@ -206,7 +241,8 @@ fn parse_entry(text: &str) -> (Option<(Capability, bool)>, usize) {
         end = text.len();
     }
     let (names, known) = capability_names(&caps);
-    let entry = key.map(|key| (Capability { key, capabilities: names, complete: !caps.is_empty() }, known));
+    let pasted = text[..end].trim().to_owned();
+    let entry = key.map(|key| (Capability { key, capabilities: names, complete: !caps.is_empty(), pasted }, known));
     (entry, end)
 }
 

@@ -156,12 +156,12 @@ pub fn check(cx: &mut Context) {
         let mut evidence: Vec<Evidence> = stale
             .iter()
             .map(|entry| {
-                // Spaces guessed at wrap points are not shown when the entry is the wizard's own.
-                let text = entry.to_exchange_string();
-                let value = if prop.inexact && fold(&text) == fold(HCW_LEGACY_ENTRY) {
+                // The entry as pasted; spaces guessed at wrap points are not shown when the entry
+                // is the wizard's own.
+                let value = if prop.inexact && fold(&entry.to_exchange_string()) == fold(HCW_LEGACY_ENTRY) {
                     HCW_LEGACY_ENTRY.to_owned()
                 } else {
-                    text
+                    entry.pasted.clone()
                 };
                 Evidence {
                     property: prop.name.to_string(),
