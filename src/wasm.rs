@@ -28,16 +28,23 @@ fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// What the page shows for one input: the report, and the fix script and Markdown rendered from it.
+/// What the page shows for one input: the report, the fix script and Markdown rendered from it,
+/// and the line that says when, by what and from which inputs it was made (the printed header).
 #[derive(Serialize)]
 struct Checked<'a> {
     report: &'a Report,
     script: String,
     markdown: String,
+    header: String,
 }
 
 fn checked(report: &Report) -> Result<JsValue, JsError> {
-    to_js(&Checked { report, script: ps1::render(report), markdown: markdown::render(report) })
+    to_js(&Checked {
+        report,
+        script: ps1::render(report),
+        markdown: markdown::render(report),
+        header: crate::report::checked_line(report),
+    })
 }
 
 /// The options for a check: `today` is the browser's date as `YYYY-MM-DD`; without it,

@@ -158,6 +158,9 @@ pub struct Finding {
     #[serde(serialize_with = "fixed_name")]
     pub kind: &'static str,
     pub identity: Option<String>,
+    /// The server the object belongs to, when the input says (a receive connector's server, an
+    /// Exchange server itself); null otherwise.
+    pub server: Option<String>,
     pub input: usize,
     pub line: LineNo,
     pub message: String,

@@ -230,6 +230,7 @@ pub fn check(cx: &mut Context) {
             severity: DOC.severity,
             kind: object.kind.as_str(),
             identity: object.display_identity(),
+            server: crate::model::topology::receive_connector_server(object),
             input: object.input,
             line: prop.line,
             message: format!(

@@ -14,7 +14,7 @@ pub mod tls_certificate_name;
 
 use crate::formats::Value;
 use crate::model::topology::Topology;
-use crate::model::Object;
+use crate::model::{Kind, Object};
 use crate::remediation::powershell::{quote, Quoted, Refused};
 use crate::remediation::{collect, Target, Unnameable};
 use crate::report::{Command, Diagnostic, Evidence, Finding, Reference, Remediation, Severity};
@@ -122,11 +122,17 @@ impl Context<'_> {
         remediation: Remediation,
     ) {
         let o = &self.objects[object];
+        let server = match o.kind {
+            Kind::ReceiveConnector => crate::model::topology::receive_connector_server(o),
+            Kind::ExchangeServer => o.display_identity(),
+            _ => None,
+        };
         self.findings.push(Finding {
             rule: doc.id,
             severity,
             kind: o.kind.as_str(),
             identity: o.display_identity(),
+            server,
             input: o.input,
             line,
             message,
