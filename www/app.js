@@ -30,6 +30,15 @@
   var WORKER_INPUT = 256 * 1024;
   var DEBOUNCE_MS = 150;
   var FINDINGS_PAGE = 50;
+  /* Cards shown open; the cards after them are collapsed to their heading. */
+  var CARDS_OPEN = 3;
+  /* More findings than this get the overview table above the cards. */
+  var OVERVIEW_FROM = 4;
+  /* Rows of one rule's group in the overview shown at first. */
+  var OVERVIEW_ROWS = 100;
+  /* Loaded text larger than this is not offered for editing in the box: a browser needs
+   * seconds to lay out megabytes in a text box. */
+  var EDIT_MAX = 8 * 1024 * 1024;
   var DIAGNOSTICS_PAGE = 50;
   var UNRECOGNIZED_PAGE = 200;
   var SCRIPT_SHOWN_MAX = 200000;
@@ -44,15 +53,11 @@
   ].join('\n');
 
   var SEVERITY_WORDS = { error: 'Error', warning: 'Warning', info: 'Info' };
-  var SAFETY_WORDS = {
-    safe: 'Safe to run as printed',
-    review: 'Review the notes first',
-    unavailable: 'No command could be generated'
-  };
+  var SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
+  /* What the safety level means for the reader; the level's own words come from the report. */
   var SAFETY_MORE = {
     safe: 'The command changes only what the finding names and keeps everything else.',
-    review: 'The commands are correct as printed, but read the notes below before you run them.',
-    unavailable: 'The notes say why, and what to do instead.'
+    review: 'The commands are correct as printed, but read the notes below before you run them.'
   };
   var ENCODING_WORDS = {
     'utf-8': 'UTF-8',
@@ -163,12 +168,14 @@
       'download-json', 'download-md', 'input', 'input-source', 'file', 'dropzone', 'check-now',
       'load-example', 'clear', 'collector-code', 'copy-collector', 'announcer', 'about-version',
       'about-build', 'about-data', 'about-schema', 'file-sha256', 'verify-ps', 'copy-verify-ps', 'verify-sh',
-      'copy-verify-sh'
+      'copy-verify-sh', 'loaded', 'loaded-name', 'loaded-facts', 'loaded-why', 'loaded-edit', 'loaded-clear',
+      'example-confirm', 'example-confirm-text', 'example-replace', 'example-keep', 'print-header', 'example-flag',
+      'overview', 'overview-filter', 'overview-severity', 'overview-shown', 'overview-groups'
     ].forEach(function (id) {
       ui[id.replace(/-([a-z0-9])/g, function (m, c) { return c.toUpperCase(); })] = byId(id);
     });
 
-    ui.collectorCode.textContent = COLLECTOR;
+    setCommandText(ui.collectorCode, COLLECTOR);
     ui.input.placeholder = 'Run the commands in step 1 in the Exchange Management Shell, then paste everything they print here, for example:\n\n' +
       COLLECTOR.split('\n').slice(0, 3).join('\n') + '\n\u2026';
     wireEvents();
@@ -230,7 +237,7 @@
   }
 
   function setVerifyCommand(code, button, text) {
-    code.textContent = text;
+    setCommandText(code, text);
     button.addEventListener('click', function () {
       copyText(text, button, code);
     });
@@ -254,6 +261,9 @@
       if (state.source.kind === 'example' && state.started && ui.input.value === wasm_bindgen.example()) ui.input.select();
     });
     ui.input.addEventListener('input', function () {
+      /* The page's own edits (Load example, Clear) are followed by their own check. */
+      if (state.editing) return;
+      ui.exampleConfirm.hidden = true;
       if (state.source.kind !== 'text') {
         state.source = { kind: 'text' };
       }
@@ -265,13 +275,35 @@
       if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
         ev.preventDefault();
         runNow();
+      } else if ((ev.key === 'z' || ev.key === 'Z') && (ev.ctrlKey || ev.metaKey) && !ev.shiftKey &&
+          !ui.input.value && state.undo) {
+        /* Undo of Clear when what was cleared was too large for the box: bring it back. */
+        ev.preventDefault();
+        state.source = state.undo;
+        state.undo = null;
+        runNow();
       }
     });
     ui.checkNow.addEventListener('click', runNow);
     ui.loadExample.addEventListener('click', function () {
+      if (hasOwnInput()) {
+        /* The user's own text is never replaced without asking. */
+        ui.exampleConfirm.hidden = false;
+        ui.exampleReplace.focus();
+      } else {
+        loadExample(true);
+      }
+    });
+    ui.exampleReplace.addEventListener('click', function () {
       loadExample(true);
     });
+    ui.exampleKeep.addEventListener('click', function () {
+      ui.exampleConfirm.hidden = true;
+      (ui.input.hidden ? ui.loadedEdit : ui.input).focus();
+    });
     ui.clear.addEventListener('click', clearAll);
+    ui.loadedClear.addEventListener('click', clearAll);
+    ui.loadedEdit.addEventListener('click', editLoaded);
     ui.file.addEventListener('change', function () {
       var file = ui.file.files && ui.file.files[0];
       if (file) loadFile(file);
@@ -315,6 +347,12 @@
     ui.moreDiagnostics.addEventListener('click', function () {
       renderDiagnostics(DIAGNOSTICS_PAGE, true);
     });
+    ui.overviewFilter.addEventListener('input', function () {
+      if (state.result && state.groups) drawOverview();
+    });
+    ui.overviewSeverity.addEventListener('change', function () {
+      if (state.result && state.groups) drawOverview();
+    });
     ui.moreUnrecognized.addEventListener('click', function () {
       renderUnrecognized(UNRECOGNIZED_PAGE, true);
     });
@@ -331,15 +369,15 @@
       var script = state.result.script;
       /* Windows PowerShell 5.1 reads a .ps1 without a BOM as ANSI: mark non-ASCII scripts as UTF-8. */
       if (/[^\u0000-\u007f]/.test(script)) script = '\ufeff' + script;
-      download('hybridcheck-fix.ps1', 'text/plain;charset=utf-8', script);
+      download(downloadName('fix.ps1'), 'text/plain;charset=utf-8', script);
     });
     ui.downloadJson.addEventListener('click', function () {
       if (!state.result) return;
-      download('hybridcheck-report.json', 'application/json', JSON.stringify(state.result.report, null, 2) + '\n');
+      download(downloadName('report.json'), 'application/json', JSON.stringify(state.result.report, null, 2) + '\n');
     });
     ui.downloadMd.addEventListener('click', function () {
       if (!state.result) return;
-      download('hybridcheck-report.md', 'text/markdown;charset=utf-8', state.result.markdown);
+      download(downloadName('report.md'), 'text/markdown;charset=utf-8', state.result.markdown);
     });
   }
 
@@ -400,12 +438,36 @@
     return chars + ' characters';
   }
 
-  /* What is checked: the file, the large paste, or the text in the box. */
+  /* What is checked: the file, the large paste, the example or the text in the box. */
   function currentInput() {
     var s = state.source;
     if (s.kind === 'file') return { bytes: s.bytes, name: s.name, size: s.bytes.length };
     var text = s.kind === 'paste' ? s.text : ui.input.value;
-    return { text: text, size: text.length };
+    return { text: text, size: text.length, example: s.kind === 'example' };
+  }
+
+  /* True when the box or a loaded file or paste holds the user's own input. */
+  function hasOwnInput() {
+    var s = state.source;
+    if (s.kind === 'file' || s.kind === 'paste') return true;
+    return s.kind !== 'example' && ui.input.value.length > 0;
+  }
+
+  /* Replaces the box's text as an edit of its own, so that the browser's undo (Ctrl+Z) brings
+   * back what was there; the input event it fires is not a user's edit. */
+  function replaceBoxText(text) {
+    showBox();
+    ui.input.focus();
+    ui.input.select();
+    state.editing = true;
+    var done = false;
+    try {
+      done = document.execCommand(text ? 'insertText' : 'delete', false, text);
+    } catch (e) {
+      done = false;
+    }
+    state.editing = false;
+    if (!done || ui.input.value !== text) ui.input.value = text;
   }
 
   function hasInput() {
@@ -465,8 +527,9 @@
     var t0 = performance.now();
     var result;
     try {
-      result = input.bytes ? wasm_bindgen.checkBytes(input.bytes, input.name, input.today)
-        : wasm_bindgen.check(input.text, input.today);
+      if (input.bytes) result = wasm_bindgen.checkBytes(input.bytes, input.name, input.today);
+      else if (input.example && input.text === wasm_bindgen.example()) result = wasm_bindgen.checkExample(input.today);
+      else result = wasm_bindgen.check(input.text, input.today);
     } catch (e) {
       failed(e);
       return;
@@ -624,30 +687,45 @@
     });
     var script = result.script;
     var markdown = result.markdown;
-    self.postMessage({ id: id, head: { report: r, script: '', markdown: '' }, check_ms: checkMs });
+    self.postMessage({ id: id, head: { report: r, script: '', markdown: '', header: result.header }, check_ms: checkMs });
     for (var i = 0; i < pieces.length; i++) self.postMessage(pieces[i]);
     self.postMessage({ id: id, field: 'script', value: script });
     self.postMessage({ id: id, field: 'markdown', value: markdown });
     self.postMessage({ id: id, done: true });
   }
 
-  function loadExample(focus) {
+  /* Shows the built-in example. From a click, the box's text is replaced as an edit, so that
+   * Ctrl+Z brings back what was there; the page asks first when that was the user's own input. */
+  function loadExample(fromClick) {
     cancelChecks();
+    ui.exampleConfirm.hidden = true;
+    var previous = state.source;
+    var text = wasm_bindgen.example();
+    if (fromClick) {
+      replaceBoxText(text);
+    } else {
+      ui.input.value = text;
+    }
+    state.undo = previous.hidden ? previous : null;
     state.source = { kind: 'example' };
-    ui.input.value = wasm_bindgen.example();
     /* All selected, so that typing or pasting replaces the example. */
     ui.input.setSelectionRange(0, ui.input.value.length, 'backward');
     /* Back to the top after other text was shown. Not when the page opens: the box is at the top
      * then, and setting scrollTop would lay the whole page out before the example is checked. */
     if (state.checks > 0) ui.input.scrollTop = 0;
     runCheck();
-    if (focus) ui.input.focus();
+    if (fromClick) ui.input.focus();
   }
 
+  /* Empties the box and the results. Ctrl+Z in the empty box brings the input back: the
+   * browser's undo for text in the box, the page for a file or paste too large to show. */
   function clearAll() {
     cancelChecks();
+    ui.exampleConfirm.hidden = true;
+    var previous = state.source;
+    state.undo = previous.hidden ? previous : null;
     state.source = { kind: 'text' };
-    ui.input.value = '';
+    replaceBoxText('');
     showEmpty();
     ui.input.focus();
   }
@@ -662,6 +740,7 @@
       /* A browser needs seconds to lay out megabytes in a text box: show only smaller files. */
       state.source = { kind: 'file', name: file.name || 'file', bytes: bytes, hidden: bytes.length > LARGE_INPUT };
       ui.input.value = '';
+      showSource();
       runCheck();
     }, function (e) {
       if (seq !== state.seq) return;
@@ -675,19 +754,42 @@
   /* Shows a checked file's text in the box, decoded as the checker decoded it. */
   function showFileText(source, result) {
     source.shown = true;
-    if (source.hidden) return;
     var input = result.report.inputs[0];
-    ui.input.value = decodeForDisplay(source.bytes, input ? input.encoding : 'utf-8');
+    source.encoding = input ? input.encoding : 'utf-8';
+    if (source.hidden) return;
+    ui.input.value = decodeForDisplay(source.bytes, source.encoding);
     ui.input.setSelectionRange(0, 0);
     ui.input.scrollTop = 0;
   }
 
-  /* A paste too large to show: checked from memory, the box left empty. */
+  /* A paste too large to show: checked from memory, the box replaced by its name and size. */
   function pasteLarge(text) {
     cancelChecks();
     state.source = { kind: 'paste', text: text, hidden: true };
     ui.input.value = '';
+    showSource();
     runNow();
+  }
+
+  /* Puts a loaded file or paste into the box, to edit it there. */
+  function editLoaded() {
+    var s = state.source;
+    if (!s.hidden) return;
+    var text = s.kind === 'file' ? decodeForDisplay(s.bytes, s.encoding || 'utf-8') : s.text;
+    cancelChecks();
+    state.undo = null;
+    state.source = { kind: 'text' };
+    showBox();
+    ui.input.value = text;
+    ui.input.setSelectionRange(0, 0);
+    ui.input.focus();
+    runNow();
+  }
+
+  /* The box, in place of the name and size of a loaded input. */
+  function showBox() {
+    ui.loaded.hidden = true;
+    ui.input.hidden = false;
   }
 
   function decodeForDisplay(bytes, encoding) {
@@ -699,6 +801,7 @@
     }
   }
 
+  /* Says what is being checked: under the box, or in its place for an input too large to show. */
   function showSource() {
     var s = state.source;
     var r = state.result && state.result.report;
@@ -706,20 +809,39 @@
     var node = ui.inputSource;
     node.textContent = '';
     node.removeAttribute('data-encoding');
+    if (input && (s.kind === 'file' || s.kind === 'paste')) node.setAttribute('data-encoding', input.encoding);
+    if (s.hidden) {
+      ui.input.hidden = true;
+      ui.loaded.hidden = false;
+      ui.loadedName.textContent = '';
+      append(ui.loadedName, s.kind === 'file' ? el('strong', 'filename', s.name) : el('strong', null, 'Pasted text'));
+      var facts = [s.kind === 'file' ? byteWords(s.bytes.length) : sizeWords(s.text.length)];
+      if (input) facts.push(plural(input.lines, 'line', 'lines'), ENCODING_WORDS[input.encoding] || input.encoding);
+      else facts.push('reading\u2026');
+      ui.loadedFacts.textContent = facts.join(', ');
+      var size = s.kind === 'file' ? s.bytes.length : s.text.length;
+      ui.loadedEdit.disabled = size > EDIT_MAX;
+      ui.loadedWhy.textContent = 'Too large to show in the box: it is checked as it is. ' +
+        (size > EDIT_MAX ? 'It is also too large to edit here; change the file and load it again.'
+          : 'Edit puts it in the box (that takes a moment).');
+      return;
+    }
+    showBox();
     if (s.kind === 'file' && input) {
-      node.setAttribute('data-encoding', input.encoding);
       append(node, 'Checking the file ', el('strong', 'filename', s.name), ' (' +
         (ENCODING_WORDS[input.encoding] || input.encoding) + ', ' + plural(input.lines, 'line', 'lines') + '). ' +
-        (s.hidden ? 'It is too large to show in the box; paste or type to check other text instead.'
-          : 'Edit the text to check your edits instead.'));
-    } else if (s.kind === 'paste' && input) {
-      append(node, 'Checking the pasted text (' + sizeWords(s.text.length) + ', ' + plural(input.lines, 'line', 'lines') +
-        '). It is too large to show in the box; paste or type to check other text instead.');
+        'Edit the text to check your edits instead.');
     } else if (s.kind === 'example') {
       append(node, 'Showing the built-in example. Paste your own output: it replaces the example.');
     } else if (input && ui.input.value.length) {
       append(node, 'Checking the pasted text (' + plural(input.lines, 'line', 'lines') + ').');
     }
+  }
+
+  function byteWords(bytes) {
+    if (bytes >= 1024 * 1024) return (bytes / 1024 / 1024).toFixed(1) + ' MB';
+    if (bytes >= 1024) return (bytes / 1024).toFixed(1) + ' KB';
+    return plural(bytes, 'byte', 'bytes');
   }
 
   /* ---------- results ---------- */
@@ -729,6 +851,9 @@
     ui.diagnostics.replaceChildren();
     ui.unrecognizedList.replaceChildren();
     ui.read.replaceChildren();
+    ui.overviewGroups.replaceChildren();
+    ui.overview.hidden = true;
+    state.groups = null;
     ui.findingsHeading.hidden = true;
     ui.moreFindings.hidden = true;
     ui.moreDiagnostics.hidden = true;
@@ -755,6 +880,9 @@
     ui.verdict.textContent = 'Nothing to check yet.';
     ui.counts.textContent = 'Paste the output of the commands in step 1, or choose a file.';
     ui.inputSource.textContent = '';
+    ui.exampleFlag.hidden = true;
+    ui.printHeader.textContent = '';
+    document.documentElement.removeAttribute('data-example');
   }
 
   function render(result) {
@@ -763,17 +891,20 @@
     resetResults();
     setBusy(false);
 
+    /* Every count and its words come from the report's summary (one function in the core), so
+     * the verdict, its colour and the counts agree with the cards below. */
     var s = r.summary;
-    var f = s.findings || {};
-    var verdictClass = 'verdict-good';
-    if (f.error) verdictClass = 'verdict-error';
-    else if (f.warning) verdictClass = 'verdict-warning';
-    else if (!s.checked) verdictClass = 'verdict-none';
-    ui.summary.className = 'summary ' + verdictClass;
+    ui.summary.className = 'summary verdict-' + s.tone;
     ui.verdict.textContent = shown(s.verdict);
-    ui.counts.textContent = countsText(s);
+    ui.counts.textContent = shown(s.counts);
+    ui.exampleFlag.hidden = !r.example;
+    ui.exampleFlag.textContent = 'Example: not your servers. Paste your own output in step 2.';
+    if (r.example) document.documentElement.setAttribute('data-example', 'true');
+    else document.documentElement.removeAttribute('data-example');
+    ui.printHeader.textContent = shown(result.header || '');
 
     renderRead(r);
+    if (r.findings.length >= OVERVIEW_FROM) renderOverview(r);
     if (r.findings.length) {
       ui.findingsHeading.hidden = false;
       ui.findingsHeading.textContent = 'Findings (' + r.findings.length + ')';
@@ -791,18 +922,173 @@
     showSource();
   }
 
-  function countsText(s) {
-    var kinds = Object.keys(s.objects || {});
-    var objects = 'Objects: ' + (kinds.length
-      ? kinds.map(function (k) { return s.objects[k] + ' ' + k; }).join(', ')
-      : 'none recognised');
-    var f = s.findings || {};
-    var findings = 'Findings: ' + plural(f.error || 0, 'error', 'errors') + ', ' +
-      plural(f.warning || 0, 'warning', 'warnings') + ', ' + (f.info || 0) + ' info';
-    var extra = 'Checked: ' + s.checked;
-    if (s.unchecked) extra += ', could not check ' + s.unchecked;
-    if (s.unrecognized_lines) extra += ', ' + plural(s.unrecognized_lines, 'line', 'lines') + ' not understood';
-    return [objects, findings, extra].join(' \u00b7 ');
+  /* ---------- the overview: one row per finding, grouped by rule ---------- */
+
+  function renderOverview(r) {
+    ui.overview.hidden = false;
+    ui.overviewFilter.value = '';
+    ui.overviewSeverity.value = '';
+    state.sort = { key: '', descending: false };
+    /* The groups in the order of the report (most severe first), each with its findings' indexes. */
+    var groups = [];
+    var byRule = {};
+    r.findings.forEach(function (f, i) {
+      if (!byRule[f.rule]) {
+        byRule[f.rule] = { rule: f.rule, items: [], open: OVERVIEW_ROWS };
+        groups.push(byRule[f.rule]);
+      }
+      byRule[f.rule].items.push(i);
+    });
+    state.groups = groups;
+    drawOverview();
+  }
+
+  var OVERVIEW_COLUMNS = [
+    ['identity', 'Object'],
+    ['server', 'Server'],
+    ['severity', 'Severity'],
+    ['status', 'Fix']
+  ];
+
+  function rowValue(f, key) {
+    if (key === 'severity') return SEVERITY_ORDER[f.severity];
+    if (key === 'status') return f.remediation.status;
+    var v = f[key];
+    return v === null || v === undefined ? '' : String(v).toLowerCase();
+  }
+
+  /* Findings of a group that pass the filter, in the chosen order. */
+  function overviewRows(group) {
+    var findings = state.result.report.findings;
+    var needle = ui.overviewFilter.value.trim().toLowerCase();
+    var severity = ui.overviewSeverity.value;
+    var rule = state.rules[group.rule] || {};
+    var rows = group.items.filter(function (i) {
+      var f = findings[i];
+      if (severity && f.severity !== severity) return false;
+      if (!needle) return true;
+      return [f.identity, f.server, f.kind, f.rule, rule.title, f.remediation.status].some(function (v) {
+        return v && String(v).toLowerCase().indexOf(needle) >= 0;
+      });
+    });
+    var key = state.sort.key;
+    if (key) {
+      var sign = state.sort.descending ? -1 : 1;
+      rows.sort(function (a, b) {
+        var x = rowValue(findings[a], key);
+        var y = rowValue(findings[b], key);
+        return x < y ? -sign : x > y ? sign : a - b;
+      });
+    }
+    return rows;
+  }
+
+  function drawOverview() {
+    var findings = state.result.report.findings;
+    var frag = document.createDocumentFragment();
+    var shownRows = 0;
+    state.groups.forEach(function (group, g) {
+      var rule = state.rules[group.rule] || {};
+      var rows = overviewRows(group);
+      shownRows += rows.length;
+      var box = el('div', 'overview-group');
+      box.setAttribute('data-testid', 'overview-group');
+      box.setAttribute('data-rule', group.rule);
+      var head = el('div', 'overview-group-head');
+      var title = el('h4', null, (rule.title || group.rule) + ' (' + group.items.length + ')');
+      head.appendChild(title);
+      var fixes = group.items.filter(function (i) { return findings[i].remediation.commands.length; });
+      if (fixes.length) {
+        var copy = el('button', 'btn btn-small', 'Copy all fixes for this rule (' + fixes.length + ')');
+        copy.type = 'button';
+        copy.setAttribute('data-testid', 'copy-rule-fixes');
+        copy.addEventListener('click', function () {
+          /* Each fix block exactly as the report has it, one after the other. */
+          var blocks = [];
+          fixes.forEach(function (i) { blocks = blocks.concat(findings[i].remediation.commands); });
+          copyText(blocks.join('\n\n'), copy, null);
+        });
+        head.appendChild(copy);
+      }
+      box.appendChild(head);
+      var table = el('table', 'overview-table');
+      var caption = el('caption', 'visually-hidden', 'Findings of the rule ' + (rule.title || group.rule));
+      table.appendChild(caption);
+      var thead = el('thead');
+      var tr = el('tr');
+      OVERVIEW_COLUMNS.forEach(function (col) {
+        var th = el('th');
+        th.setAttribute('scope', 'col');
+        var sorted = state.sort.key === col[0];
+        th.setAttribute('aria-sort', sorted ? (state.sort.descending ? 'descending' : 'ascending') : 'none');
+        var b = el('button', 'sort', col[1]);
+        b.type = 'button';
+        b.setAttribute('data-sort', col[0]);
+        b.addEventListener('click', function () {
+          state.sort = { key: col[0], descending: state.sort.key === col[0] && !state.sort.descending };
+          drawOverview();
+          var again = ui.overviewGroups.querySelectorAll('[data-testid=overview-group]')[g];
+          var button = again && again.querySelector('button[data-sort="' + col[0] + '"]');
+          if (button) button.focus();
+        });
+        th.appendChild(b);
+        tr.appendChild(th);
+      });
+      thead.appendChild(tr);
+      table.appendChild(thead);
+      var tbody = el('tbody');
+      rows.slice(0, group.open).forEach(function (i) {
+        var f = findings[i];
+        var row = el('tr');
+        row.setAttribute('data-testid', 'overview-row');
+        row.setAttribute('data-finding', String(i));
+        var first = el('td');
+        var link = el('a', null, f.identity !== null && f.identity !== undefined ? f.identity : '(identity not shown)');
+        link.setAttribute('href', '#finding-' + (i + 1));
+        link.addEventListener('click', function (ev) {
+          ev.preventDefault();
+          showFinding(i);
+        });
+        first.appendChild(link);
+        row.appendChild(first);
+        row.appendChild(el('td', null, f.server || '\u2014'));
+        var sev = el('td');
+        sev.appendChild(el('span', 'sev-badge sev-badge-' + f.severity, SEVERITY_WORDS[f.severity] || f.severity));
+        row.appendChild(sev);
+        row.appendChild(el('td', 'status status-' + f.remediation.safety, f.remediation.status));
+        tbody.appendChild(row);
+      });
+      table.appendChild(tbody);
+      var wrap = el('div', 'table-wrap');
+      wrap.appendChild(table);
+      box.appendChild(wrap);
+      if (rows.length > group.open) {
+        var more = el('button', 'btn btn-small', 'Show all ' + rows.length + ' rows');
+        more.type = 'button';
+        more.addEventListener('click', function () {
+          group.open = Infinity;
+          drawOverview();
+        });
+        box.appendChild(more);
+      }
+      if (!rows.length) box.appendChild(el('p', 'field-hint', 'No finding of this rule matches the filter.'));
+      frag.appendChild(box);
+    });
+    ui.overviewGroups.replaceChildren(frag);
+    var total = findings.length;
+    ui.overviewShown.textContent = shownRows === total ? plural(total, 'finding', 'findings') + ', grouped by rule.'
+      : shownRows + ' of ' + plural(total, 'finding', 'findings') + ' match the filter.';
+  }
+
+  /* Shows finding i's card, opened, and moves the focus to it. */
+  function showFinding(i) {
+    if (i >= state.findingsShown) renderFindings(i + 1 - state.findingsShown, false);
+    var card = byId('finding-' + (i + 1));
+    if (!card) return;
+    setCardOpen(card, true);
+    var heading = card.querySelector('h4');
+    heading.focus();
+    heading.scrollIntoView({ block: 'start' });
   }
 
   function renderRead(r) {
@@ -851,6 +1137,7 @@
   function findingCard(f, index) {
     var rule = state.rules[f.rule] || {};
     var card = el('article', 'finding sev-' + f.severity);
+    card.id = 'finding-' + (index + 1);
     card.setAttribute('data-testid', 'finding');
     card.setAttribute('data-rule', f.rule);
     if (f.identity !== null && f.identity !== undefined) card.setAttribute('data-identity', f.identity);
@@ -862,16 +1149,30 @@
     h.setAttribute('tabindex', '-1');
     head.appendChild(h);
     var meta = el('p', 'finding-meta');
-    append(meta, (index + 1) + '. ' + f.kind + ' \u00b7 input line ' + f.line + ' \u00b7 rule ', el('code', null, f.rule));
-    if (rule.title) append(meta, ': ' + rule.title);
+    append(meta, (index + 1) + '. ' + f.kind + (f.server ? ' on ' + f.server : '') + ' \u00b7 input line ' + f.line +
+      (rule.title ? ' \u00b7 ' + rule.title : ''));
+    if (state.result.report.example) append(meta, ' \u00b7 ', el('strong', 'example-tag', 'Example'));
     head.appendChild(meta);
+    /* Cards after the first few start collapsed to this head; the button opens them. */
+    var toggle = el('button', 'btn btn-small card-toggle');
+    toggle.type = 'button';
+    toggle.setAttribute('aria-controls', card.id + '-body');
+    toggle.addEventListener('click', function () {
+      setCardOpen(card, card.classList.contains('collapsed'));
+    });
+    head.appendChild(toggle);
     card.appendChild(head);
 
-    card.appendChild(richText(el('p', 'finding-message'), f.message));
+    var body = el('div', 'finding-body');
+    body.id = card.id + '-body';
+    card.appendChild(body);
+    setCardOpen(card, index < CARDS_OPEN);
+
+    body.appendChild(richText(el('p', 'finding-message'), f.message));
 
     if (f.evidence && f.evidence.length) {
       var ev = el('div', 'evidence');
-      append(ev, el('h5', null, 'What the paste shows'));
+      append(ev, el('h5', null, 'What the input shows'));
       f.evidence.forEach(function (e) {
         var item = el('div', 'evidence-item');
         var m = el('p', 'evidence-meta');
@@ -883,20 +1184,15 @@
         item.appendChild(pre);
         ev.appendChild(item);
       });
-      card.appendChild(ev);
+      body.appendChild(ev);
     }
 
     var rem = f.remediation || {};
     var fix = el('div', 'fix');
-    append(fix, el('h5', null, 'How to fix it'));
-    if (rem.preferred) {
-      var p = el('p', 'preferred');
-      append(p, el('strong', null, 'Preferred: '));
-      richText(p, rem.preferred);
-      fix.appendChild(p);
-    }
+    append(fix, el('h5', null, rem.safety === 'unavailable' ? 'What to do' : 'How to fix it'));
+    if (rem.preferred) fix.appendChild(richText(el('p', 'preferred'), rem.preferred));
     var safety = el('p', 'safety safety-' + rem.safety);
-    append(safety, el('strong', null, SAFETY_WORDS[rem.safety] || rem.safety), SAFETY_MORE[rem.safety] ? ' \u2014 ' + SAFETY_MORE[rem.safety] : '');
+    append(safety, el('strong', null, rem.status), SAFETY_MORE[rem.safety] ? ' \u2014 ' + SAFETY_MORE[rem.safety] : '');
     safety.setAttribute('data-safety', rem.safety);
     fix.appendChild(safety);
     if (rem.notes && rem.notes.length) {
@@ -914,7 +1210,7 @@
     ].forEach(function (list) {
       if (list[3] && list[3].length) fix.appendChild(commandList(list[0], list[1], list[2], list[3], who));
     });
-    card.appendChild(fix);
+    body.appendChild(fix);
 
     var why = el('details', 'why');
     append(why, el('summary', null, 'Why it matters'));
@@ -924,7 +1220,7 @@
       append(fs, el('strong', null, 'About the fix: '));
       why.appendChild(richText(fs, rule.fix_safety));
     }
-    if (rule.why_it_matters || rule.fix_safety) card.appendChild(why);
+    if (rule.why_it_matters || rule.fix_safety) body.appendChild(why);
 
     var refs = [];
     (f.references || []).concat(rule.references || []).forEach(function (ref) {
@@ -945,9 +1241,18 @@
           append(rp, ref.name + ' (' + ref.url + ')');
         }
       });
-      card.appendChild(rp);
+      body.appendChild(rp);
     }
     return card;
+  }
+
+  function setCardOpen(card, open) {
+    card.classList.toggle('collapsed', !open);
+    var toggle = card.querySelector('.card-toggle');
+    toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+    toggle.textContent = open ? 'Hide details' : 'Show details';
+    toggle.setAttribute('aria-label', (open ? 'Hide the details of ' : 'Show the details of ') +
+      shown(card.getAttribute('data-identity') || 'this finding'));
   }
 
   function commandList(testid, title, word, commands, who) {
@@ -974,14 +1279,13 @@
     return box;
   }
 
-  /* One command, shown exactly, with a Copy button that copies exactly it. */
+  /* One command, shown exactly and wrapped to the width there is, with a Copy button that copies
+   * exactly it. A block of several lines is one command with one button. */
   function commandRow(tag, className, cmd, label) {
     var row = el(tag, className);
-    var pre = el('pre');
-    /* A command is shown as it is: the core quotes or refuses every hidden character, and the
-     * line breaks of a block of several lines must stay line breaks. */
+    var pre = el('pre', 'wrapped');
     var code = document.createElement('code');
-    code.textContent = cmd;
+    setCommandText(code, cmd);
     pre.appendChild(code);
     var b = el('button', 'btn btn-small', 'Copy');
     b.type = 'button';
@@ -991,6 +1295,35 @@
     });
     append(row, pre, b);
     return row;
+  }
+
+  /* Puts a command into `code` as it is (the core quotes or refuses every hidden character, and
+   * the line breaks of a block must stay line breaks), one span per line so that a wrapped line
+   * is indented under its start, with a break opportunity (<wbr>, which adds no text) after each
+   * separator. The element's text stays exactly the command. */
+  function setCommandText(code, cmd) {
+    code.textContent = '';
+    var lines = String(cmd).split('\n');
+    for (var i = 0; i < lines.length; i++) {
+      var line = el('span', 'cmd-line');
+      /* Separators, spaces and words; a short word with a hyphen (a cmdlet, a parameter) is kept
+       * whole, since a browser may break a line after a hyphen. */
+      var parts = lines[i].split(/([,;|\\]| +)/);
+      for (var j = 0; j < parts.length; j++) {
+        var part = parts[j];
+        if (!part) continue;
+        if (j % 2 === 0 && part.indexOf('-') >= 0 && part.length <= 40) {
+          var word = el('span', 'nobr');
+          word.textContent = part;
+          line.appendChild(word);
+        } else {
+          line.appendChild(document.createTextNode(part));
+        }
+        if (j % 2 === 1 && part.charAt(0) !== ' ') line.appendChild(document.createElement('wbr'));
+      }
+      if (i < lines.length - 1) line.appendChild(document.createTextNode('\n'));
+      code.appendChild(line);
+    }
   }
 
   function renderDiagnostics(count, fromButton) {
@@ -1015,9 +1348,6 @@
           li.appendChild(commandRow('div', 'cmd hint-cmd', cmd, 'Copy command ' + (i + 1) + ' of this hint'));
         });
       }
-      var code = el('p', 'diag-code');
-      append(code, el('code', null, d.code));
-      li.appendChild(code);
       frag.appendChild(li);
     });
     ui.diagnostics.appendChild(frag);
@@ -1059,6 +1389,9 @@
 
   function renderScript(script, r) {
     ui.scriptArea.hidden = false;
+    [[ui.downloadPs1, 'fix.ps1'], [ui.downloadJson, 'report.json'], [ui.downloadMd, 'report.md']].forEach(function (d) {
+      d[0].querySelector('.filename').textContent = downloadName(d[1]);
+    });
     if (script.length > SCRIPT_SHOWN_MAX) {
       var cut = script.lastIndexOf('\n', SCRIPT_SHOWN_MAX);
       ui.script.textContent = script.slice(0, cut > 0 ? cut : SCRIPT_SHOWN_MAX);
@@ -1106,6 +1439,9 @@
   /* Copies exactly `text`. Without the clipboard API (or when it refuses), selects `node`, which
    * shows exactly `text`, or a hidden copy of it, and asks the browser to copy the selection. */
   function copyText(text, button, node) {
+    /* A block of several lines shown as one span per line would be selected with extra line
+     * breaks between the spans: it is copied from a hidden copy instead. */
+    if (node && text.indexOf('\n') >= 0 && node.querySelector('.cmd-line')) node = null;
     function done() {
       flash(button, 'Copied');
       announce('Copied');
@@ -1149,6 +1485,11 @@
     } else {
       fallback();
     }
+  }
+
+  /* The example's downloads say so in their names too. */
+  function downloadName(what) {
+    return (state.result.report.example ? 'hybridcheck-example-' : 'hybridcheck-') + what;
   }
 
   function download(name, type, text) {
