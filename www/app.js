@@ -36,6 +36,9 @@
   var OVERVIEW_FROM = 4;
   /* Rows of one rule's group in the overview shown at first. */
   var OVERVIEW_ROWS = 100;
+  /* Text in the box larger than this is replaced directly, not as an edit the browser can undo
+   * (which takes seconds for megabytes); the page keeps it for Ctrl+Z itself. */
+  var NATIVE_UNDO_MAX = 256 * 1024;
   /* Loaded text larger than this is not offered for editing in the box: a browser needs
    * seconds to lay out megabytes in a text box. */
   var EDIT_MAX = 8 * 1024 * 1024;
@@ -275,12 +278,21 @@
       if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
         ev.preventDefault();
         runNow();
-      } else if ((ev.key === 'z' || ev.key === 'Z') && (ev.ctrlKey || ev.metaKey) && !ev.shiftKey &&
-          !ui.input.value && state.undo) {
-        /* Undo of Clear when what was cleared was too large for the box: bring it back. */
+      } else if ((ev.key === 'z' || ev.key === 'Z') && (ev.ctrlKey || ev.metaKey) && !ev.shiftKey && state.undo &&
+          (!ui.input.value || state.source.kind === 'example')) {
+        /* Undo of Clear or Load example where the browser cannot: an input too large for the
+         * box, or for its undo. */
         ev.preventDefault();
-        state.source = state.undo;
+        var undo = state.undo;
         state.undo = null;
+        cancelChecks();
+        if (undo.kind === 'text') {
+          state.source = { kind: 'text' };
+          ui.input.value = undo.text;
+        } else {
+          state.source = undo;
+          ui.input.value = '';
+        }
         runNow();
       }
     });
@@ -457,6 +469,11 @@
    * back what was there; the input event it fires is not a user's edit. */
   function replaceBoxText(text) {
     showBox();
+    if (ui.input.value.length > NATIVE_UNDO_MAX) {
+      state.undo = { kind: 'text', text: ui.input.value };
+      ui.input.value = text;
+      return;
+    }
     ui.input.focus();
     ui.input.select();
     state.editing = true;
@@ -701,12 +718,12 @@
     ui.exampleConfirm.hidden = true;
     var previous = state.source;
     var text = wasm_bindgen.example();
+    state.undo = previous.hidden ? previous : null;
     if (fromClick) {
       replaceBoxText(text);
     } else {
       ui.input.value = text;
     }
-    state.undo = previous.hidden ? previous : null;
     state.source = { kind: 'example' };
     /* All selected, so that typing or pasting replaces the example. */
     ui.input.setSelectionRange(0, ui.input.value.length, 'backward');
@@ -1251,8 +1268,7 @@
     var toggle = card.querySelector('.card-toggle');
     toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
     toggle.textContent = open ? 'Hide details' : 'Show details';
-    toggle.setAttribute('aria-label', (open ? 'Hide the details of ' : 'Show the details of ') +
-      shown(card.getAttribute('data-identity') || 'this finding'));
+    toggle.setAttribute('aria-label', toggle.textContent + ': ' + shown(card.getAttribute('data-identity') || 'this finding'));
   }
 
   function commandList(testid, title, word, commands, who) {
@@ -1306,20 +1322,22 @@
     var lines = String(cmd).split('\n');
     for (var i = 0; i < lines.length; i++) {
       var line = el('span', 'cmd-line');
-      /* Separators, spaces and words; a short word with a hyphen (a cmdlet, a parameter) is kept
-       * whole, since a browser may break a line after a hyphen. */
+      /* Separators, spaces and words; a cmdlet's name or a parameter (Set-ReceiveConnector,
+       * -Identity) is kept whole, since a browser may break a line after a hyphen. */
       var parts = lines[i].split(/([,;|\\]| +)/);
       for (var j = 0; j < parts.length; j++) {
         var part = parts[j];
         if (!part) continue;
-        if (j % 2 === 0 && part.indexOf('-') >= 0 && part.length <= 40) {
+        if (j % 2 === 0 && /^-?[A-Za-z]+-?[A-Za-z]+$/.test(part)) {
           var word = el('span', 'nobr');
           word.textContent = part;
           line.appendChild(word);
         } else {
           line.appendChild(document.createTextNode(part));
         }
-        if (j % 2 === 1 && part.charAt(0) !== ' ') line.appendChild(document.createElement('wbr'));
+        /* A break after a separator, unless a space follows it (the space is one already). */
+        var next = parts[j + 1] || parts[j + 2] || '';
+        if (j % 2 === 1 && part.charAt(0) !== ' ' && next.charAt(0) !== ' ') line.appendChild(document.createElement('wbr'));
       }
       if (i < lines.length - 1) line.appendChild(document.createTextNode('\n'));
       code.appendChild(line);
