@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
 import { constants as zlibConstants, gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -501,16 +501,16 @@ async function suite(mode) {
     await pasteText(page, text);
     await openAllCards(page);
     const notes = [];
-    for (const [width, media] of [[1366, 'screen'], [360, 'screen'], [A4_CONTENT.width, 'print']]) {
+    for (const [width, media] of [[1366, null], [360, null], [A4_CONTENT.width, 'print']]) {
       await page.setViewportSize({ width, height: 800 });
       await page.emulateMedia({ media });
       const boxes = await page.$$eval('[data-testid=finding] .cmd pre, [data-testid=diagnostic] .cmd pre', (pres) =>
         pres.map((p) => ({ text: p.textContent, scroll: p.scrollWidth, client: p.clientWidth, lines: Math.round(p.getBoundingClientRect().height) })));
       const cut = boxes.filter((b) => b.scroll > b.client + 1);
       assertEqual(JSON.stringify(cut.map((b) => b.text.slice(0, 60))), '[]', `command boxes cut at ${width} px (${media})`);
-      notes.push(`${width} px ${media}: ${boxes.length} boxes`);
+      notes.push(`${width} px ${media || 'screen'}: ${boxes.length} boxes`);
     }
-    await page.emulateMedia({ media: 'screen' });
+    await page.emulateMedia({ media: null });
     await page.setViewportSize({ width: 1280, height: 900 });
     const shown = await page.$$eval('[data-testid=finding] [data-testid=commands] pre code', (cs) => cs.map((c) => c.textContent));
     assertEqual(JSON.stringify(shown), JSON.stringify(core.findings.flatMap((f) => f.remediation.commands)), 'the text of the boxes is the commands');
@@ -786,12 +786,14 @@ async function suite(mode) {
     assert(result.header.includes(result.report.checked_on) && result.header.includes(result.report.tool.version) && result.header.includes('built-in example'), result.header);
     assert(layout.headerTop < layout.verdictTop && layout.verdictTop < 200, `results first (verdict at ${layout.verdictTop} px)`);
     assertEqual(layout.buttons, 0, 'no buttons printed');
-    await page.emulateMedia({ media: 'screen' });
+    await page.emulateMedia({ media: null });
     await page.setViewportSize({ width: 1280, height: 900 });
     assert(layout.secondBottom <= A4_CONTENT.height, `two findings end at ${Math.round(layout.secondBottom)} px, beyond the first A4 page (${A4_CONTENT.height} px)`);
     // Chromium's own PDF printing: A4 pages, the example on few of them.
     const pdf = await page.pdf({ format: 'A4' });
-    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    mkdirSync(join(ROOT, 'tests', 'e2e', 'output'), { recursive: true });
+    writeFileSync(join(ROOT, 'tests', 'e2e', 'output', `print-${mode.name}.pdf`), pdf);
+    const pages = Number((pdf.toString('latin1').match(/\/Type\s*\/Pages\b[^>]*\/Count (\d+)/) || [])[1] || 0);
     assert(pdf.subarray(0, 5).toString() === '%PDF-' && pages >= 1 && pages <= 3, `${pages} PDF pages`);
     return `two findings end at ${Math.round(layout.secondBottom)} of ${A4_CONTENT.height} px; PDF of ${pages} page(s)`;
   });
