@@ -513,6 +513,7 @@
     function done(result, where, checkMs) {
       if (seq !== state.seq) return;
       var t1 = performance.now();
+      state.resultSource = source;
       render(result);
       if (source.kind === 'file' && !source.shown) showFileText(source, result);
       state.checks++;
@@ -821,7 +822,8 @@
   /* Says what is being checked: under the box, or in its place for an input too large to show. */
   function showSource() {
     var s = state.source;
-    var r = state.result && state.result.report;
+    /* What the report says of the input, once the report is of this input. */
+    var r = state.result && state.resultSource === s ? state.result.report : null;
     var input = r && r.inputs[0];
     var node = ui.inputSource;
     node.textContent = '';
@@ -833,8 +835,9 @@
       ui.loadedName.textContent = '';
       append(ui.loadedName, s.kind === 'file' ? el('strong', 'filename', s.name) : el('strong', null, 'Pasted text'));
       var facts = [s.kind === 'file' ? byteWords(s.bytes.length) : sizeWords(s.text.length)];
-      if (input) facts.push(plural(input.lines, 'line', 'lines'), ENCODING_WORDS[input.encoding] || input.encoding);
-      else facts.push('reading\u2026');
+      if (input) facts.push(plural(input.lines, 'line', 'lines'));
+      if (input && s.kind === 'file') facts.push(ENCODING_WORDS[input.encoding] || input.encoding);
+      if (!input) facts.push('checking\u2026');
       ui.loadedFacts.textContent = facts.join(', ');
       var size = s.kind === 'file' ? s.bytes.length : s.text.length;
       ui.loadedEdit.disabled = size > EDIT_MAX;
