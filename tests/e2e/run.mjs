@@ -959,7 +959,7 @@ async function suite(mode) {
     assertEqual(await page.textContent('#findings-heading'), `Findings (${made.affected})`, 'findings');
     assertEqual(await page.inputValue('[data-testid=input]'), '', 'a large paste is not put in the box');
     const source = await page.textContent('[data-testid=loaded]');
-    assert(source.includes('Pasted text') && source.includes('too large to show'), `in the box's place: ${source}`);
+    assert(source.includes('Pasted text') && /too large to show/i.test(source), `in the box's place: ${source}`);
     // The worker runs under the page's policy: wasm, but no eval and no connection. (eval runs
     // from a timer: code that the test tool evaluates directly is exempt from the policy.)
     const workers = page.workers();
@@ -1122,7 +1122,8 @@ async function suite(mode) {
       assert(r.findings > 1000, `expected thousands of findings, got ${r.findings}`);
       assertEqual(r.checkingShown, 'Checking\u2026', 'status while checking');
       assertEqual(r.cards, 50, 'cards rendered at first');
-      assert(r.nodes < 6000, `${r.nodes} DOM elements`);
+      // 50 cards (their bodies collapsed but built, for print) and the overview's first 100 rows.
+      assert(r.nodes < 8500, `${r.nodes} DOM elements`);
       assert(await page.isVisible('#more-findings'), 'Show more visible');
       await page.click('#more-findings');
       assertEqual(await page.locator('[data-testid=finding]').count(), 100, 'cards after Show more');
@@ -1154,7 +1155,7 @@ async function suite(mode) {
         return { ms: performance.now() - t0, box: document.getElementById('input').value.length, source: document.getElementById('loaded').textContent };
       });
       assertEqual(dropped.box, 0, 'a 10 MB file is not copied into the box');
-      assert(dropped.source.includes('big-transcript.txt') && dropped.source.includes('too large to show'), `source line: ${dropped.source}`);
+      assert(dropped.source.includes('big-transcript.txt') && /too large to show/i.test(dropped.source), `source line: ${dropped.source}`);
       assertEqual(await page.locator('[data-testid=finding]').count(), 50, 'cards after the drop');
       await page.click('#clear');
       console.log(`     10 MB file dropped: drop-to-results ${dropped.ms.toFixed(0)} ms`);
