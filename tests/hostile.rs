@@ -998,7 +998,7 @@ fn renewal(layout: Layout, mut connector: Object, server: &str, issuer: &str) ->
 
 /// The date the fixtures use, so that certificate lifetimes do not change from day to day.
 fn options() -> Options {
-    Options { today: Date::new(2026, 11, 28) }
+    Options { today: Date::new(2026, 11, 28), ..Options::default() }
 }
 
 /// The JSON form of the report, the contract this suite reads (not the Rust types).

@@ -129,7 +129,7 @@ fn format_list_reads_the_same_however_it_was_shared() {
 
 /// The report of `inputs` (name, text) as a JSON value; the date is fixed as in the fixtures.
 fn report(inputs: &[(String, String)]) -> Value {
-    let options = Options { today: Date::new(2026, 11, 28) };
+    let options = Options { today: Date::new(2026, 11, 28), ..Options::default() };
     let report =
         check_with(inputs.iter().map(|(name, text)| Input { name, data: InputData::Text(text) }).collect(), &options);
     serde_json::to_value(&report).unwrap()

@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// The report of a fixture's text, on the fixtures' fixed date.
 fn check_text(text: &str) -> Report {
-    let options = Options { today: Date::new(2026, 11, 28) };
+    let options = Options { today: Date::new(2026, 11, 28), ..Options::default() };
     check_with(vec![Input { name: "paste", data: InputData::Text(text) }], &options)
 }
 
