@@ -10,6 +10,7 @@
 
 pub mod decode;
 pub mod decoration;
+pub mod diagnostic;
 pub mod example;
 pub mod formats;
 pub mod hidden;

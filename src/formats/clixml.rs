@@ -29,8 +29,8 @@
 //! stops with a `malformed-xml` diagnostic at the first thing it cannot read, keeping the
 //! objects it had completed.
 
-use super::{clixml_certificate, diagnostic, Block, Format, Prop, Record, Value};
-use crate::report::{Diagnostic, Severity};
+use super::{clixml_certificate, Block, Format, Prop, Record, Value};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{is_blank, LineCursor, LineNo, Source};
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
@@ -444,7 +444,7 @@ impl<'s> Parser<'s> {
                 }
                 block.records = self.records;
                 block.diagnostics = self.diagnostics;
-                block.diagnostics.push(diagnostic(
+                block.diagnostics.push(Diagnostic::at_line(
                     "malformed-xml",
                     Severity::Warning,
                     failure.line,
@@ -793,7 +793,7 @@ impl<'s> Parser<'s> {
             return;
         }
         self.reference_limit_reported = true;
-        self.diagnostics.push(diagnostic(
+        self.diagnostics.push(Diagnostic::at_line(
             "clixml-reference-limit",
             Severity::Warning,
             line,

@@ -14,8 +14,8 @@
 //! width of the header: fields past [`MAX_COLUMNS`] are counted but not kept, a row stores only
 //! the wanted columns, and every row shares the header's names.
 
-use super::{diagnostic, lost_list_type_name, Block, Format, Prop, Record, Value, Wanted};
-use crate::report::Severity;
+use super::{lost_list_type_name, Block, Format, Prop, Record, Value, Wanted};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{is_blank, LineNo, Source};
 use std::rc::Rc;
 
@@ -37,7 +37,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
 
     let mut block = Block::new(Format::ExportCsv, start, header_line);
     if header.count > MAX_COLUMNS {
-        block.diagnostics.push(diagnostic(
+        block.diagnostics.push(Diagnostic::at_line(
             "too-many-columns",
             Severity::Warning,
             header_line,
@@ -59,7 +59,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
                 // The row opened a quoted field that never closed: the paste was cut, or a quote
                 // was lost. The lines it swallowed are not understood.
                 block.last_line = row.last_line;
-                block.diagnostics.push(diagnostic(
+                block.diagnostics.push(Diagnostic::at_line(
                     "malformed-csv",
                     Severity::Warning,
                     n,
@@ -85,7 +85,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
     block.understood.push((start, last_complete));
 
     if let Some(&first_uneven) = uneven_rows.first() {
-        block.diagnostics.push(diagnostic(
+        block.diagnostics.push(Diagnostic::at_line(
             "malformed-csv",
             Severity::Warning,
             first_uneven,

@@ -77,9 +77,9 @@
 //! - Error entries, `HCW` codes, failed calls and exceptions become diagnostics, repeats counted
 //!   once; every other line of the log is understood as its furniture.
 
-use super::{diagnostic, Block, Format, Prop, Record, Value};
+use super::{Block, Format, Prop, Record, Value};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
-use crate::report::{Diagnostic, Severity};
 use crate::source::{is_blank, trim, trim_end, trim_start, LineNo, Source};
 use crate::transcript::first_cmdlet;
 use std::rc::Rc;
@@ -546,7 +546,7 @@ impl<'s> Reader<'s> {
         // The exception that repeats a failure reported with its call adds nothing.
         let repeats = self.call.as_ref().is_some_and(|c| c.failed && text.contains(&format!("'{}'", c.cmdlet)));
         if !repeats {
-            self.block.diagnostics.push(diagnostic(
+            self.block.diagnostics.push(Diagnostic::at_line(
                 "hcw-log-error",
                 Severity::Warning,
                 open.line,
@@ -573,7 +573,7 @@ impl<'s> Reader<'s> {
             found = true;
             let said = trim(text[at + 7..].trim_start_matches([' ', '-', ':']));
             let said = if said.is_empty() { shorten(text) } else { shorten(said) };
-            self.block.diagnostics.push(diagnostic(
+            self.block.diagnostics.push(Diagnostic::at_line(
                 "hcw-error",
                 Severity::Warning,
                 n,
@@ -585,7 +585,7 @@ impl<'s> Reader<'s> {
     }
 
     fn cut(&mut self, n: LineNo) {
-        self.block.diagnostics.push(diagnostic(
+        self.block.diagnostics.push(Diagnostic::at_line(
             "hcw-log-line-cut",
             Severity::Info,
             n,
@@ -699,7 +699,7 @@ fn written_type(cmdlet: &str) -> Option<(&'static str, &'static str, Session)> {
 /// A diagnostic for a call the log shows failing.
 fn failed_call(n: LineNo, cmdlet: &str, on_premises: bool, results: &str) -> Diagnostic {
     let shell = if on_premises { "the Exchange Management Shell" } else { "Exchange Online PowerShell" };
-    diagnostic(
+    Diagnostic::at_line(
         "hcw-cmdlet-failed",
         Severity::Warning,
         n,
@@ -988,7 +988,7 @@ pub fn join(src: &Source, blocks: &mut [Block]) {
         "Read a Hybrid Configuration Wizard log {when} with {calls} cmdlet call{}: the objects read from it show the settings as the wizard read and wrote them then, which may have changed since.",
         if calls == 1 { "" } else { "s" }
     );
-    blocks[first].diagnostics.insert(0, diagnostic(
+    blocks[first].diagnostics.insert(0, Diagnostic::at_line(
         "hcw-log",
         Severity::Info,
         blocks[first].first_line,

@@ -23,8 +23,8 @@
 //! on a syntax error it keeps the complete top-level elements read before it and reports
 //! `malformed-json`.
 
-use super::{diagnostic, Block, Format, Prop, Record, Value, Wanted};
-use crate::report::Severity;
+use super::{Block, Format, Prop, Record, Value, Wanted};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{LineCursor, LineNo, Source};
 use std::rc::Rc;
 
@@ -205,7 +205,13 @@ impl Parser<'_> {
             Problem::TooDeep => "Paste the ConvertTo-Json output of the connectors themselves, for example Get-ReceiveConnector | ConvertTo-Json -Depth 4, which is nested far less deeply.",
             _ => HINT,
         };
-        block.diagnostics.push(diagnostic("malformed-json", Severity::Warning, line, message, hint.to_owned()));
+        block.diagnostics.push(Diagnostic::at_line(
+            "malformed-json",
+            Severity::Warning,
+            line,
+            message,
+            hint.to_owned(),
+        ));
         block
     }
 

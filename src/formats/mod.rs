@@ -15,7 +15,7 @@ pub mod shell;
 pub mod symptom;
 pub mod table;
 
-use crate::report::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::source::{is_blank, LineNo, Source};
 use serde::Serialize;
 use std::rc::Rc;
@@ -65,7 +65,7 @@ impl Format {
 
 impl Serialize for Format {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::report::fixed_name(&self.as_str(), serializer)
+        crate::diagnostic::fixed_name(&self.as_str(), serializer)
     }
 }
 
@@ -304,9 +304,4 @@ pub fn lost_list_type_name(cell: &str) -> bool {
         || cell == "System.String[]"
         || cell.starts_with("System.Collections.Generic.")
         || cell.starts_with("Deserialized.System.")
-}
-
-/// Builds a diagnostic located at `line`.
-pub fn diagnostic(code: &'static str, severity: Severity, line: LineNo, message: String, hint: String) -> Diagnostic {
-    Diagnostic::new(code, severity, 0, Some(line), message, hint)
 }

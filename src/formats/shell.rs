@@ -6,8 +6,8 @@
 //! (`mail.protection.outlook.com:512:<I>CN=MSIT Machine Auth CA 2, ...`). That warning
 //! becomes a record; every other message becomes a diagnostic.
 
-use super::{diagnostic, ends_with_cut_mark, Block, Format, Prop, Record, Value};
-use crate::report::Severity;
+use super::{ends_with_cut_mark, Block, Format, Prop, Record, Value};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{is_blank, trim_start, LineNo, Source};
 
 const CORRUPTED: &str = " has been corrupted, and it's in an inconsistent state";
@@ -94,7 +94,7 @@ fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
             record.props.push(prop);
             block.records.push(record);
         } else if text.contains(MORE_RESULTS) {
-            block.diagnostics.push(diagnostic(
+            block.diagnostics.push(Diagnostic::at_line(
                 "result-size-limit",
                 Severity::Warning,
                 *line,
@@ -102,7 +102,7 @@ fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
                 "Run the command again with `-ResultSize Unlimited` and paste the whole output.".into(),
             ));
         } else if corrupted_object(text).is_none() {
-            block.diagnostics.push(diagnostic(
+            block.diagnostics.push(Diagnostic::at_line(
                 "shell-warning",
                 Severity::Info,
                 *line,
@@ -180,7 +180,7 @@ fn parse_error_record(src: &Source, start: LineNo, end: LineNo) -> Option<Block>
     };
     let mut block = Block::new(Format::ShellMessages, start, last);
     block.understood.push((start, last));
-    block.diagnostics.push(diagnostic(
+    block.diagnostics.push(Diagnostic::at_line(
         "shell-error",
         Severity::Warning,
         start,

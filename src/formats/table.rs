@@ -23,8 +23,8 @@
 //! table: the cells past the end of a short line are not cut one by one, a row stores only the
 //! wanted columns, and every row shares the header's names.
 
-use super::{diagnostic, ends_with_cut_mark, Block, Format, Prop, Record, Value, Wanted};
-use crate::report::Severity;
+use super::{ends_with_cut_mark, Block, Format, Prop, Record, Value, Wanted};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{is_blank, LineNo, Source};
 use std::rc::Rc;
 
@@ -78,7 +78,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
     let mut block = Block::new(Format::FormatTable, start, last);
     block.understood.push((start, last));
     if table.skipped > 0 {
-        block.diagnostics.push(diagnostic(
+        block.diagnostics.push(Diagnostic::at_line(
             "too-many-columns",
             Severity::Warning,
             start,

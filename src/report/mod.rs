@@ -13,29 +13,12 @@ use crate::source::LineNo;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+pub use crate::diagnostic::{fixed_name, Diagnostic, Severity};
 pub use crate::remediation::command::Command;
 pub use crate::remediation::{Remediation, Safety};
 
 /// The schema name every report carries.
 pub const SCHEMA: &str = "hybridcheck/1";
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -120,14 +103,6 @@ pub fn checked_line(report: &Report) -> String {
     )
 }
 
-/// Writes a name from a fixed set (an object kind, a rule id, a format) as a unit variant.
-/// JSON writes a unit variant as its name, so the report is the same; serde-wasm-bindgen makes
-/// the JS string of a unit variant once and reuses it, where a `str` is decoded into a new
-/// JS string for each of the thousands of objects a large paste reports.
-pub fn fixed_name<S: serde::Serializer>(name: &&'static str, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_unit_variant("Name", 0, name)
-}
-
 #[derive(Clone, Debug, Serialize)]
 pub struct SectionReport {
     /// The cmdlet that produced the section, e.g. `Get-ReceiveConnector`, or null when unknown.
@@ -181,41 +156,6 @@ pub struct Evidence {
 pub struct Reference {
     pub name: &'static str,
     pub url: &'static str,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Diagnostic {
-    pub code: &'static str,
-    pub severity: Severity,
-    pub input: usize,
-    pub line: Option<LineNo>,
-    /// What happened, in one sentence.
-    pub message: String,
-    /// What to paste or run instead, in words.
-    pub hint: String,
-    /// The commands the hint asks to run, in order, each ready to copy. They are data beside the
-    /// hint's words, so nothing ever has to recover a command from prose.
-    pub commands: Vec<Command>,
-}
-
-impl Diagnostic {
-    /// A diagnostic whose hint needs no command.
-    pub fn new(
-        code: &'static str,
-        severity: Severity,
-        input: usize,
-        line: Option<LineNo>,
-        message: String,
-        hint: String,
-    ) -> Diagnostic {
-        Diagnostic { code, severity, input, line, message, hint, commands: Vec::new() }
-    }
-
-    /// The diagnostic with the commands its hint asks to run.
-    pub fn with_commands(mut self, commands: Vec<Command>) -> Diagnostic {
-        self.commands = commands;
-        self
-    }
 }
 
 #[derive(Clone, Debug, Serialize)]
