@@ -139,7 +139,7 @@ struct Parser<'a> {
     strings_read: usize,
     /// The properties records keep; the others are dropped as soon as each record is read, so
     /// that a large export is never held whole with every property.
-    wanted: Wanted,
+    pub(super) wanted: Wanted,
 }
 
 impl Parser<'_> {

@@ -6,7 +6,6 @@
 //! the line of every value so that findings can point at it.
 
 pub mod clixml;
-mod clixml_certificate;
 pub mod csv;
 pub mod hcw_log;
 pub mod json;

@@ -23,7 +23,7 @@
 //! (`Select-Object`, or a session that kept the values as properties) carries them as properties
 //! instead; a property the document shows always wins over what is read here.
 
-use super::{Prop, Value};
+use crate::formats::{Prop, Value};
 use crate::source::LineNo;
 
 /// True for the type name of an Exchange certificate (the `Deserialized.` prefix already removed).
