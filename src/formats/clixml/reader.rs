@@ -158,7 +158,7 @@ pub(super) struct Parser<'s> {
     /// The byte offset of the parsed text within the source.
     base: usize,
     /// Finds the line of an offset; the reader's offsets grow as it reads.
-    lines: LineCursor<'s>,
+    pub(super) lines: LineCursor<'s>,
     start: LineNo,
     pub(super) stack: Vec<Frame>,
     records: Vec<Record>,
