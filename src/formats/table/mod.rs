@@ -22,10 +22,20 @@
 //! A row costs the length of its line and the number of columns kept, never the width of the
 //! table: the cells past the end of a short line are not cut one by one, a row stores only the
 //! wanted columns, and every row shares the header's names.
+//!
+//! # Where the code is
+//!
+//! This file reads the header and its underline into columns; `rows.rs` cuts each line below
+//! into cells, and `screen.rs` turns a line into screen cells.
 
-use super::{ends_with_cut_mark, Block, Format, Prop, Record, Value, Wanted};
+mod rows;
+mod screen;
+
+use super::{Block, Format, Wanted};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{is_blank, LineNo, Source};
+use rows::{read_line, Row};
+use screen::{cells_text, is_text, screen, ScreenCell};
 use std::rc::Rc;
 
 /// The most columns of a table that are read. Exchange's default table views have a handful,
@@ -197,216 +207,10 @@ fn read_columns(header: &[ScreenCell], runs: &[(usize, usize)]) -> Option<Vec<Co
         .collect()
 }
 
-/// One screen cell: a character (as its code point), or [`WIDE_TAIL`].
-type ScreenCell = u32;
-
-/// Marks the second cell of a wide character in a screen line. It lies beyond every code point,
-/// so no character of the text (not even NUL) can be taken for it and dropped.
-const WIDE_TAIL: ScreenCell = 0x11_0000;
-
-/// A line as screen cells: one per character, a wide character followed by [`WIDE_TAIL`].
-fn screen(line: &str, wide: bool) -> Vec<ScreenCell> {
-    let mut cells = Vec::with_capacity(line.len());
-    for c in line.chars() {
-        cells.push(ScreenCell::from(c));
-        if wide && is_wide(c) {
-            cells.push(WIDE_TAIL);
-        }
-    }
-    cells
-}
-
-/// True for characters that East Asian consoles draw two cells wide: CJK ideographs, kana,
-/// Hangul and the full-width forms.
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x2FFFD
-        | 0x30000..=0x3FFFD)
-}
-
-/// True when cell `i` holds something other than a space (or lies beyond the line).
-fn is_text(cells: &[ScreenCell], i: usize) -> bool {
-    cells.get(i).is_some_and(|&c| c != ScreenCell::from(' ') && c != ScreenCell::from('\t'))
-}
-
-/// True when cells `from..to` (clamped to the line) hold something other than white space.
-fn has_text(cells: &[ScreenCell], from: usize, to: usize) -> bool {
-    cells
-        .get(from..to.min(cells.len()))
-        .is_some_and(|span| span.iter().filter_map(|&c| char::from_u32(c)).any(|c| !c.is_whitespace()))
-}
-
-/// The trimmed text of cells `from..to` (clamped to the line).
-fn cells_text(cells: &[ScreenCell], from: usize, to: usize) -> String {
-    let to = to.min(cells.len());
-    if from >= to {
-        return String::new();
-    }
-    // `WIDE_TAIL` is no character, and so is left out.
-    let text: String = cells[from..to].iter().filter_map(|&c| char::from_u32(c)).collect();
-    text.trim().to_owned()
-}
-
-/// One cell of a row as read from the line.
-struct Cell {
-    text: String,
-    /// The value was cut to fit its column.
-    truncated: bool,
-}
-
-/// One line of the rows, cut into columns.
-struct Line {
-    /// The first column is blank and another is not: with `-Wrap`, the line goes on with the
-    /// values of the row above.
-    continues: bool,
-    /// One cell per kept column.
-    cells: Vec<Cell>,
-}
-
-/// Cuts a row line into the cells of the kept columns.
-fn read_line(line: &str, table: &Table) -> Line {
-    let columns = &table.columns;
-    let narrow = screen(line, false);
-    let cells = if line.chars().any(is_wide) {
-        let wide = screen(line, true);
-        if alignment_score(&wide, columns) > alignment_score(&narrow, columns) {
-            wide
-        } else {
-            narrow
-        }
-    } else {
-        narrow
-    };
-    let cuts = cut_points(&cells, columns);
-    let (first_from, first_to) = table.span(&cuts, 0);
-    let continues = !has_text(&cells, first_from, first_to) && has_text(&cells, 0, table.read_to);
-    let cells = table
-        .kept
-        .iter()
-        .map(|&j| {
-            let (from, to) = table.span(&cuts, j);
-            let text = cells_text(&cells, from, to);
-            let truncated = is_cut(&cells, &text, &columns[j], from, to);
-            Cell { text, truncated }
-        })
-        .collect();
-    Line { continues, cells }
-}
-
-/// How well a screen line fits the columns: one point for every column start that follows a
-/// space and holds text, as PowerShell's one-space separator makes them, and one point off
-/// for every column start that falls inside a word. Columns past the end of the line score nothing.
-fn alignment_score(cells: &[ScreenCell], columns: &[Column]) -> isize {
-    let mut score = 0;
-    for column in columns.iter().skip(1).take_while(|column| column.start <= cells.len()) {
-        match (is_text(cells, column.start - 1), is_text(cells, column.start)) {
-            (false, true) => score += 1,
-            (true, true) => score -= 1,
-            _ => {}
-        }
-    }
-    score
-}
-
-/// Where each column's text starts in a row, up to the end of the line (see [`Table::span`]).
-///
-/// Normally that is where its dashes start. A right-aligned value wider than its label reaches
-/// further left, past the start of the dashes; it then starts after the nearest space, which is
-/// the separator PowerShell puts between columns.
-fn cut_points(cells: &[ScreenCell], columns: &[Column]) -> Vec<usize> {
-    let mut cuts = vec![0];
-    for pair in columns.windows(2) {
-        let (previous, column) = (&pair[0], &pair[1]);
-        if column.start > cells.len() {
-            break;
-        }
-        let mut at = column.start;
-        if is_text(cells, at - 1) {
-            let floor = previous.end + 1;
-            let mut i = at - 1;
-            while i > floor && is_text(cells, i - 1) {
-                i -= 1;
-            }
-            if i > floor {
-                at = i;
-            }
-        }
-        cuts.push(at);
-    }
-    cuts
-}
-
-/// True when the text of `column`, read from cells `from..to`, was cut to fit the column.
-///
-/// PowerShell only cuts a value that is longer than its column, so the cut text fills the
-/// column: a left-aligned cut (`abc...`) reaches the separator before the next column (the
-/// last column has none), and a right-aligned one (`...xyz`) ends where the dashes end and is
-/// wider than them. The width check keeps values such as the certificate services `....S..`
-/// from counting as cut.
-fn is_cut(cells: &[ScreenCell], text: &str, column: &Column, from: usize, to: usize) -> bool {
-    let last_text_cell = (from..to.min(cells.len())).rev().find(|&i| is_text(cells, i));
-    if ends_with_cut_mark(text) {
-        let is_last_column = to == usize::MAX;
-        return is_last_column || last_text_cell.is_some_and(|i| i + 2 >= to);
-    }
-    let starts_with_cut_mark = text.starts_with("...") || text.starts_with('…');
-    starts_with_cut_mark && last_text_cell == Some(column.end) && text.chars().count() > column.end + 1 - column.start
-}
-
-/// One object of the table, with the lines its cells came from.
-struct Row {
-    first_line: LineNo,
-    last_line: LineNo,
-    cells: Vec<Cell>,
-}
-
-impl Row {
-    /// Appends the cells of a `-Wrap` continuation line.
-    fn extend(&mut self, cells: Vec<Cell>, line: LineNo) {
-        for (cell, more) in self.cells.iter_mut().zip(cells) {
-            if more.text.is_empty() {
-                continue;
-            }
-            if !cell.text.is_empty() {
-                cell.text.push(' ');
-            }
-            cell.text.push_str(&more.text);
-            cell.truncated |= more.truncated;
-        }
-        self.last_line = line;
-    }
-
-    fn into_record(self, table: &Table) -> Record {
-        let first_line = self.first_line;
-        let props = table
-            .kept
-            .iter()
-            .zip(self.cells)
-            .map(|(&j, cell)| {
-                let value = if cell.text.is_empty() { Value::Null } else { Value::Text(cell.text.into()) };
-                let mut prop = Prop::new(table.columns[j].name.clone(), value, first_line);
-                prop.truncated = cell.truncated;
-                prop
-            })
-            .collect();
-        Record { type_name: None, first_line, last_line: self.last_line, props }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formats::{Record, Value};
 
     fn parse_all(text: &str) -> Option<Block> {
         let src = Source::new(text.to_string());
