@@ -22,9 +22,6 @@ pub mod sort;
 pub mod source;
 pub mod transcript;
 
-#[cfg(target_arch = "wasm32")]
-pub mod wasm;
-
 use decode::Encoding;
 use model::{Kind, Object};
 use report::{Diagnostic, InputReport, ObjectReport, Report, SectionReport, Severity, Summary, Tool, Unrecognized};

@@ -13,6 +13,9 @@ const E2E: &str = "tests/e2e/run.mjs";
 /// minutes on a busy machine, a third of it the 10 and 50 MB inputs and the axe-core runs).
 const E2E_LIMIT: Duration = Duration::from_secs(480);
 
+/// The package of the wasm boundary and its wasm tests.
+const WASM_PACKAGE: &str = "hybridcheck-wasm";
+
 /// One step: its name and its work.
 type Step = (&'static str, Box<dyn FnOnce() -> Result<()>>);
 
@@ -22,18 +25,18 @@ pub fn test() -> Result<()> {
         ("format", Box::new(|| run(&mut cargo(&["fmt", "--all", "--", "--check"])))),
         ("clippy", Box::new(|| run(&mut cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])))),
         (
-            // The wasm boundary (src/wasm.rs) and the wasm tests only compile for wasm32.
+            // The wasm boundary (wasm/) and its tests only compile for wasm32; the core, which it
+            // links, is linted for wasm32 with it.
             "clippy (wasm32)",
             Box::new(|| {
                 run(&mut cargo(&[
                     "clippy",
+                    "-p",
+                    WASM_PACKAGE,
                     "--target",
                     "wasm32-unknown-unknown",
                     "--lib",
-                    "--test",
-                    "node",
-                    "--test",
-                    "web",
+                    "--tests",
                     "--",
                     "-D",
                     "warnings",
@@ -73,12 +76,13 @@ fn cargo(args: &[&str]) -> Command {
     cmd
 }
 
-/// `tests/node.rs` runs in Node and `tests/web.rs` in headless Chromium, both through
-/// wasm-bindgen-test-runner. No `-q`: cargo would pass `--quiet` on, and the runner rejects it.
+/// The wasm crate's `tests/node.rs` runs in Node and its `tests/web.rs` in headless Chromium,
+/// both through wasm-bindgen-test-runner. No `-q`: cargo would pass `--quiet` on, and the runner
+/// rejects it.
 fn wasm_tests() -> Result<()> {
-    run(cargo(&["test", "--target", "wasm32-unknown-unknown", "--test", "node", "--test", "web"])
+    run(cargo(&["test", "-p", WASM_PACKAGE, "--target", "wasm32-unknown-unknown", "--test", "node", "--test", "web"])
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
-        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root().join("webdriver.json")))
+        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root().join("wasm/webdriver.json")))
 }
 
 fn e2e() -> Result<()> {

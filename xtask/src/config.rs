@@ -1,5 +1,6 @@
-//! The settings xtask reads: `wasm-pack.toml` (the web build), and the crate's name, version and
-//! pinned wasm-bindgen version from `Cargo.toml` and `Cargo.lock`.
+//! The settings xtask reads: `wasm-pack.toml` (the web build, and which package is the page's
+//! wasm), the checker's version from the core's `Cargo.toml`, and the pinned wasm-bindgen version
+//! from `Cargo.lock`.
 
 use crate::util::{read_text, root, Context, Result};
 use serde::Deserialize;
@@ -26,8 +27,18 @@ pub struct Config {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct CargoSection {
+    /// The package whose library is the page's wasm (`-p`): the wasm boundary, `wasm/`.
+    pub package: String,
     /// The cargo profile of the wasm build (`--profile`).
     pub profile: String,
+}
+
+impl CargoSection {
+    /// The wasm cargo builds for `package` under `target/wasm32-unknown-unknown/<profile>/`
+    /// (`-` in the package's name becomes `_`).
+    pub fn wasm_file(&self) -> String {
+        format!("{}.wasm", self.package.replace('-', "_"))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -35,6 +46,9 @@ pub struct CargoSection {
 pub struct WasmBindgenSection {
     /// `--target`; the single-file page needs `no-modules` (a classic script).
     pub target: String,
+    /// `--out-name`: the stem of the glue (`<out-name>.js`) and of the wasm it expects
+    /// (`<out-name>_bg.wasm`), which the glue also names in the wasm's import object.
+    pub out_name: String,
     /// Further flags for the wasm-bindgen CLI.
     pub flags: Vec<String>,
     /// Where the glue JS and the unoptimised wasm go (relative to the repository root).
@@ -114,10 +128,10 @@ impl Config {
     }
 }
 
-/// The name and version of the crate the page is built from (`[package]` of the root `Cargo.toml`).
+/// The core's `[package]` in the root `Cargo.toml`: its version is the checker's, which the page
+/// and the report show.
 #[derive(Deserialize)]
 pub struct Package {
-    pub name: String,
     pub version: String,
 }
 
@@ -131,11 +145,6 @@ impl Package {
         let path = root().join("Cargo.toml");
         let manifest: Manifest = toml::from_str(&read_text(&path)?).context(path.display())?;
         Ok(manifest.package)
-    }
-
-    /// The file name cargo gives the library's wasm (`-` becomes `_`).
-    pub fn wasm_file(&self) -> String {
-        format!("{}.wasm", self.name.replace('-', "_"))
     }
 }
 

@@ -40,20 +40,22 @@ pub fn dist() -> Result<Dist> {
     // 1. The wasm, built by cargo.
     let profile = &config.cargo.profile;
     run(Command::new("cargo")
-        .args(["build", "--target", "wasm32-unknown-unknown", "--lib", "--locked", "--profile"])
+        .args(["build", "-p", &config.cargo.package])
+        .args(["--target", "wasm32-unknown-unknown", "--lib", "--locked", "--profile"])
         .arg(profile))?;
     let profile_dir = if profile == "dev" { "debug" } else { profile };
-    let built = target_dir().join("wasm32-unknown-unknown").join(profile_dir).join(package.wasm_file());
+    let built = target_dir().join("wasm32-unknown-unknown").join(profile_dir).join(config.cargo.wasm_file());
 
     // 2. The glue and the wasm it expects, from the wasm-bindgen CLI.
     let bindgen_dir = root.join(&config.wasm_bindgen.out_dir);
     run(Command::new("wasm-bindgen")
         .args(["--target", &config.wasm_bindgen.target])
+        .args(["--out-name", &config.wasm_bindgen.out_name])
         .args(&config.wasm_bindgen.flags)
         .arg("--out-dir")
         .arg(&bindgen_dir)
         .arg(&built))?;
-    let stem = package.name.replace('-', "_");
+    let stem = &config.wasm_bindgen.out_name;
     let glue_path = bindgen_dir.join(format!("{stem}.js"));
     let bindgen_wasm = bindgen_dir.join(format!("{stem}_bg.wasm"));
 

@@ -76,6 +76,8 @@ const READY_RUNS: usize = 5;
 /// The words grep is asked for, and the rule id of the finding they stand for.
 const WORDS: &str = "MSIT Machine Auth CA 2";
 const RULE: &str = "legacy-exo-tls-capability";
+/// The package of the `hybridcheck` binary, built as the README builds it (`--release`).
+const CLI_PACKAGE: &str = "hybridcheck-cli";
 const NODE_SCRIPT: &str = "tests/bench/node.mjs";
 const PAGE_SCRIPT: &str = "tests/bench/page.mjs";
 const BENCHMARKS: &str = "BENCHMARKS.md";
@@ -137,26 +139,23 @@ pub fn bench(args: &[&str]) -> Result<()> {
     }
 
     progress(started, "building the native CLI, the wasm for Node, and the page");
-    run(Command::new("cargo").args(["build", "--release", "--locked", "--bin", "hybridcheck"]))?;
-    let wasm_profile = crate::config::Config::load()?.cargo.profile;
+    run(Command::new("cargo").args(["build", "--release", "--locked", "-p", CLI_PACKAGE, "--bin", "hybridcheck"]))?;
+    let config = crate::config::Config::load()?;
+    let wasm_profile = &config.cargo.profile;
     run(Command::new("cargo")
-        .args(["build", "--target", "wasm32-unknown-unknown", "--lib", "--locked", "--profile"])
-        .arg(&wasm_profile))?;
+        .args(["build", "-p", &config.cargo.package])
+        .args(["--target", "wasm32-unknown-unknown", "--lib", "--locked", "--profile"])
+        .arg(wasm_profile))?;
     let node_dir = dir.join("node");
-    run(Command::new("wasm-bindgen").args(["--target", "nodejs", "--no-typescript", "--out-dir"]).arg(&node_dir).arg(
-        target_dir()
-            .join("wasm32-unknown-unknown")
-            .join(&wasm_profile)
-            .join(crate::config::Package::load()?.wasm_file()),
-    ))?;
+    let stem = &config.wasm_bindgen.out_name;
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "nodejs", "--no-typescript", "--out-name", stem, "--out-dir"])
+        .arg(&node_dir)
+        .arg(target_dir().join("wasm32-unknown-unknown").join(wasm_profile).join(config.cargo.wasm_file())))?;
     // Optimised as the page's wasm is (wasm-pack.toml's wasm-opt arguments), so that Node runs
     // the code the page ships.
-    let node_wasm = node_dir.join(format!("{}_bg.wasm", crate::config::Package::load()?.name.replace('-', "_")));
-    run(Command::new(crate::dist::wasm_opt()?)
-        .args(&crate::config::Config::load()?.wasm_opt.args)
-        .arg(&node_wasm)
-        .arg("-o")
-        .arg(&node_wasm))?;
+    let node_wasm = node_dir.join(format!("{stem}_bg.wasm"));
+    run(Command::new(crate::dist::wasm_opt()?).args(&config.wasm_opt.args).arg(&node_wasm).arg("-o").arg(&node_wasm))?;
     let page = crate::dist::dist()?.page;
 
     let mut notes: Vec<String> = Vec::new();
@@ -197,7 +196,7 @@ pub fn bench(args: &[&str]) -> Result<()> {
     let hostile = hostile::measure_hostile(&cli, &dir, plan.hostile_sizes)?;
 
     progress(started, &format!("wasm checkBytes in Node, best of {RUNS} each"));
-    let glue = node_dir.join("hybridcheck.js");
+    let glue = node_dir.join(format!("{}.js", config.wasm_bindgen.out_name));
     let mut nodes: Vec<Option<NodeRun>> = Vec::new();
     for input in &inputs {
         match measure_node(&glue, input) {

@@ -6,8 +6,7 @@ use hybridcheck::{check_with, Input, InputData, Options};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-/// See Cargo.toml: the check allocates many small values, which mimalloc serves much faster.
-#[cfg(not(target_arch = "wasm32"))]
+/// See cli/Cargo.toml: the check allocates many small values, which mimalloc serves much faster.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -3,7 +3,7 @@
 //! of `tests/node.rs` once more, in the engine the page runs in, and what only a browser has.
 //!
 //! Run with `cargo xtask test`, or alone with
-//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_WEBDRIVER_JSON=webdriver.json cargo test --target wasm32-unknown-unknown --test web`.
+//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_WEBDRIVER_JSON=$PWD/wasm/webdriver.json cargo test -p hybridcheck-wasm --target wasm32-unknown-unknown --test web`.
 
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 

@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 const BIN: &str = env!("CARGO_BIN_EXE_hybridcheck");
 
 fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/samples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/samples").join(name)
 }
 
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
@@ -268,7 +268,7 @@ fn the_example_says_it_is_the_example_everywhere() {
     let script = output("ps1");
     assert!(script.starts_with("throw '"), "{script}");
     assert!(output("markdown").starts_with("# hybridcheck report: the built-in example\n"));
-    assert!(output("text").starts_with(&format!("hybridcheck {}: Built-in example", env!("CARGO_PKG_VERSION"))));
+    assert!(output("text").starts_with(&format!("hybridcheck {}: Built-in example", hybridcheck::VERSION)));
     // A paste is not the example, even of the same text.
     let pasted = Command::new(BIN)
         .args(["--now", "2026-11-28", "--format", "json", "-"])

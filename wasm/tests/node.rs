@@ -1,11 +1,11 @@
 #![cfg(target_arch = "wasm32")]
-//! The wasm boundary (`src/wasm.rs`) as JavaScript sees it, run in Node by wasm-bindgen-test-runner.
+//! The wasm boundary (`wasm/src/lib.rs`) as JavaScript sees it, run in Node by wasm-bindgen-test-runner.
 //!
 //! `tests/web.rs` runs these same tests again in headless Chromium. Run both with
 //! `cargo xtask test`, or alone with
-//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target wasm32-unknown-unknown --test node`.
+//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test -p hybridcheck-wasm --target wasm32-unknown-unknown --test node`.
 
-use hybridcheck::wasm;
+use hybridcheck_wasm as wasm;
 use js_sys::{Array, Map, Object, Reflect};
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
@@ -117,7 +117,7 @@ fn today_is_checked_and_an_invalid_one_throws() {
 fn version_names_the_schema() {
     let version = json(&wasm::version().expect("version() threw"));
     assert_eq!(version["schema"], "hybridcheck/1");
-    assert_eq!(version["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(version["version"], hybridcheck::VERSION);
     assert!(version["data_as_of"].is_string());
 }
 

@@ -1,11 +1,13 @@
-//! The wasm boundary: every `#[wasm_bindgen]` item of the crate, and nothing else.
+//! The wasm boundary: every `#[wasm_bindgen]` item of the checker, and nothing else.
 //!
-//! Each export converts its arguments, calls the core and converts the result. Reports cross
-//! as plain objects (maps as objects, missing values as `null`) so that `JSON.stringify`
-//! gives the same JSON as the CLI's `--format json`.
+//! Each export converts its arguments, calls the core (the `hybridcheck` crate) and converts the
+//! result. Reports cross as plain objects (maps as objects, missing values as `null`) so that
+//! `JSON.stringify` gives the same JSON as the CLI's `--format json`. The crate is empty on
+//! other targets than wasm32.
+#![cfg(target_arch = "wasm32")]
 
-use crate::report::{markdown, ps1, Report};
-use crate::{Input, InputData};
+use hybridcheck::report::{markdown, ps1, Report};
+use hybridcheck::{Input, InputData};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -43,54 +45,60 @@ fn checked(report: &Report) -> Result<JsValue, JsError> {
         report,
         script: ps1::render(report),
         markdown: markdown::render(report),
-        header: crate::report::checked_line(report),
+        header: hybridcheck::report::checked_line(report),
     })
 }
 
 /// The options for a check: `today` is the browser's date as `YYYY-MM-DD`; without it,
 /// certificate lifetimes are not judged.
-fn options(today: Option<String>, example: bool) -> Result<crate::Options, JsError> {
+fn options(today: Option<String>, example: bool) -> Result<hybridcheck::Options, JsError> {
     let today = match today.as_deref() {
         None | Some("") => None,
         Some(text) => Some(
-            crate::model::date::Date::parse_iso(text)
+            hybridcheck::model::date::Date::parse_iso(text)
                 .ok_or_else(|| into_error(format!("today must be YYYY-MM-DD, not {text}")))?,
         ),
     };
-    Ok(crate::Options { today, example })
+    Ok(hybridcheck::Options { today, example })
 }
 
 /// Checks pasted text.
 #[wasm_bindgen]
 pub fn check(text: &str, today: Option<String>) -> Result<JsValue, JsError> {
-    checked(&crate::check_with(vec![Input { name: "paste", data: InputData::Text(text) }], &options(today, false)?))
+    checked(&hybridcheck::check_with(
+        vec![Input { name: "paste", data: InputData::Text(text) }],
+        &options(today, false)?,
+    ))
 }
 
 /// Checks the built-in example: the report says it is the example (`example: true`), and so do
 /// its verdict, its Markdown and its script, which refuses to run.
 #[wasm_bindgen(js_name = checkExample)]
 pub fn check_example(today: Option<String>) -> Result<JsValue, JsError> {
-    let input = Input { name: "built-in example", data: InputData::Text(crate::example::TRANSCRIPT) };
-    checked(&crate::check_with(vec![input], &options(today, true)?))
+    let input = Input { name: "built-in example", data: InputData::Text(hybridcheck::example::TRANSCRIPT) };
+    checked(&hybridcheck::check_with(vec![input], &options(today, true)?))
 }
 
 /// Checks a file's bytes (UTF-16 and the other encodings are decoded by the core).
 #[wasm_bindgen(js_name = checkBytes)]
 pub fn check_bytes(bytes: &[u8], name: &str, today: Option<String>) -> Result<JsValue, JsError> {
-    checked(&crate::check_with(vec![Input { name, data: InputData::Bytes(bytes.into()) }], &options(today, false)?))
+    checked(&hybridcheck::check_with(
+        vec![Input { name, data: InputData::Bytes(bytes.into()) }],
+        &options(today, false)?,
+    ))
 }
 
 /// Text as the page may show it: hidden characters (controls, bidirectional overrides, ...)
 /// written as `\u{…}`, by the same rule as the CLI's output (see `hidden`).
 #[wasm_bindgen(js_name = shownText)]
 pub fn shown_text(text: &str) -> String {
-    crate::hidden::escape(text).into_owned()
+    hybridcheck::hidden::escape(text).into_owned()
 }
 
 /// The built-in example transcript.
 #[wasm_bindgen]
 pub fn example() -> String {
-    crate::example::TRANSCRIPT.to_owned()
+    hybridcheck::example::TRANSCRIPT.to_owned()
 }
 
 #[derive(Serialize)]
@@ -103,11 +111,15 @@ struct Version {
 /// The checker's version, report schema and the date of its built-in data.
 #[wasm_bindgen]
 pub fn version() -> Result<JsValue, JsError> {
-    to_js(&Version { version: crate::VERSION, schema: crate::report::SCHEMA, data_as_of: crate::DATA_AS_OF })
+    to_js(&Version {
+        version: hybridcheck::VERSION,
+        schema: hybridcheck::report::SCHEMA,
+        data_as_of: hybridcheck::DATA_AS_OF,
+    })
 }
 
 /// The rule catalog, for the page's explanations.
 #[wasm_bindgen]
 pub fn rules() -> Result<JsValue, JsError> {
-    to_js(&crate::rules::catalog().collect::<Vec<_>>())
+    to_js(&hybridcheck::rules::catalog().collect::<Vec<_>>())
 }
