@@ -63,6 +63,7 @@ mod tests {
     /// Equal to the standard library's stable sort on lists with many equal keys, in every
     /// length up to 70 (every run layout of the merge) and some longer ones.
     #[test]
+    #[allow(clippy::disallowed_methods, reason = "the standard library's sort is what this one is checked against")]
     fn sorts_as_the_standard_library_does() {
         let mut seed = 0x9e37_79b9_u32;
         let mut next = move || {

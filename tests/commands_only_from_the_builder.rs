@@ -16,6 +16,7 @@ const VERBS: [&str; 12] = [
 ];
 
 /// The Rust files under `dir`, recursively, in name order.
+#[allow(clippy::disallowed_methods, reason = "tests are not in the page: the standard sort is fine")]
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut entries: Vec<PathBuf> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
@@ -116,6 +117,7 @@ fn no_command_text_is_formatted_outside_the_builder() {
 }
 
 #[test]
+#[allow(clippy::disallowed_methods, reason = "tests are not in the page: the standard sort is fine")]
 fn the_scan_finds_command_text() {
     let source = "let a = format!(\"Set-ReceiveConnector -Identity {id}\");\nlet _ = writeln!(out, \"$x = {y}\");\nlet c = format!(\"Preferred: rerun the wizard\");\nlet d = format!(\"a file written by Export-Clixml ({e})\");";
     let strings = format_strings(source);

@@ -50,6 +50,7 @@ fn fixtures() {
 }
 
 /// Finds the cases: (input files, expectation file).
+#[allow(clippy::disallowed_methods, reason = "tests are not in the page: the standard sort is fine")]
 fn cases_under(root: &Path) -> Vec<(Vec<PathBuf>, PathBuf)> {
     let mut cases = Vec::new();
     let mut dirs: Vec<PathBuf> =

@@ -14,6 +14,7 @@ fn check_text(text: &str) -> Report {
     check_with(vec![Input { name: "paste", data: InputData::Text(text) }], &options)
 }
 
+#[allow(clippy::disallowed_methods, reason = "tests are not in the page: the standard sort is fine")]
 fn cases() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut cases: Vec<(String, String)> = std::fs::read_dir(&root)

@@ -58,6 +58,7 @@ pub fn treatment_of(text: &str) -> Treatment {
 }
 
 /// The characters of `text` that must never reach a command.
+#[allow(clippy::disallowed_methods, reason = "tests are not in the page: the standard sort is fine")]
 pub fn refused_chars(text: &str) -> Vec<char> {
     let mut chars: Vec<char> = text.chars().filter(|&c| treatment(c) == Treatment::Refuse).collect();
     chars.sort_unstable();
