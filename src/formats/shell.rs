@@ -30,11 +30,58 @@ fn is_warning_start(line: &str) -> bool {
         || (line.starts_with("The object ") && line.contains(CORRUPTED))
 }
 
+/// One warning message, joined from the lines the console wrapped it onto.
+struct Message {
+    /// The message's first line.
+    line: LineNo,
+    text: String,
+    /// The byte offsets in `text` where a line break was joined without knowing for sure whether
+    /// a space stood there (the trailing space was lost).
+    guessed: Vec<usize>,
+}
+
 /// Reads consecutive warning messages; a message may be wrapped onto lines of its own.
 fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
-    // Each message with its first line, and the byte offsets in its text where a line break was
-    // joined without knowing for sure whether a space stood there (the trailing space was lost).
-    let mut messages: Vec<(LineNo, String, Vec<usize>)> = Vec::new();
+    let (messages, last) = join_messages(src, start, end);
+    let mut block = Block::new(Format::ShellMessages, start, last);
+    block.understood.push((start, last));
+    // The identity the last "has been corrupted" message named, with whether a wrap inside it
+    // left a space to guess.
+    let mut object_identity: Option<(LineNo, String, bool)> = None;
+    for message in &messages {
+        let (line, text) = (message.line, message.text.as_str());
+        if let Some(identity) = corrupted_object(text) {
+            let start = identity.as_ptr() as usize - text.as_ptr() as usize;
+            let inexact = message.guessed.iter().any(|&at| at > start && at <= start + identity.len());
+            object_identity = Some((line, identity.to_owned(), inexact));
+        }
+        if let Some(raw) = converted_string(text) {
+            block.format = Format::Exchange2010Warning;
+            block.records.push(warning_record(line, raw, object_identity.as_ref()));
+        } else if text.contains(MORE_RESULTS) {
+            block.diagnostics.push(Diagnostic::at_line(
+                "result-size-limit",
+                Severity::Warning,
+                line,
+                "The shell stopped listing results early, so some objects are missing from the paste.".into(),
+                "Run the command again with `-ResultSize Unlimited` and paste the whole output.".into(),
+            ));
+        } else if corrupted_object(text).is_none() {
+            block.diagnostics.push(Diagnostic::at_line(
+                "shell-warning",
+                Severity::Info,
+                line,
+                format!("The shell printed a warning: {text}"),
+                "Nothing to paste instead; read the warning in case it explains missing output.".into(),
+            ));
+        }
+    }
+    block
+}
+
+/// The messages from line `start` on, and the last line they take.
+fn join_messages(src: &Source, start: LineNo, end: LineNo) -> (Vec<Message>, LineNo) {
+    let mut messages: Vec<Message> = Vec::new();
     let mut n = start;
     let mut last = start;
     // The longest line read so far (without trailing spaces): the console's width, at least.
@@ -44,19 +91,18 @@ fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
         let length = line.trim_end().chars().count();
         if is_warning_start(line) {
             let text = line.strip_prefix("WARNING:").unwrap_or(line).trim();
-            messages.push((n, text.to_owned(), Vec::new()));
-        } else if continues_message(src, n, messages.last()) {
+            messages.push(Message { line: n, text: text.to_owned(), guessed: Vec::new() });
+        } else if let Some(message) = messages.last_mut().filter(|_| continues_message(src, n)) {
             // The console cut the message at its width; a line one short of the longest lost
             // the space it was cut at when trailing spaces were trimmed.
             let previous = src.line(n - 1);
-            let (_, message, guessed) = messages.last_mut().expect("continues_message needs a message");
             if !previous.ends_with(' ') {
-                guessed.push(message.len());
+                message.guessed.push(message.text.len());
             }
             if previous.ends_with(' ') || previous.trim_end().chars().count() < width {
-                message.push(' ');
+                message.text.push(' ');
             }
-            message.push_str(line.trim_end());
+            message.text.push_str(line.trim_end());
         } else {
             break;
         }
@@ -64,62 +110,32 @@ fn parse_messages(src: &Source, start: LineNo, end: LineNo) -> Block {
         last = n;
         n += 1;
     }
-    let mut block = Block::new(Format::ShellMessages, start, last);
-    block.understood.push((start, last));
-    // The identity the last "has been corrupted" message named, with whether a wrap inside it
-    // left a space to guess.
-    let mut object_identity: Option<(LineNo, String, bool)> = None;
-    for (line, text, guessed) in &messages {
-        if let Some(identity) = corrupted_object(text) {
-            let start = identity.as_ptr() as usize - text.as_ptr() as usize;
-            let inexact = guessed.iter().any(|&at| at > start && at <= start + identity.len());
-            object_identity = Some((*line, identity.to_owned(), inexact));
-        }
-        if let Some(raw) = converted_string(text) {
-            block.format = Format::Exchange2010Warning;
-            let mut record = Record {
-                first_line: object_identity.as_ref().map_or(*line, |(l, ..)| *l),
-                last_line: *line,
-                ..Record::default()
-            };
-            record.type_name = Some("Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector".into());
-            if let Some((identity_line, identity, inexact)) = &object_identity {
-                let mut prop = Prop::new("Identity", Value::Text(identity.as_str().into()), *identity_line);
-                prop.inexact = *inexact;
-                record.props.push(prop);
-            }
-            let mut prop = Prop::new("TlsDomainCapabilities", Value::Text(raw.into()), *line);
-            prop.truncated = ends_with_cut_mark(raw.trim_end());
-            prop.not_current = true;
-            record.props.push(prop);
-            block.records.push(record);
-        } else if text.contains(MORE_RESULTS) {
-            block.diagnostics.push(Diagnostic::at_line(
-                "result-size-limit",
-                Severity::Warning,
-                *line,
-                "The shell stopped listing results early, so some objects are missing from the paste.".into(),
-                "Run the command again with `-ResultSize Unlimited` and paste the whole output.".into(),
-            ));
-        } else if corrupted_object(text).is_none() {
-            block.diagnostics.push(Diagnostic::at_line(
-                "shell-warning",
-                Severity::Info,
-                *line,
-                format!("The shell printed a warning: {text}"),
-                "Nothing to paste instead; read the warning in case it explains missing output.".into(),
-            ));
-        }
+    (messages, last)
+}
+
+/// The receive connector that an Exchange 2010 warning at `line` names: the raw value `raw` it
+/// could not convert, under the identity of the "has been corrupted" message before it, if any.
+fn warning_record(line: LineNo, raw: &str, identity: Option<&(LineNo, String, bool)>) -> Record {
+    let mut record = Record { first_line: identity.map_or(line, |(l, ..)| *l), last_line: line, ..Record::default() };
+    record.type_name = Some("Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector".into());
+    if let Some((identity_line, identity, inexact)) = identity {
+        let mut prop = Prop::new("Identity", Value::Text(identity.as_str().into()), *identity_line);
+        prop.inexact = *inexact;
+        record.props.push(prop);
     }
-    block
+    let mut prop = Prop::new("TlsDomainCapabilities", Value::Text(raw.into()), line);
+    prop.truncated = ends_with_cut_mark(raw.trim_end());
+    prop.not_current = true;
+    record.props.push(prop);
+    record
 }
 
 /// A line continues the previous message when that message's last line filled the console
-/// (so the console wrapped it) and this line starts nothing else.
-fn continues_message(src: &Source, n: LineNo, previous: Option<&(LineNo, String, Vec<usize>)>) -> bool {
+/// (so the console wrapped it) and this line starts nothing else; the caller knows that a
+/// message came before.
+fn continues_message(src: &Source, n: LineNo) -> bool {
     let line = src.line(n);
-    previous.is_some()
-        && src.line(n - 1).chars().count() >= 79
+    src.line(n - 1).chars().count() >= 79
         && !is_blank(line)
         // A cut just before a space leaves it at the start of the next line: one space, then
         // text. More indentation is another layout (a list's continuation, a table).

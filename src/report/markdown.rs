@@ -1,11 +1,22 @@
 //! The report as Markdown, to paste into a ticket or an e-mail.
 
-use super::{Command, Report};
+use super::{Command, Finding, Report};
 use crate::hidden;
 use std::fmt::Write;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
+    header(&mut out, report);
+    for (n, f) in report.findings.iter().enumerate() {
+        finding(&mut out, n + 1, f);
+    }
+    diagnostics(&mut out, report);
+    unrecognized(&mut out, report);
+    out
+}
+
+/// The title, the verdict, what was checked and the table of objects read.
+fn header(out: &mut String, report: &Report) {
     if report.example {
         let _ = writeln!(out, "# hybridcheck report: the built-in example\n");
         let _ = writeln!(
@@ -25,44 +36,44 @@ pub fn render(report: &Report) -> String {
         }
         out.push('\n');
     }
-    for (n, f) in report.findings.iter().enumerate() {
-        let identity = f.identity.as_deref().unwrap_or("(identity not shown)");
+}
+
+/// Finding number `n`: its evidence, its plan and its references.
+fn finding(out: &mut String, n: usize, f: &Finding) {
+    let identity = f.identity.as_deref().unwrap_or("(identity not shown)");
+    let _ =
+        writeln!(out, "## {}. {} `{}`: {}\n", n, f.severity.as_str().to_ascii_uppercase(), f.rule, inline(identity));
+    let _ = writeln!(out, "{}\n", inline(&f.message));
+    for e in &f.evidence {
         let _ = writeln!(
             out,
-            "## {}. {} `{}`: {}\n",
-            n + 1,
-            f.severity.as_str().to_ascii_uppercase(),
-            f.rule,
-            inline(identity)
+            "Evidence, {} at line {}{}:\n",
+            code_span(&e.property),
+            e.line,
+            if e.truncated { " (cut short)" } else { "" }
         );
-        let _ = writeln!(out, "{}\n", inline(&f.message));
-        for e in &f.evidence {
-            let _ = writeln!(
-                out,
-                "Evidence, {} at line {}{}:\n",
-                code_span(&e.property),
-                e.line,
-                if e.truncated { " (cut short)" } else { "" }
-            );
-            let _ = writeln!(out, "{}", fenced("text", &hidden::escape(&e.value)));
-        }
-        let r = &f.remediation;
-        if let Some(preferred) = &r.preferred {
-            let _ = writeln!(out, "{}\n", inline(preferred));
-        }
-        let safety = r.safety().words();
-        for (title, commands) in [("Fix", r.commands()), ("Verify", r.verify()), ("Roll back", r.rollback())] {
-            if !commands.is_empty() {
-                let title = if title == "Fix" { format!("Fix ({safety})") } else { title.to_owned() };
-                let _ = writeln!(out, "{title}:\n\n{}", fenced("powershell", &code_of(commands)));
-            }
-        }
-        for note in &r.notes {
-            let _ = writeln!(out, "- {}", inline(note));
-        }
-        let refs: Vec<String> = f.references.iter().map(|r| format!("[{}]({})", r.name, r.url)).collect();
-        let _ = writeln!(out, "\nReferences: {}\n", refs.join(", "));
+        let _ = writeln!(out, "{}", fenced("text", &hidden::escape(&e.value)));
     }
+    let r = &f.remediation;
+    if let Some(preferred) = &r.preferred {
+        let _ = writeln!(out, "{}\n", inline(preferred));
+    }
+    let safety = r.safety().words();
+    for (title, commands) in [("Fix", r.commands()), ("Verify", r.verify()), ("Roll back", r.rollback())] {
+        if !commands.is_empty() {
+            let title = if title == "Fix" { format!("Fix ({safety})") } else { title.to_owned() };
+            let _ = writeln!(out, "{title}:\n\n{}", fenced("powershell", &code_of(commands)));
+        }
+    }
+    for note in &r.notes {
+        let _ = writeln!(out, "- {}", inline(note));
+    }
+    let refs: Vec<String> = f.references.iter().map(|r| format!("[{}]({})", r.name, r.url)).collect();
+    let _ = writeln!(out, "\nReferences: {}\n", refs.join(", "));
+}
+
+/// What the report says about the input itself.
+fn diagnostics(out: &mut String, report: &Report) {
     if !report.diagnostics.is_empty() {
         let _ = writeln!(out, "## About the input\n");
         for d in &report.diagnostics {
@@ -82,6 +93,10 @@ pub fn render(report: &Report) -> String {
         }
         out.push('\n');
     }
+}
+
+/// The numbers of the lines that no section read.
+fn unrecognized(out: &mut String, report: &Report) {
     if !report.unrecognized.is_empty() {
         let lines: Vec<String> = report.unrecognized.iter().map(|u| u.line.to_string()).collect();
         let _ = writeln!(
@@ -91,7 +106,6 @@ pub fn render(report: &Report) -> String {
             lines.join(", ")
         );
     }
-    out
 }
 
 /// Escapes text so that Markdown shows it literally on one line; hidden characters (controls,
