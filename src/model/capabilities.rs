@@ -12,6 +12,11 @@ use crate::formats::{ends_with_cut_mark, strip_cut_mark, Value};
 pub use crate::source::fold;
 use crate::source::{trim, trim_end};
 
+/// The fields of an entry that raw ConvertTo-Json and Export-Clixml write as an object, and of
+/// its `SmtpX509Identifier` (a `Domain` may itself be an object with a `Domain`).
+pub const FIELDS: &[&str] =
+    &["Domain", "Capabilities", "SmtpX509Identifier", "CertificateIssuer", "CertificateSubject"];
+
 /// The capability flags with their values, as `SmtpReceiveCapabilities` defines them.
 const FLAGS: [(&str, u32); 13] = [
     ("AcceptOorgHeader", 1),

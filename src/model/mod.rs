@@ -7,92 +7,68 @@
 pub mod builds;
 pub mod capabilities;
 pub mod date;
+pub mod exchange_certificate;
+pub mod exchange_server;
+pub mod field;
+pub mod hybrid_configuration;
+pub mod identity;
+mod names;
 pub mod online;
+pub mod receive_connector;
 pub mod redaction;
+pub mod send_connector;
+pub mod symptom;
 pub mod topology;
+pub mod view;
 
-use crate::formats::{Format, Prop, Record, Value};
-use crate::source::{trim, LineNo};
+pub use exchange_certificate::ExchangeCertificate;
+pub use exchange_server::{ExchangeServer, FileVersionInfo};
+pub use field::Field;
+pub use hybrid_configuration::HybridConfiguration;
+pub use identity::Identity;
+pub use online::{InboundConnector, OutboundConnector};
+pub use receive_connector::ReceiveConnector;
+pub use send_connector::SendConnector;
+pub use symptom::SymptomText;
+pub use view::{View, Views};
+
+use crate::formats::{Format, Prop, Record};
+use crate::source::LineNo;
+use names::NameSet;
+
+/// Every property name the model reads, at any depth: each view's own list, the identity's, and
+/// the fields of the structured values they read.
+static READ: NameSet = NameSet::new(&[
+    identity::PROPERTIES,
+    ReceiveConnector::PROPERTIES,
+    capabilities::FIELDS,
+    SendConnector::PROPERTIES,
+    HybridConfiguration::PROPERTIES,
+    topology::TLS_NAME_FIELDS,
+    ExchangeCertificate::PROPERTIES,
+    ExchangeServer::PROPERTIES,
+    FileVersionInfo::PROPERTIES,
+    InboundConnector::PROPERTIES,
+    OutboundConnector::PROPERTIES,
+    SymptomText::PROPERTIES,
+]);
 
 /// True for the properties the model and the rules read; parsers keep only these in records
 /// (see `formats::Wanted`). A paste of `Format-List *` has some 70 properties per connector,
-/// and building values nobody reads would cost more than everything else. The test in
-/// `tests/properties_read.rs` checks that every property the model and the rules ask for is here.
+/// and building values nobody reads would cost more than everything else.
+///
+/// The names come from the views: each lists the properties it reads (its `PROPERTIES`), and
+/// reads no other (a debug build asserts it at every read).
 pub fn is_read(name: &str) -> bool {
-    // Called for every property line of a paste: the name is lowercased into a buffer on the
-    // stack and matched whole, which the compiler turns into a switch on length and bytes.
-    const LONGEST: usize = 29;
-    let bytes = name.as_bytes();
-    if bytes.len() > LONGEST {
-        return false;
-    }
-    let mut lower = [0u8; LONGEST];
-    for (l, b) in lower.iter_mut().zip(bytes) {
-        *l = b.to_ascii_lowercase();
-    }
-    matches!(
-        &lower[..bytes.len()],
-        b"addressspaces"
-            | b"admindisplayversion"
-            | b"allaccepteddomains"
-            | b"associatedaccepteddomains"
-            | b"authmechanism"
-            | b"bindings"
-            | b"capabilities"
-            | b"certificateissuer"
-            | b"certificatesubject"
-            | b"cloudservicesmailenabled"
-            | b"connectortype"
-            | b"distinguishedname"
-            | b"dnsroutingenabled"
-            | b"domain"
-            | b"edgetransportservers"
-            | b"edition"
-            | b"enabled"
-            | b"filename"
-            | b"fileversion"
-            | b"fqdn"
-            | b"hasprivatekey"
-            | b"id"
-            | b"identity"
-            | b"issuer"
-            | b"name"
-            | b"notafter"
-            | b"onpremisessmarthost"
-            | b"permissiongroups"
-            | b"productversion"
-            | b"pscomputername"
-            | b"receivingtransportservers"
-            | b"recipientdomains"
-            | b"remoteipranges"
-            | b"requiretls"
-            | b"restrictdomainstocertificate"
-            | b"restrictdomainstoipaddresses"
-            | b"routeallmessagesviaonpremises"
-            | b"senderdomains"
-            | b"senderipaddresses"
-            | b"sendingtransportservers"
-            | b"server"
-            | b"serverrole"
-            | b"services"
-            | b"smarthosts"
-            | b"smtpx509identifier"
-            | b"sourcetransportservers"
-            | b"status"
-            | b"subject"
-            | b"symptom"
-            | b"symptomlines"
-            | b"text"
-            | b"thumbprint"
-            | b"tlsauthlevel"
-            | b"tlscertificatename"
-            | b"tlsdomain"
-            | b"tlsdomaincapabilities"
-            | b"tlssendercertificatename"
-            | b"tlssettings"
-            | b"treatmessagesasinternal"
-            | b"usemxrecord"
-    )
+    READ.contains(name)
+}
+
+/// The property `name` of a record, for the model's own reading (the kind, the identity). In a
+/// debug build, asserts that the parsers keep the property: a name missing from every list would
+/// silently read nothing.
+fn property<'r>(record: &'r Record, name: &str) -> Option<&'r Prop> {
+    debug_assert!(is_read(name), "the model reads {name}, which no list of read properties names");
+    record.get(name)
 }
 
 /// The kinds of Exchange object the checker knows, as reported in `objects[].kind`.
@@ -201,7 +177,7 @@ impl Kind {
     /// `CloudServicesMailEnabled` and `ConnectorType` with the on-premises connectors, so they are
     /// told apart by the properties only one side has (see [`connector_side`]).
     pub fn from_properties(record: &Record) -> Kind {
-        let has = |name: &str| record.get(name).is_some();
+        let has = |name: &str| property(record, name).is_some();
         let side = connector_side(record);
         if has("TlsDomainCapabilities")
             || (has("Bindings")
@@ -242,7 +218,7 @@ enum Side {
 /// connectors (`Inbound from <guid>`, `Outbound to <guid>`; the on-premises one is
 /// `Outbound to Office 365 - <guid>`). `None` when nothing tells.
 fn connector_side(record: &Record) -> Option<Side> {
-    let has = |name: &str| record.get(name).is_some();
+    let has = |name: &str| property(record, name).is_some();
     // On premises only: a send connector's address spaces, source servers, DNS routing, TLS
     // level (Exchange Online calls it `TlsSettings`), certificate name and HELO name (Exchange
     // Online's inbound connector names the certificate it expects in `TlsSenderCertificateName`).
@@ -273,7 +249,8 @@ fn connector_side(record: &Record) -> Option<Side> {
     {
         return Some(Side::OnlineOutbound);
     }
-    let text = |name: &str| record.get(name).and_then(|p| p.value.as_text()).map(|t| t.trim().to_ascii_lowercase());
+    let text =
+        |name: &str| property(record, name).and_then(|p| p.value.as_text()).map(|t| t.trim().to_ascii_lowercase());
     let online = match text("ConnectorType").as_deref() {
         Some("onpremises" | "partner") => true,
         Some("default" | "xpremises") => return Some(Side::OnPremises),
@@ -302,6 +279,7 @@ fn is_guid(text: &str) -> bool {
 pub struct Object {
     pub kind: Kind,
     pub input: usize,
+    /// The properties a parser read (only those the model reads: see [`is_read`]).
     pub record: Record,
     pub identity: Option<Identity>,
     /// The layout the object was read from.
@@ -312,73 +290,14 @@ pub struct Object {
     pub command: Option<std::rc::Rc<str>>,
 }
 
-/// An object's identity as the input showed it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Identity {
-    /// The identity as shown (cut identities keep their `...`).
-    pub text: String,
-    /// The identity was read whole from an identity property, so commands may name it.
-    pub complete: bool,
-}
-
 impl Object {
     pub fn new(kind: Kind, input: usize, record: Record, format: Format, section_line: LineNo) -> Object {
         // A name the paste hid (`xxx\Default Frontend xxx`) is not the whole identity either.
-        let identity = identity(kind, &record).map(|mut i| {
+        let identity = identity::read(kind, &record).map(|mut i| {
             i.complete &= !redaction::looks_hidden(&i.text);
             i
         });
         Object { kind, input, record, identity, format, section_line, command: None }
-    }
-
-    /// The text of a property, trimmed; `None` when absent, empty or not text.
-    pub fn text(&self, name: &str) -> Option<&str> {
-        self.record.get(name).and_then(|p| p.value.as_text()).map(trim).filter(|s| !s.is_empty())
-    }
-
-    /// The text of a property when the input showed it whole, exactly and as it is now: not cut,
-    /// with no white space guessed at a line wrap, not a quote or an old copy (`not_current`).
-    /// Only such text may be written into a command.
-    pub fn exact_text(&self, name: &str) -> Option<&str> {
-        let prop = self.record.get(name).filter(|p| !p.truncated && !p.inexact && !p.not_current)?;
-        prop.value.as_text().map(trim).filter(|s| !s.is_empty() && !crate::formats::ends_with_cut_mark(s))
-    }
-
-    /// A True/False property (`True`, `$true`, `1`), or `None` when absent or unreadable.
-    pub fn flag(&self, name: &str) -> Option<bool> {
-        match self.text(name)?.trim_start_matches('$').to_ascii_lowercase().as_str() {
-            "true" | "1" => Some(true),
-            "false" | "0" => Some(false),
-            _ => None,
-        }
-    }
-
-    /// The items of a multi-valued property: a structured list, or the `{a, b}` display split at `, `.
-    /// Only for properties whose items never contain `, ` themselves (server names, address spaces).
-    pub fn items(&self, name: &str) -> Vec<String> {
-        match self.record.get(name).map(|p| &p.value) {
-            Some(Value::List(items)) => items
-                .iter()
-                .filter_map(|v| v.as_text().or_else(|| v.field("Name").and_then(Value::as_text)))
-                .map(|s| s.trim().to_owned())
-                .collect(),
-            Some(Value::Text(text)) => {
-                let text = text.trim();
-                let text = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or(text);
-                crate::formats::strip_cut_mark(text)
-                    .split(", ")
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            }
-            Some(value @ Value::Object(_)) => value
-                .as_text()
-                .or_else(|| value.field("Name").and_then(Value::as_text))
-                .map(|s| vec![s.trim().to_owned()])
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        }
     }
 
     /// The value of a parameter in the command above the object, e.g. `EX01` for `-Server EX01`.
@@ -399,144 +318,4 @@ impl Object {
     pub fn display_identity(&self) -> Option<String> {
         self.identity.as_ref().map(|i| i.text.clone())
     }
-}
-
-/// Finds the identity of a record: the `Identity` (or `Id`) property, else `Server\Name`,
-/// else the distinguished name, as Exchange builds receive connector identities.
-///
-/// The identity is complete (commands may name it) only when every property it was read from was
-/// shown whole (not cut with `...`) and exactly (no white space guessed at a line wrap), and a
-/// distinguished name decoded cleanly.
-fn identity(kind: Kind, record: &Record) -> Option<Identity> {
-    let whole = |prop: &Prop, text: &str| !prop.truncated && !prop.inexact && !crate::formats::ends_with_cut_mark(text);
-    for name in ["Identity", "Id"] {
-        if let Some(prop) = record.get(name) {
-            if let Some((text, decoded)) = identity_value(&prop.value) {
-                let complete = decoded && whole(prop, &text);
-                return Some(Identity { text, complete });
-            }
-        }
-    }
-    if kind == Kind::ReceiveConnector {
-        let name = record.get("Name").filter(|p| p.value.as_text().is_some_and(|s| !s.trim().is_empty()));
-        let server = record.get("Server").and_then(|p| object_name(&p.value).map(|s| (p, s)));
-        if let (Some(name), Some((server_prop, server))) = (name, server) {
-            let name_text = trim(name.value.as_text().unwrap_or_default());
-            let complete = whole(name, name_text) && whole(server_prop, server);
-            return Some(Identity { text: format!("{server}\\{name_text}"), complete });
-        }
-        if let Some(prop) = record.get("DistinguishedName") {
-            if let Some((text, decoded)) = prop.value.as_text().and_then(receive_connector_from_dn) {
-                let complete = decoded && whole(prop, &text);
-                return Some(Identity { text, complete });
-            }
-        }
-    }
-    let name = match kind {
-        Kind::ExchangeCertificate => "Thumbprint",
-        Kind::FileVersionInfo => "FileName",
-        _ => "Name",
-    };
-    let prop = record.get(name)?;
-    let text = prop.value.as_text().map(trim).filter(|s| !s.is_empty())?;
-    let complete = whole(prop, text);
-    let text = if kind == Kind::FileVersionInfo { text.rsplit(['\\', '/']).next().unwrap_or(text) } else { text };
-    Some(Identity { text: text.to_owned(), complete })
-}
-
-/// An identity given as text, or as an object (raw ConvertTo-Json of an `ADObjectId`), with
-/// whether it decoded cleanly.
-fn identity_value(value: &Value) -> Option<(String, bool)> {
-    match value {
-        Value::Text(s) if !trim(s).is_empty() => Some((trim(s).to_owned(), true)),
-        Value::Object(_) => {
-            let dn = value.field("DistinguishedName").and_then(Value::as_text);
-            if let Some(id) = dn.and_then(receive_connector_from_dn) {
-                return Some(id);
-            }
-            value.as_text().or_else(|| value.field("Name").and_then(Value::as_text)).map(|s| (s.to_owned(), true))
-        }
-        _ => None,
-    }
-}
-
-/// The name of a server given as text or as an object with a `Name`.
-fn object_name(value: &Value) -> Option<&str> {
-    match value {
-        Value::Text(s) if !trim(s).is_empty() => Some(trim(s)),
-        Value::Object(_) => value.field("Name").and_then(Value::as_text).or(value.as_text()),
-        _ => None,
-    }
-}
-
-/// `CN=Default Frontend EX01,CN=SMTP Receive Connectors,CN=Protocols,CN=EX01,...` gives
-/// `EX01\Default Frontend EX01`, with whether every escape in it decoded cleanly.
-pub fn receive_connector_from_dn(dn: &str) -> Option<(String, bool)> {
-    let (rdns, decoded) = split_dn(dn);
-    let (name, rest) = rdns.split_first()?;
-    let is = |rdn: Option<&String>, want: &str| rdn.is_some_and(|r| r.eq_ignore_ascii_case(want));
-    if !is(rest.first(), "SMTP Receive Connectors") || !is(rest.get(1), "Protocols") {
-        return None;
-    }
-    let server = rest.get(2)?;
-    Some((format!("{server}\\{name}"), decoded))
-}
-
-/// Splits a distinguished name into the values of its relative names, decoding the escapes of
-/// RFC 4514: `\` before a special character stands for that character, and `\` before two hex
-/// digits for one byte of the value's UTF-8 (so `\0A` is a line feed, which then keeps the name
-/// out of commands). The flag is false when an escape or the decoded bytes were not valid.
-fn split_dn(dn: &str) -> (Vec<String>, bool) {
-    let mut parts = Vec::new();
-    let mut current: Vec<u8> = Vec::new();
-    let mut valid = true;
-    let bytes = dn.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => {
-                let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
-                match (hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
-                    (Some(high), Some(low)) => {
-                        current.push((high * 16 + low) as u8);
-                        i += 3;
-                    }
-                    _ => match bytes.get(i + 1) {
-                        Some(_) => {
-                            // The escaped character, whole (it may be more than one byte).
-                            let rest = &dn[i + 1..];
-                            let c = rest.chars().next().unwrap_or_default();
-                            current.extend_from_slice(&rest.as_bytes()[..c.len_utf8()]);
-                            i += 1 + c.len_utf8();
-                        }
-                        None => {
-                            valid = false;
-                            i += 1;
-                        }
-                    },
-                }
-            }
-            b',' => {
-                parts.push(std::mem::take(&mut current));
-                i += 1;
-            }
-            b => {
-                current.push(b);
-                i += 1;
-            }
-        }
-    }
-    parts.push(current);
-    let values = parts
-        .into_iter()
-        .map(|bytes| {
-            let text = String::from_utf8(bytes).unwrap_or_else(|err| {
-                valid = false;
-                String::from_utf8_lossy(err.as_bytes()).into_owned()
-            });
-            let text = text.trim();
-            text.split_once('=').map_or(text, |(_, v)| v).trim().to_owned()
-        })
-        .collect();
-    (values, valid)
 }

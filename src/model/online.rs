@@ -7,6 +7,7 @@
 //! paste shows them: `TlsSettings` is `DomainValidation` in text but may be a number in JSON, and
 //! the numbers of Exchange Online's enums are not guessed here.
 
+use super::field::{Field, Reader};
 use super::{Kind, Object};
 use crate::formats::Value;
 
@@ -48,48 +49,86 @@ pub struct OutboundConnector {
 }
 
 impl InboundConnector {
+    /// The properties the view reads, and those its kind is recognised by (`Kind::from_properties`:
+    /// the properties only Exchange Online's inbound connector has).
+    pub const PROPERTIES: &'static [&'static str] = &[
+        "Name",
+        "Enabled",
+        "ConnectorType",
+        "TlsSenderCertificateName",
+        "RequireTls",
+        "RestrictDomainsToCertificate",
+        "CloudServicesMailEnabled",
+        "SenderDomains",
+        "SenderIPAddresses",
+        "RestrictDomainsToIPAddresses",
+        "TreatMessagesAsInternal",
+        "AssociatedAcceptedDomains",
+    ];
+
     /// Reads the object at `index`; `None` when it is not an inbound connector.
     pub fn read(index: usize, object: &Object) -> Option<InboundConnector> {
+        let read = Reader::new(object, Self::PROPERTIES);
+        let text = |name: &str| read.get(name).and_then(Field::text).map(str::to_owned);
+        let flag = |name: &str| read.get(name).and_then(Field::flag);
+        let items = |name: &str| read.get(name).map(Field::items).unwrap_or_default();
         (object.kind == Kind::InboundConnector).then(|| InboundConnector {
             object: index,
-            name: name(object),
-            enabled: object.flag("Enabled"),
-            connector_type: object.text("ConnectorType").map(str::to_owned),
-            tls_sender_certificate_name: object.text("TlsSenderCertificateName").map(str::to_owned),
-            require_tls: object.flag("RequireTls"),
-            restrict_domains_to_certificate: object.flag("RestrictDomainsToCertificate"),
-            cloud_services_mail_enabled: object.flag("CloudServicesMailEnabled"),
-            sender_domains: object.items("SenderDomains"),
-            sender_ip_addresses: object.items("SenderIPAddresses"),
+            name: text("Name").or_else(|| object.display_identity()),
+            enabled: flag("Enabled"),
+            connector_type: text("ConnectorType"),
+            tls_sender_certificate_name: text("TlsSenderCertificateName"),
+            require_tls: flag("RequireTls"),
+            restrict_domains_to_certificate: flag("RestrictDomainsToCertificate"),
+            cloud_services_mail_enabled: flag("CloudServicesMailEnabled"),
+            sender_domains: items("SenderDomains"),
+            sender_ip_addresses: items("SenderIPAddresses"),
         })
     }
 }
 
 impl OutboundConnector {
+    /// The properties the view reads (and the fields of `TlsDomain` in raw ConvertTo-Json), and
+    /// those its kind is recognised by (`Kind::from_properties`: the properties only Exchange
+    /// Online's outbound connector has).
+    pub const PROPERTIES: &'static [&'static str] = &[
+        "Name",
+        "Enabled",
+        "ConnectorType",
+        "SmartHosts",
+        "TlsDomain",
+        "Domain",
+        "TlsSettings",
+        "CloudServicesMailEnabled",
+        "RecipientDomains",
+        "RouteAllMessagesViaOnPremises",
+        "UseMXRecord",
+        "AllAcceptedDomains",
+    ];
+
     /// Reads the object at `index`; `None` when it is not an outbound connector.
     pub fn read(index: usize, object: &Object) -> Option<OutboundConnector> {
+        let read = Reader::new(object, Self::PROPERTIES);
+        let text = |name: &str| read.get(name).and_then(Field::text).map(str::to_owned);
+        let flag = |name: &str| read.get(name).and_then(Field::flag);
+        let items = |name: &str| read.get(name).map(Field::items).unwrap_or_default();
         (object.kind == Kind::OutboundConnector).then(|| OutboundConnector {
             object: index,
-            name: name(object),
-            enabled: object.flag("Enabled"),
-            connector_type: object.text("ConnectorType").map(str::to_owned),
-            smart_hosts: object.items("SmartHosts"),
+            name: text("Name").or_else(|| object.display_identity()),
+            enabled: flag("Enabled"),
+            connector_type: text("ConnectorType"),
+            smart_hosts: items("SmartHosts"),
             // Raw ConvertTo-Json of an `SmtpDomainWithSubdomains` is an object with a `Domain`.
-            tls_domain: object.text("TlsDomain").map(str::to_owned).or_else(|| {
-                let value = object.record.get("TlsDomain").map(|p| &p.value)?;
+            tls_domain: text("TlsDomain").or_else(|| {
+                let value = read.get("TlsDomain")?.value();
                 value.field("Domain").and_then(Value::as_text).map(|d| d.trim().to_owned()).filter(|d| !d.is_empty())
             }),
-            tls_settings: object.text("TlsSettings").map(str::to_owned),
-            cloud_services_mail_enabled: object.flag("CloudServicesMailEnabled"),
-            recipient_domains: object.items("RecipientDomains"),
-            route_all_messages_via_on_premises: object.flag("RouteAllMessagesViaOnPremises"),
+            tls_settings: text("TlsSettings"),
+            cloud_services_mail_enabled: flag("CloudServicesMailEnabled"),
+            recipient_domains: items("RecipientDomains"),
+            route_all_messages_via_on_premises: flag("RouteAllMessagesViaOnPremises"),
         })
     }
-}
-
-/// The connector's name, else its identity (both are the name in Exchange Online).
-fn name(object: &Object) -> Option<String> {
-    object.text("Name").map(str::to_owned).or_else(|| object.display_identity())
 }
 
 #[cfg(test)]

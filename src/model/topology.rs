@@ -14,9 +14,13 @@
 use super::builds::{parse_version, Version};
 use super::capabilities::fold;
 use super::date::{parse as parse_date, ReadDate};
-use super::{Kind, Object};
+use super::{ExchangeCertificate, ExchangeServer, Field, HybridConfiguration, View, Views};
 use crate::formats::Value;
 use std::collections::BTreeMap;
+
+/// The fields of a `TlsCertificateName` that raw ConvertTo-Json writes as an object (and of a
+/// `TlsDomainCapabilities` entry's `SmtpX509Identifier`).
+pub const TLS_NAME_FIELDS: &[&str] = &["CertificateIssuer", "CertificateSubject"];
 
 /// A `TlsCertificateName`: `<I>issuer<S>subject`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,25 +97,29 @@ pub struct Certificate {
 }
 
 impl Certificate {
-    fn read(index: usize, object: &Object) -> Certificate {
-        let identity_server = object.text("Identity").and_then(|id| id.split_once('\\')).map(|(server, _)| server);
-        let server = object
+    /// The certificate as one object shows it. Its server is the command's `-Server`, else the
+    /// prefix of its identity, else the computer a remote session read it from.
+    fn read<'a>(view: &ExchangeCertificate<'a>) -> Certificate {
+        let text = |field: Option<Field<'a>>| field.and_then(Field::text);
+        let identity_server = text(view.identity).and_then(|id| id.split_once('\\')).map(|(server, _)| server);
+        let server = view
+            .object
             .command_parameter("-Server")
             .map(|server| server_name(&server))
             .or(identity_server.map(server_name))
-            .or_else(|| object.text("PSComputerName").map(server_name))
+            .or_else(|| text(view.ps_computer_name).map(server_name))
             .filter(|name| !name.is_empty());
-        let subject = object.text("Subject").filter(|s| !crate::formats::ends_with_cut_mark(s)).map(str::to_owned);
+        let subject = text(view.subject).filter(|s| !crate::formats::ends_with_cut_mark(s)).map(str::to_owned);
         Certificate {
-            object: index,
+            object: view.index,
             server,
-            thumbprint: object.text("Thumbprint").map(|t| t.to_ascii_uppercase()),
-            issuer: object.text("Issuer").map(str::to_owned),
+            thumbprint: text(view.thumbprint).map(|t| t.to_ascii_uppercase()),
+            issuer: text(view.issuer).map(str::to_owned),
             subject,
-            not_after: object.text("NotAfter").and_then(parse_date),
-            smtp: object.text("Services").map(services_include_smtp),
-            status: object.text("Status").map(str::to_owned),
-            has_private_key: object.flag("HasPrivateKey"),
+            not_after: text(view.not_after).and_then(parse_date),
+            smtp: text(view.services).map(services_include_smtp),
+            status: text(view.status).map(str::to_owned),
+            has_private_key: view.has_private_key.and_then(Field::flag),
         }
     }
 }
@@ -178,9 +186,10 @@ pub fn same_server(a: &str, b: &str) -> bool {
 
 /// The servers a multi-valued property names (`SourceTransportServers`, the hybrid
 /// configuration's transport servers), each once, in the order shown, without marks.
-pub fn server_names(object: &Object, property: &str) -> Vec<String> {
+pub fn server_names(field: Option<Field>) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    for name in object.items(property).iter().map(|n| server_name(n)).filter(|n| !n.is_empty()) {
+    let items = field.map(Field::items).unwrap_or_default();
+    for name in items.iter().map(|n| server_name(n)).filter(|n| !n.is_empty()) {
         if !names.iter().any(|known| same_server(known, &name)) {
             names.push(name);
         }
@@ -199,66 +208,29 @@ pub struct Server {
 
 /// Everything the certificate and connector rules look up.
 #[derive(Debug, Default)]
-pub struct Topology {
+pub struct Topology<'a> {
     pub servers: Vec<Server>,
     /// The certificates of each server (key: [`server_key`]), merged by
     /// thumbprint: a table row and a list of the same certificate become one, the list's details
     /// winning. Certificates whose server cannot be told are not here.
     certificates: BTreeMap<String, Vec<Certificate>>,
-    /// The index of the `HybridConfiguration` object.
-    pub hybrid: Option<usize>,
+    /// The hybrid configuration (the last one, when the input shows several).
+    pub hybrid: Option<&'a HybridConfiguration<'a>>,
 }
 
-impl Topology {
-    pub fn read(objects: &[Object]) -> Topology {
+impl<'a> Topology<'a> {
+    pub fn read(views: Views<'a>) -> Topology<'a> {
         let mut topology = Topology::default();
         let mut certificates = Vec::new();
-        for (index, object) in objects.iter().enumerate() {
-            match object.kind {
-                Kind::ExchangeServer => {
-                    let Some(name) = object.text("Name").or(object.identity.as_ref().map(|i| i.text.as_str())) else {
-                        continue;
-                    };
-                    let role = object.text("ServerRole").unwrap_or_default();
-                    topology.servers.push(Server {
-                        object: index,
-                        name: server_name(name),
-                        version: object.text("AdminDisplayVersion").and_then(parse_version),
-                        edge: role.to_ascii_lowercase().contains("edge"),
-                    });
-                }
-                Kind::ExchangeCertificate => certificates.push(Certificate::read(index, object)),
-                Kind::HybridConfiguration => topology.hybrid = Some(index),
+        for view in views.all() {
+            match view {
+                View::ExchangeServer(server) => topology.servers.extend(Server::read(server)),
+                View::ExchangeCertificate(certificate) => certificates.push(Certificate::read(certificate)),
+                View::HybridConfiguration(hybrid) => topology.hybrid = Some(hybrid),
                 _ => {}
             }
         }
-        // A certificate pasted without its server takes the server of another copy of it.
-        // Filled by `insert`, not `collect`, which would add a sort of its own to the page (see `sort`).
-        let mut by_thumbprint: BTreeMap<String, String> = BTreeMap::new();
-        for certificate in &certificates {
-            if let (Some(thumbprint), Some(server)) = (&certificate.thumbprint, &certificate.server) {
-                by_thumbprint.insert(thumbprint.clone(), server.clone());
-            }
-        }
-        for mut certificate in certificates {
-            if certificate.server.is_none() {
-                certificate.server = certificate.thumbprint.as_ref().and_then(|t| by_thumbprint.get(t)).cloned();
-            }
-            let Some(server) = certificate.server.as_deref().map(server_key) else { continue };
-            let merged = topology.certificates.entry(server).or_default();
-            match merged.iter_mut().find(|m| m.thumbprint.is_some() && m.thumbprint == certificate.thumbprint) {
-                Some(m) => {
-                    m.object = certificate.object;
-                    m.issuer = certificate.issuer.or(m.issuer.take());
-                    m.subject = certificate.subject.or(m.subject.take());
-                    m.not_after = certificate.not_after.or(m.not_after);
-                    m.smtp = certificate.smtp.or(m.smtp);
-                    m.status = certificate.status.or(m.status.take());
-                    m.has_private_key = certificate.has_private_key.or(m.has_private_key);
-                }
-                None => merged.push(certificate),
-            }
-        }
+        topology.certificates = by_server(certificates);
         topology
     }
 
@@ -274,27 +246,20 @@ impl Topology {
     }
 
     /// True when an Edge Transport server takes part in hybrid mail flow.
-    pub fn edge_in_play(&self, objects: &[Object]) -> bool {
-        self.servers.iter().any(|s| s.edge)
-            || self.hybrid.is_some_and(|h| !server_names(&objects[h], "EdgeTransportServers").is_empty())
+    pub fn edge_in_play(&self) -> bool {
+        self.servers.iter().any(|s| s.edge) || self.hybrid.is_some_and(|h| !h.edge_servers().is_empty())
     }
 
     /// The servers that handle hybrid mail: the hybrid configuration's transport servers when
     /// the paste shows them, else every server the paste shows.
-    pub fn hybrid_servers(&self, objects: &[Object]) -> Vec<String> {
-        self.hybrid_transport_servers(objects).unwrap_or_else(|| self.servers.iter().map(|s| s.name.clone()).collect())
+    pub fn hybrid_servers(&self) -> Vec<String> {
+        self.hybrid_transport_servers().unwrap_or_else(|| self.servers.iter().map(|s| s.name.clone()).collect())
     }
 
     /// The hybrid configuration's sending, receiving and Edge transport servers, each once, or
     /// `None` when the paste shows no hybrid configuration or none of those servers.
-    pub fn hybrid_transport_servers(&self, objects: &[Object]) -> Option<Vec<String>> {
-        let hybrid = &objects[self.hybrid?];
-        let mut names = server_names(hybrid, "SendingTransportServers");
-        names.extend(server_names(hybrid, "ReceivingTransportServers"));
-        names.extend(server_names(hybrid, "EdgeTransportServers"));
-        crate::sort::sort_by_key(&mut names, |n| server_key(n));
-        names.dedup_by(|a, b| same_server(a, b));
-        (!names.is_empty()).then_some(names)
+    pub fn hybrid_transport_servers(&self) -> Option<Vec<String>> {
+        self.hybrid?.transport_servers()
     }
 
     /// The servers whose certificates the paste shows, as the certificates name them.
@@ -303,14 +268,51 @@ impl Topology {
     }
 }
 
-/// The server a receive connector runs on: its `Server` property, else the identity's prefix.
-pub fn receive_connector_server(object: &Object) -> Option<String> {
-    object
-        .text("Server")
-        .or_else(|| object.record.get("Server").and_then(|p| p.value.field("Name")).and_then(Value::as_text))
-        .or_else(|| object.identity.as_ref().and_then(|i| i.text.split_once('\\')).map(|(s, _)| s))
-        .map(server_name)
-        .filter(|name| !name.is_empty())
+impl Server {
+    /// The server an Exchange server object shows, when it shows a name.
+    fn read(view: &ExchangeServer) -> Option<Server> {
+        let name = view.name.and_then(Field::text).or(view.object.identity.as_ref().map(|i| i.text.as_str()))?;
+        let role = view.server_role.and_then(Field::text).unwrap_or_default();
+        Some(Server {
+            object: view.index,
+            name: server_name(name),
+            version: view.admin_display_version.and_then(Field::text).and_then(parse_version),
+            edge: role.to_ascii_lowercase().contains("edge"),
+        })
+    }
+}
+
+/// The certificates of each server, merged by thumbprint. A certificate pasted without its
+/// server takes the server of another copy of it.
+fn by_server(certificates: Vec<Certificate>) -> BTreeMap<String, Vec<Certificate>> {
+    // Filled by `insert`, not `collect`, which would add a sort of its own to the page (see `sort`).
+    let mut by_thumbprint: BTreeMap<String, String> = BTreeMap::new();
+    for certificate in &certificates {
+        if let (Some(thumbprint), Some(server)) = (&certificate.thumbprint, &certificate.server) {
+            by_thumbprint.insert(thumbprint.clone(), server.clone());
+        }
+    }
+    let mut by_server: BTreeMap<String, Vec<Certificate>> = BTreeMap::new();
+    for mut certificate in certificates {
+        if certificate.server.is_none() {
+            certificate.server = certificate.thumbprint.as_ref().and_then(|t| by_thumbprint.get(t)).cloned();
+        }
+        let Some(server) = certificate.server.as_deref().map(server_key) else { continue };
+        let merged = by_server.entry(server).or_default();
+        match merged.iter_mut().find(|m| m.thumbprint.is_some() && m.thumbprint == certificate.thumbprint) {
+            Some(m) => {
+                m.object = certificate.object;
+                m.issuer = certificate.issuer.or(m.issuer.take());
+                m.subject = certificate.subject.or(m.subject.take());
+                m.not_after = certificate.not_after.or(m.not_after);
+                m.smtp = certificate.smtp.or(m.smtp);
+                m.status = certificate.status.or(m.status.take());
+                m.has_private_key = certificate.has_private_key.or(m.has_private_key);
+            }
+            None => merged.push(certificate),
+        }
+    }
+    by_server
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! `exchange-build`: each server's version named as product and cumulative update.
 
-use super::{evidence, Context, Judgement, RuleDoc};
+use super::{Context, Draft, Judgement, RuleDoc};
 use crate::model::builds::{parse_version, release, Version};
-use crate::model::Kind;
+use crate::model::field::line_or;
+use crate::model::{Field, Object, View};
 use crate::report::{Reference, Remediation, Severity};
 
 pub const BUILD_NUMBERS: Reference = Reference {
@@ -27,31 +28,57 @@ pub static DOC: RuleDoc = RuleDoc {
 };
 
 pub fn check(cx: &mut Context) {
-    for index in 0..cx.objects.len() {
-        let object = &cx.objects[index];
-        let (property, from_file) = match object.kind {
-            Kind::ExchangeServer => ("AdminDisplayVersion", false),
-            Kind::FileVersionInfo => ("FileVersion", true),
+    for view in cx.views.all() {
+        let shown = match view {
+            View::ExchangeServer(server) => Shown {
+                index: server.index,
+                object: server.object,
+                version: server.admin_display_version,
+                product_version: server.product_version,
+                from_file: false,
+            },
+            View::FileVersionInfo(file) => Shown {
+                index: file.index,
+                object: file.object,
+                version: file.file_version,
+                product_version: file.product_version,
+                from_file: true,
+            },
             _ => continue,
         };
-        let Some(text) = object.text(property).or_else(|| object.text("ProductVersion")) else {
-            cx.judge(index, Judgement::Unjudged);
-            continue;
-        };
-        let Some(version) = parse_version(text) else { continue };
-        cx.judge(index, Judgement::Judged);
-        let who = if from_file {
-            "ExSetup.exe on the server where the command ran".to_owned()
-        } else {
-            format!("Server '{}'", object.display_identity().unwrap_or_else(|| "(name not shown)".into()))
-        };
-        let (severity, message) = describe(&who, version, from_file, cx.options.today);
-        let line = object.record.get(property).map_or(object.record.first_line, |p| p.line);
-        let evidence = evidence(object, property).into_iter().collect();
-        cx.report(&DOC, severity, index, line, message, evidence, Remediation::unavailable(
-            "No command is generated: install the latest cumulative update (and its security update) of a supported product, or move to Exchange Server Subscription Edition.".into(),
-        ));
+        check_version(cx, &shown);
     }
+}
+
+/// A version as one object shows it: a server's `AdminDisplayVersion`, or ExSetup.exe's
+/// `FileVersion` (`from_file`), each with its `ProductVersion` for when it is missing.
+struct Shown<'a> {
+    index: usize,
+    object: &'a Object,
+    version: Option<Field<'a>>,
+    product_version: Option<Field<'a>>,
+    from_file: bool,
+}
+
+/// Names the version as product and cumulative update; the finding points at `version`'s line.
+fn check_version(cx: &mut Context, shown: &Shown) {
+    let Some(text) = shown.version.and_then(Field::text).or_else(|| shown.product_version.and_then(Field::text)) else {
+        cx.judge(shown.index, Judgement::Unjudged);
+        return;
+    };
+    let Some(version) = parse_version(text) else { return };
+    cx.judge(shown.index, Judgement::Judged);
+    let who = if shown.from_file {
+        "ExSetup.exe on the server where the command ran".to_owned()
+    } else {
+        format!("Server '{}'", shown.object.display_identity().unwrap_or_else(|| "(name not shown)".into()))
+    };
+    let (severity, message) = describe(&who, version, shown.from_file, cx.options.today);
+    let line = line_or(shown.version, shown.object.record.first_line);
+    let remediation = Remediation::unavailable(
+        "No command is generated: install the latest cumulative update (and its security update) of a supported product, or move to Exchange Server Subscription Edition.".into(),
+    );
+    cx.add(Draft::new(&DOC, shown.index, line, message, remediation).severity(severity).evidence(shown.version));
 }
 
 fn describe(

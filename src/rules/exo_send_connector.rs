@@ -7,9 +7,11 @@
 //! under `CertificateValidation`), a missing `TlsCertificateName` is fine when `Fqdn` lets
 //! Exchange pick the certificate, and the sovereign clouds have their own domains.
 
-use super::{evidence, Context, Hint, Judgement, RuleDoc};
-use crate::model::{Kind, Object};
-use crate::remediation::{collect, set_parameters, Argument, Change};
+use super::{Context, Draft, Hint, Judgement, RuleDoc};
+use crate::model::field::line_or;
+use crate::model::send_connector::Cloud;
+use crate::model::{Field, Kind, SendConnector};
+use crate::remediation::{collect, set_parameters, Argument, Change, Target, Unnameable};
 use crate::report::{Reference, Remediation, Severity};
 
 pub const EXO_CONNECTOR_CHECK: Reference =
@@ -31,200 +33,185 @@ pub static DOC: RuleDoc = RuleDoc {
     references: &[EXO_CONNECTOR_CHECK, KB3212872],
 };
 
-/// Which Exchange Online a connector sends to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cloud {
-    Worldwide,
-    China,
-    Government,
-}
-
-impl Cloud {
-    /// The domain Exchange Online's certificate is validated against.
-    fn tls_domain(self) -> &'static str {
-        match self {
-            Cloud::Worldwide => "mail.protection.outlook.com",
-            Cloud::China => "mail.protection.partner.outlook.cn",
-            Cloud::Government => "mail.protection.office365.us",
+pub fn check(cx: &mut Context) {
+    for connector in cx.views.send_connectors() {
+        let Some(cloud) = connector.cloud() else { continue };
+        missing_properties(cx, connector);
+        let target = cx.target(connector.index);
+        let require_tls_off = connector.require_tls.and_then(Field::flag) == Some(false);
+        for problem in problems(connector, cloud) {
+            let remediation = fix(cx, connector, &target, &problem);
+            let remediation = if problem.property == "TlsAuthLevel" && require_tls_off {
+                remediation.note("Turn RequireTLS on first (its own finding): Exchange refuses TlsAuthLevel while RequireTLS is off.")
+            } else {
+                remediation
+            };
+            let object = connector.object;
+            let name = object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
+            let message = format!("Send connector '{name}' to Exchange Online: {}", problem.message);
+            let line = line_or(problem.field, object.record.first_line);
+            let draft = Draft::new(&DOC, connector.index, line, message, remediation).severity(problem.severity);
+            cx.add(draft.evidence(problem.field));
         }
     }
 }
 
-/// The Exchange Online a send connector goes to, or `None` for any other connector.
-pub fn cloud(object: &Object) -> Option<Cloud> {
-    let smart_hosts = object.items("SmartHosts");
-    if !smart_hosts.is_empty() {
-        return smart_hosts.iter().find_map(|host| {
-            let host = host.trim_matches(['[', ']']).to_ascii_lowercase();
-            let (tenant, rest) = host.split_once('.')?;
-            let cloud = match rest {
-                "mail.protection.outlook.com" => Cloud::Worldwide,
-                "mail.protection.partner.outlook.cn" => Cloud::China,
-                "mail.protection.office365.us" => Cloud::Government,
-                _ => return None,
-            };
-            (!tenant.is_empty()).then_some(cloud)
+/// Says which of the settings the rule checks the paste does not show, and judges the connector:
+/// checked only when it shows them all.
+fn missing_properties(cx: &mut Context, connector: &SendConnector) {
+    let checked = [
+        ("CloudServicesMailEnabled", connector.cloud_services_mail_enabled),
+        ("RequireTLS", connector.require_tls),
+        ("TlsAuthLevel", connector.tls_auth_level),
+        ("TlsDomain", connector.tls_domain),
+        ("TlsCertificateName", connector.tls_certificate_name),
+        ("Fqdn", connector.fqdn),
+    ];
+    let missing: Vec<&str> = checked.iter().filter(|(_, field)| field.is_none()).map(|(name, _)| *name).collect();
+    if !missing.is_empty() {
+        let object = connector.object;
+        let name = object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
+        cx.diagnose(
+            "property-not-shown",
+            Severity::Info,
+            connector.index,
+            object.record.first_line,
+            format!(
+                "The paste does not show {} of send connector '{name}', so those settings were not checked.",
+                missing.join(", ")
+            ),
+            Hint::new("Run the command below and paste its output.", vec![collect::send_connectors()]),
+        );
+    }
+    cx.judge(connector.index, if missing.is_empty() { Judgement::Judged } else { Judgement::Unjudged });
+}
+
+/// One setting of the connector that is wrong: the property the finding points at, what it
+/// means, and the change that fixes it (`None` when no command can be written).
+struct Problem<'a> {
+    severity: Severity,
+    property: &'static str,
+    field: Option<Field<'a>>,
+    message: String,
+    change: Option<Change>,
+}
+
+/// The connector's wrong settings, each its own finding, in the order the script runs them.
+fn problems<'a>(connector: &SendConnector<'a>, cloud: Cloud) -> Vec<Problem<'a>> {
+    let flag = |field: Option<Field>| field.and_then(Field::flag);
+    let mut problems = Vec::new();
+    if flag(connector.cloud_services_mail_enabled) == Some(false) {
+        problems.push(Problem {
+            severity: Severity::Error,
+            property: "CloudServicesMailEnabled",
+            field: connector.cloud_services_mail_enabled,
+            message: "CloudServicesMailEnabled is False, so mail to Exchange Online loses its cross-premises headers and on-premises senders look external or anonymous there.".into(),
+            change: Some(vec![("CloudServicesMailEnabled", Argument::Bool(true), Argument::Bool(false))]),
         });
     }
-    object.items("AddressSpaces").iter().find_map(|space| {
-        let space = space.to_ascii_lowercase();
-        let space = space.strip_prefix("smtp:").unwrap_or(&space);
-        let domain = space.split(';').next()?.trim();
-        let (tenant, rest) = domain.split_once('.')?;
-        let cloud = match rest {
-            "mail.onmicrosoft.com" => Cloud::Worldwide,
-            "mail.partner.onmschina.cn" => Cloud::China,
-            "mail.onmicrosoft.us" => Cloud::Government,
-            _ => return None,
-        };
-        (!tenant.is_empty() && tenant != "*").then_some(cloud)
-    })
+    if flag(connector.require_tls) == Some(false) {
+        problems.push(Problem {
+            severity: Severity::Error,
+            property: "RequireTLS",
+            field: connector.require_tls,
+            message: "RequireTLS is False, so mail to Exchange Online may go out without TLS and without the certificate that identifies your organisation.".into(),
+            change: Some(vec![("RequireTLS", Argument::Bool(true), Argument::Bool(false))]),
+        });
+    }
+    problems.extend(auth_level_problem(connector, cloud));
+    problems.extend(tls_domain_problem(connector, cloud));
+    let unset = |field: Option<Field>| field.is_some_and(|f| f.text().is_none());
+    if unset(connector.tls_certificate_name) && unset(connector.fqdn) {
+        problems.push(Problem {
+            severity: Severity::Warning,
+            property: "Fqdn",
+            field: connector.fqdn,
+            message: "Neither TlsCertificateName nor Fqdn is set, so Exchange cannot pick the certificate that identifies your organisation to Exchange Online.".into(),
+            change: None,
+        });
+    }
+    problems
 }
 
-pub fn check(cx: &mut Context) {
-    for index in 0..cx.objects.len() {
-        let object = &cx.objects[index];
-        if object.kind != Kind::SendConnector {
-            continue;
+/// `TlsAuthLevel` neither `DomainValidation` nor `CertificateValidation`: the fix sets
+/// `DomainValidation`, and the cloud's `TlsDomain` unless the connector has it already.
+fn auth_level_problem<'a>(connector: &SendConnector<'a>, cloud: Cloud) -> Option<Problem<'a>> {
+    let field = connector.tls_auth_level?;
+    let level = field.text().map(auth_level);
+    let domain = cloud.tls_domain();
+    let set_domain = |old| ("TlsDomain", Argument::Text(domain.into()), old);
+    let (shown, before) = match level.as_deref() {
+        Some("DomainValidation") | Some("CertificateValidation") => return None,
+        Some(other) => {
+            let before = if other.is_empty() { Argument::Null } else { Argument::Text(other.to_owned()) };
+            (if other.is_empty() { "not set".to_owned() } else { other.to_owned() }, before)
         }
-        let Some(cloud) = cloud(object) else { continue };
-        let missing: Vec<&str> =
-            ["CloudServicesMailEnabled", "RequireTLS", "TlsAuthLevel", "TlsDomain", "TlsCertificateName", "Fqdn"]
-                .into_iter()
-                .filter(|p| object.record.get(p).is_none())
-                .collect();
-        if !missing.is_empty() {
-            let name = object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
-            cx.diagnose(
-                "property-not-shown",
-                Severity::Info,
-                index,
-                object.record.first_line,
-                format!(
-                    "The paste does not show {} of send connector '{name}', so those settings were not checked.",
-                    missing.join(", ")
-                ),
-                Hint::new("Run the command below and paste its output.", vec![collect::send_connectors()]),
-            );
+        None => ("not set".to_owned(), Argument::Null),
+    };
+    let level_change = ("TlsAuthLevel", Argument::Word("DomainValidation"), before);
+    let change = if level.is_some() && right_domain(connector, cloud) {
+        Some(vec![level_change])
+    } else {
+        old_domain(connector).map(|old| vec![level_change, set_domain(old)])
+    };
+    let message = if level.is_some() {
+        format!("TlsAuthLevel is {shown}, so the certificate of Exchange Online is not validated; use DomainValidation (with TlsDomain {domain}) or CertificateValidation.")
+    } else {
+        format!("TlsAuthLevel is not set, so the certificate of Exchange Online is not validated; use DomainValidation with TlsDomain {domain}.")
+    };
+    Some(Problem { severity: Severity::Warning, property: "TlsAuthLevel", field: Some(field), message, change })
+}
+
+/// `TlsDomain` other than the cloud's under `DomainValidation`: the connection fails validation.
+fn tls_domain_problem<'a>(connector: &SendConnector<'a>, cloud: Cloud) -> Option<Problem<'a>> {
+    let level = connector.tls_auth_level.and_then(Field::text).map(auth_level);
+    let field = connector.tls_domain?;
+    if level.as_deref() != Some("DomainValidation") || right_domain(connector, cloud) {
+        return None;
+    }
+    let message = format!(
+        "TlsAuthLevel is DomainValidation but TlsDomain is {}, so the connection to Exchange Online fails validation; it must be {}.",
+        field.text().map_or("not set".to_owned(), |d| format!("'{d}'")),
+        cloud.tls_domain()
+    );
+    let change = old_domain(connector).map(|old| vec![("TlsDomain", Argument::Text(cloud.tls_domain().into()), old)]);
+    Some(Problem { severity: Severity::Warning, property: "TlsDomain", field: Some(field), message, change })
+}
+
+/// True when `TlsDomain` is the cloud's.
+fn right_domain(connector: &SendConnector, cloud: Cloud) -> bool {
+    connector.tls_domain.and_then(Field::text).is_some_and(|d| d.eq_ignore_ascii_case(cloud.tls_domain()))
+}
+
+/// `TlsDomain` as it was, for a rollback: named only when the paste showed it exactly.
+fn old_domain(connector: &SendConnector) -> Option<Argument> {
+    let field = connector.tls_domain;
+    match (field.and_then(Field::text), field.and_then(Field::exact_text)) {
+        (None, _) => Some(Argument::Null),
+        (Some(_), Some(d)) => Some(Argument::Text(d.to_owned())),
+        (Some(_), None) => None,
+    }
+}
+
+/// The commands of one problem, or why there are none.
+fn fix(
+    cx: &mut Context,
+    connector: &SendConnector,
+    target: &Result<Target, Unnameable>,
+    problem: &Problem,
+) -> Remediation {
+    match (target, &problem.change) {
+        (Ok(target), Some(change)) => {
+            let plan = set_parameters(target, change);
+            cx.settle(connector.index, plan)
         }
-        cx.judge(index, if missing.is_empty() { Judgement::Judged } else { Judgement::Unjudged });
-        let target = cx.target(index);
-        let object = &cx.objects[index];
-        let mut problems: Vec<(Severity, &'static str, String, Option<Change>)> = Vec::new();
-        if object.flag("CloudServicesMailEnabled") == Some(false) {
-            problems.push((
-                Severity::Error,
-                "CloudServicesMailEnabled",
-                "CloudServicesMailEnabled is False, so mail to Exchange Online loses its cross-premises headers and on-premises senders look external or anonymous there.".into(),
-                Some(vec![("CloudServicesMailEnabled", Argument::Bool(true), Argument::Bool(false))]),
-            ));
-        }
-        let require_tls = object.flag("RequireTLS");
-        if require_tls == Some(false) {
-            problems.push((
-                Severity::Error,
-                "RequireTLS",
-                "RequireTLS is False, so mail to Exchange Online may go out without TLS and without the certificate that identifies your organisation.".into(),
-                Some(vec![("RequireTLS", Argument::Bool(true), Argument::Bool(false))]),
-            ));
-        }
-        let level = object.text("TlsAuthLevel").map(auth_level);
-        let tls_domain = object.text("TlsDomain");
-        let right_domain = tls_domain.is_some_and(|d| d.eq_ignore_ascii_case(cloud.tls_domain()));
-        // A rollback names the value before only when the paste showed it exactly.
-        let exact_domain = object.exact_text("TlsDomain");
-        let old_domain = || match (tls_domain, exact_domain) {
-            (None, _) => Some(Argument::Null),
-            (Some(_), Some(d)) => Some(Argument::Text(d.to_owned())),
-            (Some(_), None) => None,
-        };
-        match level.as_deref() {
-            Some("DomainValidation") | Some("CertificateValidation") => {}
-            Some(other) if object.record.get("TlsAuthLevel").is_some() => {
-                let level_change = (
-                    "TlsAuthLevel",
-                    Argument::Word("DomainValidation"),
-                    if other.is_empty() { Argument::Null } else { Argument::Text(other.to_owned()) },
-                );
-                let change: Option<Change> = if right_domain {
-                    Some(vec![level_change])
-                } else {
-                    old_domain()
-                        .map(|old| vec![level_change, ("TlsDomain", Argument::Text(cloud.tls_domain().into()), old)])
-                };
-                let shown = if other.is_empty() { "not set".to_owned() } else { other.to_owned() };
-                problems.push((
-                    Severity::Warning,
-                    "TlsAuthLevel",
-                    format!("TlsAuthLevel is {shown}, so the certificate of Exchange Online is not validated; use DomainValidation (with TlsDomain {}) or CertificateValidation.", cloud.tls_domain()),
-                    change,
-                ));
-            }
-            _ if object.record.get("TlsAuthLevel").is_some() => {
-                let change: Option<Change> = old_domain().map(|old| {
-                    vec![
-                        ("TlsAuthLevel", Argument::Word("DomainValidation"), Argument::Null),
-                        ("TlsDomain", Argument::Text(cloud.tls_domain().into()), old),
-                    ]
-                });
-                problems.push((Severity::Warning, "TlsAuthLevel", format!("TlsAuthLevel is not set, so the certificate of Exchange Online is not validated; use DomainValidation with TlsDomain {}.", cloud.tls_domain()), change));
-            }
-            _ => {}
-        }
-        if level.as_deref() == Some("DomainValidation") && !right_domain && object.record.get("TlsDomain").is_some() {
-            problems.push((
-                Severity::Warning,
-                "TlsDomain",
-                format!(
-                    "TlsAuthLevel is DomainValidation but TlsDomain is {}, so the connection to Exchange Online fails validation; it must be {}.",
-                    tls_domain.map_or("not set".to_owned(), |d| format!("'{d}'")),
-                    cloud.tls_domain()
-                ),
-                old_domain().map(|old| vec![("TlsDomain", Argument::Text(cloud.tls_domain().into()), old)]),
-            ));
-        }
-        let no_name = object.record.get("TlsCertificateName").is_some() && object.text("TlsCertificateName").is_none();
-        let no_fqdn = object.record.get("Fqdn").is_some() && object.text("Fqdn").is_none();
-        if no_name && no_fqdn {
-            problems.push((
-                Severity::Warning,
-                "Fqdn",
-                "Neither TlsCertificateName nor Fqdn is set, so Exchange cannot pick the certificate that identifies your organisation to Exchange Online.".into(),
-                None,
-            ));
-        }
-        for (severity, property, message, change) in problems {
-            let object = &cx.objects[index];
-            let remediation = match (&target, change) {
-                (Ok(target), Some(change)) => {
-                    let plan = set_parameters(target, &change);
-                    cx.settle(index, plan)
-                }
-                (Err(reason), Some(_)) => Remediation::unavailable(reason.note(Kind::SendConnector)),
-                (_, None) if property == "Fqdn" => Remediation::unavailable(
-                    "No command is generated: set Fqdn to the name on the certificate your servers present to Exchange Online (for example mail.contoso.com), or rerun the Hybrid Configuration Wizard.".into(),
-                ),
-                (_, None) => Remediation::unavailable(
-                    "No command was generated: the paste does not show the connector's current TlsDomain exactly (a line wrap hid where its spaces are), so a rollback could not restore it. Paste the output of `Get-SendConnector | Format-List Identity,TlsDomain,TlsAuthLevel` or use Export-Clixml.".into(),
-                ),
-            };
-            let mut remediation = remediation;
-            if property == "TlsAuthLevel" && require_tls == Some(false) {
-                remediation.notes.push("Turn RequireTLS on first (its own finding): Exchange refuses TlsAuthLevel while RequireTLS is off.".into());
-            }
-            let name = object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
-            let line = object.record.get(property).map_or(object.record.first_line, |p| p.line);
-            let ev = evidence(object, property).into_iter().collect();
-            cx.report(
-                &DOC,
-                severity,
-                index,
-                line,
-                format!("Send connector '{name}' to Exchange Online: {message}"),
-                ev,
-                remediation,
-            );
-        }
+        (Err(reason), Some(_)) => Remediation::unavailable(reason.note(Kind::SendConnector)),
+        (_, None) if problem.property == "Fqdn" => Remediation::unavailable(
+            "No command is generated: set Fqdn to the name on the certificate your servers present to Exchange Online (for example mail.contoso.com), or rerun the Hybrid Configuration Wizard.".into(),
+        ),
+        (_, None) => Remediation::unavailable(
+            "No command was generated: the paste does not show the connector's current TlsDomain exactly (a line wrap hid where its spaces are), so a rollback could not restore it. Paste the output of `Get-SendConnector | Format-List Identity,TlsDomain,TlsAuthLevel` or use Export-Clixml.".into(),
+        ),
     }
 }
 

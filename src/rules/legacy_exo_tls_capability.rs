@@ -1,14 +1,13 @@
 //! `legacy-exo-tls-capability`: a receive connector still keyed to the certificate Exchange
 //! Online used before 2016-04-15 (KB 3156771).
 
-use super::{Context, Judgement, RuleDoc};
+use super::{Context, Draft, Judgement, RuleDoc};
 use crate::formats::{Format, Value};
 use crate::model::builds::{Version, EXCHANGE_2013_CU9_BUILD};
-use crate::model::capabilities::{self, fold, Capability, Key};
-use crate::model::redaction;
-use crate::model::Kind;
+use crate::model::capabilities::{self, fold, Capability, CapabilityList, Key};
+use crate::model::{redaction, Field, Kind, ReceiveConnector, Views};
 use crate::remediation::{self, collect, CapabilityReplacement};
-use crate::report::{Diagnostic, Evidence, Finding, Reference, Remediation, Severity};
+use crate::report::{Diagnostic, Evidence, Reference, Remediation, Severity};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const ID: &str = "legacy-exo-tls-capability";
@@ -54,230 +53,290 @@ pub fn is_legacy(entry: &Capability) -> bool {
 
 pub fn check(cx: &mut Context) {
     let route = route(cx);
-    // Sections whose receive connectors lack the property, for one diagnostic per section.
-    let mut not_shown: BTreeMap<(usize, u32), (Format, usize)> = BTreeMap::new();
-    let mut lost: BTreeMap<(usize, u32), usize> = BTreeMap::new();
-    // Connectors whose list another object of the paste shows (an Exchange 2010 warning beside
-    // the table row of the same connector) are not "not shown".
-    // Made on first need: most pastes show the list of every connector.
-    let mut shown: Option<BTreeSet<String>> = None;
-    // Made on first need too: how often each receive connector appears.
+    let mut missing = Missing::default();
+    // How often the paste shows each receive connector; made on first need.
     let mut counts: Option<BTreeMap<String, usize>> = None;
-    let shown_identities = |objects: &[crate::model::Object]| -> BTreeSet<String> {
-        // Filled by `insert`, not `collect`, which would add a sort of its own to the page (see `sort`).
-        let mut shown = BTreeSet::new();
-        for object in objects.iter().filter(|o| o.kind == Kind::ReceiveConnector) {
-            if object.record.get("TlsDomainCapabilities").is_some_and(|p| !matches!(p.value, Value::Lost(_))) {
-                shown.extend(object.identity.as_ref().map(|i| i.text.to_ascii_lowercase()));
-            }
+    for connector in cx.views.receive_connectors() {
+        match connector.tls_domain_capabilities {
+            None => missing.not_shown(cx, connector),
+            Some(field) if field.is_lost() => missing.lost(cx, connector),
+            Some(field) => check_list(cx, connector, field, &route, &mut counts),
         }
-        shown
-    };
-    for (index, object) in cx.objects.iter().enumerate() {
-        if object.kind != Kind::ReceiveConnector {
-            continue;
-        }
-        let at = (object.input, object.section_line);
-        let Some(prop) = object.record.get("TlsDomainCapabilities") else {
-            let shown = shown.get_or_insert_with(|| shown_identities(cx.objects));
-            if object.identity.as_ref().is_some_and(|i| shown.contains(&i.text.to_ascii_lowercase())) {
-                continue;
-            }
-            not_shown.entry(at).or_insert((object.format, 0)).1 += 1;
-            cx.judge(index, Judgement::Unjudged);
-            continue;
-        };
-        if let Value::Lost(_) = prop.value {
-            *lost.entry(at).or_insert(0) += 1;
-            cx.judge(index, Judgement::Unjudged);
-            continue;
-        }
-        let list = capabilities::from_value(&prop.value, prop.truncated);
-        let stale: Vec<&Capability> = list.entries.iter().filter(|e| is_legacy(e)).collect();
-        // When the entries could not be split (a word cut mid-way and a space put back where
-        // none was), the folded text still shows the issuer; the fix then works on the server.
+    }
+    missing.report(cx);
+}
+
+/// What one connector's list shows: its entries, the stale ones, and what keeps a fix from
+/// naming the whole list.
+struct Seen<'a> {
+    field: Field<'a>,
+    list: CapabilityList,
+    /// The indexes of the stale entries in `list`.
+    stale: Vec<usize>,
+    /// The entries could not be split (a word cut mid-way and a space put back where none was),
+    /// but the folded text still shows the issuer; the fix then works on the server.
+    unsplit: bool,
+    /// An entry the paste hid (`<I>CN=xxx<S>...`, `{redacted}`): without a visible stale entry it
+    /// may be the stale one; beside one, the fix must not write it back.
+    hidden: Option<String>,
+}
+
+impl<'a> Seen<'a> {
+    fn read(field: Field<'a>) -> Seen<'a> {
+        let list = capabilities::from_value(field.value(), field.truncated());
+        let stale: Vec<usize> = (0..list.entries.len()).filter(|&i| is_legacy(&list.entries[i])).collect();
         // The key starts with `<`, which folding keeps: text without one cannot hold it.
-        let unsplit =
-            stale.is_empty() && mentions(&prop.value, b'<') && fold(&raw_text(&prop.value)).contains(LEGACY_ISSUER_KEY);
-        let name = || object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
-        if list.truncated {
-            let name = name();
-            cx.add_diagnostic(
-                Diagnostic::new(
-                    "truncated-value",
-                    if stale.is_empty() { Severity::Warning } else { Severity::Info },
-                    object.input,
-                    Some(prop.line),
-                    format!("The TlsDomainCapabilities list of '{name}' was cut short with '...', so the paste does not show all of its entries."),
-                    if object.format == Format::FormatTable {
-                        "A table cuts long values to its column's width: run the command below (a list shows whole values) and paste its output."
-                    } else {
-                        "Run the command below in the same shell, then your command again, and paste the new output."
-                    }
-                    .into(),
-                )
-                .with_commands(vec![if object.format == Format::FormatTable {
-                    collect::receive_connectors()
-                } else {
-                    collect::whole_lists()
-                }]),
-            );
-        }
-        // An entry the paste hid (`<I>CN=xxx<S>...`, `{redacted}`) may be the stale one; beside a
-        // visible stale entry, it must not be written back by the fix. (The entries of a list
-        // with a stale one are few: only the others are asked.)
+        let unsplit = stale.is_empty()
+            && mentions(field.value(), b'<')
+            && fold(&raw_text(field.value())).contains(LEGACY_ISSUER_KEY);
+        // The entries of a list with a stale one are few: only the others are asked.
         let hidden = if stale.is_empty() && !unsplit {
-            redaction::hidden_in(&prop.value)
+            field.hidden()
         } else if unsplit {
             None
         } else {
-            list.entries
-                .iter()
-                .filter(|e| !stale.iter().any(|s| std::ptr::eq(*s, *e)))
-                .find_map(|e| redaction::hidden_part(&e.to_exchange_string()))
+            let others = list.entries.iter().enumerate().filter(|(i, _)| !stale.contains(i));
+            others.map(|(_, e)| e).find_map(|e| redaction::hidden_part(&e.to_exchange_string()))
         };
-        if let (Some(part), true) = (&hidden, stale.is_empty() && !unsplit) {
-            cx.judge(index, Judgement::Unjudged);
-            cx.hidden_value(
-                index,
-                "TlsDomainCapabilities",
-                part,
-                "whether an entry still trusts the Exchange Online certificate retired in April 2016 (KB 3156771)",
-            );
-            continue;
-        }
-        if stale.is_empty() && !unsplit {
-            // A cut list without a visible stale entry may still hide one.
-            cx.judge(index, if list.truncated { Judgement::Unjudged } else { Judgement::Judged });
-            continue;
-        }
-        cx.judge(index, Judgement::Judged);
-        let name = name();
-        let mut evidence: Vec<Evidence> = stale
-            .iter()
+        Seen { field, list, stale, unsplit, hidden }
+    }
+
+    fn stale(&self) -> impl Iterator<Item = &Capability> {
+        self.stale.iter().map(|&i| &self.list.entries[i])
+    }
+
+    /// The stale entries as evidence, as pasted; spaces guessed at wrap points are not shown
+    /// when the entry is the wizard's own. A list that could not be split is shown whole.
+    fn evidence(&self) -> Vec<Evidence> {
+        let field = self.field;
+        let evidence = |value: String, truncated: bool| Evidence {
+            property: field.name().to_owned(),
+            value,
+            line: field.line(),
+            truncated,
+        };
+        let mut shown: Vec<Evidence> = self
+            .stale()
             .map(|entry| {
-                // The entry as pasted; spaces guessed at wrap points are not shown when the entry
-                // is the wizard's own.
-                let value = if prop.inexact && fold(&entry.to_exchange_string()) == fold(HCW_LEGACY_ENTRY) {
+                let value = if field.inexact() && fold(&entry.to_exchange_string()) == fold(HCW_LEGACY_ENTRY) {
                     HCW_LEGACY_ENTRY.to_owned()
                 } else {
                     entry.pasted.clone()
                 };
-                Evidence {
-                    property: prop.name.to_string(),
-                    value,
-                    line: prop.line,
-                    truncated: list.truncated || !entry.complete,
-                }
+                evidence(value, self.list.truncated || !entry.complete)
             })
             .collect();
-        if unsplit {
-            evidence.push(Evidence {
-                property: prop.name.to_string(),
-                value: raw_text(&prop.value),
-                line: prop.line,
-                truncated: list.truncated,
-            });
+        if self.unsplit {
+            shown.push(evidence(raw_text(field.value()), self.list.truncated));
         }
-        let caps =
-            stale.iter().find(|e| e.complete).map_or("AcceptCloudServicesMail".to_owned(), |e| e.capabilities.clone());
-        // A connector name the paste hid is never put in a command (`model::redaction`).
-        if let Some(part) = object.identity.as_ref().and_then(|i| redaction::hidden_part(&i.text)) {
-            let field =
-                ["Identity", "Id", "Name"].into_iter().find(|p| object.record.get(p).is_some()).unwrap_or("Identity");
-            cx.hidden_value(index, field, &part, "the connector's name, so that the commands can name it");
-        }
-        let remediation = match cx.target(index) {
-            Err(reason) => Remediation::unavailable(reason.note(Kind::ReceiveConnector)),
-            Ok(target) => {
-                for entry in list.entries.iter().filter(|e| !is_legacy(e)) {
-                    cx.kept_unnamed(index, "TlsDomainCapabilities entry", &entry.to_exchange_string());
-                }
-                let identity = object.identity.as_ref().map(|i| i.text.to_ascii_lowercase());
-                let counts = counts.get_or_insert_with(|| identity_counts(cx.objects));
-                let plan = CapabilityReplacement {
-                    target: &target,
-                    list: &list,
-                    exact: !prop.inexact,
-                    // A hidden entry must not be written back: the list is then filtered on the server.
-                    whole: !unsplit
-                        && !prop.not_current
-                        && hidden.is_none()
-                        && identity.is_some_and(|i| counts.get(&i) == Some(&1)),
-                    is_stale: is_legacy,
-                    stale_pattern: "*MSIT Machine Auth CA 2*",
-                    replacement: &format!("{REPLACEMENT_DOMAIN}:{caps}"),
-                    canonical_stale: HCW_LEGACY_ENTRY,
-                    number: cx.findings.len() + 1,
-                };
-                let plan = remediation::replace_capabilities(&plan);
-                cx.settle(index, plan)
-            }
-        };
-        let mut remediation = remediation;
-        if object.format == Format::Exchange2010Warning && remediation.safety() != crate::report::Safety::Unavailable {
-            remediation.notes.push("Run these commands in the Exchange Management Shell of an Exchange 2013 or later server: the Exchange 2010 tools cannot read this connector.".into());
-        }
-        if let Some(part) = &hidden {
-            remediation
-                .notes
-                .retain(|note| !note.starts_with("The paste does not show the connector's whole list exactly"));
-            remediation.notes.insert(0, format!("The list shows an entry that looks redacted ('{part}'), so the fix reads the current list from the server and removes only the stale entries; the hidden entry is kept as the server holds it."));
-        }
-        remediation.preferred = Some(route.clone());
-        cx.findings.push(Finding {
-            rule: ID,
-            severity: DOC.severity,
-            kind: object.kind.as_str(),
-            identity: object.display_identity(),
-            server: crate::model::topology::receive_connector_server(object),
-            input: object.input,
-            line: prop.line,
-            message: format!(
-                "Receive connector '{name}' still trusts the Exchange Online certificate issued by MSIT Machine Auth CA 2, which Exchange Online stopped using on 2016-04-15, so mail from Exchange Online is no longer recognised as hybrid mail."
-            ),
-            evidence,
-            references: DOC.references.to_vec(),
-            remediation,
-        });
+        shown
     }
-    for ((input, line), (format, count)) in not_shown {
-        let shown = if format == Format::FormatTable {
-            "The table view of Get-ReceiveConnector does not show"
+}
+
+/// Judges one connector's list, and reports it when it holds a stale entry.
+fn check_list(
+    cx: &mut Context,
+    connector: &ReceiveConnector,
+    field: Field,
+    route: &str,
+    counts: &mut Option<BTreeMap<String, usize>>,
+) {
+    let seen = Seen::read(field);
+    if seen.list.truncated {
+        truncated_list(cx, connector, field, seen.stale.is_empty());
+    }
+    if seen.stale.is_empty() && !seen.unsplit {
+        if let Some(part) = &seen.hidden {
+            cx.judge(connector.index, Judgement::Unjudged);
+            let shows =
+                "whether an entry still trusts the Exchange Online certificate retired in April 2016 (KB 3156771)";
+            cx.hidden_value(connector.index, "TlsDomainCapabilities", Some(field), part, shows);
         } else {
-            "The pasted receive connectors do not include"
-        };
-        cx.add_diagnostic(
-            Diagnostic::new(
-                "property-not-shown",
-                Severity::Warning,
-                input,
-                Some(line),
-                format!(
-                    "{shown} TlsDomainCapabilities, so {count} receive connector{} could not be checked.",
-                    plural(count)
-                ),
-                "Run the command below and paste its output.".into(),
-            )
-            .with_commands(vec![collect::receive_connectors()]),
-        );
+            // A cut list without a visible stale entry may still hide one.
+            cx.judge(connector.index, if seen.list.truncated { Judgement::Unjudged } else { Judgement::Judged });
+        }
+        return;
     }
-    for ((input, line), count) in lost {
-        cx.add_diagnostic(
-            Diagnostic::new(
-                "values-lost-in-csv",
-                Severity::Warning,
-                input,
-                Some(line),
-                format!(
-                    "Export-Csv wrote a type name instead of the TlsDomainCapabilities values, so {count} receive connector{} could not be checked; this does not mean they are healthy.",
-                    plural(count)
-                ),
-                "Run the command below (or use Export-Clixml) and paste that output instead of the CSV.".into(),
-            )
-            .with_commands(vec![collect::receive_connectors()]),
-        );
+    cx.judge(connector.index, Judgement::Judged);
+    let name = connector.object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
+    let message = format!(
+        "Receive connector '{name}' still trusts the Exchange Online certificate issued by MSIT Machine Auth CA 2, which Exchange Online stopped using on 2016-04-15, so mail from Exchange Online is no longer recognised as hybrid mail."
+    );
+    let evidence = seen.evidence();
+    hidden_name(cx, connector);
+    let remediation = fix(cx, connector, &seen, counts);
+    let remediation = notes(remediation, connector, &seen, route);
+    cx.add(Draft::new(&DOC, connector.index, field.line(), message, remediation).evidence_items(evidence));
+}
+
+/// Says that the list was cut short, and what to paste for the whole list.
+fn truncated_list(cx: &mut Context, connector: &ReceiveConnector, field: Field, no_stale_entry: bool) {
+    let object = connector.object;
+    let name = object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
+    let table = object.format == Format::FormatTable;
+    cx.add_diagnostic(
+        Diagnostic::new(
+            "truncated-value",
+            if no_stale_entry { Severity::Warning } else { Severity::Info },
+            object.input,
+            Some(field.line()),
+            format!("The TlsDomainCapabilities list of '{name}' was cut short with '...', so the paste does not show all of its entries."),
+            if table {
+                "A table cuts long values to its column's width: run the command below (a list shows whole values) and paste its output."
+            } else {
+                "Run the command below in the same shell, then your command again, and paste the new output."
+            }
+            .into(),
+        )
+        .with_commands(vec![if table { collect::receive_connectors() } else { collect::whole_lists() }]),
+    );
+}
+
+/// Says that the connector's name looks hidden: a name the paste hid is never put in a command
+/// (`model::redaction`).
+fn hidden_name(cx: &mut Context, connector: &ReceiveConnector) {
+    let Some(part) = connector.object.identity.as_ref().and_then(|i| redaction::hidden_part(&i.text)) else {
+        return;
+    };
+    let (property, field) = connector.naming_property();
+    let shows = "the connector's name, so that the commands can name it";
+    cx.hidden_value(connector.index, property, field, &part, shows);
+}
+
+/// The commands that replace the stale entries and keep every other entry.
+fn fix(
+    cx: &mut Context,
+    connector: &ReceiveConnector,
+    seen: &Seen,
+    counts: &mut Option<BTreeMap<String, usize>>,
+) -> Remediation {
+    let target = match cx.target(connector.index) {
+        Ok(target) => target,
+        Err(reason) => return Remediation::unavailable(reason.note(Kind::ReceiveConnector)),
+    };
+    for entry in seen.list.entries.iter().filter(|e| !is_legacy(e)) {
+        cx.kept_unnamed(connector.index, "TlsDomainCapabilities entry", &entry.to_exchange_string());
     }
+    let identity = connector.object.identity.as_ref().map(|i| i.text.to_ascii_lowercase());
+    let counts = counts.get_or_insert_with(|| identity_counts(cx.views));
+    let caps =
+        seen.stale().find(|e| e.complete).map_or("AcceptCloudServicesMail".to_owned(), |e| e.capabilities.clone());
+    let plan = CapabilityReplacement {
+        target: &target,
+        list: &seen.list,
+        exact: !seen.field.inexact(),
+        // A hidden entry must not be written back: the list is then filtered on the server.
+        whole: !seen.unsplit
+            && !seen.field.not_current()
+            && seen.hidden.is_none()
+            && identity.is_some_and(|i| counts.get(&i) == Some(&1)),
+        is_stale: is_legacy,
+        stale_pattern: "*MSIT Machine Auth CA 2*",
+        replacement: &format!("{REPLACEMENT_DOMAIN}:{caps}"),
+        canonical_stale: HCW_LEGACY_ENTRY,
+        number: cx.findings.len() + 1,
+    };
+    let plan = remediation::replace_capabilities(&plan);
+    cx.settle(connector.index, plan)
+}
+
+/// The notes that depend on where the list came from, and the preferred route.
+fn notes(mut remediation: Remediation, connector: &ReceiveConnector, seen: &Seen, route: &str) -> Remediation {
+    if connector.object.format == Format::Exchange2010Warning
+        && remediation.safety() != crate::report::Safety::Unavailable
+    {
+        remediation.notes.push("Run these commands in the Exchange Management Shell of an Exchange 2013 or later server: the Exchange 2010 tools cannot read this connector.".into());
+    }
+    if let Some(part) = &seen.hidden {
+        remediation
+            .notes
+            .retain(|note| !note.starts_with("The paste does not show the connector's whole list exactly"));
+        remediation.notes.insert(0, format!("The list shows an entry that looks redacted ('{part}'), so the fix reads the current list from the server and removes only the stale entries; the hidden entry is kept as the server holds it."));
+    }
+    remediation.preferring(route)
+}
+
+/// Receive connectors whose list the input does not show, counted per section (input and first
+/// line) for one diagnostic each.
+#[derive(Default)]
+struct Missing {
+    not_shown: BTreeMap<(usize, u32), (Format, usize)>,
+    lost: BTreeMap<(usize, u32), usize>,
+    /// Connectors whose list another object of the paste shows (an Exchange 2010 warning beside
+    /// the table row of the same connector) are not "not shown". Made on first need: most pastes
+    /// show the list of every connector.
+    shown: Option<BTreeSet<String>>,
+}
+
+impl Missing {
+    fn not_shown(&mut self, cx: &mut Context, connector: &ReceiveConnector) {
+        let object = connector.object;
+        let shown = self.shown.get_or_insert_with(|| shown_identities(cx.views));
+        if object.identity.as_ref().is_some_and(|i| shown.contains(&i.text.to_ascii_lowercase())) {
+            return;
+        }
+        self.not_shown.entry((object.input, object.section_line)).or_insert((object.format, 0)).1 += 1;
+        cx.judge(connector.index, Judgement::Unjudged);
+    }
+
+    fn lost(&mut self, cx: &mut Context, connector: &ReceiveConnector) {
+        *self.lost.entry((connector.object.input, connector.object.section_line)).or_insert(0) += 1;
+        cx.judge(connector.index, Judgement::Unjudged);
+    }
+
+    /// One diagnostic per section that lacks the property, and per section whose values
+    /// Export-Csv lost.
+    fn report(self, cx: &mut Context) {
+        for ((input, line), (format, count)) in self.not_shown {
+            let shown = if format == Format::FormatTable {
+                "The table view of Get-ReceiveConnector does not show"
+            } else {
+                "The pasted receive connectors do not include"
+            };
+            cx.add_diagnostic(
+                Diagnostic::new(
+                    "property-not-shown",
+                    Severity::Warning,
+                    input,
+                    Some(line),
+                    format!(
+                        "{shown} TlsDomainCapabilities, so {count} receive connector{} could not be checked.",
+                        plural(count)
+                    ),
+                    "Run the command below and paste its output.".into(),
+                )
+                .with_commands(vec![collect::receive_connectors()]),
+            );
+        }
+        for ((input, line), count) in self.lost {
+            cx.add_diagnostic(
+                Diagnostic::new(
+                    "values-lost-in-csv",
+                    Severity::Warning,
+                    input,
+                    Some(line),
+                    format!(
+                        "Export-Csv wrote a type name instead of the TlsDomainCapabilities values, so {count} receive connector{} could not be checked; this does not mean they are healthy.",
+                        plural(count)
+                    ),
+                    "Run the command below (or use Export-Clixml) and paste that output instead of the CSV.".into(),
+                )
+                .with_commands(vec![collect::receive_connectors()]),
+            );
+        }
+    }
+}
+
+/// The receive connectors (by lowercased identity) whose list the paste shows.
+fn shown_identities(views: Views) -> BTreeSet<String> {
+    // Filled by `insert`, not `collect`, which would add a sort of its own to the page (see `sort`).
+    let mut shown = BTreeSet::new();
+    for connector in views.receive_connectors() {
+        if connector.tls_domain_capabilities.is_some_and(|field| !field.is_lost()) {
+            shown.extend(connector.object.identity.as_ref().map(|i| i.text.to_ascii_lowercase()));
+        }
+    }
+    shown
 }
 
 /// The KB's Method 1 for this organisation. The wizard writes the current entry only when it
@@ -285,7 +344,7 @@ pub fn check(cx: &mut Context) {
 /// a cumulative update comes first.
 fn route(cx: &Context) -> String {
     const TAIL: &str = "The commands below are Method 2, for when that cannot be done now.";
-    let servers = cx.topology.hybrid_servers(cx.objects);
+    let servers = cx.topology.hybrid_servers();
     let versions: Vec<(&str, Option<Version>)> =
         servers.iter().map(|name| (name.as_str(), cx.topology.server(name).and_then(|s| s.version))).collect();
     let old = |v: &Version| v.major == 15 && v.minor == 0 && v.build < EXCHANGE_2013_CU9_BUILD;
@@ -324,10 +383,10 @@ fn raw_text(value: &Value) -> String {
 
 /// How often the paste shows each receive connector (by lowercased identity). A connector shown
 /// twice (two pastes, or a copy and a later state) may hold either list now.
-fn identity_counts(objects: &[crate::model::Object]) -> BTreeMap<String, usize> {
+fn identity_counts(views: Views) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
-    for object in objects.iter().filter(|o| o.kind == Kind::ReceiveConnector) {
-        if let Some(identity) = &object.identity {
+    for connector in views.receive_connectors() {
+        if let Some(identity) = &connector.object.identity {
             *counts.entry(identity.text.to_ascii_lowercase()).or_insert(0) += 1;
         }
     }

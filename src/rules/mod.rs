@@ -7,17 +7,19 @@
 
 pub mod exchange_build;
 pub mod exo_send_connector;
+mod finding;
 pub mod legacy_exo_tls_capability;
 pub mod symptom;
 pub mod tls_certificate;
 pub mod tls_certificate_name;
 
-use crate::formats::Value;
+pub use finding::Draft;
+
 use crate::model::topology::Topology;
-use crate::model::{Kind, Object};
+use crate::model::{Field, Object, View, Views};
 use crate::remediation::powershell::{quote, Quoted, Refused};
 use crate::remediation::{collect, Target, Unnameable};
-use crate::report::{Command, Diagnostic, Evidence, Finding, Reference, Remediation, Severity};
+use crate::report::{Command, Diagnostic, Finding, Reference, Remediation, Severity};
 use crate::source::LineNo;
 use serde::Serialize;
 
@@ -85,9 +87,11 @@ pub enum Judgement {
 /// What the rules share while they run.
 pub struct Context<'a> {
     pub objects: &'a [Object],
+    /// The objects as the rules read them, one view per object (index `i` is object `i`).
+    pub views: Views<'a>,
     pub options: &'a crate::Options,
     /// Servers, certificates and the hybrid configuration, read once for every rule.
-    pub topology: Topology,
+    pub topology: Topology<'a>,
     pub findings: Vec<Finding>,
     /// The diagnostics in the order the rules raised them; [`run`] drops repeats at the end.
     pub diagnostics: Vec<Diagnostic>,
@@ -109,37 +113,17 @@ impl Context<'_> {
 }
 
 impl Context<'_> {
-    /// Adds a finding about `object`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn report(
-        &mut self,
-        doc: &'static RuleDoc,
-        severity: Severity,
-        object: usize,
-        line: LineNo,
-        message: String,
-        evidence: Vec<Evidence>,
-        remediation: Remediation,
-    ) {
-        let o = &self.objects[object];
-        let server = match o.kind {
-            Kind::ReceiveConnector => crate::model::topology::receive_connector_server(o),
-            Kind::ExchangeServer => o.display_identity(),
+    /// Adds a finding made with [`Draft`], completed from its object: the object's kind,
+    /// identity and input, and its server when the input says (a receive connector's server, an
+    /// Exchange server itself).
+    pub fn add(&mut self, draft: Draft) {
+        let o = &self.objects[draft.object];
+        let server = match self.views.get(draft.object) {
+            View::ReceiveConnector(connector) => connector.server_name(),
+            View::ExchangeServer(_) => o.display_identity(),
             _ => None,
         };
-        self.findings.push(Finding {
-            rule: doc.id,
-            severity,
-            kind: o.kind.as_str(),
-            identity: o.display_identity(),
-            server,
-            input: o.input,
-            line,
-            message,
-            evidence,
-            references: doc.references.to_vec(),
-            remediation,
-        });
+        self.findings.push(draft.finish(o.kind.as_str(), o.display_identity(), server, o.input));
     }
 
     /// Adds a diagnostic about `object`'s input.
@@ -243,12 +227,19 @@ impl Context<'_> {
     }
 
     /// Says that a property of `object` looks redacted (see `model::redaction`): an info
-    /// diagnostic, never a finding. `full_paste_shows` says what the value as the shell printed
-    /// it would let the rules tell. The caller judges the object: a rule that could not read
-    /// what it needs leaves it unjudged.
-    pub fn hidden_value(&mut self, object: usize, property: &str, hidden: &str, full_paste_shows: &str) {
+    /// diagnostic, never a finding, at the property's line (`field`, when the input shows it).
+    /// `full_paste_shows` says what the value as the shell printed it would let the rules tell.
+    /// The caller judges the object: a rule that could not read what it needs leaves it unjudged.
+    pub fn hidden_value(
+        &mut self,
+        object: usize,
+        property: &str,
+        field: Option<Field>,
+        hidden: &str,
+        full_paste_shows: &str,
+    ) {
         let o = &self.objects[object];
-        let line = o.record.get(property).map_or(o.record.first_line, |p| p.line);
+        let line = field.map_or(o.record.first_line, Field::line);
         let message = format!(
             "{} of {} looks redacted ('{hidden}' stands for a hidden value): it is not judged as configuration, and no command uses it.",
             property,
@@ -298,24 +289,23 @@ pub fn capitalize(text: &str) -> String {
     chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
-/// The evidence of one property of an object, as the input showed it.
-pub fn evidence(object: &Object, property: &str) -> Option<Evidence> {
-    let prop = object.record.get(property)?;
-    let value = match &prop.value {
-        Value::Null => String::new(),
-        Value::List(items) => items.iter().filter_map(Value::as_text).collect::<Vec<_>>().join(", "),
-        Value::Lost(type_name) => type_name.to_string(),
-        other => other.as_text().unwrap_or_default().to_owned(),
-    };
-    Some(Evidence { property: prop.name.to_string(), value, line: prop.line, truncated: prop.truncated })
+/// What the rules found: the findings in the order the rules made them, the diagnostics
+/// without repeats, and whether each object could be judged.
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub judgements: Vec<Judgement>,
 }
 
-/// Runs every rule over the objects.
-pub fn run<'a>(objects: &'a [Object], options: &'a crate::Options) -> Context<'a> {
+/// Runs every rule over the objects, each read once into its view.
+pub fn run(objects: &[Object], options: &crate::Options) -> Outcome {
+    let views = View::read_all(objects);
+    let views = Views(&views);
     let mut cx = Context {
         objects,
+        views,
         options,
-        topology: Topology::read(objects),
+        topology: Topology::read(views),
         findings: Vec::new(),
         diagnostics: Vec::new(),
         judgements: vec![Judgement::NotApplicable; objects.len()],
@@ -323,10 +313,8 @@ pub fn run<'a>(objects: &'a [Object], options: &'a crate::Options) -> Context<'a
     for rule in RULES {
         (rule.check)(&mut cx);
     }
-    cx.diagnostics = first_of_each(std::mem::take(&mut cx.diagnostics));
-    cx
+    Outcome { findings: cx.findings, diagnostics: first_of_each(cx.diagnostics), judgements: cx.judgements }
 }
-
 /// The diagnostics without repeats, each where it was first raised. Sorting finds the repeats
 /// in n log n; a scan of the list for each new diagnostic took seconds on thousands of servers.
 fn first_of_each(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {

@@ -2,9 +2,9 @@
 
 use super::legacy_exo_tls_capability::KB3156771;
 use super::tls_certificate::KB2989382;
-use super::{Context, RuleDoc};
-use crate::formats::symptom::SYMPTOMS;
-use crate::model::Kind;
+use super::{Context, Draft, RuleDoc};
+use crate::formats::symptom::{Symptom, SYMPTOMS};
+use crate::model::{SymptomText, View};
 use crate::report::{Evidence, Reference, Remediation, Severity};
 use std::collections::BTreeMap;
 
@@ -63,71 +63,69 @@ pub static DOC: RuleDoc = RuleDoc {
 const EVIDENCE_LINES: usize = 3;
 
 pub fn check(cx: &mut Context) {
-    let mut by_symptom: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (index, object) in cx.objects.iter().enumerate() {
-        if object.kind == Kind::Symptom {
-            if let Some(id) = object.text("Symptom") {
-                by_symptom.entry(SYMPTOMS.iter().find(|s| s.id == id).map_or("", |s| s.id)).or_default().push(index);
-            }
+    // The error texts of each symptom, by id: several entries of the table may share one (one
+    // text, several ways to spot it), and the symptom is reported once.
+    let mut by_symptom: BTreeMap<&str, Vec<(usize, &SymptomText)>> = BTreeMap::new();
+    for view in cx.views.all() {
+        if let View::Symptom(index, text) = view {
+            by_symptom.entry(text.symptom.id).or_default().push((*index, text));
         }
     }
     for symptom in SYMPTOMS {
-        // Several entries may share an id (one text, several ways to spot it); report it once.
-        let Some(indexes) = by_symptom.remove(symptom.id) else { continue };
-        let first = indexes[0];
-        let first_line = cx.objects[first].record.first_line;
-        // The scan keeps a few lines of each symptom as objects and counts the rest on the first
-        // object of each input.
-        let lines = indexes
-            .iter()
-            .filter_map(|&i| cx.objects[i].text("SymptomLines")?.parse::<usize>().ok())
-            .sum::<usize>()
-            .max(indexes.len());
-        let found: Vec<&str> =
-            symptom.explained_by.iter().copied().filter(|rule| cx.findings.iter().any(|f| f.rule == *rule)).collect();
-        let mut message = format!("The paste shows that {}", symptom.meaning);
-        if lines > 1 {
-            // The line of the first one is the finding's own line; the message does not repeat it.
-            message.push_str(&format!(" (on {lines} lines"));
-            if lines > EVIDENCE_LINES {
-                message.push_str(&format!(
-                    "; the evidence shows {EVIDENCE_LINES}, {} more are not shown",
-                    lines - EVIDENCE_LINES
-                ));
-            }
-            message.push(')');
-        }
-        message.push_str(&format!(". Look at {}.", symptom.look_at));
-        let paste = paste_text(symptom.paste);
-        if found.is_empty() {
-            message.push_str(&format!(
-                " The rules that find its causes ({}) found nothing in this paste: paste the output of {paste} to check them.",
-                symptom.explained_by.join(", "),
-            ));
-        } else {
-            message.push_str(&format!(" This report's findings of {} explain it.", found.join(", ")));
-        }
-        let evidence = indexes
-            .iter()
-            .take(EVIDENCE_LINES)
-            .map(|&i| {
-                let o = &cx.objects[i];
-                Evidence {
-                    property: "Text".into(),
-                    value: o.text("Text").unwrap_or_default().to_owned(),
-                    line: o.record.first_line,
-                    truncated: false,
-                }
-            })
-            .collect();
-        let remediation = Remediation::unavailable(format!(
-            "No command: a symptom is not a cause. Paste the output of {paste} to find the cause."
-        ));
-        cx.report(&DOC, Severity::Info, first, first_line, message, evidence, remediation);
-        if let Some(finding) = cx.findings.last_mut() {
-            finding.references = references(symptom.id).to_vec();
+        if let Some(texts) = by_symptom.remove(symptom.id) {
+            report(cx, symptom, &texts);
         }
     }
+}
+
+/// The finding of one symptom, at the first line that shows it.
+fn report(cx: &mut Context, symptom: &Symptom, texts: &[(usize, &SymptomText)]) {
+    let (first, first_text) = texts[0];
+    // The scan keeps a few lines of each symptom and counts the rest on the first of each input.
+    let lines = texts.iter().filter_map(|(_, text)| text.lines).sum::<usize>().max(texts.len());
+    let message = message(cx, symptom, lines);
+    let evidence = texts.iter().take(EVIDENCE_LINES).map(|(_, text)| Evidence {
+        property: "Text".into(),
+        value: text.text.to_owned(),
+        line: text.line,
+        truncated: false,
+    });
+    let paste = paste_text(symptom.paste);
+    let remediation = Remediation::unavailable(format!(
+        "No command: a symptom is not a cause. Paste the output of {paste} to find the cause."
+    ));
+    let draft = Draft::new(&DOC, first, first_text.line, message, remediation);
+    cx.add(draft.evidence_items(evidence).references(references(symptom.id)));
+}
+
+/// What the error text means, on how many lines the paste shows it, where to look, and which
+/// findings of this report explain it (or what to paste for the rules that would).
+fn message(cx: &Context, symptom: &Symptom, lines: usize) -> String {
+    let found: Vec<&str> =
+        symptom.explained_by.iter().copied().filter(|rule| cx.findings.iter().any(|f| f.rule == *rule)).collect();
+    let mut message = format!("The paste shows that {}", symptom.meaning);
+    if lines > 1 {
+        // The line of the first one is the finding's own line; the message does not repeat it.
+        message.push_str(&format!(" (on {lines} lines"));
+        if lines > EVIDENCE_LINES {
+            message.push_str(&format!(
+                "; the evidence shows {EVIDENCE_LINES}, {} more are not shown",
+                lines - EVIDENCE_LINES
+            ));
+        }
+        message.push(')');
+    }
+    message.push_str(&format!(". Look at {}.", symptom.look_at));
+    if found.is_empty() {
+        message.push_str(&format!(
+            " The rules that find its causes ({}) found nothing in this paste: paste the output of {} to check them.",
+            symptom.explained_by.join(", "),
+            paste_text(symptom.paste),
+        ));
+    } else {
+        message.push_str(&format!(" This report's findings of {} explain it.", found.join(", ")));
+    }
+    message
 }
 
 /// The sources of one symptom's meaning; the catalog lists them all.

@@ -3,14 +3,13 @@
 //! usable there (`tls-certificate-expired`, `-expiring`, `-not-smtp`, `-no-private-key`,
 //! `-invalid-status`). A server is judged only when its certificates were pasted.
 
-use super::{capitalize, describe, evidence, Context, Hint, Judgement, RuleDoc};
+use super::{capitalize, describe, Context, Draft, Hint, Judgement, RuleDoc};
 use crate::model::capabilities::fold;
 use crate::model::date::Date;
+use crate::model::field::line_or;
 use crate::model::redaction;
-use crate::model::topology::{
-    read_tls_name, receive_connector_server, same_server, server_key, server_names, Certificate, TlsName, TlsNameRead,
-};
-use crate::model::{Kind, Object};
+use crate::model::topology::{read_tls_name, same_server, server_key, Certificate, TlsName, TlsNameRead};
+use crate::model::{ExchangeCertificate, Field, View};
 use crate::remediation::powershell::{quote, Quoted, Refused};
 use crate::remediation::{certificate_details, collect, enable_smtp, point_at_certificate, Before, Target};
 use crate::report::{Command, Reference, Remediation, Severity};
@@ -102,8 +101,10 @@ pub static INVALID_STATUS: RuleDoc = RuleDoc {
 };
 
 /// One object that names a certificate, and the servers that use the setting.
-struct Naming {
+struct Naming<'a> {
     object: usize,
+    /// Its `TlsCertificateName`, and the name read from it.
+    field: Field<'a>,
     name: TlsName,
     line: u32,
     servers: Vec<String>,
@@ -113,94 +114,117 @@ struct Naming {
     servers_known: bool,
 }
 
+/// What the search for the named certificates found on the servers.
+#[derive(Default)]
+struct Search {
+    /// Each certificate found (by object), with its server and every object that names it: each
+    /// is judged once, naming them all.
+    found: BTreeMap<usize, (Certificate, String, Vec<usize>)>,
+    /// Servers whose certificates were not pasted, with the objects that name one there.
+    not_pasted: BTreeMap<String, NotPasted>,
+}
+
 pub fn check(cx: &mut Context) {
     let namings = namings(cx);
-    // Each certificate found is judged once, naming every object that refers to it.
-    let mut found: BTreeMap<usize, (Certificate, String, Vec<usize>)> = BTreeMap::new();
-    // Servers whose certificates were not pasted, with the objects that name one there.
-    let mut not_pasted: BTreeMap<String, NotPasted> = BTreeMap::new();
+    let mut search = Search::default();
     for naming in &namings {
         for server in &naming.servers {
-            let certificates = cx.topology.certificates_of(server).to_vec();
-            // A server name the paste hid gets no hint with a command that names it.
-            if certificates.is_empty() && redaction::looks_hidden(server) {
-                hidden_server(cx, naming.object, server);
-                continue;
-            }
-            if certificates.is_empty() {
-                let entry = not_pasted
-                    .entry(server_key(server))
-                    .or_insert_with(|| (server.clone(), naming.object, naming.line, Vec::new()));
-                entry.3.push(naming.object);
-                continue;
-            }
-            let exact = certificates
-                .iter()
-                .filter(|c| matches!((&c.issuer, &c.subject), (Some(i), Some(s)) if naming.name.names(i, s)));
-            if let Some(certificate) = exact.max_by_key(|c| c.not_after.map(|d| d.date)) {
-                // The certificate's server as its own output names it (`EX01`), rather than as
-                // the naming object does (`ex01.contoso.local`): the same server either way.
-                let entry = found.entry(certificate.object).or_insert_with(|| {
-                    (certificate.clone(), certificate.server.clone().unwrap_or_else(|| server.clone()), Vec::new())
-                });
-                if !entry.2.contains(&naming.object) {
-                    entry.2.push(naming.object);
-                }
-                cx.judge(naming.object, Judgement::Judged);
-                continue;
-            }
-            // A name the paste hid names no certificate, and a certificate whose issuer or
-            // subject it hid cannot be told apart: neither is reported as not found.
-            let owner_value = cx.objects[naming.object].record.get("TlsCertificateName");
-            if let Some(part) = owner_value.and_then(|p| redaction::hidden_in(&p.value)) {
-                cx.judge(naming.object, Judgement::Unjudged);
-                cx.hidden_value(
-                    naming.object,
-                    "TlsCertificateName",
-                    &part,
-                    super::tls_certificate_name::HIDDEN_NAME_SHOWS,
-                );
-                continue;
-            }
-            let hidden = certificates.iter().find_map(|c| {
-                let issuer = c.issuer.as_deref().and_then(redaction::hidden_part).map(|h| ("Issuer", h));
-                issuer
-                    .or_else(|| c.subject.as_deref().and_then(redaction::hidden_part).map(|h| ("Subject", h)))
-                    .map(|(p, h)| (c.object, p, h))
-            });
-            if let Some((certificate, property, part)) = hidden {
-                let owner = describe(&cx.objects[naming.object]);
-                cx.judge(naming.object, Judgement::Unjudged);
-                cx.judge(certificate, Judgement::Unjudged);
-                cx.hidden_value(certificate, property, &part, &format!("the certificate's issuer and subject, so that hybridcheck can tell whether it is the certificate that {owner} names"));
-                continue;
-            }
-            let partial = certificates.iter().any(|c| {
-                c.issuer.is_none() && c.subject.as_deref().is_none_or(|s| fold(s) == fold(&naming.name.subject))
-            });
-            if partial {
-                let owner = describe(&cx.objects[naming.object]);
-                let hint = certificates_hint(cx, naming.object, server);
-                cx.diagnose(
-                    "certificate-details-missing",
-                    Severity::Info,
-                    naming.object,
-                    naming.line,
-                    format!("The certificates of server '{server}' were pasted without their issuer, so the certificate that {owner} names cannot be told apart."),
-                    hint,
-                );
-                continue;
-            }
-            if !naming.servers_known {
-                continue;
-            }
-            cx.judge(naming.object, Judgement::Judged);
-            report_not_found(cx, naming, server, &certificates);
+            look_on(cx, naming, server, &mut search);
         }
     }
-    // Edge Transport servers are named one by one (their certificates are listed in their own
-    // shell); the others of each input in one diagnostic when there are many. (Plain vectors:
-    // another map type here would add its own copy of the map's code to the page.)
+    report_not_pasted(cx, search.not_pasted);
+    for (certificate, server, owners) in search.found.into_values() {
+        judge_certificate(cx, &certificate, &server, &owners);
+    }
+}
+
+/// Looks for the certificate `naming` names among the certificates pasted for `server`.
+fn look_on(cx: &mut Context, naming: &Naming, server: &str, search: &mut Search) {
+    let certificates = cx.topology.certificates_of(server).to_vec();
+    // A server name the paste hid gets no hint with a command that names it.
+    if certificates.is_empty() && redaction::looks_hidden(server) {
+        hidden_server(cx, naming.object, server);
+        return;
+    }
+    if certificates.is_empty() {
+        let entry = search
+            .not_pasted
+            .entry(server_key(server))
+            .or_insert_with(|| (server.to_owned(), naming.object, naming.line, Vec::new()));
+        entry.3.push(naming.object);
+        return;
+    }
+    let exact = certificates
+        .iter()
+        .filter(|c| matches!((&c.issuer, &c.subject), (Some(i), Some(s)) if naming.name.names(i, s)));
+    if let Some(certificate) = exact.max_by_key(|c| c.not_after.map(|d| d.date)) {
+        // The certificate's server as its own output names it (`EX01`), rather than as the
+        // naming object does (`ex01.contoso.local`): the same server either way.
+        let entry = search.found.entry(certificate.object).or_insert_with(|| {
+            (certificate.clone(), certificate.server.clone().unwrap_or_else(|| server.to_owned()), Vec::new())
+        });
+        if !entry.2.contains(&naming.object) {
+            entry.2.push(naming.object);
+        }
+        cx.judge(naming.object, Judgement::Judged);
+        return;
+    }
+    if cannot_tell(cx, naming, server, &certificates) || !naming.servers_known {
+        return;
+    }
+    cx.judge(naming.object, Judgement::Judged);
+    report_not_found(cx, naming, server, &certificates);
+}
+
+/// True, after saying why, when the pasted certificates cannot show that the named one is
+/// missing: a name the paste hid names no certificate, a certificate whose issuer or subject it
+/// hid cannot be told apart, and neither can certificates pasted without their issuer.
+fn cannot_tell(cx: &mut Context, naming: &Naming, server: &str, certificates: &[Certificate]) -> bool {
+    if let Some(part) = naming.field.hidden() {
+        cx.judge(naming.object, Judgement::Unjudged);
+        let shows = super::tls_certificate_name::HIDDEN_NAME_SHOWS;
+        cx.hidden_value(naming.object, "TlsCertificateName", Some(naming.field), &part, shows);
+        return true;
+    }
+    let hidden = certificates.iter().find_map(|c| {
+        let issuer = c.issuer.as_deref().and_then(redaction::hidden_part).map(|h| ("Issuer", h));
+        issuer
+            .or_else(|| c.subject.as_deref().and_then(redaction::hidden_part).map(|h| ("Subject", h)))
+            .map(|(p, h)| (c.object, p, h))
+    });
+    if let Some((certificate, property, part)) = hidden {
+        let owner = describe(&cx.objects[naming.object]);
+        cx.judge(naming.object, Judgement::Unjudged);
+        cx.judge(certificate, Judgement::Unjudged);
+        let view = cx.views.certificate(certificate);
+        let field = view.and_then(|v| if property == "Issuer" { v.issuer } else { v.subject });
+        let shows = format!("the certificate's issuer and subject, so that hybridcheck can tell whether it is the certificate that {owner} names");
+        cx.hidden_value(certificate, property, field, &part, &shows);
+        return true;
+    }
+    let partial = certificates
+        .iter()
+        .any(|c| c.issuer.is_none() && c.subject.as_deref().is_none_or(|s| fold(s) == fold(&naming.name.subject)));
+    if partial {
+        let owner = describe(&cx.objects[naming.object]);
+        let hint = certificates_hint(cx, naming.object, server);
+        cx.diagnose(
+            "certificate-details-missing",
+            Severity::Info,
+            naming.object,
+            naming.line,
+            format!("The certificates of server '{server}' were pasted without their issuer, so the certificate that {owner} names cannot be told apart."),
+            hint,
+        );
+    }
+    partial
+}
+
+/// Says which servers' certificates were not pasted. Edge Transport servers are named one by
+/// one (their certificates are listed in their own shell); the others of each input in one
+/// diagnostic when there are many.
+fn report_not_pasted(cx: &mut Context, not_pasted: BTreeMap<String, NotPasted>) {
+    // (Plain vectors: another map type here would add its own copy of the map's code to the page.)
     let entries: Vec<(bool, usize, NotPasted)> =
         not_pasted.into_values().map(|entry| (is_edge(cx, &entry.0), cx.objects[entry.1].input, entry)).collect();
     // Servers other than Edge ones per input; the inputs are few (the files of one check).
@@ -226,32 +250,33 @@ pub fn check(cx: &mut Context) {
     for (_, servers) in grouped {
         report_many_not_pasted(cx, servers);
     }
-    for (server, object, line, owners) in one_by_one {
-        // Name a few of the objects: a dump of thousands of connectors must not make a message of thousands.
-        let mut names: Vec<String> = owners.iter().take(3).map(|&o| describe(&cx.objects[o])).collect();
-        if owners.len() > 3 {
-            names.push(format!("{} more", owners.len() - 3));
-        }
-        let named = if owners.len() == 1 {
-            format!("the certificate that {} names", names[0])
-        } else {
-            format!("the certificates that {} objects name ({})", owners.len(), names.join(", "))
-        };
-        let hint = certificates_hint(cx, object, &server);
-        cx.diagnose(
-            "certificates-not-pasted",
-            Severity::Info,
-            object,
-            line,
-            format!("The paste shows no certificates of server '{server}', so {named} could not be checked there."),
-            hint,
-        );
-    }
-    for (certificate, server, owners) in found.into_values() {
-        judge_certificate(cx, &certificate, &server, &owners);
+    for entry in one_by_one {
+        report_one_not_pasted(cx, entry);
     }
 }
 
+/// One diagnostic for one server whose certificates were not pasted.
+fn report_one_not_pasted(cx: &mut Context, (server, object, line, owners): NotPasted) {
+    // Name a few of the objects: a dump of thousands of connectors must not make a message of thousands.
+    let mut names: Vec<String> = owners.iter().take(3).map(|&o| describe(&cx.objects[o])).collect();
+    if owners.len() > 3 {
+        names.push(format!("{} more", owners.len() - 3));
+    }
+    let named = if owners.len() == 1 {
+        format!("the certificate that {} names", names[0])
+    } else {
+        format!("the certificates that {} objects name ({})", owners.len(), names.join(", "))
+    };
+    let hint = certificates_hint(cx, object, &server);
+    cx.diagnose(
+        "certificates-not-pasted",
+        Severity::Info,
+        object,
+        line,
+        format!("The paste shows no certificates of server '{server}', so {named} could not be checked there."),
+        hint,
+    );
+}
 /// A server whose certificates were not pasted: its name, the first object that names a
 /// certificate there and that object's line, and every such object.
 type NotPasted = (String, usize, u32, Vec<usize>);
@@ -307,42 +332,38 @@ fn report_many_not_pasted(cx: &mut Context, servers: Vec<NotPasted>) {
 /// True for an Edge Transport server: its certificates can be listed only in its own shell.
 fn is_edge(cx: &Context, server: &str) -> bool {
     cx.topology.server(server).is_some_and(|s| s.edge)
-        || cx.topology.hybrid.is_some_and(|h| {
-            server_names(&cx.objects[h], "EdgeTransportServers").iter().any(|e| same_server(e, server))
-        })
+        || cx.topology.hybrid.is_some_and(|h| h.edge_servers().iter().any(|e| same_server(e, server)))
 }
 
 /// Every valid `TlsCertificateName` in the paste with the servers that use it.
-fn namings(cx: &mut Context) -> Vec<Naming> {
+fn namings<'a>(cx: &mut Context<'a>) -> Vec<Naming<'a>> {
     let mut namings = Vec::new();
-    for (index, object) in cx.objects.iter().enumerate() {
-        let (servers, servers_known) = match object.kind {
-            Kind::ReceiveConnector => (receive_connector_server(object).into_iter().collect(), true),
-            Kind::SendConnector => (server_names(object, "SourceTransportServers"), true),
-            Kind::HybridConfiguration => match cx.topology.hybrid_transport_servers(cx.objects) {
+    for view in cx.views.all() {
+        let Some((index, field)) = view.tls_certificate_name() else { continue };
+        let TlsNameRead::Valid(name) = read_tls_name(Some(field.value())) else { continue };
+        let (servers, servers_known) = match view {
+            View::ReceiveConnector(connector) => (connector.server_name().into_iter().collect(), true),
+            View::SendConnector(connector) => (connector.source_servers(), true),
+            _ => match cx.topology.hybrid_transport_servers() {
                 Some(servers) => (servers, true),
                 None => (cx.topology.servers_with_certificates(), false),
             },
-            _ => continue,
         };
-        let prop = object.record.get("TlsCertificateName");
-        if let TlsNameRead::Valid(name) = read_tls_name(prop.map(|p| &p.value)) {
-            let line = prop.map_or(object.record.first_line, |p| p.line);
-            if !servers_known {
-                cx.diagnose(
-                    "hybrid-servers-not-shown",
-                    Severity::Info,
-                    index,
-                    line,
-                    "The paste does not show the hybrid configuration's transport servers, so its certificate was looked for only among the certificates pasted, and no server was judged for lacking it.".into(),
-                    Hint::new(
-                        "Run the command below and paste its output, with the certificates of the servers it lists.",
-                        vec![collect::hybrid_configuration()],
-                    ),
-                );
-            }
-            namings.push(Naming { object: index, name, line, servers, servers_known });
+        let line = field.line();
+        if !servers_known {
+            cx.diagnose(
+                "hybrid-servers-not-shown",
+                Severity::Info,
+                index,
+                line,
+                "The paste does not show the hybrid configuration's transport servers, so its certificate was looked for only among the certificates pasted, and no server was judged for lacking it.".into(),
+                Hint::new(
+                    "Run the command below and paste its output, with the certificates of the servers it lists.",
+                    vec![collect::hybrid_configuration()],
+                ),
+            );
         }
+        namings.push(Naming { object: index, field, name, line, servers, servers_known });
     }
     namings
 }
@@ -351,23 +372,30 @@ fn namings(cx: &mut Context) -> Vec<Naming> {
 /// holds the hidden one: `xxx\Default Frontend xxx`, `SourceTransportServers : {server names}`.
 fn hidden_server(cx: &mut Context, object: usize, server: &str) {
     let Some(part) = redaction::hidden_part(server) else { return };
-    let o = &cx.objects[object];
-    let properties = [
-        "SourceTransportServers",
-        "SendingTransportServers",
-        "ReceivingTransportServers",
-        "EdgeTransportServers",
-        "Server",
-        "Identity",
-    ];
-    let property = properties
+    // The properties that name the object's servers, in the order they are asked, then its identity.
+    let (properties, identity) = match cx.views.get(object) {
+        View::SendConnector(c) => (vec![("SourceTransportServers", c.source_transport_servers)], c.identity),
+        View::HybridConfiguration(h) => (
+            vec![
+                ("SendingTransportServers", h.sending_transport_servers),
+                ("ReceivingTransportServers", h.receiving_transport_servers),
+                ("EdgeTransportServers", h.edge_transport_servers),
+            ],
+            h.identity,
+        ),
+        View::ReceiveConnector(c) => (vec![("Server", c.server)], c.identity),
+        _ => (Vec::new(), None),
+    };
+    let (property, field) = properties
         .into_iter()
-        .find(|p| o.record.get(p).is_some_and(|v| redaction::hidden_in(&v.value).is_some()))
-        .unwrap_or("Identity");
+        .chain([("Identity", identity)])
+        .find(|(_, field)| field.is_some_and(|f| f.hidden().is_some()))
+        .unwrap_or(("Identity", identity));
     cx.judge(object, Judgement::Unjudged);
     cx.hidden_value(
         object,
         property,
+        field,
         &part,
         "which servers use this setting, so that hybridcheck can look for the certificate on each of them",
     );
@@ -395,10 +423,25 @@ fn certificates_hint(cx: &mut Context, object: usize, server: &str) -> Hint {
 
 fn report_not_found(cx: &mut Context, naming: &Naming, server: &str, certificates: &[Certificate]) {
     let owner = describe(&cx.objects[naming.object]);
-    let today = cx.options.today;
     let subject_cn = common_name(&naming.name.subject);
-    // A certificate for the same name that the server could use instead.
-    let candidate = certificates
+    let remediation = match candidate(certificates, &subject_cn, cx.options.today) {
+        Some(certificate) => point_at(cx, naming, server, certificate),
+        None => Remediation::unavailable(format!(
+            "No command was generated: the paste shows no usable certificate for {subject_cn} on '{server}'. Renew or import the certificate on that server, enable it for SMTP, then rerun the Hybrid Configuration Wizard (it sets TlsCertificateName anew)."
+        )),
+    };
+    let message = format!(
+        "{} names the certificate {} in TlsCertificateName, but no certificate of server '{server}' has that issuer and subject; mail that uses this setting fails TLS (454 4.7.5 on the send side, event 12014 on the receive side).",
+        capitalize(&owner),
+        naming.name.text()
+    );
+    cx.add(Draft::new(&NOT_FOUND, naming.object, naming.line, message, remediation).evidence(Some(naming.field)));
+}
+
+/// A certificate for the same name (`subject_cn`) that the server could use instead: enabled for
+/// SMTP, valid, with its private key, not expired, with a whole thumbprint; the latest to expire.
+fn candidate<'c>(certificates: &'c [Certificate], subject_cn: &str, today: Option<Date>) -> Option<&'c Certificate> {
+    certificates
         .iter()
         .filter(|c| {
             c.smtp != Some(false)
@@ -410,45 +453,40 @@ fn report_not_found(cx: &mut Context, naming: &Naming, server: &str, certificate
         .filter(|c| {
             c.thumbprint.as_deref().is_some_and(|t| t.len() == 40 && t.chars().all(|ch| ch.is_ascii_hexdigit()))
         })
-        .max_by_key(|c| c.not_after.map(|d| d.date));
-    let object = &cx.objects[naming.object];
-    let number = cx.findings.len() + 1;
-    let kind = object.kind;
-    let remediation = match (candidate, cx.target(naming.object)) {
-        (Some(certificate), Ok(target)) => match cx.quote_server(naming.object, server) {
-            Some(quoted) => {
-                let plan = replace_name(&target, &cx.objects[naming.object], &quoted, certificate, number);
-                cx.settle(naming.object, plan)
-            }
-            None => Remediation::unavailable(format!(
-                "No command was generated: the server name '{server}' cannot be written in a command. Set TlsCertificateName from the certificate on that server, or rerun the Hybrid Configuration Wizard."
-            )),
-        },
-        (Some(_), Err(reason)) => Remediation::unavailable(reason.note(kind)),
-        (None, _) => Remediation::unavailable(format!(
-            "No command was generated: the paste shows no usable certificate for {subject_cn} on '{server}'. Renew or import the certificate on that server, enable it for SMTP, then rerun the Hybrid Configuration Wizard (it sets TlsCertificateName anew)."
-        )),
-    };
-    let message = format!(
-        "{} names the certificate {} in TlsCertificateName, but no certificate of server '{server}' has that issuer and subject; mail that uses this setting fails TLS (454 4.7.5 on the send side, event 12014 on the receive side).",
-        capitalize(&owner),
-        naming.name.text()
-    );
-    let evidence = evidence(object, "TlsCertificateName").into_iter().collect();
-    cx.report(&NOT_FOUND, Severity::Error, naming.object, naming.line, message, evidence, remediation);
+        .max_by_key(|c| c.not_after.map(|d| d.date))
 }
 
-/// Commands that point `TlsCertificateName` of `object` at `certificate`, read by thumbprint on the server.
+/// The commands that point the naming object at `certificate` on `server`, or why there are none.
+fn point_at(cx: &mut Context, naming: &Naming, server: &str, certificate: &Certificate) -> Remediation {
+    let number = cx.findings.len() + 1;
+    let kind = cx.objects[naming.object].kind;
+    let target = match cx.target(naming.object) {
+        Ok(target) => target,
+        Err(reason) => return Remediation::unavailable(reason.note(kind)),
+    };
+    match cx.quote_server(naming.object, server) {
+        Some(quoted) => {
+            let plan = replace_name(&target, naming.field, &quoted, certificate, number);
+            cx.settle(naming.object, plan)
+        }
+        None => Remediation::unavailable(format!(
+            "No command was generated: the server name '{server}' cannot be written in a command. Set TlsCertificateName from the certificate on that server, or rerun the Hybrid Configuration Wizard."
+        )),
+    }
+}
+
+/// Commands that point `TlsCertificateName` (its value now: `name`) at `certificate`, read by
+/// thumbprint on the server.
 fn replace_name(
     target: &Target,
-    object: &Object,
+    name: Field,
     server: &Quoted,
     certificate: &Certificate,
     number: usize,
 ) -> Result<Remediation, Refused> {
     let thumbprint = certificate.thumbprint.as_deref().unwrap_or_default();
     // The rollback names the old value only when the paste showed it exactly.
-    let before = match object.exact_text("TlsCertificateName") {
+    let before = match name.exact_text() {
         Some(text) => Before::Shown(text),
         None => Before::FromServer,
     };
@@ -460,25 +498,71 @@ fn replace_name(
         )))
 }
 
+/// Judges a certificate that objects name: its lifetime, its services, its private key and its
+/// status, each its own finding.
 fn judge_certificate(cx: &mut Context, certificate: &Certificate, server: &str, owners: &[usize]) {
+    let Some(&view) = cx.views.certificate(certificate.object) else { return };
     let owner_names: Vec<String> = owners.iter().map(|&o| describe(&cx.objects[o])).collect();
-    let named_by = owner_names.join(", ");
-    let object = certificate.object;
     let thumbprint = certificate.thumbprint.clone().unwrap_or_else(|| "(thumbprint not shown)".into());
-    let what = format!("Certificate {thumbprint} on '{server}' (named by {named_by})");
-    let line = |property: &str| {
-        cx.objects[object].record.get(property).map_or(cx.objects[object].record.first_line, |p| p.line)
+    let judged = Judged {
+        view,
+        what: format!("Certificate {thumbprint} on '{server}' (named by {})", owner_names.join(", ")),
+        quoted: match (cx.quote_server(view.index, server), cx.quote(view.index, "thumbprint", &thumbprint)) {
+            (Some(server), Some(thumbprint)) => Some((server, thumbprint)),
+            _ => None,
+        },
     };
-    let ev = |property: &str| evidence(&cx.objects[object], property).into_iter().collect::<Vec<_>>();
-    let quoted = match (cx.quote_server(object, server), cx.quote(object, "thumbprint", &thumbprint)) {
-        (Some(server), Some(thumbprint)) => Some((server, thumbprint)),
-        _ => None,
-    };
-    let no_command = |note: &str| {
-        let verify = quoted.iter().map(|(s, t)| certificate_details(s, t)).collect();
+    cx.judge(view.index, Judgement::Judged);
+    judge_lifetime(cx, certificate, &judged, server, &thumbprint);
+    if certificate.smtp == Some(false) {
+        let message = format!("{} is not enabled for SMTP, so the connectors cannot use it for TLS.", judged.what);
+        let whole = view.thumbprint.and_then(Field::exact_text).is_some_and(|t| t.len() == 40);
+        let remediation = match &judged.quoted {
+            Some((s, t)) if whole => enable_smtp(s, t)
+                .note("The command adds SMTP to the certificate's services and keeps the others. When asked whether to overwrite the default SMTP certificate, answer No unless you mean to replace it.")
+                .note("There is no rollback command: to remove SMTP again, enable the certificate for the services it had before."),
+            _ => judged.no_command("No command was generated: the paste does not show the certificate's full thumbprint."),
+        };
+        cx.add(judged.draft(&NOT_SMTP, view.services, message, remediation));
+    }
+    if certificate.has_private_key == Some(false) {
+        let message = format!("{} has no private key, so TLS with it fails with NoCredentials.", judged.what);
+        let r = judged.no_command("No command is generated: import the certificate again with its private key (.pfx), or renew it on this server, then enable it for SMTP.");
+        cx.add(judged.draft(&NO_PRIVATE_KEY, view.has_private_key, message, r));
+    }
+    if let Some(status) = certificate.status.as_deref().filter(|s| !s.eq_ignore_ascii_case("valid")) {
+        let message = format!("{} has status {status}, so Exchange does not use it for TLS.", judged.what);
+        let r = judged.no_command("No command is generated: find out why the status is not Valid (revocation list reachable? intermediate and root certificates installed?) or replace the certificate.");
+        cx.add(judged.draft(&INVALID_STATUS, view.status, message, r));
+    }
+}
+
+/// A certificate being judged: its view (the object of the copy its details were merged into),
+/// how the findings name it, and its server and thumbprint quoted for commands.
+struct Judged<'a> {
+    view: ExchangeCertificate<'a>,
+    what: String,
+    quoted: Option<(Quoted, Quoted)>,
+}
+
+impl Judged<'_> {
+    /// A finding about the certificate, at `field`'s line with `field` as evidence.
+    fn draft(&self, doc: &'static RuleDoc, field: Option<Field>, message: String, remediation: Remediation) -> Draft {
+        let line = line_or(field, self.view.object.record.first_line);
+        Draft::new(doc, self.view.index, line, message, remediation).evidence(field)
+    }
+
+    /// No fix command, but the command that shows the certificate's details when it can be written.
+    fn no_command(&self, note: &str) -> Remediation {
+        let verify = self.quoted.iter().map(|(s, t)| certificate_details(s, t)).collect();
         Remediation::check_only(verify, note.to_owned())
-    };
-    cx.judge(object, Judgement::Judged);
+    }
+}
+
+/// The certificate's lifetime: expired, or expiring within 60 days; or a diagnostic when the
+/// paste does not show it.
+fn judge_lifetime(cx: &mut Context, certificate: &Certificate, judged: &Judged, server: &str, thumbprint: &str) {
+    let what = &judged.what;
     if let (Some(not_after), Some(today)) = (certificate.not_after, cx.options.today) {
         let left = not_after.date.days() - today.days();
         let doubt = if not_after.ambiguous {
@@ -491,45 +575,24 @@ fn judge_certificate(cx: &mut Context, certificate: &Certificate, server: &str, 
                 "{what} expired on {}{doubt}, {} days ago; Exchange Online refuses TLS with it.",
                 not_after.date, -left
             );
-            let r = no_command("No command is generated: renew the certificate (or import a new one), enable it for SMTP, then update TlsCertificateName or rerun the Hybrid Configuration Wizard.");
-            cx.report(&EXPIRED, Severity::Error, object, line("NotAfter"), message, ev("NotAfter"), r);
+            let r = judged.no_command("No command is generated: renew the certificate (or import a new one), enable it for SMTP, then update TlsCertificateName or rerun the Hybrid Configuration Wizard.");
+            cx.add(judged.draft(&EXPIRED, judged.view.not_after, message, r));
         } else if left < 60 {
             let severity = if left < 30 { Severity::Warning } else { Severity::Info };
             let message = format!("{what} expires on {}{doubt}, in {left} days.", not_after.date);
-            let r = no_command("No command is generated: renew the certificate before it expires, enable the new one for SMTP, then update TlsCertificateName or rerun the Hybrid Configuration Wizard.");
-            cx.report(&EXPIRING, severity, object, line("NotAfter"), message, ev("NotAfter"), r);
+            let r = judged.no_command("No command is generated: renew the certificate before it expires, enable the new one for SMTP, then update TlsCertificateName or rerun the Hybrid Configuration Wizard.");
+            cx.add(judged.draft(&EXPIRING, judged.view.not_after, message, r).severity(severity));
         }
     } else if certificate.not_after.is_none() {
-        let hint = certificates_hint(cx, object, server);
+        let hint = certificates_hint(cx, judged.view.index, server);
         cx.diagnose(
             "certificate-details-missing",
             Severity::Info,
-            object,
-            cx.objects[object].record.first_line,
+            judged.view.index,
+            judged.view.object.record.first_line,
             format!("The paste does not show when certificate {thumbprint} on '{server}' expires."),
             hint,
         );
-    }
-    if certificate.smtp == Some(false) {
-        let message = format!("{what} is not enabled for SMTP, so the connectors cannot use it for TLS.");
-        let whole = cx.objects[object].exact_text("Thumbprint").is_some_and(|t| t.len() == 40);
-        let remediation = match &quoted {
-            Some((s, t)) if whole => enable_smtp(s, t)
-                .note("The command adds SMTP to the certificate's services and keeps the others. When asked whether to overwrite the default SMTP certificate, answer No unless you mean to replace it.")
-                .note("There is no rollback command: to remove SMTP again, enable the certificate for the services it had before."),
-            _ => no_command("No command was generated: the paste does not show the certificate's full thumbprint."),
-        };
-        cx.report(&NOT_SMTP, Severity::Error, object, line("Services"), message, ev("Services"), remediation);
-    }
-    if certificate.has_private_key == Some(false) {
-        let message = format!("{what} has no private key, so TLS with it fails with NoCredentials.");
-        let r = no_command("No command is generated: import the certificate again with its private key (.pfx), or renew it on this server, then enable it for SMTP.");
-        cx.report(&NO_PRIVATE_KEY, Severity::Error, object, line("HasPrivateKey"), message, ev("HasPrivateKey"), r);
-    }
-    if let Some(status) = certificate.status.as_deref().filter(|s| !s.eq_ignore_ascii_case("valid")) {
-        let message = format!("{what} has status {status}, so Exchange does not use it for TLS.");
-        let r = no_command("No command is generated: find out why the status is not Valid (revocation list reachable? intermediate and root certificates installed?) or replace the certificate.");
-        cx.report(&INVALID_STATUS, Severity::Error, object, line("Status"), message, ev("Status"), r);
     }
 }
 

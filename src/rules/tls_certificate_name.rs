@@ -3,11 +3,10 @@
 //! (`tls-certificate-name-mismatch`), and its length where Edge servers replicate it
 //! (`tls-certificate-name-too-long`).
 
-use super::{capitalize, describe, evidence, Context, Judgement, RuleDoc};
+use super::{capitalize, describe, Context, Draft, Judgement, RuleDoc};
 use crate::model::capabilities::{self, fold};
-use crate::model::redaction;
 use crate::model::topology::{read_tls_name, TlsName, TlsNameRead};
-use crate::model::Kind;
+use crate::model::{Field, HybridConfiguration, View};
 use crate::remediation::{set_parameters, Argument};
 use crate::report::{Reference, Remediation, Severity};
 
@@ -62,94 +61,119 @@ pub static TOO_LONG: RuleDoc = RuleDoc {
 pub const HIDDEN_NAME_SHOWS: &str = "which certificate the connector uses (`<I>issuer<S>subject`), so that hybridcheck can check its form, that the server has that certificate, that it is valid and enabled for SMTP, and that it is the hybrid configuration's";
 
 pub fn check(cx: &mut Context) {
-    let hybrid = cx.topology.hybrid.and_then(|h| {
-        match read_tls_name(cx.objects[h].record.get("TlsCertificateName").map(|p| &p.value)) {
-            TlsNameRead::Valid(name) => Some((h, name)),
-            _ => None,
-        }
+    let hybrid = cx.topology.hybrid.and_then(|h| match read_tls_name(h.tls_certificate_name.map(Field::value)) {
+        TlsNameRead::Valid(name) => Some((h, name)),
+        _ => None,
     });
-    let edge = cx.topology.edge_in_play(cx.objects);
-    // A value is asked whether it looks redacted (`model::redaction`) only where it would
-    // otherwise be reported: a paste of thousands of connectors names one certificate
-    // thousands of times, and a placeholder that fits the form is judged like a real name.
-    let hidden = |cx: &Context, index: usize| {
-        cx.objects[index].record.get("TlsCertificateName").and_then(|p| redaction::hidden_in(&p.value))
-    };
+    let edge = cx.topology.edge_in_play();
     let mut hybrid_said = false;
-    for index in 0..cx.objects.len() {
-        let object = &cx.objects[index];
-        if !matches!(object.kind, Kind::ReceiveConnector | Kind::SendConnector | Kind::HybridConfiguration) {
-            continue;
-        }
-        let Some(prop) = object.record.get("TlsCertificateName") else { continue };
-        let line = prop.line;
-        match read_tls_name(Some(&prop.value)) {
+    let views = cx.views;
+    for view in views.all() {
+        let Some((index, field)) = view.tls_certificate_name() else { continue };
+        match read_tls_name(Some(field.value())) {
             TlsNameRead::Empty => {}
-            TlsNameRead::Invalid(text) => {
-                if let Some(part) = hidden(cx, index) {
-                    cx.judge(index, Judgement::Unjudged);
-                    cx.hidden_value(index, "TlsCertificateName", &part, HIDDEN_NAME_SHOWS);
-                    continue;
-                }
-                cx.judge(index, Judgement::Judged);
-                let message = format!(
-                    "TlsCertificateName of {} is '{text}', which is not of the form <I>issuer<S>subject, so it names no certificate.",
-                    describe(&cx.objects[index])
-                );
-                let remediation = Remediation::unavailable("No command is generated: the value does not say which certificate is meant. Set it from the certificate with `$cert = Get-ExchangeCertificate -Thumbprint <thumbprint>` and `\"<I>$($cert.Issuer)<S>$($cert.Subject)\"`, or rerun the Hybrid Configuration Wizard.".into());
-                let ev = evidence(object, "TlsCertificateName").into_iter().collect();
-                cx.report(&SYNTAX, Severity::Error, index, line, message, ev, remediation);
-            }
+            TlsNameRead::Invalid(text) => check_syntax(cx, index, field, &text),
             TlsNameRead::Valid(name) => {
                 cx.judge(index, Judgement::Judged);
                 // EdgeSync copies send connectors to the Edge servers; nothing else of these.
-                if edge && object.kind == Kind::SendConnector && name.text().chars().count() > 256 {
-                    if let Some(part) = hidden(cx, index) {
-                        cx.judge(index, Judgement::Unjudged);
-                        cx.hidden_value(index, "TlsCertificateName", &part, HIDDEN_NAME_SHOWS);
-                        continue;
-                    }
-                    let message = format!(
-                        "TlsCertificateName of {} is {} characters long; with Edge servers in hybrid mail flow, EdgeSync cannot copy more than 256.",
-                        describe(&cx.objects[index]),
-                        name.text().chars().count()
-                    );
-                    let remediation = Remediation::unavailable("No command is generated: follow KB 4052493 (raise the attribute's length on the Edge servers, or clear TlsCertificateName and rely on Fqdn, or use a certificate with a shorter name).".into());
-                    let ev = evidence(object, "TlsCertificateName").into_iter().collect();
-                    cx.report(&TOO_LONG, Severity::Warning, index, line, message, ev, remediation);
+                let send = matches!(view, View::SendConnector(_));
+                if edge && send && !check_length(cx, index, field, &name) {
+                    continue;
                 }
                 let Some((h, hybrid_name)) = hybrid.as_ref().filter(|(_, h)| {
-                    object.kind != Kind::HybridConfiguration
-                        && is_hybrid_connector(cx, index)
+                    !matches!(view, View::HybridConfiguration(_))
+                        && is_hybrid_connector(view)
                         && !h.names(&name.issuer, &name.subject)
                 }) else {
                     continue;
                 };
-                // Names that differ because one of them was hidden are not a mismatch.
-                let hidden_here = hidden(cx, index).map(|part| (index, part));
-                let hidden_there = || hidden(cx, *h).map(|part| (*h, part));
-                match hidden_here.or_else(hidden_there) {
-                    Some((at, part)) => {
-                        cx.judge(index, Judgement::Unjudged);
-                        if at == index || !std::mem::replace(&mut hybrid_said, true) {
-                            cx.judge(at, Judgement::Unjudged);
-                            cx.hidden_value(at, "TlsCertificateName", &part, HIDDEN_NAME_SHOWS);
-                        }
-                    }
-                    None => report_mismatch(cx, index, line, &name, hybrid_name),
-                }
+                let compared = Compared { index, field, name: &name, hybrid: h, hybrid_name };
+                check_mismatch(cx, &compared, &mut hybrid_said);
             }
         }
     }
 }
 
+/// Says that a value looks redacted (`model::redaction`), and leaves its object unjudged; `false`
+/// when it does not. A value is asked only where it would otherwise be reported: a paste of
+/// thousands of connectors names one certificate thousands of times, and a placeholder that fits
+/// the form is judged like a real name.
+fn said_hidden(cx: &mut Context, index: usize, field: Field) -> bool {
+    let Some(part) = field.hidden() else { return false };
+    cx.judge(index, Judgement::Unjudged);
+    cx.hidden_value(index, "TlsCertificateName", Some(field), &part, HIDDEN_NAME_SHOWS);
+    true
+}
+
+/// `tls-certificate-name-syntax`: a value not of the form `<I>issuer<S>subject`.
+fn check_syntax(cx: &mut Context, index: usize, field: Field, text: &str) {
+    if said_hidden(cx, index, field) {
+        return;
+    }
+    cx.judge(index, Judgement::Judged);
+    let message = format!(
+        "TlsCertificateName of {} is '{text}', which is not of the form <I>issuer<S>subject, so it names no certificate.",
+        describe(&cx.objects[index])
+    );
+    let remediation = Remediation::unavailable("No command is generated: the value does not say which certificate is meant. Set it from the certificate with `$cert = Get-ExchangeCertificate -Thumbprint <thumbprint>` and `\"<I>$($cert.Issuer)<S>$($cert.Subject)\"`, or rerun the Hybrid Configuration Wizard.".into());
+    cx.add(Draft::new(&SYNTAX, index, field.line(), message, remediation).evidence(Some(field)));
+}
+
+/// `tls-certificate-name-too-long`: a send connector's name longer than EdgeSync copies. `false`
+/// when the value looks redacted, so that nothing more is said of it.
+fn check_length(cx: &mut Context, index: usize, field: Field, name: &TlsName) -> bool {
+    let length = name.text().chars().count();
+    if length <= 256 {
+        return true;
+    }
+    if said_hidden(cx, index, field) {
+        return false;
+    }
+    let message = format!(
+        "TlsCertificateName of {} is {length} characters long; with Edge servers in hybrid mail flow, EdgeSync cannot copy more than 256.",
+        describe(&cx.objects[index]),
+    );
+    let remediation = Remediation::unavailable("No command is generated: follow KB 4052493 (raise the attribute's length on the Edge servers, or clear TlsCertificateName and rely on Fqdn, or use a certificate with a shorter name).".into());
+    cx.add(Draft::new(&TOO_LONG, index, field.line(), message, remediation).evidence(Some(field)));
+    true
+}
+
+/// A hybrid connector's certificate name that differs from the hybrid configuration's.
+struct Compared<'a, 'n> {
+    index: usize,
+    field: Field<'a>,
+    name: &'n TlsName,
+    hybrid: &'a HybridConfiguration<'a>,
+    hybrid_name: &'n TlsName,
+}
+
+/// `tls-certificate-name-mismatch`, unless one of the names looks redacted: names that differ
+/// because one of them was hidden are not a mismatch. The hybrid configuration's hidden value is
+/// said once (`hybrid_said`).
+fn check_mismatch(cx: &mut Context, compared: &Compared, hybrid_said: &mut bool) {
+    let index = compared.index;
+    let hybrid_field = compared.hybrid.tls_certificate_name;
+    let hidden_here = compared.field.hidden().map(|part| (index, compared.field, part));
+    let hidden_there =
+        || hybrid_field.and_then(|field| field.hidden().map(|part| (compared.hybrid.index, field, part)));
+    match hidden_here.or_else(hidden_there) {
+        Some((at, field, part)) => {
+            cx.judge(index, Judgement::Unjudged);
+            if at == index || !std::mem::replace(hybrid_said, true) {
+                cx.judge(at, Judgement::Unjudged);
+                cx.hidden_value(at, "TlsCertificateName", Some(field), &part, HIDDEN_NAME_SHOWS);
+            }
+        }
+        None => report_mismatch(cx, compared),
+    }
+}
+
 /// A connector that carries hybrid mail: a receive connector with Exchange Online entries, or
 /// a send connector to Exchange Online or with `CloudServicesMailEnabled`.
-fn is_hybrid_connector(cx: &Context, index: usize) -> bool {
-    let object = &cx.objects[index];
-    match object.kind {
-        Kind::ReceiveConnector => object.record.get("TlsDomainCapabilities").is_some_and(|p| {
-            capabilities::from_value(&p.value, p.truncated).entries.iter().any(|e| {
+fn is_hybrid_connector(view: &View) -> bool {
+    match view {
+        View::ReceiveConnector(connector) => connector.capabilities().is_some_and(|list| {
+            list.entries.iter().any(|e| {
                 let key = match &e.key {
                     capabilities::Key::Domain(d) => fold(d),
                     capabilities::Key::Certificate { subject, .. } => fold(subject),
@@ -157,25 +181,25 @@ fn is_hybrid_connector(cx: &Context, index: usize) -> bool {
                 key.contains("mail.protection.") || key.contains("outlook.com") || key.contains("outlook.cn")
             })
         }),
-        Kind::SendConnector => {
-            object.flag("CloudServicesMailEnabled") == Some(true) || super::exo_send_connector::cloud(object).is_some()
+        View::SendConnector(connector) => {
+            connector.cloud_services_mail_enabled.and_then(Field::flag) == Some(true) || connector.cloud().is_some()
         }
         _ => false,
     }
 }
 
-fn report_mismatch(cx: &mut Context, index: usize, line: u32, name: &TlsName, hybrid: &TlsName) {
+fn report_mismatch(cx: &mut Context, compared: &Compared) {
+    let index = compared.index;
     let message = format!(
         "{} names the certificate {} in TlsCertificateName, but the hybrid configuration names {}.",
         capitalize(&describe(&cx.objects[index])),
-        name.text(),
-        hybrid.text()
+        compared.name.text(),
+        compared.hybrid_name.text()
     );
     // Both values go into the commands, so both must have been shown exactly.
-    let hybrid_text = cx.topology.hybrid.and_then(|h| cx.objects[h].exact_text("TlsCertificateName"));
+    let hybrid_text = compared.hybrid.tls_certificate_name.and_then(Field::exact_text);
     let target = cx.target(index);
-    let object = &cx.objects[index];
-    let remediation = match (target, hybrid_text, object.exact_text("TlsCertificateName")) {
+    let remediation = match (target, hybrid_text, compared.field.exact_text()) {
         (Ok(target), Some(new), Some(old)) => {
             let change = vec![("TlsCertificateName", Argument::Chosen(new.to_owned()), Argument::Text(old.to_owned()))];
             let plan = set_parameters(&target, &change).map(|r| {
@@ -185,9 +209,8 @@ fn report_mismatch(cx: &mut Context, index: usize, line: u32, name: &TlsName, hy
             cx.settle(index, plan)
         }
         (Ok(_), _, _) => Remediation::unavailable("No command was generated: the paste does not show both certificate names exactly (a line wrap hid where their spaces are). Paste the output again with `| Format-List Identity,TlsCertificateName | Out-String -Width 4096`, or use Export-Clixml.".into()),
-        (Err(reason), _, _) => Remediation::unavailable(reason.note(object.kind)),
+        (Err(reason), _, _) => Remediation::unavailable(reason.note(cx.objects[index].kind)),
     };
-    let object = &cx.objects[index];
-    let ev = evidence(object, "TlsCertificateName").into_iter().collect();
-    cx.report(&MISMATCH, Severity::Warning, index, line, message, ev, remediation);
+    let field = compared.field;
+    cx.add(Draft::new(&MISMATCH, index, field.line(), message, remediation).evidence(Some(field)));
 }

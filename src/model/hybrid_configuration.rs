@@ -1,0 +1,62 @@
+//! The hybrid configuration (`Get-HybridConfiguration`) as the rules read it: the certificate it
+//! names and the servers that handle hybrid mail.
+
+use super::field::{Field, Reader};
+use super::topology::{same_server, server_key, server_names};
+use super::Object;
+
+/// The organisation's hybrid configuration.
+#[derive(Clone, Copy, Debug)]
+pub struct HybridConfiguration<'a> {
+    /// The index of the object in the report's objects.
+    pub index: usize,
+    pub object: &'a Object,
+    /// The configuration's `Identity`, where a message about a hidden server name points when
+    /// its servers do not show the hidden part.
+    pub identity: Option<Field<'a>>,
+    pub tls_certificate_name: Option<Field<'a>>,
+    pub sending_transport_servers: Option<Field<'a>>,
+    pub receiving_transport_servers: Option<Field<'a>>,
+    pub edge_transport_servers: Option<Field<'a>>,
+}
+
+impl<'a> HybridConfiguration<'a> {
+    /// The properties the view reads, and those its kind is recognised by (`Kind::from_properties`).
+    pub const PROPERTIES: &'static [&'static str] = &[
+        "TlsCertificateName",
+        "SendingTransportServers",
+        "ReceivingTransportServers",
+        "EdgeTransportServers",
+        "OnPremisesSmartHost",
+        "Identity",
+    ];
+
+    pub fn read(index: usize, object: &'a Object) -> HybridConfiguration<'a> {
+        let read = Reader::new(object, Self::PROPERTIES);
+        HybridConfiguration {
+            index,
+            object,
+            identity: read.get("Identity"),
+            tls_certificate_name: read.get("TlsCertificateName"),
+            sending_transport_servers: read.get("SendingTransportServers"),
+            receiving_transport_servers: read.get("ReceivingTransportServers"),
+            edge_transport_servers: read.get("EdgeTransportServers"),
+        }
+    }
+
+    /// The Edge Transport servers, each once, without marks.
+    pub fn edge_servers(&self) -> Vec<String> {
+        server_names(self.edge_transport_servers)
+    }
+
+    /// The sending, receiving and Edge transport servers, each once, or `None` when the input
+    /// shows none of them.
+    pub fn transport_servers(&self) -> Option<Vec<String>> {
+        let mut names = server_names(self.sending_transport_servers);
+        names.extend(server_names(self.receiving_transport_servers));
+        names.extend(self.edge_servers());
+        crate::sort::sort_by_key(&mut names, |n| server_key(n));
+        names.dedup_by(|a, b| same_server(a, b));
+        (!names.is_empty()).then_some(names)
+    }
+}

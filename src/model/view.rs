@@ -1,0 +1,96 @@
+//! Every object of a check as the rules read it: one typed view per object, read once.
+
+use super::{
+    ExchangeCertificate, ExchangeServer, Field, FileVersionInfo, HybridConfiguration, Kind, Object, ReceiveConnector,
+    SendConnector, SymptomText,
+};
+
+/// One object as the rules read it.
+#[derive(Clone, Copy, Debug)]
+pub enum View<'a> {
+    ReceiveConnector(ReceiveConnector<'a>),
+    SendConnector(SendConnector<'a>),
+    HybridConfiguration(HybridConfiguration<'a>),
+    ExchangeCertificate(ExchangeCertificate<'a>),
+    ExchangeServer(ExchangeServer<'a>),
+    FileVersionInfo(FileVersionInfo<'a>),
+    /// An error text, with the index of its object.
+    Symptom(usize, SymptomText<'a>),
+    /// An object no rule reads: Exchange Online's connectors (read by `online` for the rules to
+    /// come) and objects of unknown kind.
+    Other,
+}
+
+impl<'a> View<'a> {
+    /// The view of the object at `index`.
+    pub fn read(index: usize, object: &'a Object) -> View<'a> {
+        if let Some(text) = SymptomText::read(object) {
+            return View::Symptom(index, text);
+        }
+        match (object.kind, ()) {
+            (Kind::ReceiveConnector, _) => View::ReceiveConnector(ReceiveConnector::read(index, object)),
+            (Kind::SendConnector, _) => View::SendConnector(SendConnector::read(index, object)),
+            (Kind::HybridConfiguration, _) => View::HybridConfiguration(HybridConfiguration::read(index, object)),
+            (Kind::ExchangeCertificate, _) => View::ExchangeCertificate(ExchangeCertificate::read(index, object)),
+            (Kind::ExchangeServer, _) => View::ExchangeServer(ExchangeServer::read(index, object)),
+            (Kind::FileVersionInfo, _) => View::FileVersionInfo(FileVersionInfo::read(index, object)),
+            _ => View::Other,
+        }
+    }
+
+    /// The `TlsCertificateName` of a receive connector, a send connector or the hybrid
+    /// configuration, with the object's index: `None` for other objects, and when the input does
+    /// not show the property.
+    pub fn tls_certificate_name(&self) -> Option<(usize, Field<'a>)> {
+        match self {
+            View::ReceiveConnector(connector) => Some((connector.index, connector.tls_certificate_name?)),
+            View::SendConnector(connector) => Some((connector.index, connector.tls_certificate_name?)),
+            View::HybridConfiguration(hybrid) => Some((hybrid.index, hybrid.tls_certificate_name?)),
+            _ => None,
+        }
+    }
+
+    /// The views of every object, in the objects' order.
+    pub fn read_all(objects: &'a [Object]) -> Vec<View<'a>> {
+        objects.iter().enumerate().map(|(index, object)| View::read(index, object)).collect()
+    }
+}
+
+/// The views of every object of a check, in the objects' order (index `i` is object `i`).
+/// Copied freely: a rule iterates them while it adds findings to its context.
+#[derive(Clone, Copy, Debug)]
+pub struct Views<'a>(pub &'a [View<'a>]);
+
+impl<'a> Views<'a> {
+    /// Every view, in the objects' order.
+    pub fn all(self) -> std::slice::Iter<'a, View<'a>> {
+        self.0.iter()
+    }
+
+    /// The view of the object at `index`.
+    pub fn get(self, index: usize) -> &'a View<'a> {
+        &self.0[index]
+    }
+
+    pub fn receive_connectors(self) -> impl Iterator<Item = &'a ReceiveConnector<'a>> {
+        self.all().filter_map(|view| match view {
+            View::ReceiveConnector(connector) => Some(connector),
+            _ => None,
+        })
+    }
+
+    pub fn send_connectors(self) -> impl Iterator<Item = &'a SendConnector<'a>> {
+        self.all().filter_map(|view| match view {
+            View::SendConnector(connector) => Some(connector),
+            _ => None,
+        })
+    }
+
+    /// The certificate at `index`, when that object is one.
+    pub fn certificate(self, index: usize) -> Option<&'a ExchangeCertificate<'a>> {
+        match self.get(index) {
+            View::ExchangeCertificate(certificate) => Some(certificate),
+            _ => None,
+        }
+    }
+}
