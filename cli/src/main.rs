@@ -46,49 +46,22 @@ enum Output {
     Ps1,
 }
 
+/// What the command line asks for.
+struct Args {
+    output: Output,
+    example: bool,
+    today: Option<Date>,
+    paths: Vec<String>,
+}
+
 fn main() -> ExitCode {
-    let mut output = Output::Text;
-    let mut example = false;
-    let mut today = None;
-    let mut paths: Vec<String> = Vec::new();
-    // `--format=json` is split into two arguments so that one match handles both spellings.
-    let mut args = std::env::args()
-        .skip(1)
-        .flat_map(|a| match a.split_once('=').filter(|(k, _)| *k == "--format" || *k == "--now") {
-            Some((key, value)) => vec![key.to_owned(), value.to_owned()],
-            None => vec![a],
-        })
-        .collect::<Vec<_>>()
-        .into_iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "-h" | "--help" => {
-                print!("{HELP}");
-                return ExitCode::SUCCESS;
-            }
-            "-V" | "--version" => {
-                println!("hybridcheck {} (data as of {})", hybridcheck::VERSION, hybridcheck::DATA_AS_OF);
-                return ExitCode::SUCCESS;
-            }
-            "--example" => example = true,
-            "--now" => match args.next().as_deref().and_then(Date::parse_iso) {
-                Some(date) => today = Some(date),
-                None => return usage("--now takes a date as YYYY-MM-DD"),
-            },
-            "--format" => match args.next().as_deref() {
-                Some("text") => output = Output::Text,
-                Some("json") => output = Output::Json,
-                Some("markdown") => output = Output::Markdown,
-                Some("ps1") => output = Output::Ps1,
-                Some(other) => return usage(&format!("--format takes text, json, markdown or ps1, not {other}")),
-                None => return usage("--format needs a value: text, json, markdown or ps1"),
-            },
-            s if s.starts_with('-') && s != "-" => return usage(&format!("unknown option {s}")),
-            _ => paths.push(arg),
-        }
-    }
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
+    let mut paths = args.paths;
     let mut contents: Vec<(String, Vec<u8>)> = Vec::new();
-    if example {
+    if args.example {
         contents.push(("built-in example".into(), hybridcheck::example::TRANSCRIPT.as_bytes().to_vec()));
     } else if paths.is_empty() {
         paths.push("-".into());
@@ -111,29 +84,9 @@ fn main() -> ExitCode {
         .iter_mut()
         .map(|(name, bytes)| Input { name: name.as_str(), data: InputData::Bytes(std::mem::take(bytes).into()) })
         .collect();
-    let today = today.unwrap_or_else(system_date);
-    let report = check_with(inputs, &Options { today: Some(today), example });
-    let stdout = std::io::stdout();
-    let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let written = match output {
-        // Written as it is serialized: a report of thousands of connectors is megabytes of JSON.
-        Output::Json => serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from),
-        Output::Text => {
-            let width = if stdout.is_terminal() { terminal_width() } else { None };
-            out.write_all(text::render_to_width(&report, colour, width).as_bytes())
-        }
-        Output::Markdown => out.write_all(markdown::render(&report).as_bytes()),
-        Output::Ps1 => {
-            // Windows PowerShell 5.1 reads a script without a byte-order mark as ANSI, where UTF-8
-            // bytes can become quote characters; the mark goes first whether or not stdout is a file.
-            let script = ps1::render(&report);
-            let mark = if ps1::needs_byte_order_mark(&script) { ps1::BYTE_ORDER_MARK } else { "" };
-            out.write_all(mark.as_bytes()).and_then(|_| out.write_all(script.as_bytes()))
-        }
-    };
-    let json_end = if matches!(output, Output::Json) { &b"\n"[..] } else { b"" };
-    if written.and_then(|_| out.write_all(json_end)).and_then(|_| out.flush()).is_err() {
+    let today = args.today.unwrap_or_else(system_date);
+    let report = check_with(inputs, &Options { today: Some(today), example: args.example });
+    if write_report(&report, &args.output).is_err() {
         return ExitCode::from(2);
     }
     let code = ExitCode::from(report.exit_code() as u8);
@@ -142,6 +95,77 @@ fn main() -> ExitCode {
     std::mem::forget(report);
     std::mem::forget(contents);
     code
+}
+
+/// The command line read into [`Args`], or the exit code when it asks for help or the version
+/// (printed here) or is wrong (said here).
+fn parse_args() -> Result<Args, ExitCode> {
+    let mut parsed = Args { output: Output::Text, example: false, today: None, paths: Vec::new() };
+    // `--format=json` is split into two arguments so that one match handles both spellings.
+    let mut args = std::env::args()
+        .skip(1)
+        .flat_map(|a| match a.split_once('=').filter(|(k, _)| *k == "--format" || *k == "--now") {
+            Some((key, value)) => vec![key.to_owned(), value.to_owned()],
+            None => vec![a],
+        })
+        .collect::<Vec<_>>()
+        .into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => {
+                print!("{HELP}");
+                return Err(ExitCode::SUCCESS);
+            }
+            "-V" | "--version" => {
+                println!("hybridcheck {} (data as of {})", hybridcheck::VERSION, hybridcheck::DATA_AS_OF);
+                return Err(ExitCode::SUCCESS);
+            }
+            "--example" => parsed.example = true,
+            "--now" => match args.next().as_deref().and_then(Date::parse_iso) {
+                Some(date) => parsed.today = Some(date),
+                None => return Err(usage("--now takes a date as YYYY-MM-DD")),
+            },
+            "--format" => match args.next().as_deref() {
+                Some("text") => parsed.output = Output::Text,
+                Some("json") => parsed.output = Output::Json,
+                Some("markdown") => parsed.output = Output::Markdown,
+                Some("ps1") => parsed.output = Output::Ps1,
+                Some(other) => return Err(usage(&format!("--format takes text, json, markdown or ps1, not {other}"))),
+                None => return Err(usage("--format needs a value: text, json, markdown or ps1")),
+            },
+            s if s.starts_with('-') && s != "-" => return Err(usage(&format!("unknown option {s}"))),
+            _ => parsed.paths.push(arg),
+        }
+    }
+    Ok(parsed)
+}
+
+/// Writes the report to standard output in the format asked for.
+fn write_report(report: &hybridcheck::report::Report, output: &Output) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    match output {
+        // Written as it is serialized: a report of thousands of connectors is megabytes of JSON.
+        Output::Json => {
+            serde_json::to_writer_pretty(&mut out, report).map_err(std::io::Error::from)?;
+            out.write_all(b"\n")?;
+        }
+        Output::Text => {
+            let width = if stdout.is_terminal() { terminal_width() } else { None };
+            out.write_all(text::render_to_width(report, colour, width).as_bytes())?;
+        }
+        Output::Markdown => out.write_all(markdown::render(report).as_bytes())?,
+        Output::Ps1 => {
+            // Windows PowerShell 5.1 reads a script without a byte-order mark as ANSI, where UTF-8
+            // bytes can become quote characters; the mark goes first whether or not stdout is a file.
+            let script = ps1::render(report);
+            let mark = if ps1::needs_byte_order_mark(&script) { ps1::BYTE_ORDER_MARK } else { "" };
+            out.write_all(mark.as_bytes())?;
+            out.write_all(script.as_bytes())?;
+        }
+    }
+    out.flush()
 }
 
 /// The bytes of a file, or of standard input for `-`.
