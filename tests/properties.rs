@@ -193,18 +193,6 @@ proptest! {
         prop_assert_eq!(src.lines_starting(|_| true).collect::<Vec<_>>(), all);
     }
 
-    /// The SSE2 line scan finds the same line ends and CRs as memchr, in texts of any length
-    /// (whole 64-byte blocks and a remainder) and any mix of line ends.
-    #[cfg(target_arch = "x86_64")]
-    #[test]
-    fn sse2_line_ends_equal_memchr(text in prop::collection::vec(prop::sample::select(b"ab \r\n".to_vec()), 0..400)) {
-        let (mut sse2, mut memchr) = (Vec::new(), Vec::new());
-        let sse2_crs = hybridcheck::source::line_ends_sse2(&text, |i| sse2.push(i));
-        let memchr_crs = hybridcheck::source::line_ends_memchr(&text, |i| memchr.push(i));
-        prop_assert_eq!(sse2, memchr);
-        prop_assert_eq!(sse2_crs, memchr_crs);
-    }
-
     /// Format-List output at any width, label width and wrap mode reads back to the same values.
     /// Exactly, when the paste shows that trailing spaces survived (some line ends in one), or
     /// when the value was wrapped by word; otherwise (a hard wrap in a paste without any trailing
