@@ -89,12 +89,23 @@ fn main() -> ExitCode {
     if write_report(&report, &args.output).is_err() {
         return ExitCode::from(2);
     }
-    let code = ExitCode::from(report.exit_code() as u8);
-    // The process ends here: the system takes its memory back at once, which is much quicker
-    // than freeing a large report object by object.
-    std::mem::forget(report);
-    std::mem::forget(contents);
-    code
+    // The process ends here, without freeing the report and the input object by object: the
+    // system takes the memory back at once.
+    exit_now(report.exit_code())
+}
+
+/// Ends the process with `code` at once. Everything is written and flushed by now, so on Unix
+/// no exit handler runs either: the only one left was mimalloc's, which on a statically linked
+/// allocator walks and frees all of its memory, about 3 % of the CPU time of a 100 MB check.
+fn exit_now(code: i32) -> ! {
+    #[cfg(unix)]
+    // SAFETY: `_exit` takes any status and does not return; no exit handler of ours is needed:
+    // standard output was flushed by `write_report`, standard error is unbuffered.
+    unsafe {
+        libc::_exit(code)
+    }
+    #[cfg(not(unix))]
+    std::process::exit(code)
 }
 
 /// The command line read into [`Args`], or the exit code when it asks for help or the version
