@@ -144,3 +144,15 @@ export function commandTranscript() {
   );
   return lines.join('\r\n');
 }
+
+/** A transcript of `count` affected receive connectors with the properties the collector asks
+ * for, on servers X000, X001, ... (run in the page). */
+export function manyConnectors({ entry, count }) {
+  const parts = ['[PS] C:\\Windows\\system32>Get-ReceiveConnector | Format-List Identity,TransportRole,TlsDomainCapabilities,TlsCertificateName\r\n\r\n'];
+  for (let n = 0; n < count; n++) {
+    const server = 'X' + String(n).padStart(3, '0');
+    parts.push(`Identity              : ${server}\\Default Frontend ${server}\r\nTransportRole         : FrontendTransport\r\n` +
+      `TlsDomainCapabilities : {${entry}}\r\nTlsCertificateName    : \r\n\r\n`);
+  }
+  return parts.join('');
+}
