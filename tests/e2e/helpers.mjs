@@ -100,6 +100,8 @@ export async function runTests(env, tests) {
   let passed = 0;
   let failed = 0;
   let ahead = null;
+  // The closing of each finished test's contexts, awaited at the end.
+  const closing = [];
   for (let i = 0; i < tests.length; i++) {
     const t = tests[i];
     const ready = ahead && ahead.test === t ? ahead.ready : prepare(env, t);
@@ -107,6 +109,8 @@ export async function runTests(env, tests) {
     const prepared = await ready;
     const next = tests[i + 1];
     if (next && !t.quiet) ahead = { test: next, ready: prepare(env, next) };
+    // A quiet test waits until the contexts of the tests before it are closed.
+    if (t.quiet) await Promise.all(closing);
     const t0 = Date.now();
     let error = prepared.error;
     let note;
@@ -118,6 +122,7 @@ export async function runTests(env, tests) {
       }
     }
     const problems = prepared.fixture ? await prepared.fixture.finish() : [];
+    if (prepared.fixture) closing.push(prepared.fixture.closed);
     const ms = Date.now() - t0;
     if (!error && problems.length) error = new Error(`the page's guards saw:\n${problems.join('\n')}`);
     if (error) {
@@ -132,8 +137,9 @@ export async function runTests(env, tests) {
   }
   if (ahead) {
     const { fixture } = await ahead.ready;
-    if (fixture) await fixture.finish();
+    if (fixture) closing.push(fixture.finish().then(() => fixture.closed));
   }
+  await Promise.all(closing);
   return { passed, failed };
 }
 
@@ -360,12 +366,15 @@ export class Fixture {
     return out;
   }
 
-  /** Closes every context of the test and returns what the guards saw. */
+  /**
+   * Returns what the guards saw, and starts closing every context of the test: the closing is
+   * left in `this.closed`, so that the next test need not wait for it.
+   */
   async finish() {
     // One more turn of each page's event loop, for a violation that is still being reported.
     await Promise.all(this.pages.filter((p) => !p.isClosed()).map((p) => p.evaluate(() => new Promise((r) => setTimeout(r, 0))).catch(() => {})));
     const problems = this.problems();
-    await Promise.all(this.contexts.map((c) => c.close().catch(() => {})));
+    this.closed = Promise.all(this.contexts.map((c) => c.close().catch(() => {})));
     return problems;
   }
 }
