@@ -26,6 +26,7 @@ pub mod transcript;
 
 use decode::Encoding;
 use model::{Kind, Object};
+pub use remediation::collect::{collector, CollectorPart};
 use report::{Diagnostic, InputReport, ObjectReport, Report, Severity, Tool, Unrecognized};
 use rules::Judgement;
 use source::{is_blank, Source};
@@ -121,6 +122,7 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
         findings,
         diagnostics,
         unrecognized,
+        rules_not_run: rules::not_run(&objects),
     }
 }
 

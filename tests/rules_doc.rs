@@ -1,6 +1,8 @@
 //! `docs/rules.md` is generated from the rule catalog; this test fails when the two drift apart.
 //! Run with `UPDATE_EXPECT=1` to write the file afresh.
 
+use hybridcheck::model::Kind;
+use hybridcheck::remediation::collect::paste;
 use hybridcheck::rules::catalog;
 use std::fmt::Write;
 use std::path::Path;
@@ -30,8 +32,25 @@ fn render() -> String {
         for reference in rule.references {
             let _ = writeln!(out, "- [{}]({})", reference.name, reference.url);
         }
+        write_needs(&mut out, rule.needs);
     }
     out
+}
+
+/// What to paste for the rule to run: one item per need, its kinds' pastes joined by "or".
+fn write_needs(out: &mut String, needs: &[&[Kind]]) {
+    out.push_str("\n### What to paste\n\n");
+    if needs.is_empty() {
+        out.push_str("Nothing in particular: the rule reads what the paste happens to hold.\n");
+    }
+    for need in needs {
+        let pastes: Vec<String> = need
+            .iter()
+            .filter_map(|kind| paste(*kind))
+            .map(|p| format!("{} (run {}): `{}`", p.what, p.side.words(), p.command))
+            .collect();
+        let _ = writeln!(out, "- {}", pastes.join(", or "));
+    }
 }
 
 #[test]

@@ -46,14 +46,12 @@
   var UNRECOGNIZED_PAGE = 200;
   var SCRIPT_SHOWN_MAX = 200000;
 
-  var COLLECTOR = [
-    '$FormatEnumerationLimit = -1',
-    'Get-ExchangeServer | Format-List Name,Edition,AdminDisplayVersion | Out-String -Width 4096',
-    'Get-ReceiveConnector | Format-List Identity,TransportRole,Enabled,TlsDomainCapabilities,TlsCertificateName,Fqdn | Out-String -Width 4096',
-    'Get-SendConnector | Format-List Identity,AddressSpaces,SmartHosts,Fqdn,RequireTLS,TlsAuthLevel,TlsDomain,TlsCertificateName,CloudServicesMailEnabled,SourceTransportServers,Enabled | Out-String -Width 4096',
-    'Get-HybridConfiguration | Format-List | Out-String -Width 4096',
-    'Get-ExchangeCertificate | Format-List Thumbprint,Subject,Issuer,NotAfter,Services,Status,HasPrivateKey,RootCAType | Out-String -Width 4096'
-  ].join('\n');
+  /* What the collector's parts are for, by side (the parts themselves come from the core). */
+  var COLLECTOR_LABELS = {
+    'on-premises': 'the on-premises commands',
+    'each-server': 'the commands for each Exchange server',
+    'exchange-online': 'the Exchange Online commands'
+  };
 
   var SEVERITY_WORDS = { error: 'Error', warning: 'Warning', info: 'Info' };
   var SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
@@ -166,10 +164,10 @@
   function init() {
     [
       'fatal', 'verdict', 'counts', 'summary', 'read', 'findings', 'findings-heading', 'more-findings',
-      'diagnostics-area', 'diagnostics', 'more-diagnostics', 'unrecognized-area', 'unrecognized-summary', 'unrecognized-list',
+      'diagnostics-area', 'diagnostics', 'more-diagnostics', 'not-run-area', 'not-run-summary', 'not-run-list', 'unrecognized-area', 'unrecognized-summary', 'unrecognized-list',
       'more-unrecognized', 'script-area', 'script', 'script-cut', 'copy-script', 'download-ps1',
       'download-json', 'download-md', 'input', 'input-source', 'file', 'dropzone', 'check-now',
-      'load-example', 'clear', 'collector-code', 'copy-collector', 'announcer', 'about-version',
+      'load-example', 'clear', 'collector-parts', 'announcer', 'about-version',
       'about-build', 'about-data', 'about-schema', 'file-sha256', 'verify-ps', 'copy-verify-ps', 'verify-sh',
       'copy-verify-sh', 'loaded', 'loaded-name', 'loaded-facts', 'loaded-why', 'loaded-edit', 'loaded-clear',
       'example-confirm', 'example-confirm-text', 'example-replace', 'example-keep', 'print-header', 'example-flag',
@@ -178,9 +176,6 @@
       ui[id.replace(/-([a-z0-9])/g, function (m, c) { return c.toUpperCase(); })] = byId(id);
     });
 
-    setCommandText(ui.collectorCode, COLLECTOR);
-    ui.input.placeholder = 'Run the commands in step 1 in the Exchange Management Shell, then paste everything they print here, for example:\n\n' +
-      COLLECTOR.split('\n').slice(0, 3).join('\n') + '\n\u2026';
     wireEvents();
 
     if (typeof hybridcheckStartNow !== 'function' || typeof HYBRIDCHECK_WASM === 'undefined') {
@@ -205,6 +200,7 @@
     try {
       var rules = wasm_bindgen.rules();
       for (var i = 0; i < rules.length; i++) state.rules[rules[i].id] = rules[i];
+      showCollector(wasm_bindgen.collector());
       showAbout(wasm_bindgen.version());
     } catch (e) {
       fatal('The checker did not start properly (' + errorText(e) + ').');
@@ -216,6 +212,41 @@
       runNow();
     } else {
       loadExample(false);
+    }
+  }
+
+  /* Shows the collector's parts, each a block with its own Copy button, and puts the start of the
+   * first into the input's placeholder. */
+  function showCollector(parts) {
+    ui.collectorParts.textContent = '';
+    parts.forEach(function (part) {
+      var label = COLLECTOR_LABELS[part.side] || 'the commands';
+      var block = el('div', 'codeblock');
+      var pre = el('pre', 'collector');
+      pre.tabIndex = 0;
+      pre.setAttribute('role', 'region');
+      pre.setAttribute('aria-label', 'Commands to run: ' + label);
+      var code = el('code');
+      code.id = 'collector-code-' + part.side;
+      setCommandText(code, part.script);
+      pre.appendChild(code);
+      var actions = el('div', 'codeblock-actions');
+      var button = el('button', 'btn');
+      button.type = 'button';
+      button.id = 'copy-collector-' + part.side;
+      button.textContent = 'Copy';
+      button.setAttribute('aria-label', 'Copy ' + label);
+      button.addEventListener('click', function () {
+        copyText(part.script, button, code);
+      });
+      actions.appendChild(button);
+      block.appendChild(pre);
+      block.appendChild(actions);
+      ui.collectorParts.appendChild(block);
+    });
+    if (parts.length) {
+      ui.input.placeholder = 'Run the commands of step 1, then paste everything they print here, for example:\n\n' +
+        parts[0].script.split('\n').slice(1, 3).join('\n') + '\n\u2026';
     }
   }
 
@@ -367,9 +398,6 @@
     });
     ui.moreUnrecognized.addEventListener('click', function () {
       renderUnrecognized(UNRECOGNIZED_PAGE, true);
-    });
-    ui.copyCollector.addEventListener('click', function () {
-      copyText(COLLECTOR, ui.copyCollector, ui.collectorCode);
     });
     ui.copyScript.addEventListener('click', function () {
       if (!state.result) return;
@@ -870,6 +898,8 @@
     ui.findings.replaceChildren();
     ui.diagnostics.replaceChildren();
     ui.unrecognizedList.replaceChildren();
+    ui.notRunList.replaceChildren();
+    ui.notRunArea.hidden = true;
     ui.read.replaceChildren();
     ui.overviewGroups.replaceChildren();
     ui.overview.hidden = true;
@@ -934,6 +964,7 @@
       ui.diagnosticsArea.hidden = false;
       renderDiagnostics(DIAGNOSTICS_PAGE, false);
     }
+    if (r.rules_not_run.length) renderNotRun(r.rules_not_run);
     if (r.unrecognized.length) {
       ui.unrecognizedArea.hidden = false;
       renderUnrecognized(UNRECOGNIZED_PAGE, false);
@@ -1377,6 +1408,30 @@
     ui.moreDiagnostics.hidden = left <= 0;
     ui.moreDiagnostics.textContent = 'Show ' + Math.min(left, DIAGNOSTICS_PAGE) + ' more (' + left + ' not shown yet)';
     if (fromButton && left <= 0 && end > start) focusFirst(ui.diagnostics.children[start]);
+  }
+
+  /* The rules that could not run, grouped by the output they lack (the report lists them by rule):
+   * one item per missing output, with the rules it would let run and its command. */
+  var SIDE_WORDS = { 'on-premises': 'on premises', 'each-server': 'on each Exchange server', 'exchange-online': 'in Exchange Online' };
+  function renderNotRun(notRun) {
+    var byKind = [];
+    notRun.forEach(function (r) {
+      r.missing.forEach(function (m) {
+        var found = byKind.filter(function (g) { return g.paste.kind === m.kind; })[0];
+        if (found) found.rules.push(r.rule);
+        else byKind.push({ paste: m, rules: [r.rule] });
+      });
+    });
+    byKind.forEach(function (g) {
+      var li = el('li', 'diag');
+      li.setAttribute('data-testid', 'missing-paste');
+      li.setAttribute('data-kind', g.paste.kind);
+      li.appendChild(el('p', 'diag-message', 'Add the output for ' + g.paste.what + ' (run ' + (SIDE_WORDS[g.paste.side] || g.paste.side) + ') to run: ' + g.rules.join(', ') + '.'));
+      li.appendChild(commandRow('div', 'cmd hint-cmd', g.paste.command, 'Copy the command for ' + g.paste.what));
+      ui.notRunList.appendChild(li);
+    });
+    ui.notRunSummary.textContent = 'Rules not run (' + notRun.length + ')';
+    ui.notRunArea.hidden = false;
   }
 
   function focusFirst(node) {

@@ -10,18 +10,20 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const HELP: &str = "\
+/// The help up to the commands to run (printed from the core's collector, see [`print_help`]).
+const HELP_USAGE: &str = "\
 hybridcheck: finds broken Exchange hybrid TLS connectors in Exchange Management Shell output.
 
 Usage: hybridcheck [--format text|json|markdown|ps1] [--now YYYY-MM-DD] [--example] [FILE|-]...
 
-What to give it: the output of, in the Exchange Management Shell,
-    $FormatEnumerationLimit = -1
-    Get-ReceiveConnector | Format-List Identity,TransportRole,TlsDomainCapabilities,TlsCertificateName
-copied from the console, saved with `>`, or written by Export-Clixml or ConvertTo-Json.
-Whole console transcripts with several commands are fine. With no FILE, or with `-`,
-it reads standard input.
+What to give it: the output of the commands below, copied from the console, saved with `>`,
+or written by Export-Clixml or ConvertTo-Json. Whole console transcripts with several commands
+are fine; so is part of the output: the report says which rules could not run for lack of
+which output. With no FILE, or with `-`, it reads standard input.
+";
 
+/// The help after the commands to run.
+const HELP_OPTIONS: &str = "\
 Options:
   --format text      For people (default); coloured on a terminal.
   --format json      The report, schema hybridcheck/1.
@@ -35,6 +37,18 @@ Options:
 Exit status: 0 nothing needs fixing; 1 a finding of severity error or warning;
 2 nothing could be checked, or a usage error.
 ";
+
+/// Prints the help: the usage, the collector's parts (the same commands as the page's), the options.
+fn print_help() {
+    println!("{HELP_USAGE}");
+    for part in hybridcheck::collector() {
+        for line in part.script.lines() {
+            println!("    {line}");
+        }
+        println!();
+    }
+    print!("{HELP_OPTIONS}");
+}
 
 /// What the CLI says on standard error when it waits for input typed or pasted at a terminal.
 const STDIN_HINT: &str = "hybridcheck: reading the shell's output from standard input; end it with Ctrl+D (on Windows: Ctrl+Z, then Enter). --help for more.";
@@ -124,7 +138,7 @@ fn parse_args() -> Result<Args, ExitCode> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "-h" | "--help" => {
-                print!("{HELP}");
+                print_help();
                 return Err(ExitCode::SUCCESS);
             }
             "-V" | "--version" => {

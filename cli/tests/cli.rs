@@ -195,6 +195,11 @@ fn at_a_terminal_prose_is_wrapped_to_its_width_and_commands_are_not() {
             }
         }
     }
+    for not_run in report["rules_not_run"].as_array().unwrap() {
+        for missing in not_run["missing"].as_array().unwrap() {
+            commands.extend(missing["command"].as_str().unwrap().lines());
+        }
+    }
     assert!(commands.iter().any(|c| c.len() > columns), "the example has commands wider than the terminal");
     for command in &commands {
         assert!(
@@ -229,6 +234,20 @@ fn strip_colours(text: &str) -> String {
         }
     }
     out
+}
+
+/// `--help` shows every part of the collector, the same commands as the page's (both come from
+/// `hybridcheck::collector`), and each part's commands are the lines of one block.
+#[test]
+fn help_shows_every_part_of_the_collector() {
+    let help = Command::new(BIN).arg("--help").output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let parts = hybridcheck::collector();
+    assert!(parts.len() >= 3, "on premises, each server and Exchange Online: {parts:?}");
+    for part in parts {
+        let block: Vec<String> = part.script.lines().map(|l| format!("    {l}")).collect();
+        assert!(help.contains(&block.join("\n")), "--help lacks the part {:?}:\n{help}", part.side);
+    }
 }
 
 /// The terminal's words: counts agree with their nouns, and nothing speaks of pasting or

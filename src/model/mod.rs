@@ -91,6 +91,13 @@ pub enum Kind {
     Unknown,
 }
 
+/// A kind is written as its name, as in `objects[].kind`.
+impl serde::Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl Kind {
     pub fn as_str(self) -> &'static str {
         match self {

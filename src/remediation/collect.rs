@@ -7,6 +7,141 @@
 use super::command::{Cmdlet, Command, Line};
 use super::powershell::Quoted;
 use crate::model::Kind;
+use serde::Serialize;
+
+/// Where the command of a paste runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Side {
+    /// Once, in the Exchange Management Shell on any Exchange server of the organisation.
+    OnPremises,
+    /// On every Exchange server, Edge Transport servers too: what only the server itself shows
+    /// (its registry, its root certificates, its files). The command prints the server's name.
+    EachServer,
+    /// In PowerShell connected to Exchange Online (`Connect-ExchangeOnline`).
+    ExchangeOnline,
+}
+
+impl Side {
+    /// Every side, in the order the collector shows them.
+    pub const ALL: [Side; 3] = [Side::OnPremises, Side::EachServer, Side::ExchangeOnline];
+
+    /// The comment that heads the side's part of the collector.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Side::OnPremises => {
+                "# Part 1, on premises: run once in the Exchange Management Shell on an Exchange server."
+            }
+            Side::EachServer => {
+                "# Part 2, on each Exchange server (Edge Transport servers too): run in its Exchange Management Shell."
+            }
+            Side::ExchangeOnline => "# Part 3, Exchange Online: run in PowerShell after Connect-ExchangeOnline.",
+        }
+    }
+}
+
+/// What to paste for one kind of object the rules read.
+#[derive(Debug)]
+pub struct Paste {
+    pub kind: Kind,
+    pub side: Side,
+    /// The objects in a few words an admin understands (`the Exchange Online inbound connectors`).
+    pub what: &'static str,
+    /// One pipeline of literal PowerShell that prints what the parsers read (the collector adds
+    /// `| Out-String -Width 4096`, so that no line is cut or wrapped). Every property a view reads
+    /// is in it, and an `EachServer` command prints the server's name with what it prints.
+    pub command: &'static str,
+}
+
+impl Paste {
+    /// The command as the collector shows it: lists shown whole, lines not wrapped.
+    pub fn command(&self) -> Command {
+        Command::printing_whole(self.command)
+    }
+}
+
+/// One row for each kind of object the rules read, in the order the collector lists them.
+pub const PASTES: &[Paste] = &[
+    Paste {
+        kind: Kind::ExchangeServer,
+        side: Side::OnPremises,
+        what: "the Exchange servers and their versions",
+        command: "Get-ExchangeServer | Format-List Name,ServerRole,Edition,AdminDisplayVersion",
+    },
+    Paste {
+        kind: Kind::ReceiveConnector,
+        side: Side::OnPremises,
+        what: "the receive connectors",
+        command: "Get-ReceiveConnector | Format-List Identity,TransportRole,Enabled,TlsDomainCapabilities,TlsCertificateName,Fqdn",
+    },
+    Paste {
+        kind: Kind::SendConnector,
+        side: Side::OnPremises,
+        what: "the send connectors",
+        command: "Get-SendConnector | Format-List Identity,AddressSpaces,SmartHosts,Fqdn,RequireTLS,TlsAuthLevel,TlsDomain,TlsCertificateName,CloudServicesMailEnabled,SourceTransportServers,Enabled",
+    },
+    Paste {
+        kind: Kind::HybridConfiguration,
+        side: Side::OnPremises,
+        what: "the hybrid configuration",
+        command: "Get-HybridConfiguration | Format-List",
+    },
+    Paste {
+        kind: Kind::ExchangeCertificate,
+        side: Side::OnPremises,
+        what: "the Exchange certificates",
+        command: "Get-ExchangeCertificate | Format-List Thumbprint,Subject,Issuer,NotAfter,Services,Status,HasPrivateKey,RootCAType",
+    },
+    Paste {
+        kind: Kind::FileVersionInfo,
+        side: Side::EachServer,
+        what: "the version of ExSetup.exe, with its security and hotfix update",
+        command: "(Get-Command ExSetup.exe).FileVersionInfo | Format-List FileName,FileVersion,ProductVersion",
+    },
+    Paste {
+        kind: Kind::InboundConnector,
+        side: Side::ExchangeOnline,
+        what: "the Exchange Online inbound connectors",
+        command: "Get-InboundConnector | Format-List Name,Enabled,ConnectorType,TlsSenderCertificateName,RequireTls,RestrictDomainsToCertificate,CloudServicesMailEnabled,SenderDomains,SenderIPAddresses,TreatMessagesAsInternal,AssociatedAcceptedDomains",
+    },
+    Paste {
+        kind: Kind::OutboundConnector,
+        side: Side::ExchangeOnline,
+        what: "the Exchange Online outbound connectors",
+        command: "Get-OutboundConnector | Format-List Name,Enabled,ConnectorType,SmartHosts,TlsDomain,TlsSettings,CloudServicesMailEnabled,RecipientDomains,RouteAllMessagesViaOnPremises,UseMXRecord,AllAcceptedDomains",
+    },
+];
+
+/// The paste that shows objects of `kind`, when the rules read that kind.
+pub fn paste(kind: Kind) -> Option<&'static Paste> {
+    PASTES.iter().find(|p| p.kind == kind)
+}
+
+/// One part of the collector: the commands of one side, to copy and run as a whole.
+#[derive(Clone, Debug, Serialize)]
+pub struct CollectorPart {
+    pub side: Side,
+    /// The part's PowerShell: its heading comment, then one command per line.
+    pub script: String,
+}
+
+/// The collector: every command whose output the rules read, one part per side that has any.
+pub fn collector() -> Vec<CollectorPart> {
+    Side::ALL
+        .iter()
+        .filter_map(|&side| {
+            let commands: Vec<String> = PASTES
+                .iter()
+                .filter(|p| p.side == side)
+                .map(|p| format!("{} | Out-String -Width 4096", p.command))
+                .collect();
+            (!commands.is_empty()).then(|| CollectorPart {
+                side,
+                script: format!("{}\n$FormatEnumerationLimit = -1\n{}", side.heading(), commands.join("\n")),
+            })
+        })
+        .collect()
+}
 
 /// The properties that show a certificate's fitness for TLS.
 const CERTIFICATE_PROPERTIES: &[&str] =

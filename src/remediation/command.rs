@@ -247,6 +247,14 @@ impl Command {
         Command { text: code.to_owned(), runs_as_printed: true }
     }
 
+    /// A command of ours that prints `code`'s output whole: lists not cut, lines not wrapped.
+    pub fn printing_whole(code: &'static str) -> Command {
+        Command {
+            text: format!("$FormatEnumerationLimit = -1; {code} | Out-String -Width 4096"),
+            runs_as_printed: true,
+        }
+    }
+
     /// The block's PowerShell text; lines are separated by `\n`.
     pub fn text(&self) -> &str {
         &self.text

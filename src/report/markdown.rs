@@ -11,6 +11,7 @@ pub fn render(report: &Report) -> String {
         finding(&mut out, n + 1, f);
     }
     diagnostics(&mut out, report);
+    rules_not_run(&mut out, report);
     unrecognized(&mut out, report);
     out
 }
@@ -90,6 +91,32 @@ fn diagnostics(out: &mut String, report: &Report) {
             if !d.commands.is_empty() {
                 let _ = writeln!(out, "\n{}", indented(&fenced("powershell", &code_of(&d.commands))));
             }
+        }
+        out.push('\n');
+    }
+}
+
+/// The pastes the input lacks, and the rules each would let run.
+fn rules_not_run(out: &mut String, report: &Report) {
+    let pastes = super::pastes_to_add(report);
+    if !pastes.is_empty() {
+        let _ = writeln!(
+            out,
+            "## Rules not run
+
+The input lacks what these rules read.
+"
+        );
+        for (paste, rules) in pastes {
+            let rules: Vec<String> = rules.iter().map(|r| format!("`{r}`")).collect();
+            let _ = writeln!(
+                out,
+                "- Add the output for {} (run {}) to run {}:",
+                paste.what,
+                paste.side.words(),
+                rules.join(", ")
+            );
+            let _ = writeln!(out, "\n{}", indented(&fenced("powershell", paste.command.text())));
         }
         out.push('\n');
     }

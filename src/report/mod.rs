@@ -14,6 +14,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 pub use crate::diagnostic::{fixed_name, Diagnostic, Severity};
+pub use crate::remediation::collect::{Paste, Side};
 pub use crate::remediation::command::Command;
 pub use crate::remediation::{Remediation, Safety};
 
@@ -34,6 +35,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     pub unrecognized: Vec<Unrecognized>,
+    /// The rules that could not judge anything because the input lacks a paste they read, in the
+    /// catalog's order, each with the pastes that would let it run.
+    pub rules_not_run: Vec<RuleNotRun>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -78,6 +82,21 @@ pub struct InputReport {
     pub encoding: Encoding,
     pub lines: LineNo,
     pub sections: Vec<SectionReport>,
+}
+
+/// The pastes the input lacks, each with the rules it would let run (in the catalog's order), in
+/// the order of the first rule that lacks it: what the renderers show under "Rules not run".
+pub fn pastes_to_add(report: &Report) -> Vec<(&MissingPaste, Vec<&'static str>)> {
+    let mut pastes: Vec<(&MissingPaste, Vec<&'static str>)> = Vec::new();
+    for not_run in &report.rules_not_run {
+        for missing in &not_run.missing {
+            match pastes.iter_mut().find(|(paste, _)| paste.kind == missing.kind) {
+                Some((_, rules)) => rules.push(not_run.rule),
+                None => pastes.push((missing, vec![not_run.rule])),
+            }
+        }
+    }
+    pastes
 }
 
 /// When, by what and from which inputs the report was made, in one line for a header:
@@ -164,4 +183,44 @@ pub struct Unrecognized {
     pub line: LineNo,
     /// The line's text, cut to 200 characters.
     pub text: String,
+}
+
+/// A rule that could not run for lack of a paste.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleNotRun {
+    /// The rule's id, as in the catalog.
+    pub rule: &'static str,
+    /// What to paste so that it runs: one entry for each of its needs the input does not meet.
+    pub missing: Vec<MissingPaste>,
+}
+
+/// A paste the input lacks: which kind of object, in words, where to run the command, and the
+/// command that prints it.
+#[derive(Clone, Debug, Serialize)]
+pub struct MissingPaste {
+    /// The kind of object, as in `objects[].kind` (`ExchangeCertificate`, `InboundConnector`, ...).
+    pub kind: &'static str,
+    /// The objects in words (`the Exchange certificates`).
+    pub what: &'static str,
+    /// Where the command runs: `on-premises`, `each-server` or `exchange-online`.
+    pub side: Side,
+    /// The command that prints them, as the collector block shows it.
+    pub command: Command,
+}
+
+impl Side {
+    /// Where to run the command, in words for a sentence: `on premises`.
+    pub fn words(self) -> &'static str {
+        match self {
+            Side::OnPremises => "on premises",
+            Side::EachServer => "on each Exchange server",
+            Side::ExchangeOnline => "in Exchange Online",
+        }
+    }
+}
+
+impl MissingPaste {
+    pub fn of(paste: &'static Paste) -> MissingPaste {
+        MissingPaste { kind: paste.kind.as_str(), what: paste.what, side: paste.side, command: paste.command() }
+    }
 }

@@ -50,6 +50,19 @@ pub fn render_to_width(report: &Report, color: bool, width: Option<usize>) -> St
             write_commands(out, "      ", &d.commands);
         }
     }
+    let pastes = super::pastes_to_add(report);
+    if !pastes.is_empty() {
+        out.blank();
+        out.line(&paint("1", "Rules not run (the input lacks what they read)"));
+        for (paste, rules) in pastes {
+            out.prose(
+                "  ",
+                "    ",
+                &format!("Add the output for {} (run {}) to run {}:", paste.what, paste.side.words(), rules.join(", ")),
+            );
+            write_commands(out, "      ", std::slice::from_ref(&paste.command));
+        }
+    }
     if !report.unrecognized.is_empty() {
         out.blank();
         out.line(&format!(

@@ -3,7 +3,7 @@
 use super::{Context, Draft, Judgement, RuleDoc};
 use crate::model::builds::{parse_version, release, Version};
 use crate::model::field::line_or;
-use crate::model::{Field, Object, View};
+use crate::model::{Field, Kind, Object, View};
 use crate::report::{Reference, Remediation, Severity};
 
 pub const BUILD_NUMBERS: Reference = Reference {
@@ -25,6 +25,7 @@ pub static DOC: RuleDoc = RuleDoc {
     fix: "Install the latest cumulative update and security update of a supported product, or move to Exchange Server Subscription Edition. No command is generated: an upgrade is a planned change.",
     fix_safety: "No command is generated.",
     references: &[BUILD_NUMBERS, HYBRID_PREREQUISITES],
+    needs: &[&[Kind::ExchangeServer, Kind::FileVersionInfo]],
 };
 
 pub fn check(cx: &mut Context) {

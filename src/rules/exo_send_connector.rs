@@ -31,6 +31,7 @@ pub static DOC: RuleDoc = RuleDoc {
     fix: "Each setting gets its own command, for example `Set-SendConnector -Identity 'Outbound to Office 365' -CloudServicesMailEnabled $true` or `Set-SendConnector -Identity 'Outbound to Office 365' -TlsDomain 'mail.protection.outlook.com'`; rerunning the Hybrid Configuration Wizard sets them all.",
     fix_safety: "Safe: each command sets only the parameters of its finding, and the rollback sets them back to the values in the paste. Setting `TlsAuthLevel` needs `RequireTLS` on first; the script orders errors before warnings.",
     references: &[EXO_CONNECTOR_CHECK, KB3212872],
+    needs: &[&[Kind::SendConnector]],
 };
 
 pub fn check(cx: &mut Context) {

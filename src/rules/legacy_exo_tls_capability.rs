@@ -41,6 +41,7 @@ pub static DOC: RuleDoc = RuleDoc {
     fix: "Preferred: install the latest cumulative update on at least one server that handles hybrid mail flow, then run the current Hybrid Configuration Wizard, which writes the entry anew (KB 3156771, Method 1). Otherwise replace the stale entry with `mail.protection.outlook.com:AcceptCloudServicesMail` (Method 2): `Set-ReceiveConnector -Identity 'EX01\\Default Frontend EX01' -TlsDomainCapabilities 'mail.protection.outlook.com:AcceptCloudServicesMail'`. The generated command replaces only the stale entries and keeps every other entry of the list.",
     fix_safety: "Safe when the whole list was seen: the command names the complete new list and the rollback restores the list exactly as pasted. When the list was cut (`...`), its spacing had to be guessed, or an entry looks redacted, the commands read the list from the server, remove only the stale entries and keep the rest; review them, and run the rollback in the same session. No command is printed for an identity that was not shown whole or that holds control or invisible characters.",
     references: &[KB3156771, HYBRID_WIZARD],
+    needs: &[&[Kind::ReceiveConnector]],
 };
 
 /// True for an entry keyed to a certificate from the retired issuer, judged on the issuer only.

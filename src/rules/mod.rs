@@ -16,10 +16,10 @@ pub mod tls_certificate_name;
 pub use finding::Draft;
 
 use crate::model::topology::Topology;
-use crate::model::{Field, Object, View, Views};
+use crate::model::{Field, Kind, Object, View, Views};
 use crate::remediation::powershell::{quote, Quoted, Refused};
 use crate::remediation::{collect, Target, Unnameable};
-use crate::report::{Command, Diagnostic, Finding, Reference, Remediation, Severity};
+use crate::report::{Command, Diagnostic, Finding, MissingPaste, Reference, Remediation, RuleNotRun, Severity};
 use crate::source::LineNo;
 use serde::Serialize;
 
@@ -35,7 +35,20 @@ pub struct RuleDoc {
     pub fix: &'static str,
     pub fix_safety: &'static str,
     pub references: &'static [Reference],
+    /// The pastes the rule reads. Each inner list is one need, met by an object of any of its
+    /// kinds; the rule can judge anything only when every need is met. The report lists the rules
+    /// whose needs the input does not meet (`rules_not_run`), and the collector asks for every
+    /// kind named here (see `remediation::collect::PASTES`). Empty for a rule that reads only
+    /// what the admin may add, such as error texts.
+    pub needs: &'static [&'static [Kind]],
 }
+
+/// The need of a rule that reads the certificate names of connectors and the hybrid configuration.
+const NAMERS: &[&[Kind]] = &[&[Kind::ReceiveConnector, Kind::SendConnector, Kind::HybridConfiguration]];
+
+/// The needs of a rule that reads the certificates that connectors and the hybrid configuration name.
+const NAMERS_AND_CERTIFICATES: &[&[Kind]] =
+    &[&[Kind::ReceiveConnector, Kind::SendConnector, Kind::HybridConfiguration], &[Kind::ExchangeCertificate]];
 
 /// One check and the rules it reports: most checks report one rule, but the certificate
 /// checks share one lookup and report several.
@@ -71,6 +84,24 @@ pub const RULES: &[Rule] = &[
 /// The documentation of every rule.
 pub fn catalog() -> impl Iterator<Item = &'static RuleDoc> {
     RULES.iter().flat_map(|r| r.docs.iter().copied())
+}
+
+/// The rules whose needs the objects do not meet, each with the pastes that would meet them: for
+/// an unmet need, the paste of its first kind (the kinds of a need are listed best first).
+pub fn not_run(objects: &[Object]) -> Vec<RuleNotRun> {
+    let present = |kind: &Kind| objects.iter().any(|o| o.kind == *kind);
+    catalog()
+        .filter_map(|doc| {
+            let missing: Vec<MissingPaste> = doc
+                .needs
+                .iter()
+                .filter(|need| !need.iter().any(present))
+                .filter_map(|need| need.first().and_then(|kind| collect::paste(*kind)))
+                .map(MissingPaste::of)
+                .collect();
+            (!missing.is_empty()).then_some(RuleNotRun { rule: doc.id, missing })
+        })
+        .collect()
 }
 
 /// Whether the rules could judge an object.

@@ -57,6 +57,7 @@ pub static DOC: RuleDoc = RuleDoc {
         SOCKET_ERROR,
         TLS_GUIDANCE,
     ],
+    needs: &[],
 };
 
 /// How many of a symptom's lines the finding shows as evidence.

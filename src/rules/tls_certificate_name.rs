@@ -6,7 +6,7 @@
 use super::{capitalize, describe, Context, Draft, Judgement, RuleDoc};
 use crate::model::capabilities::{self, fold};
 use crate::model::topology::{read_tls_name, TlsName, TlsNameRead};
-use crate::model::{Field, HybridConfiguration, View};
+use crate::model::{Field, HybridConfiguration, Kind, View};
 use crate::remediation::{set_parameters, Argument};
 use crate::report::{Reference, Remediation, Severity};
 
@@ -31,6 +31,7 @@ pub static SYNTAX: RuleDoc = RuleDoc {
     fix: "Set the value from the certificate itself: `$cert = Get-ExchangeCertificate -Thumbprint '<thumbprint>'`, `$tlsName = \"<I>$($cert.Issuer)<S>$($cert.Subject)\"`, then `Set-SendConnector` / `Set-ReceiveConnector -TlsCertificateName $tlsName`, or rerun the Hybrid Configuration Wizard. No command is generated: which certificate is meant cannot be read from the value.",
     fix_safety: "No command is generated.",
     references: &[SET_SEND_CONNECTOR, HYBRID_CONNECTOR_CHECK],
+    needs: super::NAMERS,
 };
 
 pub static MISMATCH: RuleDoc = RuleDoc {
@@ -43,6 +44,7 @@ pub static MISMATCH: RuleDoc = RuleDoc {
     fix: "Preferred: rerun the Hybrid Configuration Wizard with the certificate you mean. The generated command sets the connector's `TlsCertificateName` to the hybrid configuration's value.",
     fix_safety: "Review: hybridcheck cannot know which side is right; the command assumes the hybrid configuration is. The rollback restores the connector's value.",
     references: &[HYBRID_CONNECTOR_CHECK],
+    needs: &[&[Kind::HybridConfiguration], &[Kind::ReceiveConnector, Kind::SendConnector]],
 };
 
 pub static TOO_LONG: RuleDoc = RuleDoc {
@@ -55,6 +57,7 @@ pub static TOO_LONG: RuleDoc = RuleDoc {
     fix: "Follow KB 4052493: raise the length of the attribute on the Edge servers' AD LDS, or clear `TlsCertificateName` and rely on the connector's `Fqdn`, or use a certificate with a shorter issuer and subject. No command is generated.",
     fix_safety: "No command is generated.",
     references: &[KB4052493],
+    needs: &[&[Kind::SendConnector], &[Kind::ExchangeServer, Kind::HybridConfiguration]],
 };
 
 /// What a `TlsCertificateName` pasted whole lets the rules tell.

@@ -64,14 +64,19 @@ test('Copy all and the script and collector Copy buttons copy exact text', async
   const exampleResult = await exampleCheck(page);
   const f = exampleResult.report.findings[0];
   const card = page.locator('[data-testid=finding]').first();
+  const parts = await page.evaluate(() => wasm_bindgen.collector());
+  assertEqual(JSON.stringify(parts.map((p) => p.side)), JSON.stringify(['on-premises', 'each-server', 'exchange-online']), 'collector parts');
   const expectations = [
     [card.locator('[data-testid=verify] button', { hasText: 'Copy all' }), f.remediation.verify.join('\n')],
     [page.locator('#copy-script'), exampleResult.script],
-    [page.locator('#copy-collector'), await page.textContent('#collector-code')],
   ];
-  const collector = expectations[2][1];
+  for (const part of parts) {
+    assertEqual(await page.textContent(`#collector-code-${part.side}`), part.script, `collector part ${part.side} shown`);
+    expectations.push([page.locator(`#copy-collector-${part.side}`), part.script]);
+  }
+  const collector = parts.map((p) => p.script).join('\n');
   for (const cmd of ['$FormatEnumerationLimit = -1', 'Get-ReceiveConnector | Format-List Identity,TransportRole,Enabled,TlsDomainCapabilities,TlsCertificateName,Fqdn',
-    'Get-SendConnector', 'Get-HybridConfiguration | Format-List', 'Get-ExchangeCertificate', 'Get-ExchangeServer']) {
+    'Get-SendConnector', 'Get-HybridConfiguration | Format-List', 'Get-ExchangeCertificate', 'Get-ExchangeServer', 'Get-InboundConnector', 'Get-OutboundConnector']) {
     assert(collector.includes(cmd), `collector lacks ${cmd}`);
   }
   assertEqual(await page.textContent('[data-testid=script]'), exampleResult.script, 'script shown');
@@ -295,4 +300,31 @@ test('advisory findings say what to do, neutrally; no raw ids; no doubled "Prefe
   const evidence = await page.$$eval('[data-testid=finding] .evidence-value', (els) => els.map((e) => e.textContent));
   assert(evidence.length > 0, 'evidence shown');
   for (const e of evidence) assert(raw.includes(e), `evidence not as pasted: ${e}`);
+});
+
+test('rules not run: one item per missing output, with its command and the rules it would let run', async ({ page }) => {
+  const report = (await exampleCheck(page)).report;
+  assert(report.rules_not_run.length > 0, 'the example lacks some pastes');
+  const area = page.locator('[data-testid=rules-not-run]');
+  assert(await area.isVisible(), 'the area is shown');
+  assertEqual(await page.textContent('#not-run-summary'), `Rules not run (${report.rules_not_run.length})`, 'summary');
+  await page.locator('#not-run-summary').click();
+  const wanted = new Map();
+  for (const r of report.rules_not_run) {
+    for (const m of r.missing) {
+      if (!wanted.has(m.kind)) wanted.set(m.kind, { command: m.command, rules: [] });
+      wanted.get(m.kind).rules.push(r.rule);
+    }
+  }
+  const items = area.locator('[data-testid=missing-paste]');
+  assertEqual(await items.count(), wanted.size, 'one item per missing output');
+  for (let i = 0; i < wanted.size; i++) {
+    const item = items.nth(i);
+    const want = wanted.get(await item.getAttribute('data-kind'));
+    assert(want, 'an item for a kind the report lists');
+    assertEqual(await item.locator('pre code').textContent(), want.command, 'the command, exactly');
+    const text = await item.innerText();
+    for (const rule of want.rules) assert(text.includes(rule), `item names ${rule}`);
+  }
+  return `${wanted.size} missing outputs`;
 });

@@ -118,6 +118,13 @@ pub fn version() -> Result<JsValue, JsError> {
     })
 }
 
+/// The commands to run, one part per side (`on-premises`, `each-server`, `exchange-online`): the
+/// same commands as the CLI's `--help`.
+#[wasm_bindgen]
+pub fn collector() -> Result<JsValue, JsError> {
+    to_js(&hybridcheck::collector())
+}
+
 /// The rule catalog, for the page's explanations.
 #[wasm_bindgen]
 pub fn rules() -> Result<JsValue, JsError> {

@@ -39,6 +39,7 @@ pub static NOT_FOUND: RuleDoc = RuleDoc {
     fix: "Point `TlsCertificateName` at the certificate the server has now: `$cert = Get-ExchangeCertificate -Server 'EX01' -Thumbprint '<thumbprint>'`, `$tlsName = \"<I>$($cert.Issuer)<S>$($cert.Subject)\"`, then `Set-SendConnector` / `Set-ReceiveConnector -TlsCertificateName $tlsName`. Commands are generated when the paste shows a usable certificate for the same name on that server; otherwise renew or import the certificate and rerun the Hybrid Configuration Wizard.",
     fix_safety: "Review: the command points the setting at a certificate hybridcheck chose from the paste (same subject name, enabled for SMTP, valid). Check it is the one you mean; the rollback restores the old name.",
     references: &[KB2989382, CERTIFICATE_PROCEDURES],
+    needs: super::NAMERS_AND_CERTIFICATES,
 };
 
 pub static EXPIRED: RuleDoc = RuleDoc {
@@ -51,6 +52,7 @@ pub static EXPIRED: RuleDoc = RuleDoc {
     fix: "Renew the certificate (or import a new one with its private key), enable it for SMTP, then update `TlsCertificateName` on the connectors and the hybrid configuration, or rerun the Hybrid Configuration Wizard. No command is generated: the new certificate is not in the paste.",
     fix_safety: "No command is generated.",
     references: &[CERTIFICATE_PROCEDURES, KB2989382],
+    needs: super::NAMERS_AND_CERTIFICATES,
 };
 
 pub static EXPIRING: RuleDoc = RuleDoc {
@@ -63,6 +65,7 @@ pub static EXPIRING: RuleDoc = RuleDoc {
     fix: "Renew the certificate now, enable the new one for SMTP, then update `TlsCertificateName` or rerun the Hybrid Configuration Wizard. No command is generated.",
     fix_safety: "No command is generated.",
     references: &[CERTIFICATE_PROCEDURES],
+    needs: super::NAMERS_AND_CERTIFICATES,
 };
 
 pub static NOT_SMTP: RuleDoc = RuleDoc {
@@ -75,6 +78,7 @@ pub static NOT_SMTP: RuleDoc = RuleDoc {
     fix: "`Enable-ExchangeCertificate -Server 'EX01' -Thumbprint '<thumbprint>' -Services SMTP`. When the shell asks whether to overwrite the default SMTP certificate, answer No unless you mean to replace it.",
     fix_safety: "Review: the command adds SMTP to the certificate's services and keeps the others; answer No to the prompt about the default SMTP certificate. There is no rollback command: removing a service means enabling the certificate again without it.",
     references: &[KB2989382, CERTIFICATE_PROCEDURES],
+    needs: super::NAMERS_AND_CERTIFICATES,
 };
 
 pub static NO_PRIVATE_KEY: RuleDoc = RuleDoc {
@@ -87,6 +91,7 @@ pub static NO_PRIVATE_KEY: RuleDoc = RuleDoc {
     fix: "Import the certificate again with its private key (a .pfx file), or renew it on this server; then enable it for SMTP. No command is generated.",
     fix_safety: "No command is generated.",
     references: &[KB4495258],
+    needs: super::NAMERS_AND_CERTIFICATES,
 };
 
 pub static INVALID_STATUS: RuleDoc = RuleDoc {
@@ -99,6 +104,7 @@ pub static INVALID_STATUS: RuleDoc = RuleDoc {
     fix: "Find out why the status is not Valid: allow the server to reach the issuer's CRL and OCSP addresses, install the issuer's intermediate and root certificates, or replace the certificate. No command is generated.",
     fix_safety: "No command is generated.",
     references: &[CERTIFICATE_PROCEDURES],
+    needs: super::NAMERS_AND_CERTIFICATES,
 };
 
 /// One object that names a certificate, and the servers that use the setting.
