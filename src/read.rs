@@ -263,18 +263,11 @@ fn read_symptoms(src: &mut Source, index: usize, objects: &mut Vec<Object>, sect
     // were not kept.
     let mut counted: Vec<&str> = Vec::new();
     for (line, symptom) in scan.kept {
-        let text = src.line(line).trim().to_owned();
-        let mut props = vec![
-            formats::Prop::new("Name", formats::Value::Text(symptom.id.into()), line),
-            formats::Prop::new("Symptom", formats::Value::Text(symptom.id.into()), line),
-            formats::Prop::new("Text", formats::Value::Text(text.into()), line),
-        ];
-        if !counted.contains(&symptom.id) {
+        let text = src.line(line).trim().into();
+        let lines = (!counted.contains(&symptom.id)).then(|| {
             counted.push(symptom.id);
-            let count = scan.counts.iter().find(|(id, _)| *id == symptom.id).map_or(1, |&(_, n)| n);
-            props.push(formats::Prop::new("SymptomLines", formats::Value::Text(count.to_string().into()), line));
-        }
-        let record = formats::Record { type_name: None, first_line: line, last_line: line, props };
-        objects.push(Object::new(Kind::Symptom, index, record, formats::Format::SymptomText, line));
+            scan.counts.iter().find(|(id, _)| *id == symptom.id).map_or(1, |&(_, n)| n)
+        });
+        objects.push(Object::symptom(index, line, model::SymptomLine { symptom, text, lines }));
     }
 }
