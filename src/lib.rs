@@ -198,8 +198,16 @@ fn read_inputs(inputs: Vec<Input>) -> Read {
                 String::new(),
             )));
         } else {
-            let (objects, diagnostics) = (&mut read.objects, &mut read.diagnostics);
-            read::read_input(&mut src, index, objects, &mut sections, diagnostics, &mut ref_budget);
+            read::read_input(
+                &mut src,
+                &mut read::Reading {
+                    index,
+                    objects: &mut read.objects,
+                    sections: &mut sections,
+                    diagnostics: &mut read.diagnostics,
+                    budget: &mut ref_budget,
+                },
+            );
             for n in src.lines_not_understood() {
                 let line = src.line(n);
                 if !is_blank(line) {
