@@ -295,15 +295,14 @@ impl Clixml {
 
     /// The connector's `Fqdn`, the name it answers with.
     fn fqdn(&mut self, p: usize, c: &Connector) {
-        self.open(p, Some("Fqdn"));
-        self.tn(p + 1, &["Microsoft.Exchange.Data.Fqdn", "Microsoft.Exchange.Data.SmtpDomain", "System.Object"]);
         let fqdn = c.fqdn();
-        self.line(p + 1, &format!("<ToString>{fqdn}</ToString>"));
-        self.line(p + 1, "<Props>");
-        self.line(p + 2, &format!("<S N=\"Domain\">{fqdn}</S>"));
-        self.line(p + 1, "</Props>");
-        self.serialization_data(p + 1);
-        self.line(p, "</Obj>");
+        self.fixed_object(
+            p,
+            "Fqdn",
+            &["Microsoft.Exchange.Data.Fqdn", "Microsoft.Exchange.Data.SmtpDomain", "System.Object"],
+            &fqdn,
+            &[&format!("<S N=\"Domain\">{fqdn}</S>")],
+        );
     }
 
     /// The certificate the connector presents, when it names one.
@@ -485,18 +484,19 @@ impl Clixml {
 
     /// The version of the directory object's schema.
     fn exchange_version(&mut self, p: usize) {
-        self.open(p, Some("ExchangeVersion"));
-        self.tn(p + 1, &["Microsoft.Exchange.Data.ExchangeObjectVersion", "System.Object"]);
-        self.line(p + 1, "<ToString>0.1 (8.0.535.0)</ToString>");
-        self.line(p + 1, "<Props>");
-        self.line(p + 2, "<S N=\"NextMajorVersion\">1.0 (0.0.0.0)</S>");
-        self.line(p + 2, "<S N=\"NextMinorVersion\">0.2 (0.0.0.0)</S>");
-        self.line(p + 2, "<By N=\"Major\">0</By>");
-        self.line(p + 2, "<By N=\"Minor\">1</By>");
-        self.line(p + 2, "<S N=\"ExchangeBuild\">8.0.535.0</S>");
-        self.line(p + 1, "</Props>");
-        self.serialization_data(p + 1);
-        self.line(p, "</Obj>");
+        self.fixed_object(
+            p,
+            "ExchangeVersion",
+            &["Microsoft.Exchange.Data.ExchangeObjectVersion", "System.Object"],
+            "0.1 (8.0.535.0)",
+            &[
+                "<S N=\"NextMajorVersion\">1.0 (0.0.0.0)</S>",
+                "<S N=\"NextMinorVersion\">0.2 (0.0.0.0)</S>",
+                "<By N=\"Major\">0</By>",
+                "<By N=\"Minor\">1</By>",
+                "<S N=\"ExchangeBuild\">8.0.535.0</S>",
+            ],
+        );
     }
 
     /// The directory object's classes.
@@ -519,13 +519,25 @@ impl Clixml {
 
     /// The organisation of an on-premises object: empty.
     fn organization_id(&mut self, p: usize) {
-        self.open(p, Some("OrganizationId"));
-        self.tn(p + 1, &["Microsoft.Exchange.Data.Directory.OrganizationId", "System.Object"]);
-        self.line(p + 1, "<ToString></ToString>");
+        self.fixed_object(
+            p,
+            "OrganizationId",
+            &["Microsoft.Exchange.Data.Directory.OrganizationId", "System.Object"],
+            "",
+            &["<Nil N=\"OrganizationalUnit\" />", "<Nil N=\"ConfigurationUnit\" />", "<S N=\"IdForEventLog\"></S>"],
+        );
+    }
+
+    /// A property whose value is an object of Exchange's: its type names, its text, its
+    /// properties (one line each), and its serialization data.
+    fn fixed_object(&mut self, p: usize, name: &str, type_names: &[&'static str], text: &str, props: &[&str]) {
+        self.open(p, Some(name));
+        self.tn(p + 1, type_names);
+        self.line(p + 1, &format!("<ToString>{text}</ToString>"));
         self.line(p + 1, "<Props>");
-        self.line(p + 2, "<Nil N=\"OrganizationalUnit\" />");
-        self.line(p + 2, "<Nil N=\"ConfigurationUnit\" />");
-        self.line(p + 2, "<S N=\"IdForEventLog\"></S>");
+        for prop in props {
+            self.line(p + 2, prop);
+        }
         self.line(p + 1, "</Props>");
         self.serialization_data(p + 1);
         self.line(p, "</Obj>");
