@@ -92,12 +92,6 @@ fn utf8_or_1252(bytes: Cow<'_, [u8]>) -> (Cow<'_, str>, Encoding) {
     }
 }
 
-/// True when bytes starting so are decoded from UTF-16 (a UTF-16 BOM, or zero bytes where
-/// UTF-16 text has them): the text is then a new string, and the bytes are not needed after.
-pub fn is_utf16(start: &[u8]) -> bool {
-    start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) || looks_like_utf16(start).is_some()
-}
-
 /// Guesses BOM-less UTF-16 from where the zero bytes fall in the first few kilobytes.
 /// ASCII-range text in UTF-16LE has a zero in nearly every odd byte and almost none in the even ones.
 fn looks_like_utf16(bytes: &[u8]) -> Option<bool> {

@@ -1,36 +1,60 @@
 //! hybridcheck: finds broken Exchange hybrid TLS connectors in pasted Exchange Management Shell output.
 //!
-//! The flow of one paste: bytes are decoded ([`decode`]), split into transcript segments
-//! ([`transcript`]), parsed per format into generic records ([`formats`]), typed into
-//! Exchange objects ([`model`]), judged by the rules ([`rules`]) which attach commands built
-//! by [`remediation`], and collected into a [`report::Report`].
+//! The flow of one paste: bytes are decoded (`decode`), split into transcript segments
+//! (`transcript`), parsed per format into generic records (`formats`), typed into Exchange
+//! objects (`model`), judged by the rules (`rules`) which attach commands built by
+//! `remediation`, and collected into a [`report::Report`]: [`check_with`] runs them all.
 //!
 //! This crate performs no IO: it takes bytes or text and returns a value. Nothing here fails:
 //! every input, however broken, yields a report whose diagnostics say what went wrong.
 
-pub mod decode;
-pub mod decoration;
-pub mod diagnostic;
-pub mod example;
-pub mod formats;
-pub mod hidden;
-pub mod model;
+// The public API is what this file declares `pub` (`check`, `check_with`, `check_text`, their
+// inputs and options, `VERSION`, `DATA_AS_OF`, the example, `escape`, the rule catalog) and the
+// `report` module (the report's types and its renderers). Every other module is the crate's own.
+pub(crate) mod decode;
+pub(crate) mod decoration;
+pub(crate) mod diagnostic;
+pub(crate) mod example;
+pub(crate) mod formats;
+pub(crate) mod hidden;
+pub(crate) mod model;
 mod read;
-pub mod remediation;
+pub(crate) mod remediation;
 pub mod report;
-pub mod rules;
-pub mod sort;
-pub mod source;
+pub(crate) mod rules;
+pub(crate) mod sort;
+pub(crate) mod source;
 mod summary;
-pub mod transcript;
+pub(crate) mod transcript;
+
+pub use example::TRANSCRIPT as EXAMPLE;
+pub use hidden::escape;
+pub use model::date::Date;
+pub use rules::{catalog, RuleDoc};
+
+/// Not API: what the tests, the fuzz targets and the benchmarks reach inside the core for (the
+/// parsers one by one, the line index, the tables). It may change with any commit; programs
+/// that use hybridcheck call [`check_with`] and read the [`report`].
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::decode::decode;
+    pub use crate::decoration::strip;
+    pub use crate::example::TRANSCRIPT;
+    pub use crate::formats::clixml::{self, RefBudget};
+    pub use crate::formats::{csv, every_property, json, list, parse_segment, shell, table, Value};
+    pub use crate::hidden::{escape, first_hidden, is_hidden, RANGES};
+    pub use crate::model::{capabilities::fold, date::Date, is_read, redaction::hidden_part};
+    pub use crate::source::{is_blank, trim, trim_end, trim_start, Source};
+}
 
 use decode::Encoding;
-use model::{Kind, Object};
-pub use remediation::collect::{collector, CollectorPart};
+use model::Object;
+pub use model::Kind;
+pub use remediation::collect::{collector, paste, CollectorPart};
 use report::{Diagnostic, InputReport, ObjectReport, Report, Severity, Tool, Unrecognized};
 use rules::Judgement;
 use source::{is_blank, Source};
-pub use summary::plural;
+pub(crate) use summary::plural;
 
 /// The version of the checker.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -177,8 +201,16 @@ fn read_inputs(inputs: Vec<Input>) -> Read {
                 String::new(),
             )));
         } else {
-            let (objects, diagnostics) = (&mut read.objects, &mut read.diagnostics);
-            read::read_input(&mut src, index, objects, &mut sections, diagnostics, &mut ref_budget);
+            read::read_input(
+                &mut src,
+                &mut read::Reading {
+                    index,
+                    objects: &mut read.objects,
+                    sections: &mut sections,
+                    diagnostics: &mut read.diagnostics,
+                    budget: &mut ref_budget,
+                },
+            );
             for n in src.lines_not_understood() {
                 let line = src.line(n);
                 if !is_blank(line) {

@@ -6,26 +6,32 @@ use crate::report::{Diagnostic, SectionReport};
 use crate::source::{self, is_blank, Source};
 use crate::{decoration, formats, sort, transcript};
 
+/// What reading one input adds to: the check's objects and diagnostics, the input's sections,
+/// and the budget of Export-Clixml `<Ref>` copies that every input shares.
+pub(crate) struct Reading<'a> {
+    /// The input's index in the report's inputs.
+    pub(crate) index: usize,
+    pub(crate) objects: &'a mut Vec<Object>,
+    pub(crate) sections: &'a mut Vec<SectionReport>,
+    pub(crate) diagnostics: &'a mut Vec<Diagnostic>,
+    pub(crate) budget: &'a mut formats::clixml::RefBudget,
+}
+
 /// Parses one decoded input into objects and sections.
 ///
 /// A paste that a copy decorated (double spacing, quote marks, indentation, Markdown; see
 /// [`decoration`]) is read without the decoration, and every line number of what was read is
 /// then mapped back to the input's own lines.
-pub(crate) fn read_input(
-    src: &mut Source,
-    index: usize,
-    objects: &mut Vec<Object>,
-    sections: &mut Vec<SectionReport>,
-    diagnostics: &mut Vec<Diagnostic>,
-    budget: &mut formats::clixml::RefBudget,
-) {
+pub(crate) fn read_input(src: &mut Source, out: &mut Reading) {
     let Some(plain) = decoration::strip(src) else {
-        read_text(src, index, objects, sections, diagnostics, budget);
+        read_text(src, out);
         return;
     };
-    let (first_object, first_section, first_diagnostic) = (objects.len(), sections.len(), diagnostics.len());
+    let (first_object, first_section, first_diagnostic) =
+        (out.objects.len(), out.sections.len(), out.diagnostics.len());
     let mut plain_src = Source::new(plain.text.as_str());
-    read_text(&mut plain_src, index, objects, sections, diagnostics, budget);
+    read_text(&mut plain_src, out);
+    let Reading { objects, sections, diagnostics, .. } = out;
     let line = |n: source::LineNo| plain.input_line(n);
     for object in &mut objects[first_object..] {
         object.record.first_line = line(object.record.first_line);
@@ -93,14 +99,9 @@ fn map_value_lines(value: &mut formats::Value, line: &impl Fn(source::LineNo) ->
 }
 
 /// Parses one text into objects and sections: [`read_input`] without decoration.
-fn read_text(
-    src: &mut Source,
-    index: usize,
-    objects: &mut Vec<Object>,
-    sections: &mut Vec<SectionReport>,
-    diagnostics: &mut Vec<Diagnostic>,
-    budget: &mut formats::clixml::RefBudget,
-) {
+fn read_text(src: &mut Source, out: &mut Reading) {
+    let Reading { index, objects, sections, diagnostics, budget } = out;
+    let index = *index;
     let (segments, furniture) = transcript::split(src);
     add_furniture(src, furniture, sections);
     let mut labels = formats::list::Labels::default();
@@ -263,18 +264,11 @@ fn read_symptoms(src: &mut Source, index: usize, objects: &mut Vec<Object>, sect
     // were not kept.
     let mut counted: Vec<&str> = Vec::new();
     for (line, symptom) in scan.kept {
-        let text = src.line(line).trim().to_owned();
-        let mut props = vec![
-            formats::Prop::new("Name", formats::Value::Text(symptom.id.into()), line),
-            formats::Prop::new("Symptom", formats::Value::Text(symptom.id.into()), line),
-            formats::Prop::new("Text", formats::Value::Text(text.into()), line),
-        ];
-        if !counted.contains(&symptom.id) {
+        let text = src.line(line).trim().into();
+        let lines = (!counted.contains(&symptom.id)).then(|| {
             counted.push(symptom.id);
-            let count = scan.counts.iter().find(|(id, _)| *id == symptom.id).map_or(1, |&(_, n)| n);
-            props.push(formats::Prop::new("SymptomLines", formats::Value::Text(count.to_string().into()), line));
-        }
-        let record = formats::Record { type_name: None, first_line: line, last_line: line, props };
-        objects.push(Object::new(Kind::Symptom, index, record, formats::Format::SymptomText, line));
+            scan.counts.iter().find(|(id, _)| *id == symptom.id).map_or(1, |&(_, n)| n)
+        });
+        objects.push(Object::symptom(index, line, model::SymptomLine { symptom, text, lines }));
     }
 }

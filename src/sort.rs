@@ -4,6 +4,7 @@
 //! own copy of a sort, 2 to 8 KB of wasm each, and the page has no room for a dozen of them. The
 //! lists sorted here are short (findings, sections, server names), so one merge sort that
 //! compares through a `dyn` function serves them all, and each caller adds only a few lines.
+//! Clippy refuses the standard sorts (clippy.toml); `tests/one_sort.rs` refuses the collects.
 
 use std::cmp::Ordering;
 

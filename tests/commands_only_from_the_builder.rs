@@ -6,30 +6,18 @@
 //! PowerShell assignment in its format string, because such a string would be command text built
 //! from whatever is interpolated into it.
 
+#[path = "support/sources.rs"]
+mod sources;
+
+use sources::rust_files;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const MACROS: [&str; 3] = ["format!(", "write!(", "writeln!("];
 
 const VERBS: [&str; 12] = [
     "Get-", "Set-", "Enable-", "Disable-", "New-", "Remove-", "Add-", "Test-", "Import-", "Export-", "Start-", "Stop-",
 ];
-
-/// The Rust files under `dir`, recursively, in name order.
-#[allow(clippy::disallowed_methods, reason = "tests are not in the page: the standard sort is fine")]
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            files.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            files.push(path);
-        }
-    }
-    files
-}
 
 /// The format string of each formatting macro in `source`: the first string literal after the
 /// macro's opening parenthesis (after the writer argument for `write!`), with its line number.

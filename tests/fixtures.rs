@@ -8,7 +8,7 @@
 //!
 //! Run with `UPDATE_EXPECT=1` to write the expectations afresh, then read the diff.
 
-use hybridcheck::model::date::Date;
+use hybridcheck::Date;
 use hybridcheck::{check_with, Input, InputData, Options};
 use serde_json::{json, Value};
 use std::fs;

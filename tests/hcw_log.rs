@@ -1,8 +1,8 @@
 //! Property tests of the Hybrid Configuration Wizard log reader on pieces of the fixture logs,
 //! as admins paste them: cut anywhere at both ends, with lines left out.
 
+use hybridcheck::internals::is_blank;
 use hybridcheck::report::Report;
-use hybridcheck::source::is_blank;
 use hybridcheck::{check, Input, InputData};
 use proptest::prelude::*;
 use std::collections::BTreeSet;

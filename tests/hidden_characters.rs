@@ -5,7 +5,7 @@
 //! properties of PropList.txt named below. Run with `UPDATE_HIDDEN=1` to write the table afresh
 //! after a Unicode update, then read the diff.
 
-use hybridcheck::hidden::{escape, is_hidden, RANGES};
+use hybridcheck::internals::{escape, is_hidden, RANGES};
 use unicode_general_category::{get_general_category, GeneralCategory as G};
 
 /// Other_Default_Ignorable_Code_Point (PropList.txt, Unicode 16.0).

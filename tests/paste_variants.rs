@@ -21,8 +21,8 @@
 //! line, a fence) may appear only in a section of the fence's own format, `markdown`, which the
 //! plain report cannot have and which is left out.
 
-use hybridcheck::model::date::Date;
-use hybridcheck::source::Source;
+use hybridcheck::internals::Source;
+use hybridcheck::Date;
 use hybridcheck::{check_with, Input, InputData, Options};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -75,9 +75,9 @@ fn format_list_reads_the_same_however_it_was_shared() {
             .iter()
             .map(|path| {
                 let bytes = fs::read(path).unwrap();
-                let (text, _) = hybridcheck::decode::decode(&bytes);
+                let (text, _) = hybridcheck::internals::decode(&bytes);
                 let src = Source::new(text);
-                decorated |= hybridcheck::decoration::strip(&src).is_some();
+                decorated |= hybridcheck::internals::strip(&src).is_some();
                 let lines = (1..=src.line_count()).map(|n| src.line(n).to_owned()).collect();
                 (path.file_name().unwrap().to_string_lossy().into_owned(), lines)
             })

@@ -1,8 +1,8 @@
 //! Property tests of the promises the report makes, on generated input.
 
-use hybridcheck::formats::{every_property, parse_segment, Value};
-use hybridcheck::model::capabilities::fold;
-use hybridcheck::source::{is_blank, Source};
+use hybridcheck::internals::fold;
+use hybridcheck::internals::{every_property, parse_segment, Value};
+use hybridcheck::internals::{is_blank, Source};
 use hybridcheck::{check, check_text, Input, InputData};
 use proptest::prelude::*;
 
@@ -133,9 +133,9 @@ proptest! {
     /// The byte-wise trims of `source` give exactly what `str`'s do, Unicode white space included.
     #[test]
     fn fast_trims_equal_str_trims(text in "[ \t\r\n\u{0B}\u{0C}\u{85}\u{A0}\u{2003}\u{3000}\u{200B}ax\u{e9}:{}]{0,24}") {
-        prop_assert_eq!(hybridcheck::source::trim(&text), text.trim());
-        prop_assert_eq!(hybridcheck::source::trim_start(&text), text.trim_start());
-        prop_assert_eq!(hybridcheck::source::trim_end(&text), text.trim_end());
+        prop_assert_eq!(hybridcheck::internals::trim(&text), text.trim());
+        prop_assert_eq!(hybridcheck::internals::trim_start(&text), text.trim_start());
+        prop_assert_eq!(hybridcheck::internals::trim_end(&text), text.trim_end());
     }
 
     /// UTF-16 with a BOM decodes as the standard library's lossy decoder does, in both byte
@@ -155,7 +155,7 @@ proptest! {
                 bytes.extend(if little_endian { u.to_le_bytes() } else { u.to_be_bytes() });
             }
             bytes.extend(odd_byte);
-            let (text, _) = hybridcheck::decode::decode(&bytes);
+            let (text, _) = hybridcheck::internals::decode(&bytes);
             prop_assert_eq!(&text, &expected);
         }
     }
@@ -224,7 +224,7 @@ proptest! {
     #[test]
     fn every_line_is_read_or_reported(bytes in prop::collection::vec(any::<u8>(), 0..3000)) {
         let report = check(vec![Input { name: "fuzz", data: InputData::Bytes((&bytes[..]).into()) }]);
-        let (text, _) = hybridcheck::decode::decode(&bytes);
+        let (text, _) = hybridcheck::internals::decode(&bytes);
         let src = Source::new(text);
         for n in 1..=src.line_count() {
             if is_blank(src.line(n)) {
@@ -247,7 +247,7 @@ proptest! {
         if remediation.commands().is_empty() {
             // A hidden character is refused with a diagnostic; a bare name (no `Server\`) or a
             // wildcard with a note that says why.
-            let hidden = hybridcheck::hidden::first_hidden(identity.trim()).is_some();
+            let hidden = hybridcheck::internals::first_hidden(identity.trim()).is_some();
             let refused = report.diagnostics.iter().any(|d| d.code == "unsafe-identity");
             let explained = remediation.notes.iter().any(|n| n.starts_with("No command was generated"));
             prop_assert!(explained, "no command and no reason for {:?}", identity);

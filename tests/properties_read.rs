@@ -3,7 +3,7 @@
 
 #[test]
 fn only_the_listed_properties_are_kept_in_any_case() {
-    use hybridcheck::model::is_read;
+    use hybridcheck::internals::is_read;
     for name in ["TlsDomainCapabilities", "tlsdomaincapabilities", "TLSDOMAINCAPABILITIES", "Identity", "ID", "Fqdn"] {
         assert!(is_read(name), "{name} is read");
     }

@@ -2,9 +2,9 @@
 //! and never put in a command; real names that merely look like examples are judged as usual.
 //! Runs over the `redacted-*` fixtures.
 
-use hybridcheck::model::date::Date;
-use hybridcheck::model::redaction::hidden_part;
+use hybridcheck::internals::hidden_part;
 use hybridcheck::report::Report;
+use hybridcheck::Date;
 use hybridcheck::{check_with, Input, InputData, Options};
 use std::path::Path;
 

@@ -1,9 +1,7 @@
 //! `docs/rules.md` is generated from the rule catalog; this test fails when the two drift apart.
 //! Run with `UPDATE_EXPECT=1` to write the file afresh.
 
-use hybridcheck::model::Kind;
-use hybridcheck::remediation::collect::paste;
-use hybridcheck::rules::catalog;
+use hybridcheck::{catalog, paste, Kind};
 use std::fmt::Write;
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! everything the rules read.
 
 use hybridcheck::report::Report;
-use hybridcheck::rules::catalog;
+use hybridcheck::catalog;
 
 fn not_run(report: &Report) -> Vec<(&str, Vec<&str>)> {
     report.rules_not_run.iter().map(|r| (r.rule, r.missing.iter().map(|m| m.kind).collect())).collect()
@@ -59,7 +59,7 @@ fn the_collector_asks_for_every_kind_a_rule_needs() {
         for need in rule.needs {
             assert!(!need.is_empty(), "{}: an empty need can never be met", rule.id);
             for kind in *need {
-                let paste = hybridcheck::remediation::collect::paste(*kind)
+                let paste = hybridcheck::paste(*kind)
                     .unwrap_or_else(|| panic!("{}: no paste in the collector shows {kind:?}", rule.id));
                 assert!(parts.iter().any(|p| p.side == paste.side && p.script.contains(paste.command)), "{kind:?}");
             }

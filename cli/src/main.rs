@@ -1,7 +1,7 @@
 //! The `hybridcheck` command: reads files or standard input, prints the report.
 
-use hybridcheck::model::date::Date;
 use hybridcheck::report::{markdown, ps1, text};
+use hybridcheck::Date;
 use hybridcheck::{check_with, Input, InputData, Options};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
@@ -76,7 +76,7 @@ fn main() -> ExitCode {
     let mut paths = args.paths;
     let mut contents: Vec<(String, Vec<u8>)> = Vec::new();
     if args.example {
-        contents.push(("built-in example".into(), hybridcheck::example::TRANSCRIPT.as_bytes().to_vec()));
+        contents.push(("built-in example".into(), hybridcheck::EXAMPLE.as_bytes().to_vec()));
     } else if paths.is_empty() {
         paths.push("-".into());
     }

@@ -295,8 +295,8 @@ fn the_example_says_it_is_the_example_everywhere() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    pasted.stdin.as_ref().unwrap().write_all(hybridcheck::example::TRANSCRIPT.as_bytes()).unwrap();
+    pasted.stdin.as_ref().unwrap().write_all(hybridcheck::EXAMPLE.as_bytes()).unwrap();
     let pasted: serde_json::Value = serde_json::from_slice(&pasted.wait_with_output().unwrap().stdout).unwrap();
     assert_eq!(pasted["example"], false);
-    assert!(!rendered("ps1", hybridcheck::example::TRANSCRIPT.as_bytes()).starts_with(b"throw"));
+    assert!(!rendered("ps1", hybridcheck::EXAMPLE.as_bytes()).starts_with(b"throw"));
 }

@@ -1,8 +1,8 @@
 //! The clixml parser, tried at every line as the dispatcher would: it never panics, and
 //! every block it returns lies within the lines it was given.
 #![no_main]
-use hybridcheck::formats::clixml::{self, RefBudget};
-use hybridcheck::source::Source;
+use hybridcheck::internals::{clixml, RefBudget};
+use hybridcheck::internals::Source;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -8,8 +8,8 @@ fn no_lone_cr(bytes: &[u8]) -> bool {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let (text, _) = hybridcheck::decode::decode(data);
-    let src = hybridcheck::source::Source::new(text);
+    let (text, _) = hybridcheck::internals::decode(data);
+    let src = hybridcheck::internals::Source::new(text);
     let bytes = src.text().as_bytes();
     assert!(no_lone_cr(bytes));
 });

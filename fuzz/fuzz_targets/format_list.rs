@@ -1,8 +1,8 @@
 //! The list parser, tried at every line as the dispatcher would: it never panics, and
 //! every block it returns lies within the lines it was given.
 #![no_main]
-use hybridcheck::formats::list;
-use hybridcheck::source::Source;
+use hybridcheck::internals::list;
+use hybridcheck::internals::Source;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let last = src.line_count();
     let mut labels = list::Labels::default();
     for start in 1..=last.min(64) {
-        if let Some(block) = list::parse(&src, start, last, hybridcheck::formats::every_property, &mut labels) {
+        if let Some(block) = list::parse(&src, start, last, hybridcheck::internals::every_property, &mut labels) {
             assert!(block.first_line >= start && block.last_line <= last);
             for (first, end) in &block.understood {
                 assert!(*first >= start && first <= end && *end <= last);

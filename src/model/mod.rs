@@ -29,7 +29,7 @@ pub use identity::Identity;
 pub use online::{InboundConnector, OutboundConnector};
 pub use receive_connector::ReceiveConnector;
 pub use send_connector::SendConnector;
-pub use symptom::SymptomText;
+pub use symptom::{SymptomLine, SymptomText};
 pub use view::{View, Views};
 
 use crate::formats::{Format, Prop, Record};
@@ -50,7 +50,6 @@ static READ: NameSet = NameSet::new(&[
     FileVersionInfo::PROPERTIES,
     InboundConnector::PROPERTIES,
     OutboundConnector::PROPERTIES,
-    SymptomText::PROPERTIES,
 ]);
 
 /// True for the properties the model and the rules read; parsers keep only these in records
@@ -295,6 +294,8 @@ pub struct Object {
     pub section_line: LineNo,
     /// The command typed at the prompt above the object, when the paste shows one.
     pub command: Option<std::rc::Rc<str>>,
+    /// What an object of kind `Symptom` shows (its record has no properties: only its line).
+    pub symptom: Option<Box<SymptomLine>>,
 }
 
 impl Object {
@@ -304,7 +305,21 @@ impl Object {
             i.complete &= !redaction::looks_hidden(&i.text);
             i
         });
-        Object { kind, input, record, identity, format, section_line, command: None }
+        Object { kind, input, record, identity, format, section_line, command: None, symptom: None }
+    }
+
+    /// The object of one line that shows a known error text, named by the symptom's id.
+    pub fn symptom(input: usize, line: LineNo, symptom: SymptomLine) -> Object {
+        Object {
+            kind: Kind::Symptom,
+            input,
+            record: Record { type_name: None, first_line: line, last_line: line, props: Vec::new() },
+            identity: Some(Identity { text: symptom.symptom.id.to_owned(), complete: true }),
+            format: Format::SymptomText,
+            section_line: line,
+            command: None,
+            symptom: Some(Box::new(symptom)),
+        }
     }
 
     /// The value of a parameter in the command above the object, e.g. `EX01` for `-Server EX01`.

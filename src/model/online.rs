@@ -67,6 +67,8 @@ impl InboundConnector {
     ];
 
     /// Reads the object at `index`; `None` when it is not an inbound connector.
+    // Only tests read these connectors until the Exchange Online rules of issue 16 land.
+    #[allow(dead_code)]
     pub fn read(index: usize, object: &Object) -> Option<InboundConnector> {
         let read = Reader::new(object, Self::PROPERTIES);
         let text = |name: &str| read.get(name).and_then(Field::text).map(str::to_owned);
@@ -107,6 +109,8 @@ impl OutboundConnector {
     ];
 
     /// Reads the object at `index`; `None` when it is not an outbound connector.
+    // Only tests read these connectors until the Exchange Online rules of issue 16 land.
+    #[allow(dead_code)]
     pub fn read(index: usize, object: &Object) -> Option<OutboundConnector> {
         let read = Reader::new(object, Self::PROPERTIES);
         let text = |name: &str| read.get(name).and_then(Field::text).map(str::to_owned);

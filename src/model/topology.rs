@@ -200,6 +200,8 @@ pub fn server_names(field: Option<Field>) -> Vec<String> {
 /// An Exchange server: its name, version and role.
 #[derive(Clone, Debug)]
 pub struct Server {
+    // No rule reads it yet; the build rules of issue 16 may point at the server's object.
+    #[allow(dead_code)]
     pub object: usize,
     pub name: String,
     pub version: Option<Version>,

@@ -154,13 +154,6 @@ pub fn receive_connectors() -> Command {
     )
 }
 
-/// Every receive connector with its server, for identities that showed only a name.
-pub fn receive_connectors_with_server() -> Command {
-    Command::literal(
-        "$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,Server,TransportRole,TlsDomainCapabilities,TlsCertificateName",
-    )
-}
-
 /// Every send connector with the properties the rules read.
 pub fn send_connectors() -> Command {
     Command::literal(

@@ -7,9 +7,9 @@ pub mod markdown;
 pub mod ps1;
 pub mod text;
 
-use crate::decode::Encoding;
-use crate::formats::Format;
-use crate::source::LineNo;
+pub use crate::decode::Encoding;
+pub use crate::formats::Format;
+pub use crate::source::LineNo;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

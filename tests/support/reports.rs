@@ -3,7 +3,7 @@
 
 use super::layouts::Inputs;
 use super::powershell::{tokenize, Kind, Token};
-use hybridcheck::model::date::Date;
+use hybridcheck::Date;
 use hybridcheck::{check_with, Input, InputData, Options};
 use serde_json::Value;
 use std::collections::BTreeSet;

@@ -55,7 +55,7 @@ fn options(today: Option<String>, example: bool) -> Result<hybridcheck::Options,
     let today = match today.as_deref() {
         None | Some("") => None,
         Some(text) => Some(
-            hybridcheck::model::date::Date::parse_iso(text)
+            hybridcheck::Date::parse_iso(text)
                 .ok_or_else(|| into_error(format!("today must be YYYY-MM-DD, not {text}")))?,
         ),
     };
@@ -75,7 +75,7 @@ pub fn check(text: &str, today: Option<String>) -> Result<JsValue, JsError> {
 /// its verdict, its Markdown and its script, which refuses to run.
 #[wasm_bindgen(js_name = checkExample)]
 pub fn check_example(today: Option<String>) -> Result<JsValue, JsError> {
-    let input = Input { name: "built-in example", data: InputData::Text(hybridcheck::example::TRANSCRIPT) };
+    let input = Input { name: "built-in example", data: InputData::Text(hybridcheck::EXAMPLE) };
     checked(&hybridcheck::check_with(vec![input], &options(today, true)?))
 }
 
@@ -92,13 +92,13 @@ pub fn check_bytes(bytes: &[u8], name: &str, today: Option<String>) -> Result<Js
 /// written as `\u{…}`, by the same rule as the CLI's output (see `hidden`).
 #[wasm_bindgen(js_name = shownText)]
 pub fn shown_text(text: &str) -> String {
-    hybridcheck::hidden::escape(text).into_owned()
+    hybridcheck::escape(text).into_owned()
 }
 
 /// The built-in example transcript.
 #[wasm_bindgen]
 pub fn example() -> String {
-    hybridcheck::example::TRANSCRIPT.to_owned()
+    hybridcheck::EXAMPLE.to_owned()
 }
 
 #[derive(Serialize)]
@@ -128,5 +128,5 @@ pub fn collector() -> Result<JsValue, JsError> {
 /// The rule catalog, for the page's explanations.
 #[wasm_bindgen]
 pub fn rules() -> Result<JsValue, JsError> {
-    to_js(&hybridcheck::rules::catalog().collect::<Vec<_>>())
+    to_js(&hybridcheck::catalog().collect::<Vec<_>>())
 }

@@ -29,14 +29,63 @@ pub struct Dist {
 pub fn dist() -> Result<Dist> {
     let config = Config::load()?;
     let package = Package::load()?;
-    let root = root();
     check_wasm_bindgen_cli()?;
     // The page sources are read first, so that a missing one fails before the slow build.
-    let template = read_text(&root.join(&config.page.template))?;
-    let style = read_text(&root.join(&config.page.style))?;
-    let loader = read_text(&root.join(&config.page.loader))?;
-    let app = read_text(&root.join(&config.page.script))?;
+    let sources = Sources::read(&config)?;
+    let wasm = build_wasm(&config)?;
+    // 4. The wasm, gzipped: the page's loader gunzips it (`www/wasm-loader.js`).
+    let wasm_gzip = gzip_wasm(&wasm.optimized)?;
+    let date = build_date()?;
+    let built_page = build_page(&config, &sources, &wasm, &wasm_gzip, &date, &package.version)?;
+    // 6. Proof that the page's loader gives back the wasm and that it works, before anything is
+    // written to dist/.
+    verify_in_node(&built_page.core_script, &wasm.optimized, &config)?;
+    let (page_path, hash_path, file_hash) = write_page(&config, &built_page)?;
+    // 7. Sizes.
+    let raw = built_page.html.len();
+    let sizes = sizes_text(&config, &built_page, &wasm.optimized, &wasm_gzip)?;
+    write_atomically(&root().join(&config.page.sizes), sizes.as_bytes())?;
+    println!("\nBuilt {} (version {}, {date})", page_path.display(), package.version);
+    print!("{sizes}");
+    if raw >= PAGE_GOAL_BYTES {
+        println!("NOTE: the page is over its size goal of {PAGE_GOAL_BYTES} bytes (250 KB) raw.");
+    }
+    println!("Sizes written to {}", config.page.sizes.display());
+    println!("SHA-256 of the file: {file_hash} (in {})", hash_path.display());
+    print_self_hash(&config, &built_page);
+    Ok(Dist { page: page_path })
+}
 
+/// The page's sources in `www/`, as written (the scripts with their comments).
+struct Sources {
+    template: String,
+    style: String,
+    loader: String,
+    app: String,
+}
+
+impl Sources {
+    fn read(config: &Config) -> Result<Sources> {
+        let root = root();
+        Ok(Sources {
+            template: read_text(&root.join(&config.page.template))?,
+            style: read_text(&root.join(&config.page.style))?,
+            loader: read_text(&root.join(&config.page.loader))?,
+            app: read_text(&root.join(&config.page.script))?,
+        })
+    }
+}
+
+/// What the wasm build made: the wasm-bindgen glue's path and the optimised wasm.
+struct Wasm {
+    glue_path: PathBuf,
+    optimized: Vec<u8>,
+}
+
+/// Steps 1 to 3: cargo builds the wasm, the wasm-bindgen CLI writes the glue and the wasm it
+/// expects, and npm binaryen's wasm-opt optimises that wasm.
+fn build_wasm(config: &Config) -> Result<Wasm> {
+    let root = root();
     // 1. The wasm, built by cargo.
     let profile = &config.cargo.profile;
     run(Command::new("cargo")
@@ -66,43 +115,52 @@ pub fn dist() -> Result<Dist> {
     }
     run(Command::new(wasm_opt()?).args(&config.wasm_opt.args).arg(&bindgen_wasm).arg("-o").arg(&optimized))?;
     let wasm = std::fs::read(&optimized).context(format!("cannot read {}", optimized.display()))?;
+    Ok(Wasm { glue_path, optimized: wasm })
+}
 
-    // 4. The wasm, gzipped: the page's loader gunzips it (`www/wasm-loader.js`).
-    let wasm_gzip = gzip_wasm(&wasm)?;
-
-    // 5. The page, with its scripts shortened: the size goal is 250 KB, and the comments stay in `www/`.
-    let date = build_date()?;
-    let glue = minify("the wasm-bindgen glue", &read_text(&glue_path)?)?;
-    let loader = minify(&config.page.loader.display().to_string(), &loader)?;
-    let app = minify(&config.page.script.display().to_string(), &app)?;
-    let built_page = page::assemble(&Parts {
-        template: &template,
-        style: &style,
+/// Step 5: the page, with its scripts shortened: the size goal is 250 KB, and the comments stay
+/// in `www/`.
+fn build_page(
+    config: &Config,
+    sources: &Sources,
+    wasm: &Wasm,
+    wasm_gzip: &[u8],
+    date: &str,
+    version: &str,
+) -> Result<page::Page> {
+    let glue = minify("the wasm-bindgen glue", &read_text(&wasm.glue_path)?)?;
+    let loader = minify(&config.page.loader.display().to_string(), &sources.loader)?;
+    let app = minify(&config.page.script.display().to_string(), &sources.app)?;
+    page::assemble(&Parts {
+        template: &sources.template,
+        style: &sources.style,
         glue: &glue,
-        wasm_gzip: &wasm_gzip,
-        date: &date,
-        version: &package.version,
+        wasm_gzip,
+        date,
+        version,
         loader: &loader,
         app: &app,
         csp_directives: &config.csp.directives,
     })
-    .context(format!("cannot assemble the page from {}", config.page.template.display()))?;
+    .context(format!("cannot assemble the page from {}", config.page.template.display()))
+}
 
-    // 6. Proof that the page's loader gives back the wasm and that it works, before anything is
-    // written to dist/.
-    verify_in_node(&built_page.core_script, &wasm, &config)?;
-
-    let page_path = root.join(&config.page.output);
+/// Writes the page and its `.sha256` file; returns their paths and the page's SHA-256.
+fn write_page(config: &Config, built_page: &page::Page) -> Result<(PathBuf, PathBuf, String)> {
+    let page_path = root().join(&config.page.output);
     write_atomically(&page_path, built_page.html.as_bytes())?;
     let file_hash = page::sha256_hex(built_page.html.as_bytes());
     let file_name = page_path.file_name().unwrap().to_string_lossy();
     let hash_path = page_path.with_file_name(format!("{file_name}.sha256"));
     write_atomically(&hash_path, format!("{file_hash}  {file_name}\n").as_bytes())?;
+    Ok((page_path, hash_path, file_hash))
+}
 
-    // 7. Sizes.
+/// The sizes of the page and of the wasm, as `sizes.txt` records them.
+fn sizes_text(config: &Config, built_page: &page::Page, wasm: &[u8], wasm_gzip: &[u8]) -> Result<String> {
     let raw = built_page.html.len();
     let gzip = gzip_size(built_page.html.as_bytes())?;
-    let sizes = format!(
+    Ok(format!(
         "page {}: {raw} bytes raw, {gzip} bytes gzip -9\n\
          wasm {}: {} bytes raw, {} bytes gzip (libdeflate level {GZIP_LEVEL}), {} bytes as text in the page\n",
         config.page.output.display(),
@@ -110,16 +168,11 @@ pub fn dist() -> Result<Dist> {
         wasm.len(),
         wasm_gzip.len(),
         built_page.wasm_text_len,
-    );
-    write_atomically(&root.join(&config.page.sizes), sizes.as_bytes())?;
+    ))
+}
 
-    println!("\nBuilt {} (version {}, {date})", page_path.display(), package.version);
-    print!("{sizes}");
-    if raw >= PAGE_GOAL_BYTES {
-        println!("NOTE: the page is over its size goal of {PAGE_GOAL_BYTES} bytes (250 KB) raw.");
-    }
-    println!("Sizes written to {}", config.page.sizes.display());
-    println!("SHA-256 of the file: {file_hash} (in {})", hash_path.display());
+/// The hash the page shows about itself, and how to check a copy against it.
+fn print_self_hash(config: &Config, built_page: &page::Page) {
     println!("Hash shown in the page: {}", built_page.self_hash);
     println!(
         "  It is the SHA-256 of the page with that hash replaced by 64 zeros. To verify a copy:\n  sed 's/{}/{}/' {} | sha256sum",
@@ -127,7 +180,6 @@ pub fn dist() -> Result<Dist> {
         page::HASH_PLACEHOLDER,
         config.page.output.display()
     );
-    Ok(Dist { page: page_path })
 }
 
 /// Fails early, with the fix, when the wasm-bindgen CLI is missing or not Cargo.lock's version.

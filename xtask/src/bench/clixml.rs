@@ -158,6 +158,8 @@ impl Clixml {
         id
     }
 
+    /// One receive connector, as Export-Clixml writes it: its type, its properties in the
+    /// order Exchange lists them, and what PowerShell adds.
     pub(super) fn connector(&mut self, c: &Connector) {
         let d = 2;
         self.open(1, None);
@@ -175,6 +177,22 @@ impl Clixml {
         self.line(d, &format!("<ToString>{}</ToString>", c.identity()));
         self.line(d, "<Props>");
         let p = d + 1;
+        self.protocol_props(p, c);
+        self.limit_props(p, c);
+        self.security_props(p, c);
+        self.directory_props(p, c);
+        self.line(d, "</Props>");
+        self.line(d, "<MS>");
+        self.line(d + 1, &format!("<S N=\"PSComputerName\">{}.contoso.com</S>", c.server.name.to_ascii_lowercase()));
+        self.line(d + 1, &format!("<G N=\"RunspaceId\">{}</G>", c.runspace()));
+        self.line(d + 1, "<B N=\"PSShowComputerName\">false</B>");
+        self.line(d + 1, &format!("<BA N=\"SerializationData\">{SERIALIZATION_DATA}</BA>"));
+        self.line(d, "</MS>");
+        self.line(1, "</Obj>");
+    }
+
+    /// The SMTP protocol's settings, from `AuthMechanism` to `AdvertiseClientSettings`.
+    fn protocol_props(&mut self, p: usize, c: &Connector) {
         let (auth, auth_value) = c.auth();
         self.enumeration(
             p,
@@ -185,6 +203,27 @@ impl Clixml {
         );
         self.line(p, "<Nil N=\"Banner\" />");
         self.line(p, "<B N=\"BinaryMimeEnabled\">true</B>");
+        self.bindings(p, c);
+        self.line(p, "<B N=\"ChunkingEnabled\">true</B>");
+        self.line(p, "<Nil N=\"DefaultDomain\" />");
+        for (name, value) in [
+            ("DeliveryStatusNotificationEnabled", true),
+            ("EightBitMimeEnabled", true),
+            ("BareLinefeedRejectionEnabled", false),
+            ("DomainSecureEnabled", c.hybrid()),
+            ("EnhancedStatusCodesEnabled", true),
+            ("LongAddressesEnabled", false),
+            ("OrarEnabled", false),
+            ("SuppressXAnonymousTls", false),
+            ("ProxyEnabled", false),
+            ("AdvertiseClientSettings", false),
+        ] {
+            self.line(p, &format!("<B N=\"{name}\">{value}</B>"));
+        }
+    }
+
+    /// The connector's `Bindings`: the addresses and ports it listens on.
+    fn bindings(&mut self, p: usize, c: &Connector) {
         self.open(p, Some("Bindings"));
         self.tn(
             p + 1,
@@ -221,49 +260,14 @@ impl Clixml {
         }
         self.line(p + 1, "</LST>");
         self.line(p, "</Obj>");
-        self.line(p, "<B N=\"ChunkingEnabled\">true</B>");
-        self.line(p, "<Nil N=\"DefaultDomain\" />");
-        for (name, value) in [
-            ("DeliveryStatusNotificationEnabled", true),
-            ("EightBitMimeEnabled", true),
-            ("BareLinefeedRejectionEnabled", false),
-            ("DomainSecureEnabled", c.hybrid()),
-            ("EnhancedStatusCodesEnabled", true),
-            ("LongAddressesEnabled", false),
-            ("OrarEnabled", false),
-            ("SuppressXAnonymousTls", false),
-            ("ProxyEnabled", false),
-            ("AdvertiseClientSettings", false),
-        ] {
-            self.line(p, &format!("<B N=\"{name}\">{value}</B>"));
-        }
-        self.open(p, Some("Fqdn"));
-        self.tn(p + 1, &["Microsoft.Exchange.Data.Fqdn", "Microsoft.Exchange.Data.SmtpDomain", "System.Object"]);
-        let fqdn = c.fqdn();
-        self.line(p + 1, &format!("<ToString>{fqdn}</ToString>"));
-        self.line(p + 1, "<Props>");
-        self.line(p + 2, &format!("<S N=\"Domain\">{fqdn}</S>"));
-        self.line(p + 1, "</Props>");
-        self.serialization_data(p + 1);
-        self.line(p, "</Obj>");
+    }
+
+    /// The name the connector answers with, its certificate, and its limits, from `Fqdn` to
+    /// `MaxRecipientsPerMessage`.
+    fn limit_props(&mut self, p: usize, c: &Connector) {
+        self.fqdn(p, c);
         self.line(p, "<Nil N=\"ServiceDiscoveryFqdn\" />");
-        if c.certificate() {
-            self.open(p, Some("TlsCertificateName"));
-            self.tn(p + 1, &["Microsoft.Exchange.Data.SmtpX509Identifier", "System.Object"]);
-            self.line(
-                p + 1,
-                &format!("<ToString>{}</ToString>", xml_escape(&format!("<I>{CERT_ISSUER}<S>{CERT_SUBJECT}"))),
-            );
-            self.line(p + 1, "<Props>");
-            self.line(p + 2, &format!("<S N=\"CertificateSubject\">{CERT_SUBJECT}</S>"));
-            self.line(p + 2, &format!("<S N=\"CertificateIssuer\">{CERT_ISSUER}</S>"));
-            self.line(p + 2, "<S N=\"SubjectCommonName\">mail.contoso.com</S>");
-            self.line(p + 1, "</Props>");
-            self.serialization_data(p + 1);
-            self.line(p, "</Obj>");
-        } else {
-            self.line(p, "<Nil N=\"TlsCertificateName\" />");
-        }
+        self.tls_certificate_name(p, c);
         let comment = xml_escape(&c.comment().unwrap_or_default());
         self.line(p, &format!("<S N=\"Comment\">{comment}</S>"));
         self.line(p, "<B N=\"Enabled\">true</B>");
@@ -287,11 +291,89 @@ impl Clixml {
         self.byte_size(p, "MaxMessageSize", "36 MB (37,748,736 bytes)");
         self.unlimited(p, "MaxProtocolErrors", Some(5));
         self.line(p, &format!("<I32 N=\"MaxRecipientsPerMessage\">{}</I32>", c.recipients()));
+    }
+
+    /// The connector's `Fqdn`, the name it answers with.
+    fn fqdn(&mut self, p: usize, c: &Connector) {
+        let fqdn = c.fqdn();
+        self.fixed_object(
+            p,
+            "Fqdn",
+            &["Microsoft.Exchange.Data.Fqdn", "Microsoft.Exchange.Data.SmtpDomain", "System.Object"],
+            &fqdn,
+            &[&format!("<S N=\"Domain\">{fqdn}</S>")],
+        );
+    }
+
+    /// The certificate the connector presents, when it names one.
+    fn tls_certificate_name(&mut self, p: usize, c: &Connector) {
+        if c.certificate() {
+            self.open(p, Some("TlsCertificateName"));
+            self.tn(p + 1, &["Microsoft.Exchange.Data.SmtpX509Identifier", "System.Object"]);
+            self.line(
+                p + 1,
+                &format!("<ToString>{}</ToString>", xml_escape(&format!("<I>{CERT_ISSUER}<S>{CERT_SUBJECT}"))),
+            );
+            self.line(p + 1, "<Props>");
+            self.line(p + 2, &format!("<S N=\"CertificateSubject\">{CERT_SUBJECT}</S>"));
+            self.line(p + 2, &format!("<S N=\"CertificateIssuer\">{CERT_ISSUER}</S>"));
+            self.line(p + 2, "<S N=\"SubjectCommonName\">mail.contoso.com</S>");
+            self.line(p + 1, "</Props>");
+            self.serialization_data(p + 1);
+            self.line(p, "</Obj>");
+        } else {
+            self.line(p, "<Nil N=\"TlsCertificateName\" />");
+        }
+    }
+
+    /// Who may send and how, with the TLS domain capabilities, from `PermissionGroups` to
+    /// `MaxAcknowledgementDelay`.
+    fn security_props(&mut self, p: usize, c: &Connector) {
         let (groups, groups_value) = c.permissions();
         self.enumeration(p, "PermissionGroups", "Microsoft.Exchange.Data.PermissionGroups", groups, groups_value);
         self.line(p, "<B N=\"PipeliningEnabled\">true</B>");
         let (level, level_value) = if c.verbose() { ("Verbose", 1) } else { ("None", 0) };
         self.enumeration(p, "ProtocolLoggingLevel", "Microsoft.Exchange.Data.ProtocolLoggingLevel", level, level_value);
+        self.remote_ip_ranges(p);
+        self.line(p, "<B N=\"RequireEHLODomain\">false</B>");
+        self.line(p, "<B N=\"RequireTLS\">false</B>");
+        self.line(p, "<B N=\"EnableAuthGSSAPI\">false</B>");
+        self.enumeration(
+            p,
+            "ExtendedProtectionPolicy",
+            "Microsoft.Exchange.Data.Directory.SystemConfiguration.ExtendedProtectionPolicySetting",
+            "None",
+            0,
+        );
+        self.line(p, "<B N=\"LiveCredentialEnabled\">false</B>");
+        self.tls_domain_capabilities(p, c);
+        let server = c.server.name.clone();
+        self.adobjectid(
+            p,
+            "Server",
+            &server,
+            &format!("CN={server}"),
+            "Servers",
+            9,
+            &c.server_dn(),
+            &c.server.guid,
+            &server,
+        );
+        let (role, role_value) = c.role();
+        self.enumeration(
+            p,
+            "TransportRole",
+            "Microsoft.Exchange.Data.Directory.SystemConfiguration.ServerRole",
+            role,
+            role_value,
+        );
+        self.enumeration(p, "SizeEnabled", "Microsoft.Exchange.Data.SizeMode", "Enabled", 0);
+        self.timespan(p, "TarpitInterval", 0, 0, 5);
+        self.timespan(p, "MaxAcknowledgementDelay", 0, 0, 30);
+    }
+
+    /// Every IPv6 and IPv4 address.
+    fn remote_ip_ranges(&mut self, p: usize) {
         self.open(p, Some("RemoteIPRanges"));
         self.tn(
             p + 1,
@@ -318,17 +400,10 @@ impl Clixml {
         }
         self.line(p + 1, "</LST>");
         self.line(p, "</Obj>");
-        self.line(p, "<B N=\"RequireEHLODomain\">false</B>");
-        self.line(p, "<B N=\"RequireTLS\">false</B>");
-        self.line(p, "<B N=\"EnableAuthGSSAPI\">false</B>");
-        self.enumeration(
-            p,
-            "ExtendedProtectionPolicy",
-            "Microsoft.Exchange.Data.Directory.SystemConfiguration.ExtendedProtectionPolicySetting",
-            "None",
-            0,
-        );
-        self.line(p, "<B N=\"LiveCredentialEnabled\">false</B>");
+    }
+
+    /// The connector's `TlsDomainCapabilities`, each entry an object.
+    fn tls_domain_capabilities(&mut self, p: usize, c: &Connector) {
         self.open(p, Some("TlsDomainCapabilities"));
         self.tn(
             p + 1,
@@ -364,42 +439,12 @@ impl Clixml {
             self.line(p + 1, "</LST>");
         }
         self.line(p, "</Obj>");
-        let server = c.server.name.clone();
-        self.adobjectid(
-            p,
-            "Server",
-            &server,
-            &format!("CN={server}"),
-            "Servers",
-            9,
-            &c.server_dn(),
-            &c.server.guid,
-            &server,
-        );
-        let (role, role_value) = c.role();
-        self.enumeration(
-            p,
-            "TransportRole",
-            "Microsoft.Exchange.Data.Directory.SystemConfiguration.ServerRole",
-            role,
-            role_value,
-        );
-        self.enumeration(p, "SizeEnabled", "Microsoft.Exchange.Data.SizeMode", "Enabled", 0);
-        self.timespan(p, "TarpitInterval", 0, 0, 5);
-        self.timespan(p, "MaxAcknowledgementDelay", 0, 0, 30);
+    }
+
+    /// The connector as a directory object, from `AdminDisplayName` to `ObjectState`.
+    fn directory_props(&mut self, p: usize, c: &Connector) {
         self.line(p, "<S N=\"AdminDisplayName\"></S>");
-        self.open(p, Some("ExchangeVersion"));
-        self.tn(p + 1, &["Microsoft.Exchange.Data.ExchangeObjectVersion", "System.Object"]);
-        self.line(p + 1, "<ToString>0.1 (8.0.535.0)</ToString>");
-        self.line(p + 1, "<Props>");
-        self.line(p + 2, "<S N=\"NextMajorVersion\">1.0 (0.0.0.0)</S>");
-        self.line(p + 2, "<S N=\"NextMinorVersion\">0.2 (0.0.0.0)</S>");
-        self.line(p + 2, "<By N=\"Major\">0</By>");
-        self.line(p + 2, "<By N=\"Minor\">1</By>");
-        self.line(p + 2, "<S N=\"ExchangeBuild\">8.0.535.0</S>");
-        self.line(p + 1, "</Props>");
-        self.serialization_data(p + 1);
-        self.line(p, "</Obj>");
+        self.exchange_version(p);
         let name = c.name();
         let dn = c.dn();
         self.line(p, &format!("<S N=\"Name\">{name}</S>"));
@@ -427,6 +472,35 @@ impl Clixml {
             "c0f2b7a0-008e-49ea-84bf-93c90522f208",
             "ms-Exch-Smtp-Receive-Connector",
         );
+        self.object_class(p);
+        self.line(p, &format!("<DT N=\"WhenChanged\">{}</DT>", iso_local(c.changed())));
+        self.line(p, &format!("<DT N=\"WhenCreated\">{}</DT>", iso_local(c.server.created)));
+        self.organization_id(p);
+        self.line(p, &format!("<Ref N=\"Id\" RefId=\"{identity}\" />"));
+        self.line(p, "<S N=\"OriginatingServer\">DC01.contoso.com</S>");
+        self.line(p, "<B N=\"IsValid\">true</B>");
+        self.enumeration(p, "ObjectState", "Microsoft.Exchange.Data.ObjectState", "Unchanged", 1);
+    }
+
+    /// The version of the directory object's schema.
+    fn exchange_version(&mut self, p: usize) {
+        self.fixed_object(
+            p,
+            "ExchangeVersion",
+            &["Microsoft.Exchange.Data.ExchangeObjectVersion", "System.Object"],
+            "0.1 (8.0.535.0)",
+            &[
+                "<S N=\"NextMajorVersion\">1.0 (0.0.0.0)</S>",
+                "<S N=\"NextMinorVersion\">0.2 (0.0.0.0)</S>",
+                "<By N=\"Major\">0</By>",
+                "<By N=\"Minor\">1</By>",
+                "<S N=\"ExchangeBuild\">8.0.535.0</S>",
+            ],
+        );
+    }
+
+    /// The directory object's classes.
+    fn object_class(&mut self, p: usize) {
         self.open(p, Some("ObjectClass"));
         self.tn(
             p + 1,
@@ -441,30 +515,32 @@ impl Clixml {
         self.line(p + 2, "<S>msExchSmtpReceiveConnector</S>");
         self.line(p + 1, "</LST>");
         self.line(p, "</Obj>");
-        self.line(p, &format!("<DT N=\"WhenChanged\">{}</DT>", iso_local(c.changed())));
-        self.line(p, &format!("<DT N=\"WhenCreated\">{}</DT>", iso_local(c.server.created)));
-        self.open(p, Some("OrganizationId"));
-        self.tn(p + 1, &["Microsoft.Exchange.Data.Directory.OrganizationId", "System.Object"]);
-        self.line(p + 1, "<ToString></ToString>");
+    }
+
+    /// The organisation of an on-premises object: empty.
+    fn organization_id(&mut self, p: usize) {
+        self.fixed_object(
+            p,
+            "OrganizationId",
+            &["Microsoft.Exchange.Data.Directory.OrganizationId", "System.Object"],
+            "",
+            &["<Nil N=\"OrganizationalUnit\" />", "<Nil N=\"ConfigurationUnit\" />", "<S N=\"IdForEventLog\"></S>"],
+        );
+    }
+
+    /// A property whose value is an object of Exchange's: its type names, its text, its
+    /// properties (one line each), and its serialization data.
+    fn fixed_object(&mut self, p: usize, name: &str, type_names: &[&'static str], text: &str, props: &[&str]) {
+        self.open(p, Some(name));
+        self.tn(p + 1, type_names);
+        self.line(p + 1, &format!("<ToString>{text}</ToString>"));
         self.line(p + 1, "<Props>");
-        self.line(p + 2, "<Nil N=\"OrganizationalUnit\" />");
-        self.line(p + 2, "<Nil N=\"ConfigurationUnit\" />");
-        self.line(p + 2, "<S N=\"IdForEventLog\"></S>");
+        for prop in props {
+            self.line(p + 2, prop);
+        }
         self.line(p + 1, "</Props>");
         self.serialization_data(p + 1);
         self.line(p, "</Obj>");
-        self.line(p, &format!("<Ref N=\"Id\" RefId=\"{identity}\" />"));
-        self.line(p, "<S N=\"OriginatingServer\">DC01.contoso.com</S>");
-        self.line(p, "<B N=\"IsValid\">true</B>");
-        self.enumeration(p, "ObjectState", "Microsoft.Exchange.Data.ObjectState", "Unchanged", 1);
-        self.line(d, "</Props>");
-        self.line(d, "<MS>");
-        self.line(d + 1, &format!("<S N=\"PSComputerName\">{}.contoso.com</S>", c.server.name.to_ascii_lowercase()));
-        self.line(d + 1, &format!("<G N=\"RunspaceId\">{}</G>", c.runspace()));
-        self.line(d + 1, "<B N=\"PSShowComputerName\">false</B>");
-        self.line(d + 1, &format!("<BA N=\"SerializationData\">{SERIALIZATION_DATA}</BA>"));
-        self.line(d, "</MS>");
-        self.line(1, "</Obj>");
     }
 }
 

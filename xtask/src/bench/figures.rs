@@ -191,63 +191,80 @@ impl Bench {
             f.push(fig("native.resting_mb", "native CLI at rest (`--version`), peak memory", resting, Unit::Mb));
         }
         for (input, native) in self.inputs.iter().zip(&self.natives) {
-            let k = &input.key;
-            let mb = input.bytes as f64 / MB;
-            f.push(fig(format!("{k}.size"), format!("{k}: input size"), mb, Unit::Mb));
-            f.push(fig(format!("{k}.native_ms"), format!("{k}: native CLI, best of {RUNS}"), native.ms, Unit::Ms));
-            f.push(fig(format!("{k}.grep_ms"), format!("{k}: grep -ci, best of {RUNS}"), native.grep_ms, Unit::Ms));
-            let mut ratio = fig(
-                format!("{k}.native_vs_grep"),
-                format!("{k}: native / grep time"),
-                native.ms / native.grep_ms,
-                Unit::Times,
-            );
-            // The goal is for the largest inputs: at 1 MB both programs mostly start up.
-            if input.format == Format::FlStar2019 || (input.format == Format::Fl && Some(k) == largest.as_ref()) {
-                let r = native.ms / native.grep_ms;
-                ratio.goal = Some((format!("≤ {GOAL_GREP_RATIO} × grep -ci"), r <= GOAL_GREP_RATIO));
-            }
-            f.push(ratio);
-            if let Some(rss) = native.rss_mb {
-                f.push(fig(format!("{k}.native_peak_mb"), format!("{k}: native peak memory"), rss, Unit::Mb));
-                f.push(fig(
-                    format!("{k}.native_peak_x"),
-                    format!("{k}: native peak memory / input size"),
-                    rss / mb,
-                    Unit::Times,
-                ));
-                if let Some(resting) = self.resting_mb {
-                    let times = (rss - resting) / mb;
-                    let mut mem = fig(
-                        format!("{k}.native_above_rest_x"),
-                        format!("{k}: native peak memory above the resting floor / input size"),
-                        times,
-                        Unit::Times,
-                    );
-                    mem.goal = Some((format!("≤ {GOAL_MEMORY} × input"), times <= GOAL_MEMORY));
-                    f.push(mem);
-                }
-            }
-            f.push(fig(
-                format!("{k}.truth"),
-                format!("{k}: affected connectors generated"),
-                input.truth.affected as f64,
-                Unit::Count,
-            ));
-            f.push(fig(
-                format!("{k}.found"),
-                format!("{k}: affected connectors hybridcheck found"),
-                native.found as f64,
-                Unit::Count,
-            ));
-            f.push(fig(
-                format!("{k}.grep_count"),
-                format!("{k}: lines grep -ci counts"),
-                native.grep_count as f64,
-                Unit::Count,
-            ));
+            f.extend(self.input_figures(input, native, largest.as_ref()));
         }
         f.extend(self.hostile_figures());
+        f.extend(self.linearity_figures());
+        f.extend(self.node_figures());
+        f.extend(self.page_figures());
+        f.extend(self.size_figures());
+        f
+    }
+
+    /// One input's figures from the CLI and grep: size, times, memory, and what each found.
+    fn input_figures(&self, input: &Input, native: &NativeRun, largest: Option<&String>) -> Vec<Figure> {
+        let mut f = Vec::new();
+        let k = &input.key;
+        let mb = input.bytes as f64 / MB;
+        f.push(fig(format!("{k}.size"), format!("{k}: input size"), mb, Unit::Mb));
+        f.push(fig(format!("{k}.native_ms"), format!("{k}: native CLI, best of {RUNS}"), native.ms, Unit::Ms));
+        f.push(fig(format!("{k}.grep_ms"), format!("{k}: grep -ci, best of {RUNS}"), native.grep_ms, Unit::Ms));
+        let mut ratio = fig(
+            format!("{k}.native_vs_grep"),
+            format!("{k}: native / grep time"),
+            native.ms / native.grep_ms,
+            Unit::Times,
+        );
+        // The goal is for the largest inputs: at 1 MB both programs mostly start up.
+        if input.format == Format::FlStar2019 || (input.format == Format::Fl && Some(k) == largest) {
+            let r = native.ms / native.grep_ms;
+            ratio.goal = Some((format!("≤ {GOAL_GREP_RATIO} × grep -ci"), r <= GOAL_GREP_RATIO));
+        }
+        f.push(ratio);
+        if let Some(rss) = native.rss_mb {
+            f.push(fig(format!("{k}.native_peak_mb"), format!("{k}: native peak memory"), rss, Unit::Mb));
+            f.push(fig(
+                format!("{k}.native_peak_x"),
+                format!("{k}: native peak memory / input size"),
+                rss / mb,
+                Unit::Times,
+            ));
+            if let Some(resting) = self.resting_mb {
+                let times = (rss - resting) / mb;
+                let mut mem = fig(
+                    format!("{k}.native_above_rest_x"),
+                    format!("{k}: native peak memory above the resting floor / input size"),
+                    times,
+                    Unit::Times,
+                );
+                mem.goal = Some((format!("≤ {GOAL_MEMORY} × input"), times <= GOAL_MEMORY));
+                f.push(mem);
+            }
+        }
+        f.push(fig(
+            format!("{k}.truth"),
+            format!("{k}: affected connectors generated"),
+            input.truth.affected as f64,
+            Unit::Count,
+        ));
+        f.push(fig(
+            format!("{k}.found"),
+            format!("{k}: affected connectors hybridcheck found"),
+            native.found as f64,
+            Unit::Count,
+        ));
+        f.push(fig(
+            format!("{k}.grep_count"),
+            format!("{k}: lines grep -ci counts"),
+            native.grep_count as f64,
+            Unit::Count,
+        ));
+        f
+    }
+
+    /// The native ms per MB of each Format-List input, and how the largest compares.
+    fn linearity_figures(&self) -> Vec<Figure> {
+        let mut f = Vec::new();
         let (per_mb, verdict) = self.linearity();
         for (input, v) in &per_mb {
             f.push(fig(
@@ -263,6 +280,12 @@ impl Bench {
             lin.goal = Some((format!("≤ {GOAL_LINEAR} (linear)"), pass));
             f.push(lin);
         }
+        f
+    }
+
+    /// The wasm build's times in Node, against the native CLI's.
+    fn node_figures(&self) -> Vec<Figure> {
+        let mut f = Vec::new();
         for ((input, native), node) in self.inputs.iter().zip(&self.natives).zip(&self.nodes) {
             if let Some(node) = node {
                 let k = &input.key;
@@ -287,6 +310,12 @@ impl Bench {
                 f.push(ratio);
             }
         }
+        f
+    }
+
+    /// The page's times in Chromium, when it was measured.
+    fn page_figures(&self) -> Vec<Figure> {
+        let mut f = Vec::new();
         if let Some(b) = &self.browser {
             let mut ready = fig(
                 "page.ready_ms",
@@ -312,6 +341,12 @@ impl Bench {
                 ));
             }
         }
+        f
+    }
+
+    /// The sizes of the page and of the wasm.
+    fn size_figures(&self) -> Vec<Figure> {
+        let mut f = Vec::new();
         let mut page = fig("size.page", "dist/hybridcheck.html, raw", self.sizes.page as f64, Unit::Bytes);
         page.goal = Some((format!("< {} B (250 KB)", thousands(GOAL_PAGE_BYTES)), self.sizes.page < GOAL_PAGE_BYTES));
         f.push(page);
@@ -325,29 +360,27 @@ impl Bench {
     }
 
     pub(super) fn results_json(&self, figures: &[Figure]) -> String {
-        let q = |text: &str| {
-            let mut out = String::from("\"");
-            for ch in text.chars() {
-                match ch {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    c if (c as u32) < 0x20 => {
-                        let _ = write!(out, "\\u{:04x}", c as u32);
-                    }
-                    c => out.push(c),
-                }
-            }
-            out.push('"');
-            out
-        };
-        let num = |v: f64| if v.is_finite() { format!("{}", (v * 1000.0).round() / 1000.0) } else { "null".into() };
-        let list = |v: &[f64]| format!("[{}]", v.iter().map(|x| num(*x)).collect::<Vec<_>>().join(", "));
         let mut out = String::from("{\n  \"schema\": \"hybridcheck-bench/1\",\n  \"machine\": {\n");
         let machine = self.machine.lines();
         for (i, (k, v)) in machine.iter().enumerate() {
             let _ = writeln!(out, "    {}: {}{}", q(k), q(v), if i + 1 < machine.len() { "," } else { "" });
         }
         out.push_str("  },\n  \"inputs\": [\n");
+        self.inputs_json(&mut out);
+        out.push_str("  ],\n  \"hostile\": [\n");
+        self.hostile_json(&mut out);
+        out.push_str("  ],\n");
+        self.page_json(&mut out);
+        out.push_str("  \"figures\": [\n");
+        figures_json(&mut out, figures);
+        out.push_str("  ],\n  \"notes\": [");
+        out.push_str(&self.notes.iter().map(|n| q(n)).collect::<Vec<_>>().join(", "));
+        out.push_str("]\n}\n");
+        out
+    }
+
+    /// results.json's `inputs`: one line per input.
+    fn inputs_json(&self, out: &mut String) {
         for (i, ((input, native), node)) in self.inputs.iter().zip(&self.natives).zip(&self.nodes).enumerate() {
             let _ = write!(
                 out,
@@ -378,7 +411,10 @@ impl Bench {
             );
             out.push_str(if i + 1 < self.inputs.len() { ",\n" } else { "\n" });
         }
-        out.push_str("  ],\n  \"hostile\": [\n");
+    }
+
+    /// results.json's `hostile`: one line per run.
+    fn hostile_json(&self, out: &mut String) {
         for (i, run) in self.hostile.iter().enumerate() {
             let _ = write!(
                 out,
@@ -390,7 +426,10 @@ impl Bench {
             );
             out.push_str(if i + 1 < self.hostile.len() { ",\n" } else { "\n" });
         }
-        out.push_str("  ],\n");
+    }
+
+    /// results.json's runs of the page, when it was measured.
+    fn page_json(&self, out: &mut String) {
         if let Some(b) = &self.browser {
             let _ = writeln!(out, "  \"page_ready_runs_ms\": {},", list(&b.ready_runs));
             for p in &b.pastes {
@@ -407,25 +446,55 @@ impl Bench {
                 );
             }
         }
-        out.push_str("  \"figures\": [\n");
-        for (i, f) in figures.iter().enumerate() {
-            let goal = match &f.goal {
-                Some((text, pass)) => format!(", \"goal\": {}, \"status\": \"{}\"", q(text), status(*pass)),
-                None => String::new(),
-            };
-            let _ = write!(
-                out,
-                "    {{\"key\": {}, \"label\": {}, \"value\": {}, \"unit\": {}{goal}}}",
-                q(&f.key),
-                q(&f.label),
-                num(f.value),
-                q(f.unit.name())
-            );
-            out.push_str(if i + 1 < figures.len() { ",\n" } else { "\n" });
-        }
-        out.push_str("  ],\n  \"notes\": [");
-        out.push_str(&self.notes.iter().map(|n| q(n)).collect::<Vec<_>>().join(", "));
-        out.push_str("]\n}\n");
-        out
     }
+}
+
+/// results.json's `figures`: one line per figure.
+fn figures_json(out: &mut String, figures: &[Figure]) {
+    for (i, f) in figures.iter().enumerate() {
+        let goal = match &f.goal {
+            Some((text, pass)) => format!(", \"goal\": {}, \"status\": \"{}\"", q(text), status(*pass)),
+            None => String::new(),
+        };
+        let _ = write!(
+            out,
+            "    {{\"key\": {}, \"label\": {}, \"value\": {}, \"unit\": {}{goal}}}",
+            q(&f.key),
+            q(&f.label),
+            num(f.value),
+            q(f.unit.name())
+        );
+        out.push_str(if i + 1 < figures.len() { ",\n" } else { "\n" });
+    }
+}
+
+/// A JSON string.
+fn q(text: &str) -> String {
+    let mut out = String::from("\"");
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A JSON number rounded to thousandths; `null` when not finite.
+fn num(v: f64) -> String {
+    if v.is_finite() {
+        format!("{}", (v * 1000.0).round() / 1000.0)
+    } else {
+        "null".into()
+    }
+}
+
+/// A JSON list of numbers.
+fn list(v: &[f64]) -> String {
+    format!("[{}]", v.iter().map(|x| num(*x)).collect::<Vec<_>>().join(", "))
 }

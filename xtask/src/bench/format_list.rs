@@ -42,17 +42,42 @@ pub(super) fn fl_prop(out: &mut String, label_width: usize, label: &str, value: 
     }
 }
 
+/// The properties of a connector as Format-List shows them: label and text.
+type Props = Vec<(&'static str, String)>;
+
+fn props(list: &[(&'static str, &str)]) -> Props {
+    list.iter().map(|&(label, value)| (label, value.to_owned())).collect()
+}
+
+fn yes(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
+    }
+}
+
 /// Every property of a connector, in the order Exchange lists them: 68 for Exchange 2013, and
 /// six more for Exchange 2019 (see the domain reference, §1.4).
 pub(super) fn fl_connector(out: &mut String, c: &Connector, org: Org) {
-    let yes = |b: bool| if b { "True" } else { "False" };
+    let mut props = protocol_props(c);
+    props.extend(limit_props(c));
+    props.extend(security_props(c));
+    props.extend(directory_props(c));
+    if org == Org::Exchange2019 {
+        add_exchange_2019_props(&mut props);
+    }
+    for (label, value) in &props {
+        fl_prop(out, org.label_width(), label, value);
+    }
+    out.push_str("\r\n");
+}
+
+/// The SMTP protocol's settings, from `RunspaceId` to `AdvertiseClientSettings`.
+fn protocol_props(c: &Connector) -> Props {
     let [(v6a, pa), (_, pb)] = c.bindings();
     let bindings = if v6a { format!("{{[::]:{pa}, 0.0.0.0:{pb}}}") } else { format!("{{0.0.0.0:{pa}, [::]:{pb}}}") };
-    let caps = format!("{{{}}}", c.capabilities().join(", "));
-    let cert = if c.certificate() { format!("<I>{CERT_ISSUER}<S>{CERT_SUBJECT}") } else { String::new() };
-    let comment = c.comment().unwrap_or_default();
-    let per_source = c.per_source().map_or("Unlimited".to_string(), |n| n.to_string());
-    let exchange_2013: [(&str, &str); 68] = [
+    props(&[
         ("RunspaceId", c.runspace()),
         ("AuthMechanism", c.auth().0),
         ("Banner", ""),
@@ -70,6 +95,16 @@ pub(super) fn fl_connector(out: &mut String, c: &Connector, org: Org) {
         ("SuppressXAnonymousTls", "False"),
         ("ProxyEnabled", "False"),
         ("AdvertiseClientSettings", "False"),
+    ])
+}
+
+/// The name the connector answers with, its certificate, and its limits, from `Fqdn` to
+/// `MaxRecipientsPerMessage`.
+fn limit_props(c: &Connector) -> Props {
+    let cert = if c.certificate() { format!("<I>{CERT_ISSUER}<S>{CERT_SUBJECT}") } else { String::new() };
+    let comment = c.comment().unwrap_or_default();
+    let per_source = c.per_source().map_or("Unlimited".to_string(), |n| n.to_string());
+    props(&[
         ("Fqdn", &c.fqdn()),
         ("ServiceDiscoveryFqdn", ""),
         ("TlsCertificateName", &cert),
@@ -89,6 +124,14 @@ pub(super) fn fl_connector(out: &mut String, c: &Connector, org: Org) {
         ("MaxMessageSize", "36 MB (37,748,736 bytes)"),
         ("MaxProtocolErrors", "5"),
         ("MaxRecipientsPerMessage", &c.recipients().to_string()),
+    ])
+}
+
+/// Who may send and how, with the TLS domain capabilities, from `PermissionGroups` to
+/// `MaxAcknowledgementDelay`.
+fn security_props(c: &Connector) -> Props {
+    let caps = format!("{{{}}}", c.capabilities().join(", "));
+    props(&[
         ("PermissionGroups", c.permissions().0),
         ("PipeliningEnabled", "True"),
         ("ProtocolLoggingLevel", if c.verbose() { "Verbose" } else { "None" }),
@@ -104,6 +147,12 @@ pub(super) fn fl_connector(out: &mut String, c: &Connector, org: Org) {
         ("SizeEnabled", "Enabled"),
         ("TarpitInterval", "00:00:05"),
         ("MaxAcknowledgementDelay", "00:00:30"),
+    ])
+}
+
+/// The connector as a directory object, from `AdminDisplayName` to `ObjectState`.
+fn directory_props(c: &Connector) -> Props {
+    props(&[
         ("AdminDisplayName", ""),
         ("ExchangeVersion", "0.1 (8.0.535.0)"),
         ("Name", &c.name()),
@@ -121,29 +170,26 @@ pub(super) fn fl_connector(out: &mut String, c: &Connector, org: Org) {
         ("OriginatingServer", "DC01.contoso.com"),
         ("IsValid", "True"),
         ("ObjectState", "Unchanged"),
-    ];
-    let mut props = exchange_2013.to_vec();
-    if org == Org::Exchange2019 {
-        let mut insert_after = |before: &str, added: &[(&'static str, &'static str)]| {
-            let at = props.iter().position(|(label, _)| *label == before).expect("a 2013 property") + 1;
-            props.splice(at..at, added.iter().copied());
-        };
-        insert_after("EightBitMimeEnabled", &[("SmtpUtf8Enabled", "False")]);
-        insert_after(
-            "TransportRole",
-            &[
-                ("RejectReservedTopLevelRecipientDomains", "False"),
-                ("RejectReservedSecondLevelRecipientDomains", "False"),
-                ("RejectSingleLabelRecipientDomains", "False"),
-                ("AcceptConsumerMail", "False"),
-            ],
-        );
-        insert_after("TarpitInterval", &[("AuthTarpitInterval", "00:00:05")]);
-    }
-    for (label, value) in props {
-        fl_prop(out, org.label_width(), label, value);
-    }
-    out.push_str("\r\n");
+    ])
+}
+
+/// The six properties Exchange 2019 adds, each after the one it follows in its list.
+fn add_exchange_2019_props(props: &mut Props) {
+    let mut insert_after = |before: &str, added: &[(&'static str, &str)]| {
+        let at = props.iter().position(|(label, _)| *label == before).expect("a 2013 property") + 1;
+        props.splice(at..at, self::props(added));
+    };
+    insert_after("EightBitMimeEnabled", &[("SmtpUtf8Enabled", "False")]);
+    insert_after(
+        "TransportRole",
+        &[
+            ("RejectReservedTopLevelRecipientDomains", "False"),
+            ("RejectReservedSecondLevelRecipientDomains", "False"),
+            ("RejectSingleLabelRecipientDomains", "False"),
+            ("AcceptConsumerMail", "False"),
+        ],
+    );
+    insert_after("TarpitInterval", &[("AuthTarpitInterval", "00:00:05")]);
 }
 
 /// The Exchange 2013 organisation of `servers` servers, one command per server.

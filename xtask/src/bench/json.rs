@@ -127,7 +127,20 @@ pub(super) fn json_adobjectid(rdn: String, parent: String, depth: i64, dn: Strin
     ])
 }
 
+/// The parent of every server's directory object.
+const SERVERS_PARENT: &str = "contoso.com/Configuration/Services/Microsoft Exchange/Contoso/Administrative Groups/Exchange Administrative Group (FYDIBOHF23SPDLT)/Servers";
+
+/// Every property of a connector, in the order Exchange lists them, and the two PowerShell adds.
 pub(super) fn json_connector(c: &Connector) -> J {
+    let mut props = json_protocol_props(c);
+    props.extend(json_limit_props(c));
+    props.extend(json_security_props(c));
+    props.extend(json_directory_props(c));
+    J::Obj(props)
+}
+
+/// The SMTP protocol's settings, from `RunspaceId` to `AdvertiseClientSettings`.
+fn json_protocol_props(c: &Connector) -> Vec<(&'static str, J)> {
     let binding = |(v6, port): (bool, u32)| {
         J::Obj(vec![
             ("Address", s(if v6 { "::" } else { "0.0.0.0" })),
@@ -135,31 +148,7 @@ pub(super) fn json_connector(c: &Connector) -> J {
             ("Port", n(port)),
         ])
     };
-    let range = |lo: &str, hi: &str| J::Obj(vec![("LowerBound", s(lo)), ("UpperBound", s(hi)), ("RangeFormat", n(1))]);
-    let caps = c
-        .capabilities()
-        .into_iter()
-        .map(|entry| {
-            let x509 = if entry == LEGACY_ENTRY { s(format!("<I>{LEGACY_ISSUER}<S>{EXO_SUBJECT}")) } else { J::Null };
-            J::Obj(vec![
-                ("Domain", s("mail.protection.outlook.com")),
-                ("Capabilities", n(512)),
-                ("SmtpX509Identifier", x509),
-            ])
-        })
-        .collect();
-    let cert = if c.certificate() {
-        J::Obj(vec![
-            ("CertificateIssuer", s(CERT_ISSUER)),
-            ("CertificateSubject", s(CERT_SUBJECT)),
-            ("SubjectCommonName", s("mail.contoso.com")),
-        ])
-    } else {
-        J::Null
-    };
-    let servers_parent = "contoso.com/Configuration/Services/Microsoft Exchange/Contoso/Administrative Groups/Exchange Administrative Group (FYDIBOHF23SPDLT)/Servers";
-    let name = c.name();
-    J::Obj(vec![
+    vec![
         ("RunspaceId", s(c.runspace())),
         ("AuthMechanism", n(c.auth().1)),
         ("Banner", J::Null),
@@ -177,6 +166,22 @@ pub(super) fn json_connector(c: &Connector) -> J {
         ("SuppressXAnonymousTls", J::Bool(false)),
         ("ProxyEnabled", J::Bool(false)),
         ("AdvertiseClientSettings", J::Bool(false)),
+    ]
+}
+
+/// The name the connector answers with, its certificate, and its limits, from `Fqdn` to
+/// `MaxRecipientsPerMessage`.
+fn json_limit_props(c: &Connector) -> Vec<(&'static str, J)> {
+    let cert = if c.certificate() {
+        J::Obj(vec![
+            ("CertificateIssuer", s(CERT_ISSUER)),
+            ("CertificateSubject", s(CERT_SUBJECT)),
+            ("SubjectCommonName", s("mail.contoso.com")),
+        ])
+    } else {
+        J::Null
+    };
+    vec![
         ("Fqdn", J::Obj(vec![("Domain", s(c.fqdn())), ("IsIPAddress", J::Bool(false))])),
         ("ServiceDiscoveryFqdn", J::Null),
         ("TlsCertificateName", cert),
@@ -196,6 +201,26 @@ pub(super) fn json_connector(c: &Connector) -> J {
         ("MaxMessageSize", json_unlimited(Some(s("36 MB (37,748,736 bytes)")))),
         ("MaxProtocolErrors", json_unlimited(Some(n(5)))),
         ("MaxRecipientsPerMessage", n(c.recipients())),
+    ]
+}
+
+/// Who may send and how, with the TLS domain capabilities, from `PermissionGroups` to
+/// `MaxAcknowledgementDelay`.
+fn json_security_props(c: &Connector) -> Vec<(&'static str, J)> {
+    let range = |lo: &str, hi: &str| J::Obj(vec![("LowerBound", s(lo)), ("UpperBound", s(hi)), ("RangeFormat", n(1))]);
+    let caps = c
+        .capabilities()
+        .into_iter()
+        .map(|entry| {
+            let x509 = if entry == LEGACY_ENTRY { s(format!("<I>{LEGACY_ISSUER}<S>{EXO_SUBJECT}")) } else { J::Null };
+            J::Obj(vec![
+                ("Domain", s("mail.protection.outlook.com")),
+                ("Capabilities", n(512)),
+                ("SmtpX509Identifier", x509),
+            ])
+        })
+        .collect();
+    vec![
         ("PermissionGroups", n(c.permissions().1)),
         ("PipeliningEnabled", J::Bool(true)),
         ("ProtocolLoggingLevel", n(i32::from(c.verbose()))),
@@ -213,7 +238,7 @@ pub(super) fn json_connector(c: &Connector) -> J {
             "Server",
             json_adobjectid(
                 format!("CN={}", c.server.name),
-                servers_parent.into(),
+                SERVERS_PARENT.into(),
                 10,
                 c.server_dn(),
                 &c.server.guid,
@@ -224,6 +249,14 @@ pub(super) fn json_connector(c: &Connector) -> J {
         ("SizeEnabled", n(0)),
         ("TarpitInterval", json_timespan(0, 0, 5)),
         ("MaxAcknowledgementDelay", json_timespan(0, 0, 30)),
+    ]
+}
+
+/// The connector as a directory object, from `AdminDisplayName` to `ObjectState`, and the
+/// computer PowerShell ran on.
+fn json_directory_props(c: &Connector) -> Vec<(&'static str, J)> {
+    let name = c.name();
+    vec![
         ("AdminDisplayName", s("")),
         ("ExchangeVersion", J::Obj(vec![("ExchangeBuild", s("8.0.535.0")), ("IsOld", J::Bool(false))])),
         ("Name", s(name.clone())),
@@ -232,7 +265,7 @@ pub(super) fn json_connector(c: &Connector) -> J {
             "Identity",
             json_adobjectid(
                 format!("CN={name}"),
-                format!("{servers_parent}/{}/Protocols/SMTP Receive Connectors", c.server.name),
+                format!("{SERVERS_PARENT}/{}/Protocols/SMTP Receive Connectors", c.server.name),
                 13,
                 c.dn(),
                 c.guid(),
@@ -253,7 +286,7 @@ pub(super) fn json_connector(c: &Connector) -> J {
         ("ObjectState", n(0)),
         ("PSComputerName", s(format!("{}.contoso.com", c.server.name.to_ascii_lowercase()))),
         ("PSShowComputerName", J::Bool(false)),
-    ])
+    ]
 }
 
 pub(super) fn convertto_json(servers: usize) -> Vec<u8> {

@@ -16,6 +16,26 @@ impl Bench {
     /// The tables: goals, per input, Node, page, sizes, and every figure against the previous run.
     pub(super) fn markdown(&self, figures: &[Figure], previous: Option<&Previous>) -> String {
         let mut md = String::new();
+        self.goals_markdown(&mut md, figures);
+        self.native_markdown(&mut md);
+        self.grep_markdown(&mut md);
+        self.linearity_markdown(&mut md);
+        self.hostile_markdown(&mut md);
+        self.node_markdown(&mut md);
+        self.page_markdown(&mut md);
+        self.sizes_markdown(&mut md);
+        if !self.notes.is_empty() {
+            md.push_str("\n### Notes\n\n");
+            for note in &self.notes {
+                let _ = writeln!(md, "- {note}");
+            }
+        }
+        self.comparison_markdown(&mut md, figures, previous);
+        md
+    }
+
+    /// Every goal with its figure and status, in the order BENCHMARKS.md states them.
+    fn goals_markdown(&self, md: &mut String, figures: &[Figure]) {
         md.push_str("### Goals\n\n| goal | measured | status |\n|---|---:|:---:|\n");
         // In the order the goals are stated.
         let order = [
@@ -35,7 +55,10 @@ impl Bench {
             let (goal, pass) = f.goal.as_ref().unwrap();
             let _ = writeln!(md, "| {}: {goal} | {} | {} |", f.label, f.unit.show(f.value), status(*pass));
         }
+    }
 
+    /// The native CLI against grep on every input.
+    fn native_markdown(&self, md: &mut String) {
         md.push_str("\n### Native CLI against `grep -ci 'MSIT Machine Auth CA 2'`\n\n");
         md.push_str(&format!("The CLI as `cargo build --release` makes it. Best of {RUNS} wall times; peak memory is the highest of the {RUNS} runs \
 (GNU time `%M`), and \"above rest / input\" is that peak less the CLI's resting floor (`--version`), per byte of input. \
@@ -80,6 +103,10 @@ adds to it. grep's own peaks are in the table.",
                 Unit::Mb.show(resting)
             );
         }
+    }
+
+    /// Why grep's count is wrong, with what it should and will say for each Format-List input.
+    fn grep_markdown(&self, md: &mut String) {
         md.push_str("\nWhy grep's count is wrong: it counts lines, so it misses every affected connector whose words wrap across two \
 Format-List lines (the current entry listed first), counts every fixed connector whose `Comment` quotes the old entry, and finds \
 nothing in UTF-16 Export-Clixml files.\n");
@@ -97,7 +124,10 @@ nothing in UTF-16 Export-Clixml files.\n");
                 );
             }
         }
+    }
 
+    /// The native times per MB of the Format-List inputs, and whether the largest stays linear.
+    fn linearity_markdown(&self, md: &mut String) {
         let (per_mb, verdict) = self.linearity();
         md.push_str(
             "\n### Linearity (native, Format-List)\n\n| input | size | native | ms per MB |\n|---|---:|---:|---:|\n",
@@ -126,9 +156,10 @@ nothing in UTF-16 Export-Clixml files.\n");
                 status(pass)
             );
         }
+    }
 
-        self.hostile_markdown(&mut md);
-
+    /// The wasm build in Node against the native CLI.
+    fn node_markdown(&self, md: &mut String) {
         md.push_str(
             "\n### WebAssembly in Node (`checkBytes`, the page's wasm through `wasm-bindgen --target nodejs` and the page's wasm-opt)\n\n",
         );
@@ -167,7 +198,10 @@ JSON. Node's peak RSS includes Node itself and the input read into JS.\n\n"));
                 }
             }
         }
+    }
 
+    /// The page's times in headless Chromium.
+    fn page_markdown(&self, md: &mut String) {
         md.push_str("\n### The page in headless Chromium (file://)\n\n");
         match &self.browser {
             Some(b) => {
@@ -196,7 +230,10 @@ JSON. Node's peak RSS includes Node itself and the input read into JS.\n\n"));
             }
             None => md.push_str("- Not measured (see the notes).\n"),
         }
+    }
 
+    /// The sizes of the page and of the wasm.
+    fn sizes_markdown(&self, md: &mut String) {
         md.push_str("\n### Sizes\n\n| file | raw | gzip -9 | brotli -q 11 |\n|---|---:|---:|---:|\n");
         let _ = writeln!(
             md,
@@ -212,14 +249,10 @@ JSON. Node's peak RSS includes Node itself and the input read into JS.\n\n"));
             Unit::Bytes.show(self.sizes.wasm as f64),
             Unit::Bytes.show(self.sizes.wasm_gzip as f64)
         );
+    }
 
-        if !self.notes.is_empty() {
-            md.push_str("\n### Notes\n\n");
-            for note in &self.notes {
-                let _ = writeln!(md, "- {note}");
-            }
-        }
-
+    /// Every figure against the previous recorded run.
+    fn comparison_markdown(&self, md: &mut String, figures: &[Figure], previous: Option<&Previous>) {
         md.push_str("\n### Every figure against the previous recorded run\n\n");
         match previous {
             Some(p) => {
@@ -235,7 +268,6 @@ JSON. Node's peak RSS includes Node itself and the input read into JS.\n\n"));
             };
             let _ = writeln!(md, "| {} | {} | {prev} | {change} |", f.label, f.unit.show(f.value));
         }
-        md
     }
 
     /// The hostile shapes: one row per shape, time and peak memory at each size.

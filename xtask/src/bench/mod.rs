@@ -43,8 +43,8 @@ use inputs::{generate_inputs, Format, Input};
 use machine::Machine;
 use markdown::Previous;
 use measure::{timed_run, Out, GNU_TIME};
-use native::measure_native;
-use page::{measure_page, measure_sizes};
+use native::{measure_native, NativeRun};
+use page::{measure_page, measure_sizes, BrowserRun};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -100,6 +100,64 @@ const GOAL_READY_MS: f64 = 100.0;
 const MB: f64 = 1_000_000.0;
 
 pub fn bench(args: &[&str]) -> Result<()> {
+    let (write, inputs_only, plan) = parse_args(args)?;
+    let started = Instant::now();
+    // First, so that the load average shows what else was running, not this run's builds.
+    let machine = Machine::probe();
+    let dir = target_dir().join("bench");
+    std::fs::create_dir_all(&dir).context(format!("cannot create {}", dir.display()))?;
+
+    progress(started, "generating inputs");
+    let inputs = generate_inputs(&dir, plan)?;
+    print_inputs(&inputs);
+    if inputs_only {
+        return Ok(());
+    }
+
+    progress(started, "building the native CLI, the wasm for Node, and the page");
+    let Built { glue, page } = build(&dir)?;
+
+    let mut notes: Vec<String> = Vec::new();
+    if !Path::new(GNU_TIME).exists() {
+        notes.push(format!("{GNU_TIME} is missing: peak memory was not measured (apt-get install time)."));
+    }
+
+    progress(started, &format!("native CLI and grep -ci, best of {RUNS} each"));
+    let cli = target_dir().join("release/hybridcheck");
+    // The CLI's peak memory when it reads nothing: what every check pays before its input.
+    let resting_mb = timed_run(&cli, &["--version".as_ref()], Out::Null)?.rss_kb.map(|kb| kb as f64 * 1024.0 / MB);
+    let natives = measure_natives(&cli, &inputs, &mut notes)?;
+
+    progress(
+        started,
+        &format!("hostile shapes of up to {} KB with the CLI", plan.hostile_sizes.iter().max().unwrap_or(&0) / 1000),
+    );
+    let hostile = hostile::measure_hostile(&cli, &dir, plan.hostile_sizes)?;
+
+    progress(started, &format!("wasm checkBytes in Node, best of {RUNS} each"));
+    let nodes = measure_nodes(&glue, &inputs, &mut notes);
+
+    progress(started, "the page in headless Chromium from file://");
+    let browser = measure_browser(&page, &inputs, &mut notes);
+
+    progress(started, "sizes");
+    let sizes = measure_sizes(&page)?;
+    if sizes.page_brotli.is_none() {
+        notes.push("brotli: not measured (no `brotli` command on this machine).".into());
+    }
+
+    let mut machine = machine;
+    if let Some(b) = browser.as_ref().filter(|_| machine.chromium == "unknown") {
+        machine.chromium = format!("Chromium {}", b.version);
+    }
+    let bench = Bench { machine, inputs, natives, resting_mb, hostile, nodes, browser, sizes, notes };
+    write_results(&bench, &dir, write)?;
+    progress(started, "done");
+    Ok(())
+}
+
+/// `--write`, `--inputs` and the plan (`--quick` or the full run).
+fn parse_args(args: &[&str]) -> Result<(bool, bool, &'static Plan)> {
     let mut write = false;
     let mut inputs_only = false;
     let mut plan = &FULL;
@@ -114,15 +172,12 @@ pub fn bench(args: &[&str]) -> Result<()> {
     if write && std::ptr::eq(plan, &QUICK) {
         return Err("bench: --quick figures are not comparable with the full run's, so --write refuses them".into());
     }
-    let started = Instant::now();
-    // First, so that the load average shows what else was running, not this run's builds.
-    let machine = Machine::probe();
-    let dir = target_dir().join("bench");
-    std::fs::create_dir_all(&dir).context(format!("cannot create {}", dir.display()))?;
+    Ok((write, inputs_only, plan))
+}
 
-    progress(started, "generating inputs");
-    let inputs = generate_inputs(&dir, plan)?;
-    for input in &inputs {
+/// One line per generated input: its size and what the generator put in it.
+fn print_inputs(inputs: &[Input]) {
+    for input in inputs {
         println!(
             "    {:<14} {:>8.1} MB  {:>5} servers  {:>6} connectors  {:>4} affected ({} split across lines)  {} comment traps",
             input.key,
@@ -134,11 +189,17 @@ pub fn bench(args: &[&str]) -> Result<()> {
             input.truth.comment
         );
     }
-    if inputs_only {
-        return Ok(());
-    }
+}
 
-    progress(started, "building the native CLI, the wasm for Node, and the page");
+/// What the measurements run: the Node glue of the wasm build, and the page.
+struct Built {
+    glue: std::path::PathBuf,
+    page: std::path::PathBuf,
+}
+
+/// Builds the CLI as the README builds it, the page's wasm for Node (optimised as the page's
+/// is), and the page.
+fn build(dir: &Path) -> Result<Built> {
     run(Command::new("cargo").args(["build", "--release", "--locked", "-p", CLI_PACKAGE, "--bin", "hybridcheck"]))?;
     let config = crate::config::Config::load()?;
     let wasm_profile = &config.cargo.profile;
@@ -157,19 +218,15 @@ pub fn bench(args: &[&str]) -> Result<()> {
     let node_wasm = node_dir.join(format!("{stem}_bg.wasm"));
     run(Command::new(crate::dist::wasm_opt()?).args(&config.wasm_opt.args).arg(&node_wasm).arg("-o").arg(&node_wasm))?;
     let page = crate::dist::dist()?.page;
+    Ok(Built { glue: node_dir.join(format!("{stem}.js")), page })
+}
 
-    let mut notes: Vec<String> = Vec::new();
-    if !Path::new(GNU_TIME).exists() {
-        notes.push(format!("{GNU_TIME} is missing: peak memory was not measured (apt-get install time)."));
-    }
-
-    progress(started, &format!("native CLI and grep -ci, best of {RUNS} each"));
-    let cli = target_dir().join("release/hybridcheck");
-    // The CLI's peak memory when it reads nothing: what every check pays before its input.
-    let resting_mb = timed_run(&cli, &["--version".as_ref()], Out::Null)?.rss_kb.map(|kb| kb as f64 * 1024.0 / MB);
+/// The CLI and grep on every input; a note for each input where hybridcheck did not find what
+/// the generator put in.
+fn measure_natives(cli: &Path, inputs: &[Input], notes: &mut Vec<String>) -> Result<Vec<NativeRun>> {
     let mut natives = Vec::new();
-    for input in &inputs {
-        let native = measure_native(&cli, input)?;
+    for input in inputs {
+        let native = measure_native(cli, input)?;
         println!(
             "    {:<14} native {:>8.1} ms ({:>6.1} MB peak)  grep {:>7.1} ms  found {} of {} (grep counts {})",
             input.key,
@@ -188,18 +245,15 @@ pub fn bench(args: &[&str]) -> Result<()> {
         }
         natives.push(native);
     }
+    Ok(natives)
+}
 
-    progress(
-        started,
-        &format!("hostile shapes of up to {} KB with the CLI", plan.hostile_sizes.iter().max().unwrap_or(&0) / 1000),
-    );
-    let hostile = hostile::measure_hostile(&cli, &dir, plan.hostile_sizes)?;
-
-    progress(started, &format!("wasm checkBytes in Node, best of {RUNS} each"));
-    let glue = node_dir.join(format!("{}.js", config.wasm_bindgen.out_name));
+/// `checkBytes` of the wasm build in Node on every input; `None` (and a note) where it could
+/// not be measured.
+fn measure_nodes(glue: &Path, inputs: &[Input], notes: &mut Vec<String>) -> Vec<Option<NodeRun>> {
     let mut nodes: Vec<Option<NodeRun>> = Vec::new();
-    for input in &inputs {
-        match measure_node(&glue, input) {
+    for input in inputs {
+        match measure_node(glue, input) {
             Ok(node) => {
                 println!(
                     "    {:<14} wasm {:>8.1} ms  found {} of {}",
@@ -220,10 +274,13 @@ pub fn bench(args: &[&str]) -> Result<()> {
             }
         }
     }
+    nodes
+}
 
-    progress(started, "the page in headless Chromium from file://");
+/// The page in headless Chromium, pasted the Format-List inputs of up to 500 servers.
+fn measure_browser(page: &Path, inputs: &[Input], notes: &mut Vec<String>) -> Option<BrowserRun> {
     let paste_inputs: Vec<&Input> = inputs.iter().filter(|i| i.format == Format::Fl && i.servers <= 500).collect();
-    let browser = match measure_page(&page, &paste_inputs) {
+    let browser = match measure_page(page, &paste_inputs) {
         Ok(b) => Some(b),
         Err(err) => {
             notes.push(format!("The page was not measured in Chromium: {}", first_line(&err)));
@@ -231,18 +288,11 @@ pub fn bench(args: &[&str]) -> Result<()> {
             None
         }
     };
+    browser
+}
 
-    progress(started, "sizes");
-    let sizes = measure_sizes(&page)?;
-    if sizes.page_brotli.is_none() {
-        notes.push("brotli: not measured (no `brotli` command on this machine).".into());
-    }
-
-    let mut machine = machine;
-    if let Some(b) = browser.as_ref().filter(|_| machine.chromium == "unknown") {
-        machine.chromium = format!("Chromium {}", b.version);
-    }
-    let bench = Bench { machine, inputs, natives, resting_mb, hostile, nodes, browser, sizes, notes };
+/// Writes results.json and prints the tables; with `--write`, also BENCHMARKS.md and the history.
+fn write_results(bench: &Bench, dir: &Path, write: bool) -> Result<()> {
     let previous = Previous::load(&root().join(BENCHMARKS));
     let figures = bench.figures();
     let json = bench.results_json(&figures);
@@ -260,7 +310,6 @@ pub fn bench(args: &[&str]) -> Result<()> {
     } else {
         println!("Run `cargo xtask bench --write` to record these figures in {BENCHMARKS}.");
     }
-    progress(started, "done");
     Ok(())
 }
 
