@@ -10,6 +10,26 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+// mimalloc's own setting of its options (linked through the `mimalloc` crate, which does not
+// export it). `mi_option_purge_delay` is 15 in the `mi_option_e` enum of both mimalloc 2 and 3
+// (include/mimalloc.h), whose first options are stable.
+extern "C" {
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+/// Gives memory the check frees back to the system at once, not after mimalloc's default delay
+/// of a second, which a check of a few MB never outlives: every vector that grows by doubling
+/// otherwise keeps its outgrown buffers resident until the end. Measured on a busy machine (peak
+/// RSS, median of 9 runs): 1 MB Format-List 4.9 to 4.7 MB, 1 MB of one-property objects 37 to
+/// 29 MB, 100 MB Format-List 175 to 165 MB; CPU time of the 100 MB inputs about 3 % more (the
+/// `madvise` calls).
+fn release_freed_memory_at_once() {
+    // SAFETY: sets one integer option; mimalloc reads options on every use and allows this at
+    // any time.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
 const HELP: &str = "\
 hybridcheck: finds broken Exchange hybrid TLS connectors in Exchange Management Shell output.
 
@@ -55,6 +75,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    release_freed_memory_at_once();
     let args = match parse_args() {
         Ok(args) => args,
         Err(code) => return code,
