@@ -18,6 +18,7 @@
 //!    `BENCHMARKS.md`, moving its previous "Current" figures into "History" (the last three runs;
 //!    older ones go to `tests/bench/history.csv`).
 //!
+//! `--hostile` only builds the CLI and does step 4, and prints the worst case against the goals.
 //! `--quick` does the same on the small inputs only, to try the bench itself; its figures are
 //! not written. The generator knows the truth (which connectors are affected), so every measured
 //! run is also checked: hybridcheck must find exactly the affected connectors, and the report
@@ -102,17 +103,29 @@ const MB: f64 = 1_000_000.0;
 pub fn bench(args: &[&str]) -> Result<()> {
     let mut write = false;
     let mut inputs_only = false;
+    let mut hostile_only = false;
     let mut plan = &FULL;
     for arg in args {
         match *arg {
             "--write" => write = true,
             "--inputs" => inputs_only = true,
             "--quick" => plan = &QUICK,
-            other => return Err(format!("bench: unknown argument `{other}` (it takes --write, --inputs and --quick)")),
+            "--hostile" => hostile_only = true,
+            other => {
+                return Err(format!(
+                    "bench: unknown argument `{other}` (it takes --write, --inputs, --hostile and --quick)"
+                ))
+            }
         }
     }
     if write && std::ptr::eq(plan, &QUICK) {
         return Err("bench: --quick figures are not comparable with the full run's, so --write refuses them".into());
+    }
+    if hostile_only {
+        if write {
+            return Err("bench: --hostile measures one part of the bench only, so --write refuses it".into());
+        }
+        return hostile::measure_alone(plan.hostile_sizes);
     }
     let started = Instant::now();
     // First, so that the load average shows what else was running, not this run's builds.
@@ -139,7 +152,7 @@ pub fn bench(args: &[&str]) -> Result<()> {
     }
 
     progress(started, "building the native CLI, the wasm for Node, and the page");
-    run(Command::new("cargo").args(["build", "--release", "--locked", "-p", CLI_PACKAGE, "--bin", "hybridcheck"]))?;
+    let cli = native::build_cli()?;
     let config = crate::config::Config::load()?;
     let wasm_profile = &config.cargo.profile;
     run(Command::new("cargo")
@@ -164,7 +177,6 @@ pub fn bench(args: &[&str]) -> Result<()> {
     }
 
     progress(started, &format!("native CLI and grep -ci, best of {RUNS} each"));
-    let cli = target_dir().join("release/hybridcheck");
     // The CLI's peak memory when it reads nothing: what every check pays before its input.
     let resting_mb = timed_run(&cli, &["--version".as_ref()], Out::Null)?.rss_kb.map(|kb| kb as f64 * 1024.0 / MB);
     let mut natives = Vec::new();
