@@ -108,45 +108,49 @@ fn read_text(src: &mut Source, out: &mut Reading) {
     for segment in segments {
         let command_cmdlet = segment.command.as_deref().and_then(transcript::first_cmdlet).map(str::to_owned);
         let command: Option<std::rc::Rc<str>> = segment.command.as_deref().map(Into::into);
-        let blocks = formats::parse_segment_with(
+        let mut open_section: Option<usize> = None;
+        // The lines each block understood are marked once the segment is read: the parsers
+        // borrow the text meanwhile.
+        let mut understood: Vec<(source::LineNo, source::LineNo)> = Vec::new();
+        formats::parse_segment_with(
             src,
             segment.first_line,
             segment.last_line,
             model::is_read,
             &mut labels,
             budget,
-        );
-        let mut open_section: Option<usize> = None;
-        for block in blocks {
-            for (first, last) in &block.understood {
-                src.mark(*first, *last);
-            }
-            diagnostics.extend(block.diagnostics.into_iter().map(|d| Diagnostic { input: index, ..d }));
-            // A call recorded in a log names its command itself; otherwise the prompt above does.
-            let (command, command_cmdlet, named_by) = match block.command {
-                Some(recorded) => {
-                    let cmdlet = transcript::first_cmdlet(&recorded).map(str::to_owned);
-                    (Some(recorded), cmdlet, "log")
+            |block| {
+                understood.extend_from_slice(&block.understood);
+                diagnostics.extend(block.diagnostics.into_iter().map(|d| Diagnostic { input: index, ..d }));
+                // A call recorded in a log names its command itself; otherwise the prompt above does.
+                let (command, command_cmdlet, named_by) = match block.command {
+                    Some(recorded) => {
+                        let cmdlet = transcript::first_cmdlet(&recorded).map(str::to_owned);
+                        (Some(recorded), cmdlet, "log")
+                    }
+                    None => (command.clone(), command_cmdlet.clone(), "command"),
+                };
+                let kinds = record_kinds(&block.records, command_cmdlet.as_deref());
+                let (cmdlet, cmdlet_from) = match (command_cmdlet.as_deref(), kinds.first().and_then(|k| k.cmdlet())) {
+                    (Some(c), _) => (Some(c), Some(named_by)),
+                    (None, Some(c)) => (Some(c), Some("properties")),
+                    (None, None) => (None, None),
+                };
+                let span = (block.first_line, block.last_line);
+                let section = section_of_block(sections, open_section, block.format, span, cmdlet, cmdlet_from);
+                open_section = Some(section);
+                sections[section].last_line = block.last_line;
+                sections[section].objects += block.records.len();
+                let section_line = sections[section].first_line;
+                for (record, kind) in block.records.into_iter().zip(kinds) {
+                    let mut object = Object::new(kind, index, record, block.format, section_line);
+                    object.command = command.clone();
+                    objects.push(object);
                 }
-                None => (command.clone(), command_cmdlet.clone(), "command"),
-            };
-            let kinds = record_kinds(&block.records, command_cmdlet.as_deref());
-            let (cmdlet, cmdlet_from) = match (command_cmdlet.as_deref(), kinds.first().and_then(|k| k.cmdlet())) {
-                (Some(c), _) => (Some(c), Some(named_by)),
-                (None, Some(c)) => (Some(c), Some("properties")),
-                (None, None) => (None, None),
-            };
-            let span = (block.first_line, block.last_line);
-            let section = section_of_block(sections, open_section, block.format, span, cmdlet, cmdlet_from);
-            open_section = Some(section);
-            sections[section].last_line = block.last_line;
-            sections[section].objects += block.records.len();
-            let section_line = sections[section].first_line;
-            for (record, kind) in block.records.into_iter().zip(kinds) {
-                let mut object = Object::new(kind, index, record, block.format, section_line);
-                object.command = command.clone();
-                objects.push(object);
-            }
+            },
+        );
+        for (first, last) in understood {
+            src.mark(first, last);
         }
     }
     read_symptoms(src, index, objects, sections);

@@ -26,12 +26,13 @@ Tasks:
                   native tests, wasm tests (Node and headless Chromium), dist, browser e2e tests.
   fuzz [--runs N] Run every cargo-fuzz target under fuzz/ for N executions each (default 150000,
                   1.2 million in all). Needs nightly Rust; says so when it is missing.
-  bench [--write] [--inputs] [--quick]
+  bench [--write] [--inputs] [--hostile] [--quick]
                   Benchmark on generated 1, 10 and 100 MB inputs (in target/bench/): the release
                   CLI against grep -ci, peak memory, hostile inputs of up to 1 MB, wasm in Node,
                   the page in headless Chromium, sizes. Writes target/bench/results.json; --write
-                  also updates BENCHMARKS.md; --inputs only generates the inputs; --quick runs on
-                  the small inputs only. Not part of `test`; takes a few minutes.
+                  also updates BENCHMARKS.md; --inputs only generates the inputs; --hostile only
+                  checks the hostile inputs with the release CLI and prints the worst case;
+                  --quick runs on the small inputs only. Not part of `test`; takes a few minutes.
   help            Show this text.
 ";
 

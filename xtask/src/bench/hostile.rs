@@ -7,8 +7,8 @@
 
 use super::measure::timed_check;
 use super::org::Rng;
-use super::{MB, SEED};
-use crate::util::{write_atomically, Context, Result};
+use super::{GOAL_HOSTILE_MB, GOAL_HOSTILE_MS, MB, SEED};
+use crate::util::{target_dir, write_atomically, Context, Result};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -86,6 +86,40 @@ pub(super) fn measure_hostile(cli: &Path, dir: &Path, sizes: &[usize]) -> Result
         }
     }
     Ok(runs)
+}
+
+/// `cargo xtask bench --hostile`: builds the CLI as the README does, checks every shape at every
+/// size, and prints the slowest and the greediest check against the goals. Writes no figures: a
+/// part of the bench does not replace a whole run in BENCHMARKS.md.
+pub(super) fn measure_alone(sizes: &[usize]) -> Result<()> {
+    let cli = super::native::build_cli()?;
+    let dir = target_dir().join("bench");
+    println!("\n==> hostile shapes with the CLI, best of {HOSTILE_RUNS} each (time) and the highest peak memory");
+    let runs = measure_hostile(&cli, &dir, sizes)?;
+    let worst = |key: fn(&HostileRun) -> f64| runs.iter().max_by(|a, b| key(a).total_cmp(&key(b)));
+    let verdict = |pass: bool| if pass { "PASS" } else { "MISS" };
+    if let Some(run) = worst(|r| r.ms) {
+        let pass = run.ms <= GOAL_HOSTILE_MS;
+        println!(
+            "The slowest: {} at {} KB, {:.1} ms (goal ≤ {GOAL_HOSTILE_MS} ms): {}",
+            run.shape,
+            run.bytes / 1000,
+            run.ms,
+            verdict(pass)
+        );
+    }
+    if let Some(run) = worst(|r| r.rss_mb.unwrap_or(0.0)).filter(|r| r.rss_mb.is_some()) {
+        let mb = run.rss_mb.unwrap_or(0.0);
+        let pass = mb <= GOAL_HOSTILE_MB;
+        println!(
+            "The greediest: {} at {} KB, {mb:.1} MB (goal ≤ {GOAL_HOSTILE_MB} MB): {}",
+            run.shape,
+            run.bytes / 1000,
+            verdict(pass)
+        );
+    }
+    println!("Indicative only when other programs share the machine; `cargo xtask bench --write` records figures.");
+    Ok(())
 }
 
 /// Receive connector properties, as a real table's or CSV's labels would be.

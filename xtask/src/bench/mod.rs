@@ -18,6 +18,7 @@
 //!    `BENCHMARKS.md`, moving its previous "Current" figures into "History" (the last three runs;
 //!    older ones go to `tests/bench/history.csv`).
 //!
+//! `--hostile` only builds the CLI and does step 4, and prints the worst case against the goals.
 //! `--quick` does the same on the small inputs only, to try the bench itself; its figures are
 //! not written. The generator knows the truth (which connectors are affected), so every measured
 //! run is also checked: hybridcheck must find exactly the affected connectors, and the report
@@ -100,7 +101,10 @@ const GOAL_READY_MS: f64 = 100.0;
 const MB: f64 = 1_000_000.0;
 
 pub fn bench(args: &[&str]) -> Result<()> {
-    let (write, inputs_only, plan) = parse_args(args)?;
+    let (write, inputs_only, hostile_only, plan) = parse_args(args)?;
+    if hostile_only {
+        return hostile::measure_alone(plan.hostile_sizes);
+    }
     let started = Instant::now();
     // First, so that the load average shows what else was running, not this run's builds.
     let machine = Machine::probe();
@@ -156,23 +160,32 @@ pub fn bench(args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// `--write`, `--inputs` and the plan (`--quick` or the full run).
-fn parse_args(args: &[&str]) -> Result<(bool, bool, &'static Plan)> {
+/// `--write`, `--inputs`, `--hostile` and the plan (`--quick` or the full run).
+fn parse_args(args: &[&str]) -> Result<(bool, bool, bool, &'static Plan)> {
     let mut write = false;
     let mut inputs_only = false;
+    let mut hostile_only = false;
     let mut plan = &FULL;
     for arg in args {
         match *arg {
             "--write" => write = true,
             "--inputs" => inputs_only = true,
             "--quick" => plan = &QUICK,
-            other => return Err(format!("bench: unknown argument `{other}` (it takes --write, --inputs and --quick)")),
+            "--hostile" => hostile_only = true,
+            other => {
+                return Err(format!(
+                    "bench: unknown argument `{other}` (it takes --write, --inputs, --hostile and --quick)"
+                ))
+            }
         }
     }
     if write && std::ptr::eq(plan, &QUICK) {
         return Err("bench: --quick figures are not comparable with the full run's, so --write refuses them".into());
     }
-    Ok((write, inputs_only, plan))
+    if hostile_only && write {
+        return Err("bench: --hostile measures one part of the bench only, so --write refuses it".into());
+    }
+    Ok((write, inputs_only, hostile_only, plan))
 }
 
 /// One line per generated input: its size and what the generator put in it.
@@ -200,7 +213,7 @@ struct Built {
 /// Builds the CLI as the README builds it, the page's wasm for Node (optimised as the page's
 /// is), and the page.
 fn build(dir: &Path) -> Result<Built> {
-    run(Command::new("cargo").args(["build", "--release", "--locked", "-p", CLI_PACKAGE, "--bin", "hybridcheck"]))?;
+    native::build_cli()?;
     let config = crate::config::Config::load()?;
     let wasm_profile = &config.cargo.profile;
     run(Command::new("cargo")

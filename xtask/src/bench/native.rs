@@ -3,9 +3,16 @@
 
 use super::inputs::Input;
 use super::measure::{best_of_each, json_number, timed_run, Out, Timing};
-use super::{MB, RULE, WORDS};
-use crate::util::Result;
-use std::path::Path;
+use super::{CLI_PACKAGE, MB, RULE, WORDS};
+use crate::util::{run, target_dir, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Builds the CLI as the README builds it (`cargo build --release`), and returns its path.
+pub(super) fn build_cli() -> Result<PathBuf> {
+    run(Command::new("cargo").args(["build", "--release", "--locked", "-p", CLI_PACKAGE, "--bin", "hybridcheck"]))?;
+    Ok(target_dir().join("release/hybridcheck"))
+}
 
 pub(super) struct NativeRun {
     pub(super) ms: f64,
