@@ -48,8 +48,8 @@ pub mod internals {
 }
 
 use decode::Encoding;
-use model::Object;
 pub use model::Kind;
+use model::Object;
 pub use remediation::collect::{collector, paste, CollectorPart};
 use report::{Diagnostic, InputReport, ObjectReport, Report, Severity, Tool, Unrecognized};
 use rules::Judgement;

@@ -1,8 +1,8 @@
 //! The report says which rules could not run for lack of which paste, and the collector asks for
 //! everything the rules read.
 
-use hybridcheck::report::Report;
 use hybridcheck::catalog;
+use hybridcheck::report::Report;
 
 fn not_run(report: &Report) -> Vec<(&str, Vec<&str>)> {
     report.rules_not_run.iter().map(|r| (r.rule, r.missing.iter().map(|m| m.kind).collect())).collect()
