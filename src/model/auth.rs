@@ -1,0 +1,178 @@
+//! The objects of Exchange's server-to-server authentication (OAuth) with Exchange Online, as
+//! the rules read them: the Auth configuration (`Get-AuthConfig`) with the Auth certificate's
+//! thumbprints, the authorization servers (`Get-AuthServer`) whose `ApplicationIdentifier` names
+//! the dedicated Exchange hybrid application, and the setting overrides (`Get-SettingOverride`)
+//! that switch the application on.
+
+use super::field::{Field, Reader};
+use super::Object;
+
+/// The organisation's Auth configuration: which certificate signs OAuth tokens now, and which
+/// one takes over when.
+#[derive(Clone, Copy, Debug)]
+pub struct AuthConfig<'a> {
+    /// The index of the object in the report's objects.
+    pub index: usize,
+    pub object: &'a Object,
+    pub current_certificate_thumbprint: Option<Field<'a>>,
+    pub previous_certificate_thumbprint: Option<Field<'a>>,
+    pub next_certificate_thumbprint: Option<Field<'a>>,
+    pub next_certificate_effective_date: Option<Field<'a>>,
+}
+
+impl<'a> AuthConfig<'a> {
+    /// The properties the view reads, and those its kind is recognised by (`Kind::from_properties`).
+    pub const PROPERTIES: &'static [&'static str] = &[
+        "CurrentCertificateThumbprint",
+        "PreviousCertificateThumbprint",
+        "NextCertificateThumbprint",
+        "NextCertificateEffectiveDate",
+    ];
+
+    pub fn read(index: usize, object: &'a Object) -> AuthConfig<'a> {
+        let read = Reader::new(object, Self::PROPERTIES);
+        AuthConfig {
+            index,
+            object,
+            current_certificate_thumbprint: read.get("CurrentCertificateThumbprint"),
+            previous_certificate_thumbprint: read.get("PreviousCertificateThumbprint"),
+            next_certificate_thumbprint: read.get("NextCertificateThumbprint"),
+            next_certificate_effective_date: read.get("NextCertificateEffectiveDate"),
+        }
+    }
+}
+
+/// An authorization server: the Microsoft Entra ID one (`Type : AzureAD`, named `EvoSts - <tenant
+/// id>` by the Hybrid Configuration Wizard) carries the dedicated hybrid application's id in
+/// `ApplicationIdentifier`.
+#[derive(Clone, Copy, Debug)]
+pub struct AuthServer<'a> {
+    /// The index of the object in the report's objects.
+    pub index: usize,
+    pub object: &'a Object,
+    pub name: Option<Field<'a>>,
+    pub server_type: Option<Field<'a>>,
+    pub enabled: Option<Field<'a>>,
+    pub realm: Option<Field<'a>>,
+    pub application_identifier: Option<Field<'a>>,
+    pub domain_name: Option<Field<'a>>,
+}
+
+/// The application id of the shared first-party application "Office 365 Exchange Online", which
+/// the dedicated hybrid application replaces.
+pub const SHARED_EXCHANGE_ONLINE_APP_ID: &str = "00000002-0000-0ff1-ce00-000000000000";
+
+impl<'a> AuthServer<'a> {
+    /// The properties the view reads, and those its kind is recognised by (`Kind::from_properties`).
+    pub const PROPERTIES: &'static [&'static str] = &[
+        "Name",
+        "Type",
+        "Enabled",
+        "Realm",
+        "ApplicationIdentifier",
+        "DomainName",
+        "IssuerIdentifier",
+        "TokenIssuingEndpoint",
+    ];
+
+    pub fn read(index: usize, object: &'a Object) -> AuthServer<'a> {
+        let read = Reader::new(object, Self::PROPERTIES);
+        AuthServer {
+            index,
+            object,
+            name: read.get("Name"),
+            server_type: read.get("Type"),
+            enabled: read.get("Enabled"),
+            realm: read.get("Realm"),
+            application_identifier: read.get("ApplicationIdentifier"),
+            domain_name: read.get("DomainName"),
+        }
+    }
+
+    /// True for an enabled Microsoft Entra ID authorization server (`Type : AzureAD`); a paste
+    /// that does not show `Enabled` counts as enabled.
+    pub fn is_enabled_entra(&self) -> bool {
+        let entra = self.server_type.and_then(Field::text).is_some_and(|t| t.eq_ignore_ascii_case("AzureAD"));
+        entra && self.enabled.and_then(Field::flag).unwrap_or(true)
+    }
+
+    /// The application id, when it is a GUID other than the shared Exchange Online application's.
+    pub fn dedicated_app_id(&self) -> Option<&'a str> {
+        let id = self.application_identifier.and_then(Field::text)?;
+        (super::is_guid(id) && !id.eq_ignore_ascii_case(SHARED_EXCHANGE_ONLINE_APP_ID)).then_some(id)
+    }
+}
+
+/// A setting override: the one that switches the dedicated hybrid application on is in component
+/// `Global`, section `ExchangeOnpremAsThirdPartyAppId`, with the parameter `Enabled=true`.
+#[derive(Clone, Copy, Debug)]
+pub struct SettingOverride<'a> {
+    /// The index of the object in the report's objects.
+    pub index: usize,
+    pub object: &'a Object,
+    pub name: Option<Field<'a>>,
+    pub component_name: Option<Field<'a>>,
+    pub section_name: Option<Field<'a>>,
+    pub parameters: Option<Field<'a>>,
+    /// The servers the override is limited to; empty for the whole organisation.
+    pub server: Option<Field<'a>>,
+}
+
+/// The section of the setting override that switches the dedicated hybrid application on.
+pub const HYBRID_APP_SECTION: &str = "ExchangeOnpremAsThirdPartyAppId";
+
+/// What a setting override's parameters say about the feature it controls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OverrideSwitch {
+    On,
+    Off,
+    /// Neither `Enabled=true` nor `Enabled=false`, or not shown.
+    Unclear,
+}
+
+impl<'a> SettingOverride<'a> {
+    /// The properties the view reads, and those its kind is recognised by (`Kind::from_properties`).
+    pub const PROPERTIES: &'static [&'static str] =
+        &["Name", "ComponentName", "SectionName", "Parameters", "Server", "Status"];
+
+    pub fn read(index: usize, object: &'a Object) -> SettingOverride<'a> {
+        let read = Reader::new(object, Self::PROPERTIES);
+        SettingOverride {
+            index,
+            object,
+            name: read.get("Name"),
+            component_name: read.get("ComponentName"),
+            section_name: read.get("SectionName"),
+            parameters: read.get("Parameters"),
+            server: read.get("Server"),
+        }
+    }
+
+    /// True for the override of the dedicated hybrid application (`Global` /
+    /// `ExchangeOnpremAsThirdPartyAppId`), compared without regard to case.
+    pub fn is_hybrid_app(&self) -> bool {
+        let is = |field: Option<Field>, expected: &str| {
+            field.and_then(Field::text).is_some_and(|t| t.eq_ignore_ascii_case(expected))
+        };
+        is(self.component_name, "Global") && is(self.section_name, HYBRID_APP_SECTION)
+    }
+
+    /// Whether the parameters switch the feature on (`{Enabled=true}`) or off.
+    pub fn switch(&self) -> OverrideSwitch {
+        let items = self.parameters.map(Field::items).unwrap_or_default();
+        let mut enabled = items.iter().filter_map(|item| {
+            let (name, value) = item.split_once('=')?;
+            name.trim().eq_ignore_ascii_case("Enabled").then(|| value.trim().to_ascii_lowercase())
+        });
+        match enabled.next_back().as_deref() {
+            Some("true") => OverrideSwitch::On,
+            Some("false") => OverrideSwitch::Off,
+            _ => OverrideSwitch::Unclear,
+        }
+    }
+
+    /// The servers the override is limited to (none: the whole organisation).
+    pub fn servers(&self) -> Vec<String> {
+        super::topology::server_names(self.server)
+    }
+}
