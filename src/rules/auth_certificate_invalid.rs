@@ -131,7 +131,16 @@ fn judge_current(
     }
     let (Some(not_after), Some(today)) = (certificate.not_after, today) else { return };
     let left = not_after.date.days() - today.days();
-    let doubt = if not_after.ambiguous { " (or with day and month the other way round)" } else { "" };
+    // A date such as 3/1/2026 may be day first; say so only when the other reading would change
+    // the verdict.
+    let swapped = Date::new(not_after.date.year, not_after.date.day, not_after.date.month);
+    let verdict = |days: i64| (days < 0, days < RENEW_WITHIN_DAYS);
+    let doubt = match swapped.filter(|_| not_after.ambiguous) {
+        Some(other) if verdict(other.days() - today.days()) != verdict(left) => {
+            " (or with day and month the other way round)"
+        }
+        _ => "",
+    };
     if left < 0 {
         problems.push(Problem {
             severity: Severity::Error,
@@ -178,5 +187,6 @@ fn report(cx: &mut Context, config: &AuthConfig, current_field: Field, problems:
     );
     let line = line_or(Some(current_field), config.object.record.first_line);
     let draft = Draft::new(&DOC, config.index, line, message, remediation).severity(severity);
-    cx.add(draft.evidence(Some(current_field)).evidence(config.next_certificate_thumbprint));
+    let next = config.next_certificate_thumbprint.filter(|f| f.text().is_some());
+    cx.add(draft.evidence(Some(current_field)).evidence(next));
 }

@@ -340,17 +340,21 @@ fn describe_oct25su_baseline(message: &mut String, shown: &Shown, release: Relea
 fn next_step(shown: &Shown, out_of_support: bool) -> Remediation {
     let newest = latest_update(shown.version);
     let minimum = match hybrid_app_build(shown.version, shown.from_file) {
-        HybridAppBuild::BelowUpdate { minimum } if !shown.edge => {
+        HybridAppBuild::BelowUpdate { minimum } if !shown.edge && shown.server.is_some() => {
             format!(" For the dedicated hybrid application, at least {HYBRID_APP_UPDATE} ({minimum}) is needed.")
         }
         _ => String::new(),
     };
     let words = match (release(shown.version), newest) {
-        (Some(release), _) if !out_of_support && release.update != release.latest => {
+        (Some(release), _) if release.update != release.latest && release.product.support_ends.is_some() && out_of_support => format!(
+            "move to Exchange Server Subscription Edition, the supported path; until then install the product's latest cumulative update ({}) and its newest update",
+            release.latest
+        ),
+        (Some(release), _) if release.update != release.latest => {
             format!("install the latest cumulative update ({}) and its newest update", release.latest)
         }
         (Some(_), Some(newest)) if out_of_support => format!(
-            "move to Exchange Server Subscription Edition, the supported path; until then install the newest update of this cumulative update you can get (the table's newest, {newest}, went to Extended Security Update customers only)"
+            "move to Exchange Server Subscription Edition, the supported path; until then install the newest update of this cumulative update you can get (the table's newest is {newest}; updates released after the end of support go to Extended Security Update customers only)"
         ),
         (Some(_), Some(newest)) => format!("install the newest update of this cumulative update ({newest} in the table)"),
         _ => "move to Exchange Server Subscription Edition, or to a supported cumulative update and its newest update".to_owned(),
@@ -425,10 +429,10 @@ fn lowest_builds(shown: &[Shown]) -> String {
             let what = release(*v).map(|r| format!("{} {}", r.product.name, r.update)).unwrap_or_default();
             let level = match (from_file, update_level(*v)) {
                 (true, UpdateLevel::Exact(n) | UpdateLevel::AtLeast(n)) => format!(" {n}"),
-                (false, _) => " (update not shown)".to_owned(),
                 _ => String::new(),
             };
-            format!("'{name}' ({what}{level}, {v})")
+            let shown = if *from_file { "" } else { ", update not shown" };
+            format!("'{name}' ({what}{level}, {v}{shown})")
         })
         .collect();
     format!(" The lowest builds in this paste, the first to update: {}.", named.join(", "))

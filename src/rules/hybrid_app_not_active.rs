@@ -117,7 +117,7 @@ fn report_missing_override(cx: &mut Context, server: &AuthServer) {
     );
     let remediation = Remediation::check_only(
         state_commands(),
-        format!("No command is generated: admin consent for the application cannot be seen in the paste. When ConfigureExchangeHybridApplication.ps1 or the wizard has completed, create the override as Microsoft's deployment article describes (New-SettingOverride -Name EnableExchangeHybrid3PAppFeature -Component Global -Section {HYBRID_APP_SECTION} -Parameters 'Enabled=true' -Reason <reason>), then run Get-ExchangeDiagnosticInfo -Process Microsoft.Exchange.Directory.TopologyService -Component VariantConfiguration -Argument Refresh; the setting takes up to an hour to apply everywhere. Remove-SettingOverride undoes it."),
+        "No command is generated: admin consent for the application cannot be seen in the paste. When ConfigureExchangeHybridApplication.ps1 or the wizard has completed, create the override as Microsoft's deployment article describes (New-SettingOverride -Name EnableExchangeHybrid3PAppFeature -Component Global -Section ExchangeOnpremAsThirdPartyAppId -Parameters 'Enabled=true' -Reason <reason>), then run Get-ExchangeDiagnosticInfo -Process Microsoft.Exchange.Directory.TopologyService -Component VariantConfiguration -Argument Refresh; the setting takes up to an hour to apply everywhere. Remove-SettingOverride undoes it.".into(),
     );
     let line = line_or(server.application_identifier, server.object.record.first_line);
     cx.add(Draft::new(&DOC, server.index, line, message, remediation).evidence(server.application_identifier));

@@ -156,6 +156,7 @@ impl Context<'_> {
         let server = match self.views.get(draft.object) {
             View::ReceiveConnector(connector) => connector.server_name(),
             View::ExchangeServer(_) => o.display_identity(),
+            View::FileVersionInfo(file) => file.server(),
             _ => None,
         };
         self.findings.push(draft.finish(o.kind.as_str(), o.display_identity(), server, o.input));
