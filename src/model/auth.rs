@@ -176,3 +176,60 @@ impl<'a> SettingOverride<'a> {
         super::topology::server_names(self.server)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::{parse_segment, Format};
+    use crate::model::Kind;
+    use crate::source::Source;
+
+    /// The objects of a paste without prompts, typed by their property sets.
+    fn objects(text: &str) -> Vec<Object> {
+        let src = Source::new(text.to_owned());
+        parse_segment(&src, 1, src.line_count(), crate::model::is_read)
+            .into_iter()
+            .flat_map(|block| block.records)
+            .map(|record| Object::new(Kind::from_properties(&record), 0, record, Format::FormatList, 1))
+            .collect()
+    }
+
+    #[test]
+    fn kinds_are_told_by_their_properties() {
+        let text = "CurrentCertificateThumbprint : 4C2A\nNextCertificateThumbprint    :\n\n\
+Name          : EnableExchangeHybrid3PAppFeature\nComponentName : Global\nSectionName   : ExchangeOnpremAsThirdPartyAppId\nParameters    : {Enabled=true}\n\n\
+Name                  : EvoSts - 6b1f0c2e-5d7a-4c1e-9a0b-2f3e4d5c6b7a\nType                  : AzureAD\nApplicationIdentifier : 3a5f1c9e-7b2d-4e8f-a1c6-9d0b4e2f7a13\n";
+        let kinds: Vec<Kind> = objects(text).iter().map(|o| o.kind).collect();
+        assert_eq!(kinds, [Kind::AuthConfig, Kind::SettingOverride, Kind::AuthServer]);
+        assert_eq!(Kind::from_cmdlet("get-authserver"), Some(Kind::AuthServer));
+        assert_eq!(Kind::from_cmdlet("Get-SettingOverride"), Some(Kind::SettingOverride));
+        assert_eq!(Kind::from_cmdlet("Get-AuthConfig"), Some(Kind::AuthConfig));
+    }
+
+    #[test]
+    fn the_hybrid_app_override_and_its_switch() {
+        let text = "Name          : A\nComponentName : global\nSectionName   : exchangeonpremasthirdpartyappid\nParameters    : {Enabled=false}\n\n\
+Name          : B\nComponentName : Global\nSectionName   : ExchangeOnpremAsThirdPartyAppId\nParameters    : {Enabled = True}\nServer        : {EX01, EX02}\n\n\
+Name          : C\nComponentName : Data\nSectionName   : EnableSerializationDataSigning\nParameters    : {Enabled=true}\n";
+        let objects = objects(text);
+        let overrides: Vec<SettingOverride> =
+            objects.iter().enumerate().map(|(i, o)| SettingOverride::read(i, o)).collect();
+        assert!(overrides[0].is_hybrid_app() && overrides[1].is_hybrid_app() && !overrides[2].is_hybrid_app());
+        assert_eq!(overrides[0].switch(), OverrideSwitch::Off);
+        assert_eq!(overrides[1].switch(), OverrideSwitch::On);
+        assert_eq!(overrides[1].servers(), ["EX01", "EX02"]);
+        assert!(overrides[0].servers().is_empty());
+    }
+
+    #[test]
+    fn only_a_guid_other_than_the_shared_application_is_dedicated() {
+        let text = "Name                  : EvoSts\nType                  : AzureAD\nEnabled               : True\nApplicationIdentifier : 00000002-0000-0ff1-ce00-000000000000\n\n\
+Name                  : EvoSts - x\nType                  : AzureAD\nEnabled               : False\nApplicationIdentifier : 3a5f1c9e-7b2d-4e8f-a1c6-9d0b4e2f7a13\n";
+        let objects = objects(text);
+        let shared = AuthServer::read(0, &objects[0]);
+        let disabled = AuthServer::read(1, &objects[1]);
+        assert!(shared.is_enabled_entra() && shared.dedicated_app_id().is_none());
+        assert!(!disabled.is_enabled_entra());
+        assert_eq!(disabled.dedicated_app_id(), Some("3a5f1c9e-7b2d-4e8f-a1c6-9d0b4e2f7a13"));
+    }
+}

@@ -33,6 +33,16 @@ pub static DOC: RuleDoc = RuleDoc {
 };
 
 pub fn check(cx: &mut Context) {
+    // Raw ConvertTo-Json writes the type as a number, which says nothing hybridcheck can rely on.
+    let unreadable: Vec<usize> = cx
+        .views
+        .auth_servers()
+        .filter(|s| s.server_type.is_some_and(|t| t.text().is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()))))
+        .map(|s| s.index)
+        .collect();
+    for index in unreadable {
+        cx.judge(index, Judgement::Unjudged);
+    }
     let entra: Vec<AuthServer> = cx.views.auth_servers().filter(|s| s.is_enabled_entra()).copied().collect();
     if entra.is_empty() {
         return;
