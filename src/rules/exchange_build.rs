@@ -59,7 +59,7 @@ pub static DOC: RuleDoc = RuleDoc {
     title: "Exchange server version, named as product, cumulative update and update",
     what_it_checks: "Reads `AdminDisplayVersion` from `Get-ExchangeServer` and the file version of ExSetup.exe (`Get-Command ExSetup.exe | ForEach-Object { $_.FileVersionInfo }`, with `ComputerName` as the collector prints it), and names the product, the cumulative update and, from the file version only, the security or hotfix update from a built-in table (Exchange 2013 RTM to Subscription Edition; updates from Microsoft's CSS-Exchange build table, newest Sep26SUv2). A revision between two known updates reads as \"at least\" the lower one, and one above every known update as newer than the table; neither is an unknown build. Exchange 2016 and 2019 are out of support since 2025-10-14; Subscription Edition is Exchange 15.2 with a build of 2562 or more. A Mailbox server (not Edge, which does not use it) below the dedicated Exchange hybrid application's minimum (the April 2025 hotfix update: 2016 CU23 `15.1.2507.55`, 2019 CU14 `15.2.1544.25`, CU15 `15.2.1748.24`, any Subscription Edition build) is an error when the paste shows an enabled Entra ID authorization server (OAuth with Exchange Online), and part of the warning otherwise; `AdminDisplayVersion` alone never proves an update missing, except for a cumulative update that has no such update at all. The finding is a warning when the product is out of support or a newer cumulative update exists, and information otherwise.",
     why_it_matters: "Exchange Online throttles and then blocks mail from on-premises servers it considers persistently vulnerable (`450 4.7.230`, `550 5.7.230`); since 2025-10-31 free/busy, MailTips and profile pictures across premises work only through the dedicated hybrid application, which needs the April 2025 hotfix update; and only supported, current builds receive fixes for the certificate changes that keep coming. `AdminDisplayVersion` shows the cumulative update only: security and hotfix updates change the file version of ExSetup.exe, not this value. Microsoft's Extended Security Update program for 2016 and 2019 ran to 2026-04-14; a second paid period from May to October 2026 (2016 CU23 and 2019 CU14/CU15 only) and an enforcement baseline of Oct25SU from September 2026 are reported only by secondary sources, so the findings state them as such and never raise the severity for them.",
-    example: "AdminDisplayVersion : Version 15.0 (Build 1076.9)\nComputerName : EXHYB01\nFileVersion  : 15.01.2507.044",
+    example: "ComputerName   : EXHYB01\nFileVersion    : 15.01.2507.044\n(Exchange 2016 CU23 with Nov24SUv2, below the dedicated hybrid application's minimum 15.1.2507.55)",
     fix: "Install the latest cumulative update and its newest security or hotfix update of a supported product, or move to Exchange Server Subscription Edition; the finding names the build to reach. No command is generated: an update is a planned change.",
     fix_safety: "No command is generated; the finding gives the command that shows each server's file version.",
     references: &[
@@ -105,6 +105,9 @@ struct Shown<'a> {
     from_file: bool,
     server: Option<String>,
     edge: bool,
+    /// The paste lists the Exchange servers, and this file version's computer is not one of them
+    /// (a workstation with the management tools).
+    not_a_server: bool,
 }
 
 pub fn check(cx: &mut Context) {
@@ -152,7 +155,10 @@ fn versions<'a>(cx: &mut Context<'a>) -> Vec<Shown<'a>> {
         let Some(version) = parse_version(text) else { continue };
         cx.judge(index, super::Judgement::Judged);
         let edge = role_edge || server.as_deref().is_some_and(|name| is_edge(cx, name));
-        shown.push(Shown { index, object, field, version, from_file, server, edge });
+        let not_a_server = from_file
+            && !cx.topology.servers.is_empty()
+            && server.as_deref().is_some_and(|name| cx.topology.server(name).is_none());
+        shown.push(Shown { index, object, field, version, from_file, server, edge, not_a_server });
     }
     shown
 }
@@ -168,6 +174,7 @@ fn is_edge(cx: &Context, name: &str) -> bool {
 fn report_version(cx: &mut Context, shown: &Shown, hybrid_shown: bool) {
     let today = cx.options.today.or_else(|| Date::parse_iso(crate::DATA_AS_OF));
     let who = match (&shown.server, shown.from_file) {
+        (Some(computer), true) if shown.not_a_server => format!("ExSetup.exe on computer '{computer}'"),
         (Some(server), true) => format!("ExSetup.exe on server '{server}'"),
         (Some(server), false) => format!("Server '{server}'"),
         (None, true) => "ExSetup.exe on the computer where the command ran".to_owned(),
@@ -290,6 +297,11 @@ fn describe_hybrid_app(message: &mut String, shown: &Shown, hybrid_shown: bool) 
         message.push_str(" Edge Transport servers do not use the dedicated Exchange hybrid application, so its minimum build does not apply here.");
         return false;
     }
+    if shown.not_a_server {
+        let name = shown.server.as_deref().unwrap_or_default();
+        message.push_str(&format!(" '{name}' is not among the Exchange servers the paste lists (a workstation with the management tools has its own ExSetup.exe), so it is not judged against the dedicated hybrid application's minimum."));
+        return false;
+    }
     if shown.from_file && shown.server.is_none() {
         message.push_str(" The paste does not say which computer this file version is from (a workstation with the management tools has its own), so it is not judged against the dedicated hybrid application's minimum; paste it with the server's name as the command below prints it.");
         return false;
@@ -340,7 +352,7 @@ fn describe_oct25su_baseline(message: &mut String, shown: &Shown, release: Relea
 fn next_step(shown: &Shown, out_of_support: bool) -> Remediation {
     let newest = latest_update(shown.version);
     let minimum = match hybrid_app_build(shown.version, shown.from_file) {
-        HybridAppBuild::BelowUpdate { minimum } if !shown.edge && shown.server.is_some() => {
+        HybridAppBuild::BelowUpdate { minimum } if !shown.edge && shown.server.is_some() && !shown.not_a_server => {
             format!(" For the dedicated hybrid application, at least {HYBRID_APP_UPDATE} ({minimum}) is needed.")
         }
         _ => String::new(),
@@ -409,7 +421,7 @@ fn throttling(cx: &mut Context, shown: &[Shown]) {
 fn lowest_builds(shown: &[Shown]) -> String {
     // Per server, its file version when pasted, else its AdminDisplayVersion.
     let mut servers: Vec<(&str, Version, bool)> = Vec::new();
-    for s in shown.iter().filter(|s| s.server.is_some()) {
+    for s in shown.iter().filter(|s| s.server.is_some() && !s.not_a_server) {
         let name = s.server.as_deref().unwrap_or_default();
         match servers.iter_mut().find(|(n, _, _)| same_server(n, name)) {
             Some(known) if s.from_file && !known.2 => *known = (name, s.version, true),
