@@ -15,19 +15,12 @@ pub struct AuthConfig<'a> {
     pub index: usize,
     pub object: &'a Object,
     pub current_certificate_thumbprint: Option<Field<'a>>,
-    pub previous_certificate_thumbprint: Option<Field<'a>>,
     pub next_certificate_thumbprint: Option<Field<'a>>,
-    pub next_certificate_effective_date: Option<Field<'a>>,
 }
 
 impl<'a> AuthConfig<'a> {
     /// The properties the view reads, and those its kind is recognised by (`Kind::from_properties`).
-    pub const PROPERTIES: &'static [&'static str] = &[
-        "CurrentCertificateThumbprint",
-        "PreviousCertificateThumbprint",
-        "NextCertificateThumbprint",
-        "NextCertificateEffectiveDate",
-    ];
+    pub const PROPERTIES: &'static [&'static str] = &["CurrentCertificateThumbprint", "NextCertificateThumbprint"];
 
     pub fn read(index: usize, object: &'a Object) -> AuthConfig<'a> {
         let read = Reader::new(object, Self::PROPERTIES);
@@ -35,9 +28,7 @@ impl<'a> AuthConfig<'a> {
             index,
             object,
             current_certificate_thumbprint: read.get("CurrentCertificateThumbprint"),
-            previous_certificate_thumbprint: read.get("PreviousCertificateThumbprint"),
             next_certificate_thumbprint: read.get("NextCertificateThumbprint"),
-            next_certificate_effective_date: read.get("NextCertificateEffectiveDate"),
         }
     }
 }
@@ -50,12 +41,9 @@ pub struct AuthServer<'a> {
     /// The index of the object in the report's objects.
     pub index: usize,
     pub object: &'a Object,
-    pub name: Option<Field<'a>>,
     pub server_type: Option<Field<'a>>,
     pub enabled: Option<Field<'a>>,
-    pub realm: Option<Field<'a>>,
     pub application_identifier: Option<Field<'a>>,
-    pub domain_name: Option<Field<'a>>,
 }
 
 /// The application id of the shared first-party application "Office 365 Exchange Online", which
@@ -63,29 +51,19 @@ pub struct AuthServer<'a> {
 pub const SHARED_EXCHANGE_ONLINE_APP_ID: &str = "00000002-0000-0ff1-ce00-000000000000";
 
 impl<'a> AuthServer<'a> {
-    /// The properties the view reads, and those its kind is recognised by (`Kind::from_properties`).
-    pub const PROPERTIES: &'static [&'static str] = &[
-        "Name",
-        "Type",
-        "Enabled",
-        "Realm",
-        "ApplicationIdentifier",
-        "DomainName",
-        "IssuerIdentifier",
-        "TokenIssuingEndpoint",
-    ];
+    /// The properties the view reads, and those its kind is recognised by (`Kind::from_properties`:
+    /// `Realm`, `IssuerIdentifier`, `TokenIssuingEndpoint`). Its name is the identity's.
+    pub const PROPERTIES: &'static [&'static str] =
+        &["Type", "Enabled", "Realm", "ApplicationIdentifier", "IssuerIdentifier", "TokenIssuingEndpoint"];
 
     pub fn read(index: usize, object: &'a Object) -> AuthServer<'a> {
         let read = Reader::new(object, Self::PROPERTIES);
         AuthServer {
             index,
             object,
-            name: read.get("Name"),
             server_type: read.get("Type"),
             enabled: read.get("Enabled"),
-            realm: read.get("Realm"),
             application_identifier: read.get("ApplicationIdentifier"),
-            domain_name: read.get("DomainName"),
         }
     }
 
@@ -110,7 +88,6 @@ pub struct SettingOverride<'a> {
     /// The index of the object in the report's objects.
     pub index: usize,
     pub object: &'a Object,
-    pub name: Option<Field<'a>>,
     pub component_name: Option<Field<'a>>,
     pub section_name: Option<Field<'a>>,
     pub parameters: Option<Field<'a>>,
@@ -132,15 +109,14 @@ pub enum OverrideSwitch {
 
 impl<'a> SettingOverride<'a> {
     /// The properties the view reads, and those its kind is recognised by (`Kind::from_properties`).
-    pub const PROPERTIES: &'static [&'static str] =
-        &["Name", "ComponentName", "SectionName", "Parameters", "Server", "Status"];
+    /// Its name is the identity's.
+    pub const PROPERTIES: &'static [&'static str] = &["ComponentName", "SectionName", "Parameters", "Server"];
 
     pub fn read(index: usize, object: &'a Object) -> SettingOverride<'a> {
         let read = Reader::new(object, Self::PROPERTIES);
         SettingOverride {
             index,
             object,
-            name: read.get("Name"),
             component_name: read.get("ComponentName"),
             section_name: read.get("SectionName"),
             parameters: read.get("Parameters"),

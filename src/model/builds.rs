@@ -181,16 +181,13 @@ pub fn release(version: Version) -> Option<Release> {
 /// still run, as Microsoft names them, with the last part of ExSetup.exe's file version each
 /// installs (`15.2.1748.24` is Exchange 2019 CU15 with Apr25HU). `AdminDisplayVersion` never
 /// shows them. Source: the build table Microsoft keeps in CSS-Exchange
-/// (`Shared/Get-ExchangeBuildVersionInformation.ps1`), whose newest entry is [`NEWEST_UPDATE`];
+/// (`Shared/Get-ExchangeBuildVersionInformation.ps1`), whose newest entry is Sep26SUv2;
 /// the updates after Oct25SU for Exchange 2016 and 2019 went to Extended Security Update customers.
 struct CuUpdates {
     minor: u32,
     build: u32,
     updates: &'static [(&'static str, u32)],
 }
-
-/// The newest update the table knows, for messages about versions newer than the table.
-pub const NEWEST_UPDATE: &str = "Sep26SUv2";
 
 const UPDATES: &[CuUpdates] = &[
     // Exchange 2013 CU23 (support ended 2023-04-11; Mar23SU was the last update).
@@ -509,7 +506,7 @@ mod tests {
         // A cumulative update without updates in the table.
         assert_eq!(update_level(v("15.1.2308.8")), UpdateLevel::None);
         assert_eq!(update_level(v("15.1.2308.27")), UpdateLevel::Unknown);
-        assert_eq!(latest_update(v("15.2.2562.17")), Some(NEWEST_UPDATE));
+        assert_eq!(latest_update(v("15.2.2562.17")), Some("Sep26SUv2"));
     }
 
     #[test]
