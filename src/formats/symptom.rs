@@ -48,6 +48,16 @@ pub const HYBRID_CONFIGURATION: &str = "Get-HybridConfiguration | Format-List Re
 /// Every Exchange server with its version.
 pub const EXCHANGE_SERVERS: &str = "Get-ExchangeServer | Format-List Name,Edition,AdminDisplayVersion";
 
+/// The file version of ExSetup.exe on each server, which shows its security or hotfix update.
+pub const EXSETUP_VERSION: &str = "Get-Command ExSetup.exe | ForEach-Object { $_.FileVersionInfo } | Format-List @{ Name = 'ComputerName'; Expression = { $env:COMPUTERNAME } },FileVersion,ProductVersion,FileName";
+/// The Auth configuration's certificates.
+pub const AUTH_CONFIG: &str = "Get-AuthConfig | Format-List CurrentCertificateThumbprint,PreviousCertificateThumbprint,NextCertificateThumbprint,NextCertificateEffectiveDate";
+/// The authorization servers and the setting overrides that show the dedicated hybrid application.
+pub const HYBRID_APP_STATE: &str = "Get-AuthServer | Format-List Name,Type,Enabled,Realm,ApplicationIdentifier,DomainName; Get-SettingOverride | Format-List Name,ComponentName,SectionName,Parameters,Server,Status";
+
+/// What the OAuth errors between on-premises and Exchange Online point at.
+const OAUTH_LOOK_AT: &str = "OAuth between on-premises and Exchange Online: the dedicated Exchange hybrid application (the setting override in `Global`/`ExchangeOnpremAsThirdPartyAppId` and the `ApplicationIdentifier` of the Entra ID authorization server), and the Auth certificate of `Get-AuthConfig` on every Mailbox server; with `Test-OAuthConnectivity`, test with a mailbox that is synchronized to Microsoft Entra ID (KB 3090197)";
+
 /// Where Exchange Online delivers to: the receive side, and what decides its certificate.
 const RECEIVE_SIDE: &str = "the receive side: the receive connector that takes mail from Exchange Online (usually `Default Frontend <server>`) on each server in the hybrid configuration's `ReceivingTransportServers`, its `TlsCertificateName` (or, when that is empty, its `Fqdn`), and the certificate it presents from that server's `Get-ExchangeCertificate`; the send connectors play no part";
 
@@ -216,6 +226,56 @@ pub const SYMPTOMS: &[Symptom] = &[
         look_at: "both sides: the `TlsDomainCapabilities` of the receive connectors that take mail from Exchange Online, and the send connector to Exchange Online (`CloudServicesMailEnabled`, `TlsCertificateName`)",
         explained_by: &["legacy-exo-tls-capability", "exo-send-connector"],
         paste: &[RECEIVE_CONNECTORS, SEND_CONNECTORS],
+    },
+    Symptom {
+        id: "exo-enforcement-throttled",
+        anchor: "4.7.230",
+        also: &["out-of-date"],
+        unless: &[],
+        meaning: "Exchange Online throttles mail from an on-premises server it considers out of date (4.7.230, its transport-based enforcement for servers that are out of support or behind on updates)",
+        look_at: "the send side: the build of each server that sends to Exchange Online, from ExSetup.exe's file version (AdminDisplayVersion shows the cumulative update only)",
+        explained_by: &["exo-enforcement-throttling", "exchange-build"],
+        paste: &[EXCHANGE_SERVERS, EXSETUP_VERSION],
+    },
+    Symptom {
+        id: "exo-enforcement-blocked",
+        anchor: "5.7.230",
+        also: &["out-of-date"],
+        unless: &[],
+        meaning: "Exchange Online blocks mail from an on-premises server it considers out of date (5.7.230, its transport-based enforcement for servers that are out of support or behind on updates)",
+        look_at: "the send side: the build of each server that sends to Exchange Online, from ExSetup.exe's file version (AdminDisplayVersion shows the cumulative update only)",
+        explained_by: &["exo-enforcement-throttling", "exchange-build"],
+        paste: &[EXCHANGE_SERVERS, EXSETUP_VERSION],
+    },
+    Symptom {
+        id: "oauth-401",
+        anchor: "(401) Unauthorized",
+        also: &[],
+        unless: &[],
+        meaning: "a request was refused as unauthorized (401); from `Test-OAuthConnectivity` or free/busy between on-premises and Exchange Online it means the token was not accepted: a mailbox not synchronized to Microsoft Entra ID or a missing service principal name (KB 3090197), or an Auth certificate or hybrid application that Exchange Online does not know",
+        look_at: OAUTH_LOOK_AT,
+        explained_by: &["hybrid-app-not-active", "auth-certificate-invalid"],
+        paste: &[AUTH_CONFIG, HYBRID_APP_STATE, CERTIFICATES],
+    },
+    Symptom {
+        id: "oauth-403",
+        anchor: "(403) Forbidden",
+        also: &[],
+        unless: &[],
+        meaning: "a request was refused as forbidden (403); from `Test-OAuthConnectivity` or free/busy between on-premises and Exchange Online it typically follows an Auth certificate change or a hybrid application that is not in effect (reported by secondary sources)",
+        look_at: OAUTH_LOOK_AT,
+        explained_by: &["hybrid-app-not-active", "auth-certificate-invalid"],
+        paste: &[AUTH_CONFIG, HYBRID_APP_STATE, CERTIFICATES],
+    },
+    Symptom {
+        id: "hcw8064",
+        anchor: "HCW8064",
+        also: &[],
+        unless: &[],
+        meaning: "the Hybrid Configuration Wizard finished but could not configure OAuth (HCW8064), so free/busy and the other features that use OAuth may not work",
+        look_at: OAUTH_LOOK_AT,
+        explained_by: &["hybrid-app-not-active", "auth-certificate-invalid"],
+        paste: &[AUTH_CONFIG, HYBRID_APP_STATE, CERTIFICATES],
     },
 ];
 

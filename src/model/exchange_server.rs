@@ -44,11 +44,15 @@ pub struct FileVersionInfo<'a> {
     /// The version with the security update in its last part, as `15.2.1544.14`.
     pub file_version: Option<Field<'a>>,
     pub product_version: Option<Field<'a>>,
+    /// The server the file is on: `ComputerName` as the collector prints it (`$env:COMPUTERNAME`),
+    /// or `PSComputerName` from a remote session. A paste of the bare command does not say.
+    pub computer_name: Option<Field<'a>>,
 }
 
 impl<'a> FileVersionInfo<'a> {
     /// The properties the view reads, and those its kind is recognised by (`Kind::from_properties`).
-    pub const PROPERTIES: &'static [&'static str] = &["FileVersion", "ProductVersion", "FileName"];
+    pub const PROPERTIES: &'static [&'static str] =
+        &["FileVersion", "ProductVersion", "FileName", "ComputerName", "PSComputerName"];
 
     pub fn read(index: usize, object: &'a Object) -> FileVersionInfo<'a> {
         let read = Reader::new(object, Self::PROPERTIES);
@@ -57,6 +61,13 @@ impl<'a> FileVersionInfo<'a> {
             object,
             file_version: read.get("FileVersion"),
             product_version: read.get("ProductVersion"),
+            computer_name: read.get("ComputerName").or_else(|| read.get("PSComputerName")),
         }
+    }
+
+    /// The name of the server the file is on, when the paste says.
+    pub fn server(&self) -> Option<String> {
+        let name = super::topology::server_name(self.computer_name.and_then(Field::text)?);
+        (!name.is_empty()).then_some(name)
     }
 }

@@ -4,6 +4,7 @@
 //! an `Identity` object in raw ConvertTo-Json, only a distinguished name in some exports).
 //! This layer hides those differences from the rules.
 
+pub mod auth;
 pub mod builds;
 pub mod capabilities;
 pub mod date;
@@ -21,6 +22,7 @@ pub mod symptom;
 pub mod topology;
 pub mod view;
 
+pub use auth::{AuthConfig, AuthServer, SettingOverride};
 pub use exchange_certificate::ExchangeCertificate;
 pub use exchange_server::{ExchangeServer, FileVersionInfo};
 pub use field::Field;
@@ -50,6 +52,9 @@ static READ: NameSet = NameSet::new(&[
     FileVersionInfo::PROPERTIES,
     InboundConnector::PROPERTIES,
     OutboundConnector::PROPERTIES,
+    AuthConfig::PROPERTIES,
+    AuthServer::PROPERTIES,
+    SettingOverride::PROPERTIES,
 ]);
 
 /// True for the properties the model and the rules read; parsers keep only these in records
@@ -85,6 +90,12 @@ pub enum Kind {
     ExchangeCertificate,
     ExchangeServer,
     FileVersionInfo,
+    /// The Auth configuration (`Get-AuthConfig`): the Auth certificate's thumbprints.
+    AuthConfig,
+    /// An authorization server (`Get-AuthServer`).
+    AuthServer,
+    /// A setting override (`Get-SettingOverride`).
+    SettingOverride,
     /// An error text recognised anywhere in the paste (see `formats::symptom`).
     Symptom,
     Unknown,
@@ -108,6 +119,9 @@ impl Kind {
             Kind::ExchangeCertificate => "ExchangeCertificate",
             Kind::ExchangeServer => "ExchangeServer",
             Kind::FileVersionInfo => "FileVersionInfo",
+            Kind::AuthConfig => "AuthConfig",
+            Kind::AuthServer => "AuthServer",
+            Kind::SettingOverride => "SettingOverride",
             Kind::Symptom => "Symptom",
             Kind::Unknown => "Unknown",
         }
@@ -123,6 +137,9 @@ impl Kind {
             Kind::HybridConfiguration => Some("Get-HybridConfiguration"),
             Kind::ExchangeCertificate => Some("Get-ExchangeCertificate"),
             Kind::ExchangeServer => Some("Get-ExchangeServer"),
+            Kind::AuthConfig => Some("Get-AuthConfig"),
+            Kind::AuthServer => Some("Get-AuthServer"),
+            Kind::SettingOverride => Some("Get-SettingOverride"),
             Kind::FileVersionInfo | Kind::Symptom | Kind::Unknown => None,
         }
     }
@@ -142,6 +159,9 @@ impl Kind {
             Kind::HybridConfiguration,
             Kind::ExchangeCertificate,
             Kind::ExchangeServer,
+            Kind::AuthConfig,
+            Kind::AuthServer,
+            Kind::SettingOverride,
         ]
         .into_iter()
         .find(|k| k.cmdlet().is_some_and(|c| c.eq_ignore_ascii_case(cmdlet)));
@@ -173,6 +193,9 @@ impl Kind {
             "ExchangeCertificate" => Some(Kind::ExchangeCertificate),
             "ExchangeServer" => Some(Kind::ExchangeServer),
             "FileVersionInfo" => Some(Kind::FileVersionInfo),
+            "AuthConfig" => Some(Kind::AuthConfig),
+            "AuthServer" => Some(Kind::AuthServer),
+            "SettingOverride" => Some(Kind::SettingOverride),
             _ => None,
         }
     }
@@ -204,6 +227,15 @@ impl Kind {
             Kind::ExchangeServer
         } else if has("ProductVersion") && has("FileVersion") {
             Kind::FileVersionInfo
+        } else if has("CurrentCertificateThumbprint") || has("NextCertificateThumbprint") {
+            Kind::AuthConfig
+        } else if has("ComponentName") && has("SectionName") {
+            Kind::SettingOverride
+        } else if has("IssuerIdentifier")
+            || has("TokenIssuingEndpoint")
+            || (has("Type") && (has("ApplicationIdentifier") || has("Realm")))
+        {
+            Kind::AuthServer
         } else {
             Kind::Unknown
         }
@@ -274,7 +306,7 @@ fn connector_side(record: &Record) -> Option<Side> {
 }
 
 /// True for a GUID written as `8-4-4-4-12` hexadecimal digits.
-fn is_guid(text: &str) -> bool {
+pub(crate) fn is_guid(text: &str) -> bool {
     let groups: Vec<&str> = text.split('-').collect();
     groups.len() == 5
         && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))

@@ -1,8 +1,8 @@
 //! Every object of a check as the rules read it: one typed view per object, read once.
 
 use super::{
-    ExchangeCertificate, ExchangeServer, Field, FileVersionInfo, HybridConfiguration, Kind, Object, ReceiveConnector,
-    SendConnector, SymptomText,
+    AuthConfig, AuthServer, ExchangeCertificate, ExchangeServer, Field, FileVersionInfo, HybridConfiguration, Kind,
+    Object, ReceiveConnector, SendConnector, SettingOverride, SymptomText,
 };
 
 /// One object as the rules read it.
@@ -14,6 +14,9 @@ pub enum View<'a> {
     ExchangeCertificate(ExchangeCertificate<'a>),
     ExchangeServer(ExchangeServer<'a>),
     FileVersionInfo(FileVersionInfo<'a>),
+    AuthConfig(AuthConfig<'a>),
+    AuthServer(AuthServer<'a>),
+    SettingOverride(SettingOverride<'a>),
     /// An error text, with the index of its object.
     Symptom(usize, SymptomText<'a>),
     /// An object no rule reads: Exchange Online's connectors (read by `online` for the rules to
@@ -34,6 +37,9 @@ impl<'a> View<'a> {
             (Kind::ExchangeCertificate, _) => View::ExchangeCertificate(ExchangeCertificate::read(index, object)),
             (Kind::ExchangeServer, _) => View::ExchangeServer(ExchangeServer::read(index, object)),
             (Kind::FileVersionInfo, _) => View::FileVersionInfo(FileVersionInfo::read(index, object)),
+            (Kind::AuthConfig, _) => View::AuthConfig(AuthConfig::read(index, object)),
+            (Kind::AuthServer, _) => View::AuthServer(AuthServer::read(index, object)),
+            (Kind::SettingOverride, _) => View::SettingOverride(SettingOverride::read(index, object)),
             _ => View::Other,
         }
     }
@@ -82,6 +88,27 @@ impl<'a> Views<'a> {
     pub fn send_connectors(self) -> impl Iterator<Item = &'a SendConnector<'a>> {
         self.all().filter_map(|view| match view {
             View::SendConnector(connector) => Some(connector),
+            _ => None,
+        })
+    }
+
+    pub fn auth_servers(self) -> impl Iterator<Item = &'a AuthServer<'a>> {
+        self.all().filter_map(|view| match view {
+            View::AuthServer(server) => Some(server),
+            _ => None,
+        })
+    }
+
+    pub fn setting_overrides(self) -> impl Iterator<Item = &'a SettingOverride<'a>> {
+        self.all().filter_map(|view| match view {
+            View::SettingOverride(setting) => Some(setting),
+            _ => None,
+        })
+    }
+
+    pub fn auth_configs(self) -> impl Iterator<Item = &'a AuthConfig<'a>> {
+        self.all().filter_map(|view| match view {
+            View::AuthConfig(config) => Some(config),
             _ => None,
         })
     }

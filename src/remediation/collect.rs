@@ -96,7 +96,25 @@ pub const PASTES: &[Paste] = &[
         kind: Kind::FileVersionInfo,
         side: Side::EachServer,
         what: "the version of ExSetup.exe, with its security and hotfix update",
-        command: "(Get-Command ExSetup.exe).FileVersionInfo | Format-List FileName,FileVersion,ProductVersion",
+        command: "Get-Command ExSetup.exe | ForEach-Object { $_.FileVersionInfo } | Format-List @{ Name = 'ComputerName'; Expression = { $env:COMPUTERNAME } },FileVersion,ProductVersion,FileName",
+    },
+    Paste {
+        kind: Kind::AuthConfig,
+        side: Side::OnPremises,
+        what: "the Auth certificate configuration",
+        command: "Get-AuthConfig | Format-List CurrentCertificateThumbprint,PreviousCertificateThumbprint,NextCertificateThumbprint,NextCertificateEffectiveDate",
+    },
+    Paste {
+        kind: Kind::AuthServer,
+        side: Side::OnPremises,
+        what: "the authorization servers, with the dedicated hybrid application's id",
+        command: "Get-AuthServer | Format-List Name,Type,Enabled,Realm,ApplicationIdentifier,DomainName",
+    },
+    Paste {
+        kind: Kind::SettingOverride,
+        side: Side::OnPremises,
+        what: "the setting overrides, among them the dedicated hybrid application's switch",
+        command: "Get-SettingOverride | Format-List Name,ComponentName,SectionName,Parameters,Server,Status",
     },
     Paste {
         kind: Kind::InboundConnector,
@@ -208,4 +226,51 @@ pub fn example_guard() -> Command {
     Command::literal(
         "throw 'hybridcheck: this script was made from the built-in example, not from your servers. Delete this line only to try the commands on a test system.'",
     )
+}
+
+/// The file version of ExSetup.exe, which shows the security or hotfix update, with the name of
+/// the server it was run on: run on every Exchange server.
+pub fn exsetup_version() -> Command {
+    from_table(Kind::FileVersionInfo)
+}
+
+/// Every Exchange server with its role and cumulative update.
+pub fn exchange_servers() -> Command {
+    from_table(Kind::ExchangeServer)
+}
+
+/// The Auth configuration: the current, previous and next Auth certificates.
+pub fn auth_config() -> Command {
+    from_table(Kind::AuthConfig)
+}
+
+/// The authorization servers, whose Microsoft Entra ID one names the dedicated hybrid application.
+pub fn auth_servers() -> Command {
+    from_table(Kind::AuthServer)
+}
+
+/// The setting overrides, among them the one that switches the dedicated hybrid application on.
+pub fn setting_overrides() -> Command {
+    from_table(Kind::SettingOverride)
+}
+
+/// The collector's command for `kind`, which [`PASTES`] holds for every kind these commands name.
+fn from_table(kind: Kind) -> Command {
+    paste(kind).map_or_else(|| certificates(None), |p| Command::literal(p.command))
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    /// The commands made from the table find their rows: none falls back to another command.
+    #[test]
+    fn the_commands_from_the_table_have_rows() {
+        for kind in
+            [Kind::FileVersionInfo, Kind::AuthConfig, Kind::AuthServer, Kind::SettingOverride, Kind::ExchangeServer]
+        {
+            assert!(paste(kind).is_some(), "{kind:?}");
+        }
+        assert!(exsetup_version().text().contains("$env:COMPUTERNAME"));
+    }
 }

@@ -5,9 +5,11 @@
 //! the fix is safe to run as printed, and references. `docs/rules.md` and the explanations in
 //! the page are generated from the catalog.
 
+pub mod auth_certificate_invalid;
 pub mod exchange_build;
 pub mod exo_send_connector;
 mod finding;
+pub mod hybrid_app_not_active;
 pub mod legacy_exo_tls_capability;
 pub mod symptom;
 pub mod tls_certificate;
@@ -60,7 +62,9 @@ pub struct Rule {
 /// Every check, in the order findings are reported.
 pub const RULES: &[Rule] = &[
     Rule { docs: &[&legacy_exo_tls_capability::DOC], check: legacy_exo_tls_capability::check },
-    Rule { docs: &[&exchange_build::DOC], check: exchange_build::check },
+    Rule { docs: &[&exchange_build::DOC, &exchange_build::THROTTLED], check: exchange_build::check },
+    Rule { docs: &[&hybrid_app_not_active::DOC], check: hybrid_app_not_active::check },
+    Rule { docs: &[&auth_certificate_invalid::DOC], check: auth_certificate_invalid::check },
     Rule {
         docs: &[
             &tls_certificate::NOT_FOUND,
@@ -152,6 +156,7 @@ impl Context<'_> {
         let server = match self.views.get(draft.object) {
             View::ReceiveConnector(connector) => connector.server_name(),
             View::ExchangeServer(_) => o.display_identity(),
+            View::FileVersionInfo(file) => file.server(),
             _ => None,
         };
         self.findings.push(draft.finish(o.kind.as_str(), o.display_identity(), server, o.input));

@@ -1,5 +1,7 @@
 //! `symptom`: error texts in the paste, with the rules that explain them.
 
+use super::auth_certificate_invalid::MAINTAIN_AUTH_CERTIFICATE;
+use super::exchange_build::{DEDICATED_HYBRID_APP, ENFORCEMENT_PAUSE};
 use super::legacy_exo_tls_capability::KB3156771;
 use super::tls_certificate::KB2989382;
 use super::{Context, Draft, RuleDoc};
@@ -28,6 +30,12 @@ pub const SOCKET_ERROR: Reference = Reference {
     name: "SocketError with TLS 1.0 or 1.1",
     url: "https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/send-receive-emails-socketerror",
 };
+pub const KB3090197: Reference =
+    Reference { name: "KB3090197 (Test-OAuthConnectivity 401)", url: "https://support.microsoft.com/kb/3090197" };
+pub const KB3089172: Reference = Reference {
+    name: "KB3089172 (HCW8064, configure OAuth by hand)",
+    url: "https://support.microsoft.com/help/3089172",
+};
 pub const TLS_GUIDANCE: Reference =
     Reference { name: "Exchange Server TLS configuration best practices", url: "https://aka.ms/HC-TLSGuide" };
 
@@ -42,7 +50,9 @@ pub static DOC: RuleDoc = RuleDoc {
 - Event 12014 (`could not find a certificate that contains the domain name`), `451 5.7.3 STARTTLS is required`, and `450 4.4.317 Cannot connect to remote server` with `UntrustedRoot` or another message: the receive side, the receive connector that takes mail from Exchange Online (usually `Default Frontend <server>`) on each receiving server, its `TlsCertificateName` (or its `Fqdn` when that is empty) and the certificate it presents; the send connectors play no part. With `UntrustedRoot`, the server must present the full chain, intermediates included. Paste `$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,TransportRole,Fqdn,TlsCertificateName,TlsDomainCapabilities` and, on each receiving server, `Get-ExchangeCertificate | Format-List Thumbprint,Subject,Issuer,NotAfter,Services,Status,HasPrivateKey,RootCAType`.\n\
 - `SubjectMismatch` (with `450 4.4.317` or `450 4.7.320`): the receive side, a certificate whose name is wrong, not an untrusted chain. Every receiving server's receive connector must name the hybrid configuration's certificate, and its subject must be the name Exchange Online's outbound connector expects (`TlsDomain` in `Get-OutboundConnector`). Paste the receive connectors as above, `Get-HybridConfiguration | Format-List ReceivingTransportServers,SendingTransportServers,EdgeTransportServers,OnPremisesSmartHost,TlsCertificateName` and the certificates.\n\
 - `SocketError` (`421 4.4.2 Connection dropped due to SocketError`, `TLS negotiation failed with error SocketError`, also beside `451 5.7.3`) and `451 5.7.3 Must issue a STARTTLS command first`: no TLS version both sides accept, not a certificate. Look at the TLS 1.2 settings (SCHANNEL client and server, .NET `SystemDefaultTlsVersions` and `SchUseStrongCrypto`) of the servers that exchange mail with Exchange Online, typically after TLS 1.0 and 1.1 were disabled; hybridcheck cannot read the registry. Paste `Get-ExchangeServer | Format-List Name,Edition,AdminDisplayVersion` so that `exchange-build` names each build.\n\
-- `X-MS-Exchange-Organization-AuthAs: Anonymous` (the header behind senders shown with their address): both sides. Paste the receive connectors and the send connectors.",
+- `X-MS-Exchange-Organization-AuthAs: Anonymous` (the header behind senders shown with their address): both sides. Paste the receive connectors and the send connectors.\n\
+- `4.7.230` and `5.7.230` with `out-of-date` (usually `450 4.7.230` and `550 5.7.230`): Exchange Online throttles or blocks mail from an on-premises server it considers out of date; the rule `exo-enforcement-throttling` names the lowest builds. Paste `Get-ExchangeServer | Format-List Name,Edition,AdminDisplayVersion` and, on each server, `Get-Command ExSetup.exe | ForEach-Object { $_.FileVersionInfo } | Format-List @{ Name = 'ComputerName'; Expression = { $env:COMPUTERNAME } },FileVersion,ProductVersion,FileName`.\n\
+- `(401) Unauthorized`, `(403) Forbidden` (from `Test-OAuthConnectivity` or free/busy) and `HCW8064` (the wizard could not configure OAuth): OAuth between on-premises and Exchange Online, the dedicated hybrid application and the Auth certificate; a 401 from `Test-OAuthConnectivity` also comes from a tested mailbox that is not synchronized (KB 3090197). The meaning of `(403)` after an Auth certificate change comes from secondary sources. Paste `Get-AuthConfig | Format-List CurrentCertificateThumbprint,PreviousCertificateThumbprint,NextCertificateThumbprint,NextCertificateEffectiveDate`, `Get-AuthServer | Format-List Name,Type,Enabled,Realm,ApplicationIdentifier,DomainName; Get-SettingOverride | Format-List Name,ComponentName,SectionName,Parameters,Server,Status` and the certificates.",
     why_it_matters: "Admins usually start from a bounce or a growing queue, not from the connector. A paste of only an NDR already says on which side to look, narrows the cause down to a few settings, and says what to paste next; looking at the send connector for a receive-side error (or at certificates for a TLS version problem) costs hours.",
     example: "Reported error: 550 5.7.1 Unable to relay",
     fix: "Paste the output the finding names; the rules it lists then say what is wrong and print the commands. For a TLS version problem, enable TLS 1.2 on the on-premises servers as Microsoft's TLS guidance describes.",
@@ -56,6 +66,11 @@ pub static DOC: RuleDoc = RuleDoc {
         MAIL_FLOW_INTELLIGENCE,
         SOCKET_ERROR,
         TLS_GUIDANCE,
+        ENFORCEMENT_PAUSE,
+        KB3090197,
+        KB3089172,
+        DEDICATED_HYBRID_APP,
+        MAINTAIN_AUTH_CERTIFICATE,
     ],
     needs: &[],
 };
@@ -140,6 +155,10 @@ fn references(id: &str) -> &'static [Reference] {
         "subject-mismatch" | "450-4.4.317-cannot-connect" => &[MAIL_FLOW_INTELLIGENCE, KB2989382],
         "event-12014" | "starttls-required" => &[KB2989382],
         "tls-version" => &[SOCKET_ERROR, TLS_GUIDANCE],
+        "exo-enforcement-throttled" | "exo-enforcement-blocked" => &[ENFORCEMENT_PAUSE],
+        "oauth-401" => &[KB3090197, MAINTAIN_AUTH_CERTIFICATE],
+        "oauth-403" => &[DEDICATED_HYBRID_APP, MAINTAIN_AUTH_CERTIFICATE],
+        "hcw8064" => &[KB3089172, DEDICATED_HYBRID_APP],
         _ => DOC.references,
     }
 }
