@@ -13,6 +13,7 @@ pub mod exchange_server;
 pub mod field;
 pub mod hybrid_configuration;
 pub mod identity;
+pub mod ip_range;
 mod names;
 pub mod online;
 pub mod receive_connector;

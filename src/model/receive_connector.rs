@@ -20,6 +20,19 @@ pub struct ReceiveConnector<'a> {
     pub server: Option<Field<'a>>,
     pub tls_domain_capabilities: Option<Field<'a>>,
     pub tls_certificate_name: Option<Field<'a>>,
+    /// What decides which connector takes a session: the role of the transport service it runs
+    /// in (`FrontendTransport`, `HubTransport`), whether it is on, the local addresses and ports
+    /// it listens on (`Bindings`) and the remote addresses it accepts (`RemoteIPRanges`).
+    pub transport_role: Option<Field<'a>>,
+    pub enabled: Option<Field<'a>>,
+    pub bindings: Option<Field<'a>>,
+    pub remote_ip_ranges: Option<Field<'a>>,
+    /// What a session may do on it: `AuthMechanism` (`Tls` offers STARTTLS) and `PermissionGroups`.
+    pub auth_mechanism: Option<Field<'a>>,
+    pub permission_groups: Option<Field<'a>>,
+    /// The name the connector gives itself, by which Exchange picks a certificate when
+    /// `TlsCertificateName` is empty.
+    pub fqdn: Option<Field<'a>>,
 }
 
 impl<'a> ReceiveConnector<'a> {
@@ -35,6 +48,9 @@ impl<'a> ReceiveConnector<'a> {
         "PermissionGroups",
         "AuthMechanism",
         "RemoteIPRanges",
+        "TransportRole",
+        "Enabled",
+        "Fqdn",
     ];
 
     pub fn read(index: usize, object: &'a Object) -> ReceiveConnector<'a> {
@@ -48,6 +64,13 @@ impl<'a> ReceiveConnector<'a> {
             server: read.get("Server"),
             tls_domain_capabilities: read.get("TlsDomainCapabilities"),
             tls_certificate_name: read.get("TlsCertificateName"),
+            transport_role: read.get("TransportRole"),
+            enabled: read.get("Enabled"),
+            bindings: read.get("Bindings"),
+            remote_ip_ranges: read.get("RemoteIPRanges"),
+            auth_mechanism: read.get("AuthMechanism"),
+            permission_groups: read.get("PermissionGroups"),
+            fqdn: read.get("Fqdn"),
         }
     }
 
@@ -69,6 +92,28 @@ impl<'a> ReceiveConnector<'a> {
             .into_iter()
             .find(|(_, field)| field.is_some())
             .unwrap_or(("Identity", None))
+    }
+
+    /// False when the input shows the connector disabled; a connector whose `Enabled` the input
+    /// does not show counts as on.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled.and_then(Field::flag) != Some(false)
+    }
+
+    /// The transport role the input shows (`FrontendTransport`, `HubTransport`), if any.
+    pub fn role(&self) -> Option<&'a str> {
+        self.transport_role.and_then(Field::text)
+    }
+
+    /// True when the input shows `AuthMechanism` and it holds `Tls` (the connector offers
+    /// STARTTLS); `None` when the input does not show it.
+    pub fn offers_tls(&self) -> Option<bool> {
+        let field = self.auth_mechanism?;
+        // Raw exports write the flags as a number, in which `Tls` is 1.
+        if let Some(flags) = field.text().and_then(|t| t.parse::<u32>().ok()) {
+            return Some(flags & 1 != 0);
+        }
+        Some(field.items().iter().flat_map(|item| item.split([',', ' '])).any(|word| word.eq_ignore_ascii_case("Tls")))
     }
 
     /// The `TlsDomainCapabilities` entries, when the input shows the property.

@@ -242,8 +242,9 @@ pub struct CapabilityReplacement<'a> {
     pub whole: bool,
     /// Which entries are stale.
     pub is_stale: fn(&Capability) -> bool,
-    /// A `-like` pattern that matches the stale entries on the server.
-    pub stale_pattern: &'static str,
+    /// The `-like` patterns that match the stale entries on the server (an entry is stale when
+    /// it matches any of them).
+    pub stale_patterns: &'static [&'static str],
     /// The entry that replaces the stale ones, e.g. `mail.protection.outlook.com:AcceptCloudServicesMail`.
     pub replacement: &'a str,
     /// A stale entry's canonical text, used when a seen entry matches it but its spacing was guessed.
@@ -258,13 +259,15 @@ pub struct CapabilityReplacement<'a> {
 /// every other entry. Otherwise the commands read the list from the server and filter it there,
 /// so entries the paste did not show are kept.
 pub fn replace_capabilities(plan: &CapabilityReplacement) -> Result<Remediation, Refused> {
-    let pattern = quote(plan.stale_pattern)?;
+    let patterns = plan.stale_patterns.iter().map(|p| quote(p)).collect::<Result<Vec<_>, _>>()?;
     let replacement = quote(plan.replacement)?;
+    let mut any_stale = plan.target.get().code(" | Where-Object { ");
+    for (n, pattern) in patterns.iter().enumerate() {
+        any_stale = any_stale.code(if n == 0 { "" } else { " -or " }).code("$_.TlsDomainCapabilities -like ").quoted(pattern);
+    }
     let verify = vec![
         Command::line(plan.target.get().format_list(&["Identity", "TlsDomainCapabilities"])),
-        Command::line(
-            plan.target.get().code(" | Where-Object { $_.TlsDomainCapabilities -like ").quoted(&pattern).code(" }"),
-        ),
+        Command::line(any_stale.code(" }")),
     ];
     let seen_whole =
         plan.whole && plan.list.unread == 0 && !plan.list.truncated && plan.list.entries.iter().all(|e| e.complete);
@@ -302,21 +305,24 @@ pub fn replace_capabilities(plan: &CapabilityReplacement) -> Result<Remediation,
         why_not_whole(plan)
     ));
     notes.push("Run the rollback in the same PowerShell session as the fix: the fix keeps the list as it was before the change, and the rollback stops if it is not there.".to_owned());
-    let fix = Command::block(vec![
-        Line::store(before)
-            .code("@((")
-            .append(plan.target.get())
-            .code(" -ErrorAction Stop).TlsDomainCapabilities | ForEach-Object { $_.ToString() })"),
-        plan.target
+    let store = Line::store(before)
+        .code("@((")
+        .append(plan.target.get())
+        .code(" -ErrorAction Stop).TlsDomainCapabilities | ForEach-Object { $_.ToString() })");
+    let mut keep = plan
+            .target
             .set()
             .code(" -TlsDomainCapabilities @(@(")
             .var(before)
-            .code(" | Where-Object { $_ -notlike ")
-            .quoted(&pattern)
+            .code(" | Where-Object { ");
+    for (n, pattern) in patterns.iter().enumerate() {
+        keep = keep.code(if n == 0 { "" } else { " -and " }).code("$_ -notlike ").quoted(pattern);
+    }
+    let keep = keep
             .code(" }) + ")
             .quoted(&replacement)
-            .code(" | Select-Object -Unique)"),
-    ]);
+            .code(" | Select-Object -Unique)");
+    let fix = Command::block(vec![store, keep]);
     let rollback = Command::line(plan.target.set().param_var("TlsDomainCapabilities", before));
     let mut remediation = Remediation::new(vec![fix], verify, vec![rollback]);
     remediation.notes = notes;

@@ -8,6 +8,7 @@
 pub mod auth_certificate_invalid;
 pub mod exchange_build;
 pub mod exo_send_connector;
+pub mod exo_tls_capability_pinned;
 mod finding;
 pub mod hybrid_app_not_active;
 pub mod legacy_exo_tls_capability;
@@ -61,7 +62,10 @@ pub struct Rule {
 
 /// Every check, in the order findings are reported.
 pub const RULES: &[Rule] = &[
-    Rule { docs: &[&legacy_exo_tls_capability::DOC], check: legacy_exo_tls_capability::check },
+    Rule {
+        docs: &[&legacy_exo_tls_capability::DOC, &exo_tls_capability_pinned::DOC],
+        check: legacy_exo_tls_capability::check,
+    },
     Rule { docs: &[&exchange_build::DOC, &exchange_build::THROTTLED], check: exchange_build::check },
     Rule { docs: &[&hybrid_app_not_active::DOC], check: hybrid_app_not_active::check },
     Rule { docs: &[&auth_certificate_invalid::DOC], check: auth_certificate_invalid::check },
