@@ -1,6 +1,7 @@
 //! A receive connector (`Get-ReceiveConnector`) as the rules read it.
 
-use super::capabilities::{self, CapabilityList};
+use super::capabilities::{self, fold, Capability, CapabilityList, Key};
+use super::ip_range::{Binding, IpRange};
 use super::field::{Field, Reader};
 use super::topology::server_name;
 use super::Object;
@@ -116,8 +117,68 @@ impl<'a> ReceiveConnector<'a> {
         Some(field.items().iter().flat_map(|item| item.split([',', ' '])).any(|word| word.eq_ignore_ascii_case("Tls")))
     }
 
+    /// True when the role the input shows is the Front End Transport service's, or the input
+    /// does not show the role; Edge servers have no such role and are asked by their caller.
+    pub fn may_be_frontend(&self) -> bool {
+        self.role().is_none_or(|role| role.eq_ignore_ascii_case("FrontendTransport"))
+    }
+
+    /// The local addresses and ports, when the input shows every one of them readably.
+    pub fn binding_list(&self) -> Option<Vec<Binding>> {
+        let field = self.bindings.filter(|f| !f.truncated() && !f.is_lost())?;
+        field.items().iter().map(|item| Binding::parse(item)).collect()
+    }
+
+    /// True when the input shows a binding on `port`; `None` when it does not show the bindings.
+    pub fn listens_on(&self, port: u16) -> Option<bool> {
+        let field = self.bindings.filter(|f| !f.is_lost())?;
+        let bindings: Vec<Binding> = field.items().iter().filter_map(|item| Binding::parse(item)).collect();
+        (!bindings.is_empty() || !field.truncated()).then(|| bindings.iter().any(|b| b.port == port))
+    }
+
+    /// The remote address ranges with their text as shown, when the input shows every one of
+    /// them readably.
+    pub fn remote_ranges(&self) -> Option<Vec<(IpRange, String)>> {
+        let field = self.remote_ip_ranges.filter(|f| !f.truncated() && !f.is_lost())?;
+        field.items().into_iter().map(|item| IpRange::parse(&item).map(|range| (range, item))).collect()
+    }
+
+    /// Whether the list holds an entry that accepts Exchange Online's mail as hybrid mail
+    /// (`AcceptCloudServicesMail` for a `mail.protection` domain of one of its clouds, by domain
+    /// or by certificate). `None` when the input does not tell: the list is not shown, lost, or
+    /// cut or redacted without such an entry in sight.
+    pub fn accepts_cloud_mail(&self) -> Option<bool> {
+        let field = self.tls_domain_capabilities.filter(|f| !f.is_lost())?;
+        let list = capabilities::from_value(field.value(), field.truncated());
+        if list.entries.iter().any(is_cloud_entry) {
+            return Some(true);
+        }
+        (!list.truncated && list.unread == 0 && field.hidden().is_none()).then_some(false)
+    }
+
     /// The `TlsDomainCapabilities` entries, when the input shows the property.
     pub fn capabilities(&self) -> Option<CapabilityList> {
         self.tls_domain_capabilities.map(|field| capabilities::from_value(field.value(), field.truncated()))
     }
+}
+
+/// The `mail.protection` domains of Exchange Online's clouds, folded: worldwide, operated by
+/// 21Vianet, and US Government.
+const CLOUD_DOMAINS: &[&str] = &[
+    "mail.protection.outlook.com",
+    "*.mail.protection.partner.outlook.cn",
+    "mail.protection.partner.outlook.cn",
+    "mail.protection.office365.us",
+];
+
+/// True for an entry that grants `AcceptCloudServicesMail` to Exchange Online, by its domain or
+/// by a certificate whose subject's common name is that domain.
+pub fn is_cloud_entry(entry: &Capability) -> bool {
+    let cloud = match &entry.key {
+        Key::Domain(domain) => CLOUD_DOMAINS.contains(&fold(domain).as_str()),
+        Key::Certificate { subject, .. } => subject
+            .split(',')
+            .any(|part| fold(part).strip_prefix("cn=").is_some_and(|cn| CLOUD_DOMAINS.contains(&cn))),
+    };
+    cloud && entry.capabilities.split(',').any(|c| c.trim().eq_ignore_ascii_case("AcceptCloudServicesMail"))
 }

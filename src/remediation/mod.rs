@@ -329,6 +329,103 @@ pub fn replace_capabilities(plan: &CapabilityReplacement) -> Result<Remediation,
     Ok(remediation)
 }
 
+/// An entry to add to one receive connector's `TlsDomainCapabilities`, keeping every other entry.
+pub struct CapabilityAddition<'a> {
+    pub target: &'a Target,
+    pub list: &'a CapabilityList,
+    /// True when the input showed the connector's whole current list exactly: not cut, not
+    /// wrapped without its spaces, every entry read, and the connector shown once.
+    pub whole: bool,
+    /// The entry to add, e.g. `mail.protection.outlook.com:AcceptCloudServicesMail`.
+    pub entry: &'a str,
+    /// A number that makes this finding's PowerShell variable unique within one script.
+    pub number: usize,
+}
+
+/// Builds the fix, verify and rollback commands that add one entry to a connector's list.
+///
+/// When the whole list was seen exactly, the commands name the new list in full and the rollback
+/// the old one (`$null` for an empty list). Otherwise the fix reads the list from the server,
+/// keeps it for the rollback, and appends the entry.
+pub fn add_capability(plan: &CapabilityAddition) -> Result<Remediation, Refused> {
+    let entry = quote(plan.entry)?;
+    let verify = vec![Command::line(plan.target.get().format_list(&["Identity", "TlsDomainCapabilities"]))];
+    let seen_whole = plan.whole
+        && plan.list.unread == 0
+        && !plan.list.truncated
+        && plan.list.entries.iter().all(|e| e.complete);
+    if seen_whole {
+        let before: Result<Vec<Quoted>, Refused> =
+            plan.list.entries.iter().map(|e| quote(&e.to_exchange_string())).collect();
+        if let Ok(before) = before {
+            let mut after = before.clone();
+            after.push(entry.clone());
+            let rollback = if before.is_empty() {
+                plan.target.set().param_code("TlsDomainCapabilities", "$null")
+            } else {
+                plan.target.set().param_list("TlsDomainCapabilities", &before)
+            };
+            let mut remediation = Remediation::new(
+                vec![Command::line(plan.target.set().param_list("TlsDomainCapabilities", &after))],
+                verify,
+                vec![Command::line(rollback)],
+            );
+            if !before.is_empty() {
+                remediation.notes.push("The fix keeps the connector's other entries as they were.".to_owned());
+            }
+            return Ok(remediation);
+        }
+    }
+    let before = Var::Before(plan.number);
+    let store = Line::store(before)
+        .code("@((")
+        .append(plan.target.get())
+        .code(" -ErrorAction Stop).TlsDomainCapabilities | ForEach-Object { $_.ToString() })");
+    let add = plan
+        .target
+        .set()
+        .code(" -TlsDomainCapabilities @(@(")
+        .var(before)
+        .code(") + ")
+        .quoted(&entry)
+        .code(" | Select-Object -Unique)");
+    let rollback = plan
+        .target
+        .set()
+        .code(" -TlsDomainCapabilities $(if (")
+        .var(before)
+        .code(".Count) { ")
+        .var(before)
+        .code(" } else { $null })");
+    let mut remediation = Remediation::new(vec![Command::block(vec![store, add])], verify, vec![Command::line(rollback)]);
+    remediation.notes = vec![
+        "The paste does not show the connector's whole list exactly, so the fix reads the current list from the server and adds the entry; every entry already there is kept.".to_owned(),
+        "Run the rollback in the same PowerShell session as the fix: the fix keeps the list as it was before the change, and the rollback stops if it is not there.".to_owned(),
+    ];
+    Ok(remediation)
+}
+
+/// Fix, verify and rollback commands that remove some `RemoteIPRanges` items of one receive
+/// connector and keep the others (`@{Remove=...}`, the documented way to change a multi-valued
+/// property without naming the whole list). Each item is written as the input showed it, and
+/// the rollback adds the same items back. The fix is one of two ways to settle a finding, so it
+/// is marked as chosen and needs review.
+pub fn remove_remote_ranges(target: &Target, items: &[String]) -> Result<Remediation, Refused> {
+    let items = items.iter().map(|i| quote(i)).collect::<Result<Vec<_>, _>>()?;
+    let change = |word: &'static str| {
+        let mut line = target.set().code(" -RemoteIPRanges @{").code(word).code("=");
+        for (n, item) in items.iter().enumerate() {
+            line = line.code(if n == 0 { "" } else { "," }).quoted(item);
+        }
+        line.code("}")
+    };
+    Ok(Remediation::new(
+        vec![Command::line(change("Remove").chosen())],
+        vec![Command::line(target.get().format_list(&["Identity", "Bindings", "RemoteIPRanges"]))],
+        vec![Command::line(change("Add"))],
+    ))
+}
+
 /// Why a list cannot be named in full, in words for a note.
 fn why_not_whole(plan: &CapabilityReplacement) -> &'static str {
     if plan.list.truncated {

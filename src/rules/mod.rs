@@ -9,9 +9,11 @@ pub mod auth_certificate_invalid;
 pub mod exchange_build;
 pub mod exo_send_connector;
 pub mod exo_tls_capability_pinned;
+pub mod hybrid_receive_tls_inconsistent;
 mod finding;
 pub mod hybrid_app_not_active;
 pub mod legacy_exo_tls_capability;
+mod receiving;
 pub mod symptom;
 pub mod tls_certificate;
 pub mod tls_certificate_name;
@@ -85,6 +87,8 @@ pub const RULES: &[Rule] = &[
         check: tls_certificate_name::check,
     },
     Rule { docs: &[&exo_send_connector::DOC], check: exo_send_connector::check },
+    // After `tls_certificate_name`: a connector it reports for its name is not reported again.
+    Rule { docs: &[&hybrid_receive_tls_inconsistent::DOC], check: hybrid_receive_tls_inconsistent::check },
     // Last: a symptom names the findings of the other rules that explain it.
     Rule { docs: &[&symptom::DOC], check: symptom::check },
 ];
