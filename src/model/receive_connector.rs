@@ -1,8 +1,8 @@
 //! A receive connector (`Get-ReceiveConnector`) as the rules read it.
 
 use super::capabilities::{self, fold, Capability, CapabilityList, Key};
-use super::ip_range::{Binding, IpRange};
 use super::field::{Field, Reader};
+use super::ip_range::{Binding, IpRange};
 use super::topology::server_name;
 use super::Object;
 use crate::formats::Value;
@@ -176,9 +176,9 @@ const CLOUD_DOMAINS: &[&str] = &[
 pub fn is_cloud_entry(entry: &Capability) -> bool {
     let cloud = match &entry.key {
         Key::Domain(domain) => CLOUD_DOMAINS.contains(&fold(domain).as_str()),
-        Key::Certificate { subject, .. } => subject
-            .split(',')
-            .any(|part| fold(part).strip_prefix("cn=").is_some_and(|cn| CLOUD_DOMAINS.contains(&cn))),
+        Key::Certificate { subject, .. } => {
+            subject.split(',').any(|part| fold(part).strip_prefix("cn=").is_some_and(|cn| CLOUD_DOMAINS.contains(&cn)))
+        }
     };
     cloud && entry.capabilities.split(',').any(|c| c.trim().eq_ignore_ascii_case("AcceptCloudServicesMail"))
 }

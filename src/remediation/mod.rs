@@ -263,7 +263,8 @@ pub fn replace_capabilities(plan: &CapabilityReplacement) -> Result<Remediation,
     let replacement = quote(plan.replacement)?;
     let mut any_stale = plan.target.get().code(" | Where-Object { ");
     for (n, pattern) in patterns.iter().enumerate() {
-        any_stale = any_stale.code(if n == 0 { "" } else { " -or " }).code("$_.TlsDomainCapabilities -like ").quoted(pattern);
+        any_stale =
+            any_stale.code(if n == 0 { "" } else { " -or " }).code("$_.TlsDomainCapabilities -like ").quoted(pattern);
     }
     let verify = vec![
         Command::line(plan.target.get().format_list(&["Identity", "TlsDomainCapabilities"])),
@@ -309,19 +310,11 @@ pub fn replace_capabilities(plan: &CapabilityReplacement) -> Result<Remediation,
         .code("@((")
         .append(plan.target.get())
         .code(" -ErrorAction Stop).TlsDomainCapabilities | ForEach-Object { $_.ToString() })");
-    let mut keep = plan
-            .target
-            .set()
-            .code(" -TlsDomainCapabilities @(@(")
-            .var(before)
-            .code(" | Where-Object { ");
+    let mut keep = plan.target.set().code(" -TlsDomainCapabilities @(@(").var(before).code(" | Where-Object { ");
     for (n, pattern) in patterns.iter().enumerate() {
         keep = keep.code(if n == 0 { "" } else { " -and " }).code("$_ -notlike ").quoted(pattern);
     }
-    let keep = keep
-            .code(" }) + ")
-            .quoted(&replacement)
-            .code(" | Select-Object -Unique)");
+    let keep = keep.code(" }) + ").quoted(&replacement).code(" | Select-Object -Unique)");
     let fix = Command::block(vec![store, keep]);
     let rollback = Command::line(plan.target.set().param_var("TlsDomainCapabilities", before));
     let mut remediation = Remediation::new(vec![fix], verify, vec![rollback]);
@@ -350,10 +343,8 @@ pub struct CapabilityAddition<'a> {
 pub fn add_capability(plan: &CapabilityAddition) -> Result<Remediation, Refused> {
     let entry = quote(plan.entry)?;
     let verify = vec![Command::line(plan.target.get().format_list(&["Identity", "TlsDomainCapabilities"]))];
-    let seen_whole = plan.whole
-        && plan.list.unread == 0
-        && !plan.list.truncated
-        && plan.list.entries.iter().all(|e| e.complete);
+    let seen_whole =
+        plan.whole && plan.list.unread == 0 && !plan.list.truncated && plan.list.entries.iter().all(|e| e.complete);
     if seen_whole {
         let before: Result<Vec<Quoted>, Refused> =
             plan.list.entries.iter().map(|e| quote(&e.to_exchange_string())).collect();
@@ -397,7 +388,8 @@ pub fn add_capability(plan: &CapabilityAddition) -> Result<Remediation, Refused>
         .code(".Count) { ")
         .var(before)
         .code(" } else { $null })");
-    let mut remediation = Remediation::new(vec![Command::block(vec![store, add])], verify, vec![Command::line(rollback)]);
+    let mut remediation =
+        Remediation::new(vec![Command::block(vec![store, add])], verify, vec![Command::line(rollback)]);
     remediation.notes = vec![
         "The paste does not show the connector's whole list exactly, so the fix reads the current list from the server and adds the entry; every entry already there is kept.".to_owned(),
         "Run the rollback in the same PowerShell session as the fix: the fix keeps the list as it was before the change, and the rollback stops if it is not there.".to_owned(),
@@ -424,6 +416,11 @@ pub fn remove_remote_ranges(target: &Target, items: &[String]) -> Result<Remedia
         vec![Command::line(target.get().format_list(&["Identity", "Bindings", "RemoteIPRanges"]))],
         vec![Command::line(change("Add"))],
     ))
+}
+
+/// The command that shows some properties of one object, to look at before deciding on a fix.
+pub fn show(target: &Target, properties: &[&'static str]) -> Command {
+    Command::line(target.get().format_list(properties))
 }
 
 /// Why a list cannot be named in full, in words for a note.

@@ -11,7 +11,7 @@ use super::{Context, Draft, Judgement, RuleDoc};
 use crate::model::capabilities::{fold, Key};
 use crate::model::receive_connector::is_cloud_entry;
 use crate::model::topology::{read_tls_name, TlsName, TlsNameRead};
-use crate::model::{Field, ReceiveConnector};
+use crate::model::{Field, Kind, ReceiveConnector};
 use crate::remediation::{self, collect, set_parameters, Argument, CapabilityAddition};
 use crate::report::{Diagnostic, Reference, Remediation, Severity};
 
@@ -35,6 +35,7 @@ pub static DOC: RuleDoc = RuleDoc {
     fix: "Preferred: rerun the Hybrid Configuration Wizard and select every receiving server; it writes the same settings to each server's Default Frontend connector. Otherwise, on the server that differs, add the entry (`Set-ReceiveConnector -Identity 'EX02\\Default Frontend EX02' -TlsDomainCapabilities 'mail.protection.outlook.com:AcceptCloudServicesMail'`, keeping the connector's other entries) and name the certificate the others name (`-TlsCertificateName '<I>issuer<S>subject'`), after making sure that server has that certificate, enabled for SMTP.",
     fix_safety: "Adding the Exchange Online entry is safe when the connector's whole list was seen: the command names the whole new list and the rollback the old one; otherwise the fix reads the list from the server and appends the entry (review, and run the rollback in the same session). The certificate name is safe to write when the value is unambiguous (the hybrid configuration names it and every other receiving server names it too) and the paste does not show that the server lacks that certificate. When only a majority of the servers names it, the command needs review: the majority may be the servers not yet renewed. When the servers split evenly and the hybrid configuration does not settle it, there is no command. The rollback restores the connector's value as pasted (`$null` when it was empty).",
     references: &[MAIL_FLOW_INTELLIGENCE, KB2989382, KB3156771, SET_HYBRID_CONFIGURATION, SET_RECEIVE_CONNECTOR, HYBRID_WIZARD],
+    needs: &[&[Kind::ReceiveConnector], &[Kind::HybridConfiguration]],
 };
 
 /// One receiving server and the connector that takes Exchange Online's mail on it.
@@ -99,7 +100,8 @@ fn not_pasted(cx: &mut Context, receivers: &[Receiver], missing: &[&str]) {
 /// Servers whose connector lacks the Exchange Online entry that other receiving servers have.
 fn compare_capabilities(cx: &mut Context, receivers: &[Receiver]) {
     let with: Vec<&Receiver> = receivers.iter().filter(|r| r.connector.accepts_cloud_mail() == Some(true)).collect();
-    let without: Vec<&Receiver> = receivers.iter().filter(|r| r.connector.accepts_cloud_mail() == Some(false)).collect();
+    let without: Vec<&Receiver> =
+        receivers.iter().filter(|r| r.connector.accepts_cloud_mail() == Some(false)).collect();
     if with.is_empty() || without.is_empty() {
         return;
     }
@@ -235,10 +237,7 @@ fn report_name(cx: &mut Context, read: &NameRead, target: &NameRead, agreeing: &
     let (severity, what) = match &read.name {
         Some(name) => (Severity::Error, format!("names the certificate {}", name.text())),
         None if picks_same(cx, server, connector, wanted) => return,
-        None => (
-            Severity::Warning,
-            "names no certificate, so Exchange picks one by the connector's Fqdn".to_owned(),
-        ),
+        None => (Severity::Warning, "names no certificate, so Exchange picks one by the connector's Fqdn".to_owned()),
     };
     cx.judge(connector.index, Judgement::Judged);
     let message = format!(
@@ -347,7 +346,12 @@ fn hybrid_text<'a>(cx: &Context<'a>, wanted: &TlsName) -> Option<&'a str> {
 /// True when the paste shows this connector once: a connector shown twice may hold either value now.
 fn shown_once(cx: &Context, connector: &ReceiveConnector) -> bool {
     let Some(identity) = connector.object.identity.as_ref() else { return false };
-    cx.views.receive_connectors().filter_map(|c| c.object.identity.as_ref()).filter(|i| i.text.eq_ignore_ascii_case(&identity.text)).count() == 1
+    cx.views
+        .receive_connectors()
+        .filter_map(|c| c.object.identity.as_ref())
+        .filter(|i| i.text.eq_ignore_ascii_case(&identity.text))
+        .count()
+        == 1
 }
 
 fn name(connector: &ReceiveConnector) -> String {

@@ -125,8 +125,7 @@ impl<'a> Seen<'a> {
     /// True when the retired certificate is among the stale entries: the finding is then
     /// `legacy-exo-tls-capability`'s, else `exo-tls-capability-pinned`'s.
     fn legacy(&self) -> bool {
-        self.stale().any(is_legacy)
-            || (self.unsplit && fold(&raw_text(self.field.value())).contains(LEGACY_ISSUER_KEY))
+        self.stale().any(is_legacy) || (self.unsplit && fold(&raw_text(self.field.value())).contains(LEGACY_ISSUER_KEY))
     }
 
     /// The patterns that match the stale entries on the server.
@@ -202,7 +201,9 @@ fn check_list(
             "Receive connector '{name}' still trusts the Exchange Online certificate issued by MSIT Machine Auth CA 2, which Exchange Online stopped using on 2016-04-15, so mail from Exchange Online is no longer recognised as hybrid mail."
         );
         if seen.stale().any(|e| !is_legacy(e)) {
-            message.push_str(" It also trusts another Exchange Online certificate by its issuer and subject; the fix replaces both.");
+            message.push_str(
+                " It also trusts another Exchange Online certificate by its issuer and subject; the fix replaces both.",
+            );
         }
         Draft::new(&DOC, connector.index, field.line(), message, remediation)
     } else {

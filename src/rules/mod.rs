@@ -9,9 +9,10 @@ pub mod auth_certificate_invalid;
 pub mod exchange_build;
 pub mod exo_send_connector;
 pub mod exo_tls_capability_pinned;
-pub mod hybrid_receive_tls_inconsistent;
 mod finding;
 pub mod hybrid_app_not_active;
+pub mod hybrid_receive_connector_selection;
+pub mod hybrid_receive_tls_inconsistent;
 pub mod legacy_exo_tls_capability;
 mod receiving;
 pub mod symptom;
@@ -89,6 +90,7 @@ pub const RULES: &[Rule] = &[
     Rule { docs: &[&exo_send_connector::DOC], check: exo_send_connector::check },
     // After `tls_certificate_name`: a connector it reports for its name is not reported again.
     Rule { docs: &[&hybrid_receive_tls_inconsistent::DOC], check: hybrid_receive_tls_inconsistent::check },
+    Rule { docs: &[&hybrid_receive_connector_selection::DOC], check: hybrid_receive_connector_selection::check },
     // Last: a symptom names the findings of the other rules that explain it.
     Rule { docs: &[&symptom::DOC], check: symptom::check },
 ];

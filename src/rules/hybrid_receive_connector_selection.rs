@@ -1,0 +1,275 @@
+//! `hybrid-receive-connector-selection`: Exchange Online's mail lands on another receive
+//! connector than the one configured for it, because that connector's `RemoteIPRanges` match
+//! Exchange Online's addresses more specifically, and it lacks what hybrid mail needs.
+
+use super::exo_tls_capability_pinned::SET_RECEIVE_CONNECTOR;
+use super::legacy_exo_tls_capability::{HYBRID_WIZARD, KB3156771};
+use super::receiving::{connectors_on, receiving_servers};
+use super::symptom::MAIL_FLOW_INTELLIGENCE;
+use super::{Context, Draft, Judgement, RuleDoc};
+use crate::model::capabilities::{fold, Key};
+use crate::model::ip_range::{Address, IpRange};
+use crate::model::receive_connector::is_cloud_entry;
+use crate::model::topology::server_key;
+use crate::model::{Field, Kind, ReceiveConnector};
+use crate::remediation::{self, remove_remote_ranges};
+use crate::report::{Reference, Remediation, Severity};
+
+pub const ID: &str = "hybrid-receive-connector-selection";
+
+/// The version of the Microsoft 365 endpoint list the ranges below come from.
+pub const EXO_RANGES_VERSION: &str = "2022072800";
+
+/// The addresses Exchange Online connects from on port 25: Microsoft 365 endpoints, Exchange
+/// Online, ID 10 (`*.mail.protection.outlook.com`, TCP 25), worldwide, version 2022072800.
+/// Microsoft updates the list monthly; a match is evidence of where Exchange Online's sessions
+/// land, not proof that every session comes from these ranges.
+pub const EXO_RANGES: &[&str] =
+    &["40.92.0.0/15", "40.107.0.0/16", "52.100.0.0/14", "104.47.0.0/17", "2a01:111:f400::/48", "2a01:111:f403::/48"];
+
+pub const RECEIVE_CONNECTORS: Reference = Reference {
+    name: "Receive connectors (remote addresses: the most specific match wins)",
+    url: "https://learn.microsoft.com/en-us/exchange/mail-flow/connectors/receive-connectors",
+};
+pub const M365_ENDPOINTS: Reference = Reference {
+    name: "Microsoft 365 URLs and IP address ranges (Exchange Online, ID 10)",
+    url: "https://learn.microsoft.com/en-us/microsoft-365/enterprise/urls-and-ip-address-ranges",
+};
+pub const LOCKING_DOWN: Reference = Reference {
+    name: "Exchange Team blog: Advanced Office 365 Routing, locking down Exchange on-premises (2019)",
+    url: "https://techcommunity.microsoft.com/t5/exchange-team-blog/advanced-office-365-routing-locking-down-exchange-on-premises/ba-p/609238",
+};
+
+pub static DOC: RuleDoc = RuleDoc {
+    id: ID,
+    severity: Severity::Warning,
+    title: "Exchange Online's mail lands on a receive connector not set up for hybrid mail",
+    what_it_checks: "On each server that receives Exchange Online's mail (the hybrid configuration's `ReceivingTransportServers`, or, without it, each server with a connector that accepts Exchange Online's mail), takes the enabled Front End Transport receive connectors that listen on port 25 and finds, for Exchange Online's sending addresses (Microsoft 365 endpoints, Exchange Online ID 10, worldwide list version 2022072800: `40.92.0.0/15`, `40.107.0.0/16`, `52.100.0.0/14`, `104.47.0.0/17`, `2a01:111:f400::/48`, `2a01:111:f403::/48`), the connector Exchange picks: among connectors that share a local address and port (`Bindings`), the one whose `RemoteIPRanges` match the address most specifically. Reports a connector that takes some of those addresses from the connector configured for Exchange Online (with `AcceptCloudServicesMail` for Exchange Online in `TlsDomainCapabilities`) and lacks that entry or `Tls` in `AuthMechanism`. Error when it lacks `Tls` and takes a whole range; warning otherwise. Needs `Bindings`, `RemoteIPRanges`, `AuthMechanism`, `TransportRole`, `Enabled` and `TlsDomainCapabilities` of every connector on the server; a server whose connectors do not all show them, or show a list cut with `...`, is not judged. Other clouds (21Vianet, US Government) have other addresses and are not judged.",
+    why_it_matters: "The Hybrid Configuration Wizard configures only the Default Frontend connector of each receiving server. A connector added later for a scanner, an application relay or a \"lock down to Office 365\" project, whose remote ranges include Exchange Online's, wins Exchange Online's sessions because it matches more specifically. Without `Tls` it offers no STARTTLS, and Exchange Online's connector, which requires TLS, defers the mail with `450 4.4.317` and returns it after a day. Without the Exchange Online entry the mail arrives anonymous: senders shown with their address, organisation headers dropped, and with centralized mail transport, mail to external recipients bounces (`550 5.7.1 Unable to relay`, or `550 5.7.54 ... Unable to relay recipient in non-accepted domain`).",
+    example: "EX01\\Default Frontend EX01  RemoteIPRanges {0.0.0.0-255.255.255.255}  TlsDomainCapabilities {mail.protection.outlook.com:AcceptCloudServicesMail}\nEX01\\Cloud Gateway EX01     RemoteIPRanges {40.92.0.0/15, 40.107.0.0/16, 52.100.0.0/14, 104.47.0.0/17}  AuthMechanism ExternalAuthoritative  TlsDomainCapabilities {}",
+    fix: "Decide what the other connector is for. If it is not meant for Exchange Online's mail, remove Exchange Online's ranges from it (`Set-ReceiveConnector -Identity 'EX01\\Cloud Gateway EX01' -RemoteIPRanges @{Remove='40.92.0.0/15','40.107.0.0/16'}`), so that the mail lands on the Default Frontend connector again. If it is meant for it, give it what the wizard gives the Default Frontend connector: `Tls` in `AuthMechanism`, the hybrid certificate in `TlsCertificateName` and `mail.protection.outlook.com:AcceptCloudServicesMail` in `TlsDomainCapabilities`. Then rerun the Hybrid Configuration Wizard. Check afterwards that Exchange Online's messages carry `X-MS-Exchange-Organization-AuthAs: Internal`.",
+    fix_safety: "Review: removing the ranges is one of two fixes, and only the admin knows what the connector is for. The command is printed only when every range it removes lies within Exchange Online's list, was shown whole and exactly, and the connector keeps other ranges; it removes only those items (`@{Remove=...}`) and the rollback adds them back. Otherwise no command is printed and the notes say which connector and which ranges.",
+    references: &[RECEIVE_CONNECTORS, M365_ENDPOINTS, MAIL_FLOW_INTELLIGENCE, KB3156771, LOCKING_DOWN, SET_RECEIVE_CONNECTOR, HYBRID_WIZARD],
+    needs: &[&[Kind::ReceiveConnector]],
+};
+
+/// A connector on port 25 with what the rule reads of it.
+struct Candidate<'a> {
+    connector: &'a ReceiveConnector<'a>,
+    ranges: Vec<(IpRange, String)>,
+    bindings: Vec<crate::model::ip_range::Binding>,
+    /// It accepts Exchange Online's mail and does not lack `Tls` as far as the paste shows.
+    good: bool,
+    lacks_tls: bool,
+    lacks_entry: bool,
+}
+
+impl Candidate<'_> {
+    /// The span of its most specific range that holds `address`.
+    fn specificity(&self, address: Address) -> Option<u128> {
+        self.ranges.iter().filter(|(r, _)| r.contains(address)).map(|(r, _)| r.span()).min()
+    }
+
+    /// True when a session to one local address and port could reach either connector.
+    fn competes(&self, other: &Candidate, v6: bool) -> bool {
+        self.bindings
+            .iter()
+            .filter(|b| b.port == 25 && b.address.v6 == v6)
+            .any(|b| other.bindings.iter().any(|o| b.meets(o)))
+    }
+}
+
+pub fn check(cx: &mut Context) {
+    let blocks: Vec<(IpRange, &str)> =
+        EXO_RANGES.iter().filter_map(|text| IpRange::parse(text).map(|range| (range, *text))).collect();
+    let (servers, edge) = match receiving_servers(cx) {
+        Some(receiving) => (receiving.servers, receiving.edge),
+        None => (servers_accepting_cloud_mail(cx), false),
+    };
+    let views = cx.views;
+    for server in servers {
+        let on = connectors_on(views, &server);
+        let Some(candidates) = candidates(&on, edge) else { continue };
+        for bad in candidates.iter().filter(|c| !c.good && (c.lacks_tls || c.lacks_entry)) {
+            let taken = taken_blocks(bad, &candidates, &blocks);
+            if !taken.is_empty() {
+                report(cx, bad, &candidates, &taken);
+            }
+        }
+    }
+}
+
+/// The servers with a connector that accepts Exchange Online's mail, each once.
+fn servers_accepting_cloud_mail(cx: &Context) -> Vec<String> {
+    let mut servers: Vec<String> = Vec::new();
+    for connector in cx.views.receive_connectors().filter(|c| c.accepts_cloud_mail() == Some(true)) {
+        if let Some(name) = connector.server_name() {
+            if !servers.iter().any(|s| server_key(s) == server_key(&name)) {
+                servers.push(name);
+            }
+        }
+    }
+    servers
+}
+
+/// The server's port-25 connectors, or `None` when the paste does not show enough of them to
+/// tell which one takes Exchange Online's mail: every enabled connector of the role must show its
+/// bindings, and those on port 25 their remote ranges; at least one must accept Exchange Online's
+/// worldwide mail.
+fn candidates<'a>(on: &[&'a ReceiveConnector<'a>], edge: bool) -> Option<Vec<Candidate<'a>>> {
+    let mut candidates = Vec::new();
+    for &connector in on.iter().filter(|c| c.is_enabled() && (edge || c.may_be_frontend())) {
+        let bindings = connector.binding_list()?;
+        if !bindings.iter().any(|b| b.port == 25) {
+            continue;
+        }
+        let ranges = connector.remote_ranges()?;
+        let accepts = connector.accepts_cloud_mail();
+        let tls = connector.offers_tls();
+        candidates.push(Candidate {
+            connector,
+            ranges,
+            bindings,
+            good: accepts == Some(true) && tls != Some(false),
+            lacks_tls: tls == Some(false),
+            lacks_entry: accepts == Some(false),
+        });
+    }
+    let worldwide = candidates.iter().filter(|c| c.good).any(|c| accepts_worldwide(c.connector));
+    worldwide.then_some(candidates)
+}
+
+/// True when the connector accepts mail from Exchange Online's worldwide cloud, whose addresses
+/// the rule knows.
+fn accepts_worldwide(connector: &ReceiveConnector) -> bool {
+    connector.capabilities().is_some_and(|list| {
+        list.entries.iter().filter(|e| is_cloud_entry(e)).any(|e| match &e.key {
+            Key::Domain(domain) => fold(domain) == "mail.protection.outlook.com",
+            Key::Certificate { subject, .. } => fold(subject).contains("cn=mail.protection.outlook.com"),
+        })
+    })
+}
+
+/// A range of Exchange Online's that `bad` takes, wholly or in part, from a connector configured
+/// for Exchange Online.
+struct Taken<'t> {
+    block: &'t str,
+    whole: bool,
+    /// The connector it takes the addresses from.
+    from: usize,
+}
+
+/// The ranges of Exchange Online's that `bad` takes. Which connector wins changes only where a
+/// range starts or ends, so the start of the block and every range edge inside it are enough
+/// to look at.
+fn taken_blocks<'t>(bad: &Candidate, all: &[Candidate], blocks: &[(IpRange, &'t str)]) -> Vec<Taken<'t>> {
+    let mut taken = Vec::new();
+    for (block, text) in blocks {
+        let rivals: Vec<(usize, &Candidate)> =
+            all.iter().enumerate().filter(|(_, c)| !std::ptr::eq(*c, bad) && bad.competes(c, block.v6())).collect();
+        let Some(&(from, _)) = rivals.iter().find(|(_, c)| c.good) else { continue };
+        let mut points = vec![block.start];
+        for (range, _) in all.iter().flat_map(|c| &c.ranges).filter(|(r, _)| r.overlaps(block)) {
+            points.push(range.start);
+            if range.end.value < block.end.value {
+                points.push(Address { v6: range.end.v6, value: range.end.value + 1 });
+            }
+        }
+        let wins = |point: &Address| {
+            block.contains(*point)
+                && bad.specificity(*point).is_some_and(|mine| {
+                    rivals.iter().all(|(_, rival)| rival.specificity(*point).is_none_or(|theirs| mine < theirs))
+                })
+        };
+        let inside: Vec<&Address> = points.iter().filter(|p| block.contains(**p)).collect();
+        let won = inside.iter().filter(|p| wins(p)).count();
+        if won > 0 {
+            taken.push(Taken { block: text, whole: won == inside.len(), from });
+        }
+    }
+    taken
+}
+
+fn report(cx: &mut Context, bad: &Candidate, all: &[Candidate], taken: &[Taken]) {
+    let connector = bad.connector;
+    let from = name(all[taken[0].from].connector);
+    let blocks: Vec<&str> = taken.iter().map(|t| t.block).collect();
+    let mut lacks = Vec::new();
+    if bad.lacks_tls {
+        lacks.push("Tls in AuthMechanism, so it offers no STARTTLS and Exchange Online, which requires TLS, defers the mail (450 4.4.317) and returns it after a day");
+    }
+    if bad.lacks_entry {
+        lacks.push("an entry for Exchange Online in TlsDomainCapabilities, so the mail arrives anonymous (senders shown with their address; with centralized mail transport, 550 5.7.1 or 550 5.7.54 Unable to relay)");
+    }
+    let message = format!(
+        "Receive connector '{}' matches Exchange Online's sending addresses {} more specifically than '{from}', which is configured for Exchange Online, so Exchange Online's mail from {} lands on it. It lacks {}. (Exchange Online's addresses: Microsoft 365 endpoints, Exchange Online ID 10, list version {EXO_RANGES_VERSION}.)",
+        name(connector),
+        blocks.join(", "),
+        if taken.iter().all(|t| t.whole) { "those addresses" } else { "some of those addresses" },
+        lacks.join("; and ")
+    );
+    let severity = if bad.lacks_tls && taken.iter().any(|t| t.whole) { Severity::Error } else { Severity::Warning };
+    cx.judge(connector.index, Judgement::Judged);
+    let line = connector.remote_ip_ranges.map_or(connector.object.record.first_line, Field::line);
+    let remediation = fix(cx, bad, &from);
+    let evidence = [connector.remote_ip_ranges, connector.auth_mechanism, connector.tls_domain_capabilities];
+    let mut draft = Draft::new(&DOC, connector.index, line, message, remediation).severity(severity);
+    for field in evidence {
+        draft = draft.evidence(field);
+    }
+    cx.add(draft);
+}
+
+/// The next step in words, with the command that removes Exchange Online's ranges from the
+/// connector when that can be written exactly.
+fn fix(cx: &mut Context, bad: &Candidate, from: &str) -> Remediation {
+    let connector = bad.connector;
+    let name = name(connector);
+    let step = format!(
+        "Decide what '{name}' is for. If it is not meant for Exchange Online's mail, remove Exchange Online's ranges from its RemoteIPRanges so that the mail lands on '{from}' again. If it is, give it what the wizard gives '{from}': Tls in AuthMechanism, the hybrid certificate in TlsCertificateName and mail.protection.outlook.com:AcceptCloudServicesMail in TlsDomainCapabilities. Then rerun the Hybrid Configuration Wizard, and check that Exchange Online's messages carry X-MS-Exchange-Organization-AuthAs: Internal."
+    );
+    let target = match cx.target(connector.index) {
+        Ok(target) => target,
+        Err(reason) => return Remediation::unavailable(reason.note(connector.object.kind)).note(step),
+    };
+    let show = || {
+        remediation::show(
+            &target,
+            &[
+                "Identity",
+                "Bindings",
+                "RemoteIPRanges",
+                "AuthMechanism",
+                "PermissionGroups",
+                "TlsCertificateName",
+                "TlsDomainCapabilities",
+            ],
+        )
+    };
+    let exact = connector.remote_ip_ranges.is_some_and(|f| !f.inexact() && !f.not_current() && f.hidden().is_none());
+    let overlapping: Vec<&(IpRange, String)> = bad
+        .ranges
+        .iter()
+        .filter(|(r, _)| EXO_RANGES.iter().filter_map(|t| IpRange::parse(t)).any(|b| b.overlaps(r)))
+        .collect();
+    let removable =
+        overlapping.iter().all(|(r, _)| EXO_RANGES.iter().filter_map(|t| IpRange::parse(t)).any(|b| b.covers(r)));
+    let keeps_some = overlapping.len() < bad.ranges.len();
+    if !(exact && removable && keeps_some && !overlapping.is_empty()) {
+        let why = if !keeps_some {
+            "its RemoteIPRanges hold nothing but Exchange Online's addresses, so removing them would leave it none"
+        } else if !removable {
+            "a range of its RemoteIPRanges holds Exchange Online's addresses and others, so removing it would change more than Exchange Online's mail"
+        } else {
+            "the paste does not show its RemoteIPRanges exactly"
+        };
+        return Remediation::check_only(vec![show()], format!("No command was generated: {why}. {step}"));
+    }
+    let items: Vec<String> = overlapping.iter().map(|(_, text)| text.clone()).collect();
+    let plan = remove_remote_ranges(&target, &items).map(|r| r.note(step).preferring("Preferred: decide what the connector is for (see the note), then rerun the Hybrid Configuration Wizard (https://aka.ms/HybridWizard)."));
+    cx.settle(connector.index, plan)
+}
+
+fn name(connector: &ReceiveConnector) -> String {
+    connector.object.display_identity().unwrap_or_else(|| "(identity not shown)".into())
+}
