@@ -273,3 +273,53 @@ fn fix(cx: &mut Context, bad: &Candidate, from: &str) -> Remediation {
 fn name(connector: &ReceiveConnector) -> String {
     connector.object.display_identity().unwrap_or_else(|| "(identity not shown)".into())
 }
+
+#[cfg(test)]
+mod tests {
+    /// Two connectors of one server, as Format-List shows them, with the second one's bindings
+    /// and ranges given.
+    fn paste(bindings: &str, ranges: &str, default_ranges: &str) -> String {
+        format!(
+            "Identity              : EX01\\Default Frontend EX01\nTransportRole         : FrontendTransport\nEnabled               : True\n\
+             Bindings              : {{[::]:25, 0.0.0.0:25}}\nRemoteIPRanges        : {default_ranges}\n\
+             AuthMechanism         : Tls, Integrated, BasicAuth, BasicAuthRequireTLS, ExchangeServer\n\
+             TlsDomainCapabilities : {{mail.protection.outlook.com:AcceptCloudServicesMail}}\n\n\
+             Identity              : EX01\\Relay EX01\nTransportRole         : FrontendTransport\nEnabled               : True\n\
+             Bindings              : {bindings}\nRemoteIPRanges        : {ranges}\nAuthMechanism         : None\n\
+             TlsDomainCapabilities : {{}}\n"
+        )
+    }
+
+    fn severities(paste: &str) -> Vec<crate::report::Severity> {
+        let report = crate::check_text(paste);
+        report.findings.iter().filter(|f| f.rule == super::ID).map(|f| f.severity).collect()
+    }
+
+    #[test]
+    fn a_whole_range_taken_without_tls_is_an_error() {
+        let all = "{0.0.0.0-255.255.255.255}";
+        assert_eq!(severities(&paste("{0.0.0.0:25}", "{104.47.0.0/17}", all)), [crate::report::Severity::Error]);
+    }
+
+    #[test]
+    fn part_of_a_range_is_a_warning() {
+        // The Default Frontend connector keeps the upper half of 40.92.0.0/15 by a /16 of its own.
+        let ranges = "{0.0.0.0-255.255.255.255, 40.93.0.0/16}";
+        assert_eq!(severities(&paste("{0.0.0.0:25}", "{40.92.0.0/15}", ranges)), [crate::report::Severity::Warning]);
+    }
+
+    #[test]
+    fn a_connector_on_one_local_address_still_competes() {
+        let all = "{0.0.0.0-255.255.255.255}";
+        assert_eq!(severities(&paste("{10.0.0.5:25}", "{52.100.0.0/14}", all)).len(), 1);
+    }
+
+    #[test]
+    fn a_less_specific_or_other_family_connector_takes_nothing() {
+        let narrow = "{40.92.0.0/15, 40.107.0.0/16, 52.100.0.0/14, 104.47.0.0/17}";
+        assert!(severities(&paste("{0.0.0.0:25}", "{0.0.0.0-255.255.255.255}", narrow)).is_empty());
+        assert!(severities(&paste("{[::]:25}", "{104.47.0.0/17}", "{0.0.0.0-255.255.255.255}")).is_empty());
+        // Equal ranges on two connectors cannot both exist; neither wins, nothing is said.
+        assert!(severities(&paste("{0.0.0.0:25}", narrow, narrow)).is_empty());
+    }
+}

@@ -22,6 +22,11 @@ pub const SET_HYBRID_CONFIGURATION: Reference = Reference {
     url: "https://learn.microsoft.com/en-us/powershell/module/exchangepowershell/set-hybridconfiguration",
 };
 
+pub const CERTIFICATE_REQUIREMENTS: Reference = Reference {
+    name: "Certificate requirements for hybrid deployments (same issuing CA and subject on each transport server)",
+    url: "https://learn.microsoft.com/en-us/exchange/certificate-requirements",
+};
+
 /// The entry the Hybrid Configuration Wizard writes for Exchange Online's worldwide cloud.
 const CLOUD_ENTRY: &str = "mail.protection.outlook.com:AcceptCloudServicesMail";
 
@@ -29,12 +34,12 @@ pub static DOC: RuleDoc = RuleDoc {
     id: ID,
     severity: Severity::Error,
     title: "The servers that receive Exchange Online's mail disagree on their receive connector's TLS settings",
-    what_it_checks: "Takes the hybrid configuration's `ReceivingTransportServers` (its `EdgeTransportServers` when Edge servers carry hybrid mail) and, on each, the receive connector that takes Exchange Online's mail: enabled, in the Front End Transport service, on port 25, the one with an Exchange Online entry in `TlsDomainCapabilities`, else `Default Frontend <server>`. Then compares them. Error when some of them accept Exchange Online's mail (`mail.protection.outlook.com:AcceptCloudServicesMail`, or any entry for a `mail.protection` domain) and others do not. Error when they name different certificates in `TlsCertificateName` (issuer and subject compared without regard to case or the spaces after commas); warning when one names none, so that Exchange picks a certificate by the connector's `Fqdn`, unless the certificates pasted for that server show that the pick is the same certificate. The finding names the servers that differ and the value the others have. Only servers whose connectors were pasted are compared; the info diagnostic `receiving-server-not-pasted` names the others. A connector that `tls-certificate-name-mismatch` already reports for its certificate name is not reported again for it.",
-    why_it_matters: "Exchange Online's outbound connector for the organisation delivers to the smart host, behind which every receiving server takes a share of the mail. A server whose connector names another certificate fails Exchange Online's certificate check (`450 4.7.320 Certificate validation failed [Message=SubjectMismatch]`, or `450 4.4.317 Cannot connect to remote server` with `451 5.7.3 STARTTLS is required to send mail` when the certificate is missing, event 12014), so part of the mail is deferred and later returned. A server without the Exchange Online entry accepts the mail as anonymous: senders are shown with their address and, with centralized mail transport, mail to external recipients bounces with `550 5.7.1 Unable to relay` (KB 3156771). Because only some servers are wrong, the symptom comes and goes.",
+    what_it_checks: "Takes the hybrid configuration's `ReceivingTransportServers` (its `EdgeTransportServers` when Edge servers carry hybrid mail) and, on each, the receive connector that takes Exchange Online's mail: enabled, in the Front End Transport service, on port 25, the one with an Exchange Online entry in `TlsDomainCapabilities`, else `Default Frontend <server>`. Then compares them. Error when some of them accept Exchange Online's mail (`mail.protection.outlook.com:AcceptCloudServicesMail`, or any entry for a `mail.protection` domain) and others do not. Error when they name different certificates in `TlsCertificateName` (issuer and subject compared without regard to case or the spaces after commas; Microsoft's certificate requirements for hybrid deployments ask every transport server to use a certificate with the same issuing CA and the same subject); warning when one names none, so that Exchange picks a certificate by the connector's `Fqdn`, unless the certificates pasted for that server show that the pick is the same certificate. The finding names the servers that differ and the value the others have. Only servers whose connectors were pasted are compared; the info diagnostic `receiving-server-not-pasted` names the others. A connector that `tls-certificate-name-mismatch` already reports for its certificate name is not reported again for it.",
+    why_it_matters: "Exchange Online's outbound connector for the organisation delivers to the smart host, behind which every receiving server takes a share of the mail. A server whose connector names another certificate fails Exchange Online's certificate check (`450 4.7.320 Certificate validation failed [Message=SubjectMismatch]`, or `450 4.4.317 Cannot connect to remote server` with `451 5.7.3 STARTTLS is required to send mail` when the certificate is missing, event 12014), so part of the mail is deferred and later returned. A server without the Exchange Online entry accepts the mail as anonymous: senders are shown with their address and, with centralized mail transport, mail to external recipients bounces with `550 5.7.1 Unable to relay` (KB 3156771). Certificates of one subject from different issuers pass Exchange Online's check only while both are valid and chain to a trusted root, and the next wizard run writes one certificate to every server anyway. Because only some servers are wrong, the symptom comes and goes.",
     example: "EX01\\Default Frontend EX01: TlsDomainCapabilities {mail.protection.outlook.com:AcceptCloudServicesMail}, TlsCertificateName <I>CN=GeoTrust TLS RSA CA G1, ...<S>CN=mail.contoso.com\nEX02\\Default Frontend EX02: TlsDomainCapabilities {}, TlsCertificateName (empty)",
     fix: "Preferred: rerun the Hybrid Configuration Wizard and select every receiving server; it writes the same settings to each server's Default Frontend connector. Otherwise, on the server that differs, add the entry (`Set-ReceiveConnector -Identity 'EX02\\Default Frontend EX02' -TlsDomainCapabilities 'mail.protection.outlook.com:AcceptCloudServicesMail'`, keeping the connector's other entries) and name the certificate the others name (`-TlsCertificateName '<I>issuer<S>subject'`), after making sure that server has that certificate, enabled for SMTP.",
     fix_safety: "Adding the Exchange Online entry is safe when the connector's whole list was seen: the command names the whole new list and the rollback the old one; otherwise the fix reads the list from the server and appends the entry (review, and run the rollback in the same session). The certificate name is safe to write when the value is unambiguous (the hybrid configuration names it and every other receiving server names it too) and the paste does not show that the server lacks that certificate. When only a majority of the servers names it, the command needs review: the majority may be the servers not yet renewed. When the servers split evenly and the hybrid configuration does not settle it, there is no command. The rollback restores the connector's value as pasted (`$null` when it was empty).",
-    references: &[MAIL_FLOW_INTELLIGENCE, KB2989382, KB3156771, SET_HYBRID_CONFIGURATION, SET_RECEIVE_CONNECTOR, HYBRID_WIZARD],
+    references: &[MAIL_FLOW_INTELLIGENCE, CERTIFICATE_REQUIREMENTS, KB2989382, KB3156771, SET_HYBRID_CONFIGURATION, SET_RECEIVE_CONNECTOR, HYBRID_WIZARD],
     needs: &[&[Kind::ReceiveConnector], &[Kind::HybridConfiguration]],
 };
 
@@ -241,10 +246,11 @@ fn report_name(cx: &mut Context, read: &NameRead, target: &NameRead, agreeing: &
     };
     cx.judge(connector.index, Judgement::Judged);
     let message = format!(
-        "Receive connector '{}' on {server} {what}, but the connector that takes Exchange Online's mail on {} names {}. Exchange Online delivers to every receiving server, and its certificate check fails on the servers that present another certificate (450 4.7.320 Certificate validation failed, SubjectMismatch; 450 4.4.317).",
+        "Receive connector '{}' on {server} {what}, but the connector that takes Exchange Online's mail on {} names {}. {}",
         name(connector),
         agreeing.join(", "),
-        wanted.text()
+        wanted.text(),
+        consequence(read.name.as_ref(), wanted)
     );
     let remediation = name_fix(cx, read, target, settled);
     cx.add(
@@ -267,12 +273,27 @@ fn even_split(cx: &mut Context, read: &[NameRead], groups: &[Vec<usize>]) {
             continue;
         }
         cx.judge(connector.index, Judgement::Judged);
+        let other = read.iter().find(|o| !same(o.name.as_ref(), r.name.as_ref())).and_then(|o| o.name.as_ref());
+        let consequence = match (r.name.as_ref(), other) {
+            (Some(mine), Some(theirs)) => consequence(Some(mine), theirs),
+            (None, Some(theirs)) => consequence(None, theirs),
+            (mine, None) => consequence(None, mine.expect("an even split has a named certificate")),
+        };
         let message = format!(
-            "The servers that receive Exchange Online's mail name different certificates on the connector that takes it ({}), so Exchange Online's certificate check fails on some of them (450 4.7.320 Certificate validation failed, SubjectMismatch).",
+            "The servers that receive Exchange Online's mail name different certificates on the connector that takes it ({}). {consequence}",
             all.join("; ")
         );
         let remediation = Remediation::unavailable("No command was generated: neither the hybrid configuration nor a majority of the servers says which certificate is meant. Decide which certificate Exchange Online expects (the TlsDomain of its outbound connector, `Get-OutboundConnector | Format-List Name,TlsSettings,TlsDomain,SmartHosts`), make sure every receiving server has it enabled for SMTP, then rerun the Hybrid Configuration Wizard with it.".into());
         cx.add(Draft::new(&DOC, connector.index, r.field.line(), message, remediation).evidence(Some(r.field)));
+    }
+}
+
+/// What a connector naming `mine` (or none) among servers naming `wanted` does to Exchange
+/// Online's mail.
+fn consequence(mine: Option<&TlsName>, wanted: &TlsName) -> &'static str {
+    match mine {
+        Some(mine) if fold(&mine.subject) == fold(&wanted.subject) => "The subjects are the same but the issuers differ: Microsoft's certificate requirements for hybrid deployments ask every transport server to use a certificate with the same issuing CA and the same subject. Exchange Online's check passes only while each certificate is valid, so look at both certificates' expiry and chain.",
+        _ => "Exchange Online delivers to every receiving server, and its certificate check fails on the servers that present a certificate without the name it expects (450 4.7.320 Certificate validation failed, SubjectMismatch; 450 4.4.317).",
     }
 }
 
