@@ -44,6 +44,7 @@ use names::NameSet;
 static READ: NameSet = NameSet::new(&[
     identity::PROPERTIES,
     ReceiveConnector::PROPERTIES,
+    receive_connector::ADDRESS_FIELDS,
     capabilities::FIELDS,
     SendConnector::PROPERTIES,
     HybridConfiguration::PROPERTIES,

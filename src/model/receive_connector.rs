@@ -119,28 +119,38 @@ impl<'a> ReceiveConnector<'a> {
 
     /// True when the role the input shows is the Front End Transport service's, or the input
     /// does not show the role; Edge servers have no such role and are asked by their caller.
+    /// Raw exports write the role as its `ServerRole` flag, 16384 for the Front End Transport
+    /// service (32, `HubTransport`, for the Transport service).
     pub fn may_be_frontend(&self) -> bool {
-        self.role().is_none_or(|role| role.eq_ignore_ascii_case("FrontendTransport"))
+        self.role().is_none_or(|role| role.eq_ignore_ascii_case("FrontendTransport") || role == "16384")
     }
 
     /// The local addresses and ports, when the input shows every one of them readably.
     pub fn binding_list(&self) -> Option<Vec<Binding>> {
         let field = self.bindings.filter(|f| !f.truncated() && !f.is_lost())?;
-        field.items().iter().map(|item| Binding::parse(item)).collect()
+        address_items(field).iter().map(|(text, _)| text.as_deref().and_then(Binding::parse)).collect()
     }
 
     /// True when the input shows a binding on `port`; `None` when it does not show the bindings.
     pub fn listens_on(&self, port: u16) -> Option<bool> {
         let field = self.bindings.filter(|f| !f.is_lost())?;
-        let bindings: Vec<Binding> = field.items().iter().filter_map(|item| Binding::parse(item)).collect();
+        let bindings: Vec<Binding> =
+            address_items(field).iter().filter_map(|(text, _)| text.as_deref().and_then(Binding::parse)).collect();
         (!bindings.is_empty() || !field.truncated()).then(|| bindings.iter().any(|b| b.port == port))
     }
 
-    /// The remote address ranges with their text as shown, when the input shows every one of
-    /// them readably.
-    pub fn remote_ranges(&self) -> Option<Vec<(IpRange, String)>> {
+    /// The remote address ranges, when the input shows every one of them readably: each with its
+    /// text, and whether the input showed the item as that text (raw JSON shows only its bounds,
+    /// which are written `lower-upper`).
+    pub fn remote_ranges(&self) -> Option<Vec<(IpRange, String, bool)>> {
         let field = self.remote_ip_ranges.filter(|f| !f.truncated() && !f.is_lost())?;
-        field.items().into_iter().map(|item| IpRange::parse(&item).map(|range| (range, item))).collect()
+        address_items(field)
+            .into_iter()
+            .map(|(text, as_shown)| {
+                let text = text?;
+                IpRange::parse(&text).map(|range| (range, text, as_shown))
+            })
+            .collect()
     }
 
     /// Whether the list holds an entry that accepts Exchange Online's mail as hybrid mail
@@ -181,4 +191,34 @@ pub fn is_cloud_entry(entry: &Capability) -> bool {
         }
     };
     cloud && entry.capabilities.split(',').any(|c| c.trim().eq_ignore_ascii_case("AcceptCloudServicesMail"))
+}
+
+/// The fields of a `Bindings` item (`Address`, `Port`) and of a `RemoteIPRanges` item
+/// (`LowerBound`, `UpperBound`) that raw ConvertTo-Json writes as objects.
+pub const ADDRESS_FIELDS: &[&str] = &["Address", "Port", "LowerBound", "UpperBound"];
+
+/// The items of `Bindings` or `RemoteIPRanges` as text, each with whether the input showed it as
+/// that text: a raw JSON object is turned into the text form from its fields (`0.0.0.0:25`,
+/// `40.92.0.0-40.93.255.255`), which is not how the server prints it. An item with neither form
+/// is `None`.
+fn address_items(field: Field) -> Vec<(Option<String>, bool)> {
+    let Value::List(items) = field.value() else {
+        return field.items().into_iter().map(|item| (Some(item), true)).collect();
+    };
+    items
+        .iter()
+        .map(|item| {
+            if let Some(text) = item.as_text() {
+                return (Some(text.trim().to_owned()), true);
+            }
+            let text = |name: &str| item.field(name).and_then(Value::as_text).map(str::trim);
+            let built = match (text("Address"), text("Port"), text("LowerBound"), text("UpperBound")) {
+                (Some(address), Some(port), _, _) if address.contains(':') => Some(format!("[{address}]:{port}")),
+                (Some(address), Some(port), _, _) => Some(format!("{address}:{port}")),
+                (_, _, Some(lower), Some(upper)) => Some(format!("{lower}-{upper}")),
+                _ => None,
+            };
+            (built, false)
+        })
+        .collect()
 }

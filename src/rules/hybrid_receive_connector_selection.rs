@@ -13,7 +13,7 @@ use crate::model::receive_connector::is_cloud_entry;
 use crate::model::topology::server_key;
 use crate::model::{Field, Kind, ReceiveConnector};
 use crate::remediation::{self, remove_remote_ranges};
-use crate::report::{Reference, Remediation, Severity};
+use crate::report::{Evidence, Reference, Remediation, Severity};
 
 pub const ID: &str = "hybrid-receive-connector-selection";
 
@@ -56,7 +56,7 @@ pub static DOC: RuleDoc = RuleDoc {
 /// A connector on port 25 with what the rule reads of it.
 struct Candidate<'a> {
     connector: &'a ReceiveConnector<'a>,
-    ranges: Vec<(IpRange, String)>,
+    ranges: Vec<(IpRange, String, bool)>,
     bindings: Vec<crate::model::ip_range::Binding>,
     /// It accepts Exchange Online's mail and does not lack `Tls` as far as the paste shows.
     good: bool,
@@ -67,7 +67,7 @@ struct Candidate<'a> {
 impl Candidate<'_> {
     /// The span of its most specific range that holds `address`.
     fn specificity(&self, address: Address) -> Option<u128> {
-        self.ranges.iter().filter(|(r, _)| r.contains(address)).map(|(r, _)| r.span()).min()
+        self.ranges.iter().filter(|(r, ..)| r.contains(address)).map(|(r, ..)| r.span()).min()
     }
 
     /// True when a session to one local address and port could reach either connector.
@@ -169,7 +169,7 @@ fn taken_blocks<'t>(bad: &Candidate, all: &[Candidate], blocks: &[(IpRange, &'t 
             all.iter().enumerate().filter(|(_, c)| !std::ptr::eq(*c, bad) && bad.competes(c, block.v6())).collect();
         let Some(&(from, _)) = rivals.iter().find(|(_, c)| c.good) else { continue };
         let mut points = vec![block.start];
-        for (range, _) in all.iter().flat_map(|c| &c.ranges).filter(|(r, _)| r.overlaps(block)) {
+        for (range, ..) in all.iter().flat_map(|c| &c.ranges).filter(|(r, ..)| r.overlaps(block)) {
             points.push(range.start);
             if range.end.value < block.end.value {
                 points.push(Address { v6: range.end.v6, value: range.end.value + 1 });
@@ -212,11 +212,22 @@ fn report(cx: &mut Context, bad: &Candidate, all: &[Candidate], taken: &[Taken])
     cx.judge(connector.index, Judgement::Judged);
     let line = connector.remote_ip_ranges.map_or(connector.object.record.first_line, Field::line);
     let remediation = fix(cx, bad, &from);
-    let evidence = [connector.remote_ip_ranges, connector.auth_mechanism, connector.tls_domain_capabilities];
-    let mut draft = Draft::new(&DOC, connector.index, line, message, remediation).severity(severity);
-    for field in evidence {
-        draft = draft.evidence(field);
-    }
+    // Raw JSON shows the ranges only by their bounds: the evidence shows them as `lower-upper`.
+    let ranges = connector.remote_ip_ranges.map(|field| Evidence {
+        property: field.name().to_owned(),
+        value: if bad.ranges.iter().all(|(_, _, shown)| *shown) {
+            field.shown()
+        } else {
+            bad.ranges.iter().map(|(_, text, _)| text.as_str()).collect::<Vec<_>>().join(", ")
+        },
+        line: field.line(),
+        truncated: false,
+    });
+    let draft = Draft::new(&DOC, connector.index, line, message, remediation)
+        .severity(severity)
+        .evidence_items(ranges)
+        .evidence(connector.auth_mechanism)
+        .evidence(connector.tls_domain_capabilities);
     cx.add(draft);
 }
 
@@ -247,13 +258,13 @@ fn fix(cx: &mut Context, bad: &Candidate, from: &str) -> Remediation {
         )
     };
     let exact = connector.remote_ip_ranges.is_some_and(|f| !f.inexact() && !f.not_current() && f.hidden().is_none());
-    let overlapping: Vec<&(IpRange, String)> = bad
+    let overlapping: Vec<&(IpRange, String, bool)> = bad
         .ranges
         .iter()
-        .filter(|(r, _)| EXO_RANGES.iter().filter_map(|t| IpRange::parse(t)).any(|b| b.overlaps(r)))
+        .filter(|(r, ..)| EXO_RANGES.iter().filter_map(|t| IpRange::parse(t)).any(|b| b.overlaps(r)))
         .collect();
     let removable =
-        overlapping.iter().all(|(r, _)| EXO_RANGES.iter().filter_map(|t| IpRange::parse(t)).any(|b| b.covers(r)));
+        overlapping.iter().all(|(r, ..)| EXO_RANGES.iter().filter_map(|t| IpRange::parse(t)).any(|b| b.covers(r)));
     let keeps_some = overlapping.len() < bad.ranges.len();
     if !(exact && removable && keeps_some && !overlapping.is_empty()) {
         let why = if !keeps_some {
@@ -265,7 +276,12 @@ fn fix(cx: &mut Context, bad: &Candidate, from: &str) -> Remediation {
         };
         return Remediation::check_only(vec![show()], format!("No command was generated: {why}. {step}"));
     }
-    let items: Vec<String> = overlapping.iter().map(|(_, text)| text.clone()).collect();
+    let Some(items) =
+        overlapping.iter().map(|(_, text, shown)| shown.then(|| text.clone())).collect::<Option<Vec<String>>>()
+    else {
+        let why = "the paste shows its RemoteIPRanges only by their bounds (raw JSON), not as the server prints them";
+        return Remediation::check_only(vec![show()], format!("No command was generated: {why}. {step}"));
+    };
     let plan = remove_remote_ranges(&target, &items).map(|r| r.note(step).preferring("Preferred: decide what the connector is for (see the note), then rerun the Hybrid Configuration Wizard (https://aka.ms/HybridWizard)."));
     cx.settle(connector.index, plan)
 }
