@@ -213,7 +213,8 @@ fn check_list(
 }
 
 /// The `exo-tls-capability-pinned` finding: an error when the pinned entries are the connector's
-/// only entries for Exchange Online, a warning when the domain entry is there too.
+/// only entries for Exchange Online, a warning when the domain entry is there too or may be in
+/// the part of a cut list the paste does not show.
 fn pinned_draft(index: usize, line: LineNo, name: &str, seen: &Seen, remediation: Remediation) -> Draft {
     let issuers: Vec<&str> = seen
         .stale()
@@ -226,6 +227,11 @@ fn pinned_draft(index: usize, line: LineNo, name: &str, seen: &Seen, remediation
     if pinned::has_domain_entry(&seen.list.entries) {
         let message = format!(
             "Receive connector '{name}' trusts Exchange Online both by its domain and by one certificate (issuer {issuer}). The domain entry keeps mail from Exchange Online recognised; the pinned entry matches only while Exchange Online presents that certificate and can be removed."
+        );
+        Draft::new(&pinned::DOC, index, line, message, remediation).severity(Severity::Warning)
+    } else if seen.list.truncated {
+        let message = format!(
+            "Receive connector '{name}' trusts Exchange Online by one certificate's issuer and subject (issuer {issuer}), which matches only while Exchange Online presents that certificate. The paste cut the list, so whether the connector also trusts Exchange Online by its domain is not shown."
         );
         Draft::new(&pinned::DOC, index, line, message, remediation).severity(Severity::Warning)
     } else {
