@@ -4,16 +4,16 @@
 
 use super::exo_tls_capability_pinned::SET_RECEIVE_CONNECTOR;
 use super::legacy_exo_tls_capability::{HYBRID_WIZARD, KB3156771};
-use super::receiving::{connectors_on, receiving_servers};
+use super::receiving::{receiving_servers, ByServer};
 use super::symptom::MAIL_FLOW_INTELLIGENCE;
 use super::{Context, Draft, Judgement, RuleDoc};
 use crate::model::capabilities::{fold, Key};
-use crate::model::ip_range::{Address, IpRange};
+use crate::model::ip_range::IpRange;
 use crate::model::receive_connector::is_cloud_entry;
-use crate::model::topology::server_key;
 use crate::model::{Field, Kind, ReceiveConnector};
 use crate::remediation::{self, remove_remote_ranges};
 use crate::report::{Evidence, Reference, Remediation, Severity};
+use std::collections::BTreeMap;
 
 pub const ID: &str = "hybrid-receive-connector-selection";
 
@@ -65,11 +65,6 @@ struct Candidate<'a> {
 }
 
 impl Candidate<'_> {
-    /// The span of its most specific range that holds `address`.
-    fn specificity(&self, address: Address) -> Option<u128> {
-        self.ranges.iter().filter(|(r, ..)| r.contains(address)).map(|(r, ..)| r.span()).min()
-    }
-
     /// True when a session to one local address and port could reach either connector.
     fn competes(&self, other: &Candidate, v6: bool) -> bool {
         self.bindings
@@ -82,14 +77,14 @@ impl Candidate<'_> {
 pub fn check(cx: &mut Context) {
     let blocks: Vec<(IpRange, &str)> =
         EXO_RANGES.iter().filter_map(|text| IpRange::parse(text).map(|range| (range, *text))).collect();
+    let by_server = ByServer::read(cx.views);
     let (servers, edge) = match receiving_servers(cx) {
         Some(receiving) => (receiving.servers, receiving.edge),
-        None => (servers_accepting_cloud_mail(cx), false),
+        // Without the hybrid configuration, every server that accepts Exchange Online's mail.
+        None => (by_server.servers().map(|(name, _)| name).collect(), false),
     };
-    let views = cx.views;
     for server in servers {
-        let on = connectors_on(views, &server);
-        let Some(candidates) = candidates(&on, edge) else { continue };
+        let Some(candidates) = candidates(by_server.on(&server), edge) else { continue };
         for bad in candidates.iter().filter(|c| !c.good && (c.lacks_tls || c.lacks_entry)) {
             let taken = taken_blocks(bad, &candidates, &blocks);
             if !taken.is_empty() {
@@ -99,24 +94,19 @@ pub fn check(cx: &mut Context) {
     }
 }
 
-/// The servers with a connector that accepts Exchange Online's mail, each once.
-fn servers_accepting_cloud_mail(cx: &Context) -> Vec<String> {
-    let mut servers: Vec<String> = Vec::new();
-    for connector in cx.views.receive_connectors().filter(|c| c.accepts_cloud_mail() == Some(true)) {
-        if let Some(name) = connector.server_name() {
-            if !servers.iter().any(|s| server_key(s) == server_key(&name)) {
-                servers.push(name);
-            }
-        }
-    }
-    servers
-}
+/// The most port-25 connectors of one server the rule compares. A server has a handful; a paste
+/// that shows more on one server is made up, and comparing each with each would take time that
+/// grows with the square of the paste.
+const MOST_CANDIDATES: usize = 64;
 
 /// The server's port-25 connectors, or `None` when the paste does not show enough of them to
 /// tell which one takes Exchange Online's mail: every enabled connector of the role must show its
 /// bindings, and those on port 25 their remote ranges; at least one must accept Exchange Online's
 /// worldwide mail.
 fn candidates<'a>(on: &[&'a ReceiveConnector<'a>], edge: bool) -> Option<Vec<Candidate<'a>>> {
+    if on.len() > MOST_CANDIDATES {
+        return None;
+    }
     let mut candidates = Vec::new();
     for &connector in on.iter().filter(|c| c.is_enabled() && (edge || c.may_be_frontend())) {
         let bindings = connector.binding_list()?;
@@ -159,35 +149,70 @@ struct Taken<'t> {
     from: usize,
 }
 
-/// The ranges of Exchange Online's that `bad` takes. Which connector wins changes only where a
-/// range starts or ends, so the start of the block and every range edge inside it are enough
-/// to look at.
+/// The ranges of Exchange Online's that `bad` takes from a connector configured for Exchange
+/// Online that listens on the same local address and port.
 fn taken_blocks<'t>(bad: &Candidate, all: &[Candidate], blocks: &[(IpRange, &'t str)]) -> Vec<Taken<'t>> {
     let mut taken = Vec::new();
     for (block, text) in blocks {
         let rivals: Vec<(usize, &Candidate)> =
             all.iter().enumerate().filter(|(_, c)| !std::ptr::eq(*c, bad) && bad.competes(c, block.v6())).collect();
         let Some(&(from, _)) = rivals.iter().find(|(_, c)| c.good) else { continue };
-        let mut points = vec![block.start];
-        for (range, ..) in all.iter().flat_map(|c| &c.ranges).filter(|(r, ..)| r.overlaps(block)) {
-            points.push(range.start);
-            if range.end.value < block.end.value {
-                points.push(Address { v6: range.end.v6, value: range.end.value + 1 });
-            }
-        }
-        let wins = |point: &Address| {
-            block.contains(*point)
-                && bad.specificity(*point).is_some_and(|mine| {
-                    rivals.iter().all(|(_, rival)| rival.specificity(*point).is_none_or(|theirs| mine < theirs))
-                })
-        };
-        let inside: Vec<&Address> = points.iter().filter(|p| block.contains(**p)).collect();
-        let won = inside.iter().filter(|p| wins(p)).count();
+        let owners = std::iter::once(bad).chain(rivals.iter().map(|(_, c)| *c));
+        let (won, looked) = sweep(block, owners);
         if won > 0 {
-            taken.push(Taken { block: text, whole: won == inside.len(), from });
+            taken.push(Taken { block: text, whole: won == looked, from });
         }
     }
     taken
+}
+
+/// Walks through `block` from its start, where the connector that wins changes: at the start of
+/// the block and wherever a range of one of `owners` starts or ends inside it. At each such
+/// address the winner is the owner with the most specific range that holds it; the first owner
+/// wins only when no other has a range as specific. Returns at how many of these addresses the
+/// first owner wins, and at how many the walk looked.
+fn sweep<'c>(block: &IpRange, owners: impl Iterator<Item = &'c Candidate<'c>>) -> (usize, usize) {
+    // (address, +1 or -1, span, owner): where a range starts or stops holding addresses.
+    let mut edges: Vec<(u128, i8, u128, usize)> = vec![(block.start.value, 0, 0, 0)];
+    for (owner, candidate) in owners.enumerate() {
+        for (range, ..) in candidate.ranges.iter().filter(|(r, ..)| r.overlaps(block)) {
+            let span = range.span();
+            edges.push((range.start.value.max(block.start.value), 1, span, owner));
+            if range.end.value < block.end.value {
+                edges.push((range.end.value + 1, -1, span, owner));
+            }
+        }
+    }
+    crate::sort::sort_by_key(&mut edges, |&(at, step, ..)| (at, step));
+    // The ranges that hold the current address, by (span, owner), with how many of each.
+    let mut holding: BTreeMap<(u128, usize), usize> = BTreeMap::new();
+    let (mut won, mut looked) = (0, 0);
+    let mut at = 0;
+    while at < edges.len() {
+        let address = edges[at].0;
+        while at < edges.len() && edges[at].0 == address {
+            let (_, step, span, owner) = edges[at];
+            let count = holding.entry((span, owner)).or_insert(0);
+            match step {
+                1 => *count += 1,
+                -1 => *count = count.saturating_sub(1),
+                _ => {}
+            }
+            if *count == 0 {
+                holding.remove(&(span, owner));
+            }
+            at += 1;
+        }
+        if address < block.start.value {
+            continue;
+        }
+        looked += 1;
+        let mut most_specific = holding.keys();
+        if let Some(&(span, 0)) = most_specific.next() {
+            won += usize::from(most_specific.next().is_none_or(|&(next, _)| next > span));
+        }
+    }
+    (won, looked)
 }
 
 fn report(cx: &mut Context, bad: &Candidate, all: &[Candidate], taken: &[Taken]) {

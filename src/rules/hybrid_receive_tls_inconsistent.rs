@@ -3,8 +3,8 @@
 //! or arrives anonymous on some of them only.
 
 use super::exo_tls_capability_pinned::SET_RECEIVE_CONNECTOR;
-use super::legacy_exo_tls_capability::{HYBRID_WIZARD, KB3156771};
-use super::receiving::{connectors_on, exo_facing, receiving_servers};
+use super::legacy_exo_tls_capability::{identity_counts, HYBRID_WIZARD, KB3156771};
+use super::receiving::{exo_facing, receiving_servers, ByServer};
 use super::symptom::MAIL_FLOW_INTELLIGENCE;
 use super::tls_certificate::KB2989382;
 use super::{Context, Draft, Judgement, RuleDoc};
@@ -14,6 +14,7 @@ use crate::model::topology::{read_tls_name, TlsName, TlsNameRead};
 use crate::model::{Field, Kind, ReceiveConnector};
 use crate::remediation::{self, collect, set_parameters, Argument, CapabilityAddition};
 use crate::report::{Diagnostic, Reference, Remediation, Severity};
+use std::collections::BTreeMap;
 
 pub const ID: &str = "hybrid-receive-tls-inconsistent";
 
@@ -54,12 +55,12 @@ pub fn check(cx: &mut Context) {
     if receiving.servers.len() < 2 {
         return;
     }
-    let views = cx.views;
+    let by_server = ByServer::read(cx.views);
     let mut receivers = Vec::new();
     let mut missing = Vec::new();
     for server in &receiving.servers {
-        let on = connectors_on(views, server);
-        match exo_facing(&on, receiving.edge) {
+        let on = by_server.on(server);
+        match exo_facing(on, receiving.edge) {
             Some(connector) => receivers.push(Receiver { server: server.clone(), connector }),
             None if on.is_empty() => missing.push(server.as_str()),
             None => {}
@@ -91,10 +92,10 @@ fn not_pasted(cx: &mut Context, receivers: &[Receiver], missing: &[&str]) {
             line.or(Some(hybrid.object.record.first_line)),
             format!(
                 "The hybrid configuration names {} among the servers that receive Exchange Online's mail, but the paste shows no receive connector of {}, so hybridcheck could not compare {} with {}.",
-                missing.join(", "),
+                some_of(missing, ", "),
                 if missing.len() == 1 { "it" } else { "them" },
                 if missing.len() == 1 { "it" } else { "them" },
-                compared.join(", ")
+                some_of(&compared, ", ")
             ),
             "Run the command below (it lists the receive connectors of every server) and paste its output.".into(),
         )
@@ -118,6 +119,7 @@ fn compare_capabilities(cx: &mut Context, receivers: &[Receiver]) {
         .find(|e| matches!(e.key, Key::Domain(_)) && is_cloud_entry(e))
         .map_or(CLOUD_ENTRY.to_owned(), |e| e.to_exchange_string());
     let others: Vec<&str> = with.iter().map(|r| r.server.as_str()).collect();
+    let counts = identity_counts(cx.views);
     for receiver in without {
         let connector = receiver.connector;
         let Some(field) = connector.tls_domain_capabilities else { continue };
@@ -126,22 +128,28 @@ fn compare_capabilities(cx: &mut Context, receivers: &[Receiver]) {
             "Receive connector '{}' on {} has no entry that accepts Exchange Online's mail as hybrid mail, but the connector that takes it on {} has '{entry}'. Exchange Online delivers to every receiving server, so the mail that reaches {} arrives as anonymous mail (senders shown with their address; with centralized mail transport, 550 5.7.1 Unable to relay).",
             name(connector),
             receiver.server,
-            others.join(", "),
+            some_of(&others, ", "),
             receiver.server,
         );
-        let remediation = add_entry(cx, connector, field, &entry);
+        let remediation = add_entry(cx, connector, field, &entry, &counts);
         cx.add(Draft::new(&DOC, connector.index, field.line(), message, remediation).evidence(Some(field)));
     }
 }
 
 /// The commands that add the entry to one connector's list, keeping its other entries.
-fn add_entry(cx: &mut Context, connector: &ReceiveConnector, field: Field, entry: &str) -> Remediation {
+fn add_entry(
+    cx: &mut Context,
+    connector: &ReceiveConnector,
+    field: Field,
+    entry: &str,
+    counts: &BTreeMap<String, usize>,
+) -> Remediation {
     let target = match cx.target(connector.index) {
         Ok(target) => target,
         Err(reason) => return Remediation::unavailable(reason.note(connector.object.kind)),
     };
     let list = crate::model::capabilities::from_value(field.value(), field.truncated());
-    let shown_once = shown_once(cx, connector);
+    let shown_once = shown_once(counts, connector);
     let plan = CapabilityAddition {
         target: &target,
         list: &list,
@@ -205,11 +213,15 @@ fn compare_names(cx: &mut Context, receivers: &[Receiver]) {
 /// The indexes of `read` grouped by the certificate they name, in the order first shown.
 fn group_by_name(read: &[NameRead]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
+    // The group of each name, by the name folded as [`TlsName::names`] compares it.
+    let mut group_of: BTreeMap<Option<(String, String)>, usize> = BTreeMap::new();
     for (i, r) in read.iter().enumerate() {
-        match groups.iter_mut().find(|g| same(read[g[0]].name.as_ref(), r.name.as_ref())) {
-            Some(group) => group.push(i),
-            None => groups.push(vec![i]),
-        }
+        let key = r.name.as_ref().map(|n| (fold(&n.issuer), fold(&n.subject)));
+        let group = *group_of.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[group].push(i);
     }
     groups
 }
@@ -248,7 +260,7 @@ fn report_name(cx: &mut Context, read: &NameRead, target: &NameRead, agreeing: &
     let message = format!(
         "Receive connector '{}' on {server} {what}, but the connector that takes Exchange Online's mail on {} names {}. {}",
         name(connector),
-        agreeing.join(", "),
+        some_of(agreeing, ", "),
         wanted.text(),
         consequence(read.name.as_ref(), wanted)
     );
@@ -281,7 +293,7 @@ fn even_split(cx: &mut Context, read: &[NameRead], groups: &[Vec<usize>]) {
         };
         let message = format!(
             "The servers that receive Exchange Online's mail name different certificates on the connector that takes it ({}). {consequence}",
-            all.join("; ")
+            some_of(&all, "; ")
         );
         let remediation = Remediation::unavailable("No command was generated: neither the hybrid configuration nor a majority of the servers says which certificate is meant. Decide which certificate Exchange Online expects (the TlsDomain of its outbound connector, `Get-OutboundConnector | Format-List Name,TlsSettings,TlsDomain,SmartHosts`), make sure every receiving server has it enabled for SMTP, then rerun the Hybrid Configuration Wizard with it.".into());
         cx.add(Draft::new(&DOC, connector.index, r.field.line(), message, remediation).evidence(Some(r.field)));
@@ -365,14 +377,23 @@ fn hybrid_text<'a>(cx: &Context<'a>, wanted: &TlsName) -> Option<&'a str> {
 }
 
 /// True when the paste shows this connector once: a connector shown twice may hold either value now.
-fn shown_once(cx: &Context, connector: &ReceiveConnector) -> bool {
+fn shown_once(counts: &BTreeMap<String, usize>, connector: &ReceiveConnector) -> bool {
     let Some(identity) = connector.object.identity.as_ref() else { return false };
-    cx.views
-        .receive_connectors()
-        .filter_map(|c| c.object.identity.as_ref())
-        .filter(|i| i.text.eq_ignore_ascii_case(&identity.text))
-        .count()
-        == 1
+    counts.get(&identity.text.to_ascii_lowercase()) == Some(&1)
+}
+
+/// How many servers a message names before it says how many more there are.
+const NAMED: usize = 5;
+
+/// The first [`NAMED`] of `items` joined by `separator`, and how many more there are: a paste may
+/// show thousands of receiving servers, and each finding naming them all would make the report
+/// grow with the square of the paste.
+fn some_of<S: AsRef<str>>(items: &[S], separator: &str) -> String {
+    let shown: Vec<&str> = items.iter().take(NAMED).map(AsRef::as_ref).collect();
+    match items.len().saturating_sub(NAMED) {
+        0 => shown.join(separator),
+        more => format!("{} and {more} more", shown.join(separator)),
+    }
 }
 
 fn name(connector: &ReceiveConnector) -> String {

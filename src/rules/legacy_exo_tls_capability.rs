@@ -456,7 +456,7 @@ fn raw_text(value: &Value) -> String {
 
 /// How often the paste shows each receive connector (by lowercased identity). A connector shown
 /// twice (two pastes, or a copy and a later state) may hold either list now.
-fn identity_counts(views: Views) -> BTreeMap<String, usize> {
+pub(super) fn identity_counts(views: Views) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for connector in views.receive_connectors() {
         if let Some(identity) = &connector.object.identity {

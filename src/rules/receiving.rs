@@ -2,8 +2,9 @@
 //! and on each the receive connector that takes its mail. Shared by the receive-connector rules.
 
 use super::Context;
-use crate::model::topology::same_server;
+use crate::model::topology::server_key;
 use crate::model::{ReceiveConnector, Views};
+use std::collections::BTreeMap;
 
 /// The servers Exchange Online's outbound connector delivers to.
 pub struct Receiving {
@@ -25,9 +26,32 @@ pub fn receiving_servers(cx: &Context) -> Option<Receiving> {
     (!edge.is_empty()).then_some(Receiving { servers: edge, edge: true })
 }
 
-/// The receive connectors the paste shows on `server`, in the paste's order.
-pub fn connectors_on<'a>(views: Views<'a>, server: &str) -> Vec<&'a ReceiveConnector<'a>> {
-    views.receive_connectors().filter(|c| c.server_name().is_some_and(|name| same_server(&name, server))).collect()
+/// The receive connectors the paste shows, by their server's key ([`server_key`]), each server's
+/// in the paste's order; connectors whose server the paste does not tell are left out. Read once:
+/// a paste may show thousands of servers.
+pub struct ByServer<'a>(BTreeMap<String, Vec<&'a ReceiveConnector<'a>>>);
+
+impl<'a> ByServer<'a> {
+    pub fn read(views: Views<'a>) -> ByServer<'a> {
+        // Filled by `entry`, not `collect`, which would add a sort of its own to the page (see `sort`).
+        let mut by_server: BTreeMap<String, Vec<&'a ReceiveConnector<'a>>> = BTreeMap::new();
+        for connector in views.receive_connectors() {
+            if let Some(name) = connector.server_name() {
+                by_server.entry(server_key(&name)).or_default().push(connector);
+            }
+        }
+        ByServer(by_server)
+    }
+
+    /// The connectors on `server`.
+    pub fn on(&self, server: &str) -> &[&'a ReceiveConnector<'a>] {
+        self.0.get(&server_key(server)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every server with its connectors, the server named as its first connector names it.
+    pub fn servers(&self) -> impl Iterator<Item = (String, &[&'a ReceiveConnector<'a>])> {
+        self.0.values().filter_map(|on| Some((on.first()?.server_name()?, on.as_slice())))
+    }
 }
 
 /// The connector that takes Exchange Online's mail among one server's connectors: enabled, in
