@@ -125,7 +125,7 @@ fn compare_capabilities(cx: &mut Context, receivers: &[Receiver]) {
         let Some(field) = connector.tls_domain_capabilities else { continue };
         cx.judge(connector.index, Judgement::Judged);
         let message = format!(
-            "Receive connector '{}' on {} has no entry that accepts Exchange Online's mail as hybrid mail, but the connector that takes it on {} has '{entry}'. Exchange Online delivers to every receiving server, so the mail that reaches {} arrives as anonymous mail (senders shown with their address; with centralized mail transport, 550 5.7.1 Unable to relay).",
+            "Receive connector '{}' on {} has no entry that accepts Exchange Online's mail as hybrid mail, but on {} the connector that takes it has '{entry}'. Exchange Online delivers to every receiving server, so the mail that reaches {} arrives as anonymous mail (senders shown with their address; with centralized mail transport, 550 5.7.1 Unable to relay).",
             name(connector),
             receiver.server,
             some_of(&others, ", "),
@@ -258,7 +258,7 @@ fn report_name(cx: &mut Context, read: &NameRead, target: &NameRead, agreeing: &
     };
     cx.judge(connector.index, Judgement::Judged);
     let message = format!(
-        "Receive connector '{}' on {server} {what}, but the connector that takes Exchange Online's mail on {} names {}. {}",
+        "Receive connector '{}' on {server} {what}, but on {} the connector that takes Exchange Online's mail names {}. {}",
         name(connector),
         some_of(agreeing, ", "),
         wanted.text(),
