@@ -252,6 +252,7 @@ fn report(cx: &mut Context, bad: &Candidate, all: &[Candidate], taken: &[Taken])
         .severity(severity)
         .evidence_items(ranges)
         .evidence(connector.auth_mechanism)
+        .evidence(connector.permission_groups)
         .evidence(connector.tls_domain_capabilities);
     cx.add(draft);
 }
