@@ -453,3 +453,37 @@ fn a_dump_of_one_error_is_scanned_in_linear_time() {
     assert!(report.unrecognized.is_empty(), "every line is read by the symptom section");
     assert_eq!(report.inputs[0].sections.len(), 1, "one section for the dump, not one per line");
 }
+
+/// `n` receiving servers, all named by the hybrid configuration, each with a Default Frontend
+/// connector (every other one without the Exchange Online entry, each naming its own certificate)
+/// and a relay connector that takes one of Exchange Online's ranges: the receive-connector rules
+/// compare the servers with one another and each server's connectors with one another.
+fn receiving_servers(n: usize) -> String {
+    let names: Vec<String> = (0..n).map(|i| format!("EX{i:05}")).collect();
+    let mut text =
+        format!("ReceivingTransportServers : {{{}}}\nSendingTransportServers   : {{}}\n\n", names.join(", "));
+    for (i, name) in names.iter().enumerate() {
+        let caps = if i % 2 == 0 { "{mail.protection.outlook.com:AcceptCloudServicesMail}" } else { "{}" };
+        text += &format!(
+            "Identity              : {name}\\Default Frontend {name}\nTransportRole         : FrontendTransport\n\
+             Bindings              : {{[::]:25, 0.0.0.0:25}}\nRemoteIPRanges        : {{::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff, 0.0.0.0-255.255.255.255}}\n\
+             AuthMechanism         : Tls, Integrated, BasicAuth, BasicAuthRequireTLS, ExchangeServer\n\
+             TlsCertificateName    : <I>CN=Contoso CA {i}<S>CN=mail.contoso.com\nTlsDomainCapabilities : {caps}\n\n\
+             Identity              : {name}\\Relay {name}\nTransportRole         : FrontendTransport\n\
+             Bindings              : {{0.0.0.0:25}}\nRemoteIPRanges        : {{10.{}.0.0/16, 104.47.{}.0/24}}\n\
+             AuthMechanism         : None\nTlsDomainCapabilities : {{}}\n\n",
+            i % 256,
+            i % 128
+        );
+    }
+    text
+}
+
+#[test]
+fn many_receiving_servers_are_compared_in_linear_time() {
+    let report = check_text(&receiving_servers(200));
+    for rule in ["hybrid-receive-tls-inconsistent", "hybrid-receive-connector-selection"] {
+        assert!(report.findings.iter().any(|f| f.rule == rule), "{rule} reports this paste");
+    }
+    assert_linear("receiving servers", receiving_servers, 500);
+}

@@ -84,7 +84,7 @@ pub const SYMPTOMS: &[Symptom] = &[
         unless: &[],
         meaning: "the on-premises Default Frontend connector defers mail from Exchange Online (451 4.7.0 ... PRX5), typical of the stale TlsDomainCapabilities entry of KB 3156771 when domain validation is on",
         look_at: "the receive side: the `TlsDomainCapabilities` of the receive connectors that take mail from Exchange Online (usually `Default Frontend <server>`)",
-        explained_by: &["legacy-exo-tls-capability"],
+        explained_by: &["legacy-exo-tls-capability", "exo-tls-capability-pinned", "hybrid-receive-tls-inconsistent", "hybrid-receive-connector-selection"],
         paste: &[RECEIVE_CONNECTORS],
     },
     Symptom {
@@ -104,7 +104,7 @@ pub const SYMPTOMS: &[Symptom] = &[
         unless: &[],
         meaning: "on-premises Exchange refuses to relay mail that Exchange Online sends through it (550 5.7.1 Unable to relay), as happens with centralized mail transport when Exchange Online's mail is no longer recognised",
         look_at: "the receive side: the `TlsDomainCapabilities` of the receive connectors that take mail from Exchange Online (usually `Default Frontend <server>`)",
-        explained_by: &["legacy-exo-tls-capability"],
+        explained_by: &["legacy-exo-tls-capability", "exo-tls-capability-pinned", "hybrid-receive-tls-inconsistent", "hybrid-receive-connector-selection"],
         paste: &[RECEIVE_CONNECTORS],
     },
     Symptom {
@@ -144,7 +144,7 @@ pub const SYMPTOMS: &[Symptom] = &[
         unless: &[],
         meaning: "the certificate the on-premises server presented to Exchange Online does not carry the name Exchange Online's connector expects (SubjectMismatch, with 450 4.4.317 or 450 4.7.320): a wrong name, not an untrusted chain, typically because one receiving server presents another certificate than the hybrid one",
         look_at: "the receive side: the `TlsCertificateName` of the receive connector that takes mail from Exchange Online on each server in the hybrid configuration's `ReceivingTransportServers` (they must all name the hybrid configuration's certificate), the subject of that certificate on each server, and in Exchange Online the `TlsDomain` of the outbound connector to on-premises (`Get-OutboundConnector`)",
-        explained_by: &["tls-certificate-name-mismatch", "tls-certificate-not-found"],
+        explained_by: &["tls-certificate-name-mismatch", "tls-certificate-not-found", "hybrid-receive-tls-inconsistent"],
         paste: &[RECEIVE_CONNECTOR_CERTIFICATES, HYBRID_CONFIGURATION, CERTIFICATES],
     },
     Symptom {
@@ -154,7 +154,7 @@ pub const SYMPTOMS: &[Symptom] = &[
         unless: &["untrustedroot", "subjectmismatch", "starttls is required", "socketerror"],
         meaning: "Exchange Online reached the on-premises server but the connection failed or did not meet its connector's requirements (450 4.4.317 Cannot connect to remote server), for example TLS that the server did not offer",
         look_at: RECEIVE_SIDE,
-        explained_by: &["tls-certificate-not-found", "tls-certificate-not-smtp", "tls-certificate-expired", "tls-certificate-invalid-status"],
+        explained_by: &["tls-certificate-not-found", "tls-certificate-not-smtp", "tls-certificate-expired", "tls-certificate-invalid-status", "hybrid-receive-tls-inconsistent", "hybrid-receive-connector-selection"],
         paste: &[RECEIVE_CONNECTOR_CERTIFICATES, CERTIFICATES],
     },
     Symptom {
@@ -194,7 +194,7 @@ pub const SYMPTOMS: &[Symptom] = &[
         unless: &["socketerror"],
         meaning: "Exchange Online requires TLS but the on-premises server did not offer STARTTLS (451 5.7.3 STARTTLS is required), typical of a receive connector whose certificate is gone or not enabled for SMTP (KB 2989382)",
         look_at: RECEIVE_SIDE,
-        explained_by: &["tls-certificate-not-found", "tls-certificate-not-smtp", "tls-certificate-expired"],
+        explained_by: &["tls-certificate-not-found", "tls-certificate-not-smtp", "tls-certificate-expired", "hybrid-receive-tls-inconsistent"],
         paste: &[RECEIVE_CONNECTOR_CERTIFICATES, CERTIFICATES],
     },
     Symptom {
@@ -224,7 +224,7 @@ pub const SYMPTOMS: &[Symptom] = &[
         unless: &[],
         meaning: "a message between Exchange Online and on-premises arrived as anonymous mail, which is why senders show as `First Last <address>` and Skype presence is missing",
         look_at: "both sides: the `TlsDomainCapabilities` of the receive connectors that take mail from Exchange Online, and the send connector to Exchange Online (`CloudServicesMailEnabled`, `TlsCertificateName`)",
-        explained_by: &["legacy-exo-tls-capability", "exo-send-connector"],
+        explained_by: &["legacy-exo-tls-capability", "exo-send-connector", "exo-tls-capability-pinned", "hybrid-receive-tls-inconsistent", "hybrid-receive-connector-selection"],
         paste: &[RECEIVE_CONNECTORS, SEND_CONNECTORS],
     },
     Symptom {

@@ -13,6 +13,7 @@ pub mod exchange_server;
 pub mod field;
 pub mod hybrid_configuration;
 pub mod identity;
+pub mod ip_range;
 mod names;
 pub mod online;
 pub mod receive_connector;
@@ -43,6 +44,7 @@ use names::NameSet;
 static READ: NameSet = NameSet::new(&[
     identity::PROPERTIES,
     ReceiveConnector::PROPERTIES,
+    receive_connector::ADDRESS_FIELDS,
     capabilities::FIELDS,
     SendConnector::PROPERTIES,
     HybridConfiguration::PROPERTIES,

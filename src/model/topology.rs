@@ -188,9 +188,12 @@ pub fn same_server(a: &str, b: &str) -> bool {
 /// configuration's transport servers), each once, in the order shown, without marks.
 pub fn server_names(field: Option<Field>) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
+    // The keys seen so far: a hybrid configuration may list thousands of servers, and comparing
+    // each with every one before it took time that grows with the square of the list.
+    let mut seen = std::collections::BTreeSet::new();
     let items = field.map(Field::items).unwrap_or_default();
     for name in items.iter().map(|n| server_name(n)).filter(|n| !n.is_empty()) {
-        if !names.iter().any(|known| same_server(known, &name)) {
+        if seen.insert(server_key(&name)) {
             names.push(name);
         }
     }

@@ -242,8 +242,9 @@ pub struct CapabilityReplacement<'a> {
     pub whole: bool,
     /// Which entries are stale.
     pub is_stale: fn(&Capability) -> bool,
-    /// A `-like` pattern that matches the stale entries on the server.
-    pub stale_pattern: &'static str,
+    /// The `-like` patterns that match the stale entries on the server (an entry is stale when
+    /// it matches any of them).
+    pub stale_patterns: &'static [&'static str],
     /// The entry that replaces the stale ones, e.g. `mail.protection.outlook.com:AcceptCloudServicesMail`.
     pub replacement: &'a str,
     /// A stale entry's canonical text, used when a seen entry matches it but its spacing was guessed.
@@ -258,13 +259,16 @@ pub struct CapabilityReplacement<'a> {
 /// every other entry. Otherwise the commands read the list from the server and filter it there,
 /// so entries the paste did not show are kept.
 pub fn replace_capabilities(plan: &CapabilityReplacement) -> Result<Remediation, Refused> {
-    let pattern = quote(plan.stale_pattern)?;
+    let patterns = plan.stale_patterns.iter().map(|p| quote(p)).collect::<Result<Vec<_>, _>>()?;
     let replacement = quote(plan.replacement)?;
+    let mut any_stale = plan.target.get().code(" | Where-Object { ");
+    for (n, pattern) in patterns.iter().enumerate() {
+        any_stale =
+            any_stale.code(if n == 0 { "" } else { " -or " }).code("$_.TlsDomainCapabilities -like ").quoted(pattern);
+    }
     let verify = vec![
         Command::line(plan.target.get().format_list(&["Identity", "TlsDomainCapabilities"])),
-        Command::line(
-            plan.target.get().code(" | Where-Object { $_.TlsDomainCapabilities -like ").quoted(&pattern).code(" }"),
-        ),
+        Command::line(any_stale.code(" }")),
     ];
     let seen_whole =
         plan.whole && plan.list.unread == 0 && !plan.list.truncated && plan.list.entries.iter().all(|e| e.complete);
@@ -302,25 +306,121 @@ pub fn replace_capabilities(plan: &CapabilityReplacement) -> Result<Remediation,
         why_not_whole(plan)
     ));
     notes.push("Run the rollback in the same PowerShell session as the fix: the fix keeps the list as it was before the change, and the rollback stops if it is not there.".to_owned());
-    let fix = Command::block(vec![
-        Line::store(before)
-            .code("@((")
-            .append(plan.target.get())
-            .code(" -ErrorAction Stop).TlsDomainCapabilities | ForEach-Object { $_.ToString() })"),
-        plan.target
-            .set()
-            .code(" -TlsDomainCapabilities @(@(")
-            .var(before)
-            .code(" | Where-Object { $_ -notlike ")
-            .quoted(&pattern)
-            .code(" }) + ")
-            .quoted(&replacement)
-            .code(" | Select-Object -Unique)"),
-    ]);
+    let store = Line::store(before)
+        .code("@((")
+        .append(plan.target.get())
+        .code(" -ErrorAction Stop).TlsDomainCapabilities | ForEach-Object { $_.ToString() })");
+    let mut keep = plan.target.set().code(" -TlsDomainCapabilities @(@(").var(before).code(" | Where-Object { ");
+    for (n, pattern) in patterns.iter().enumerate() {
+        keep = keep.code(if n == 0 { "" } else { " -and " }).code("$_ -notlike ").quoted(pattern);
+    }
+    let keep = keep.code(" }) + ").quoted(&replacement).code(" | Select-Object -Unique)");
+    let fix = Command::block(vec![store, keep]);
     let rollback = Command::line(plan.target.set().param_var("TlsDomainCapabilities", before));
     let mut remediation = Remediation::new(vec![fix], verify, vec![rollback]);
     remediation.notes = notes;
     Ok(remediation)
+}
+
+/// An entry to add to one receive connector's `TlsDomainCapabilities`, keeping every other entry.
+pub struct CapabilityAddition<'a> {
+    pub target: &'a Target,
+    pub list: &'a CapabilityList,
+    /// True when the input showed the connector's whole current list exactly: not cut, not
+    /// wrapped without its spaces, every entry read, and the connector shown once.
+    pub whole: bool,
+    /// The entry to add, e.g. `mail.protection.outlook.com:AcceptCloudServicesMail`.
+    pub entry: &'a str,
+    /// A number that makes this finding's PowerShell variable unique within one script.
+    pub number: usize,
+}
+
+/// Builds the fix, verify and rollback commands that add one entry to a connector's list.
+///
+/// When the whole list was seen exactly, the commands name the new list in full and the rollback
+/// the old one (`$null` for an empty list). Otherwise the fix reads the list from the server,
+/// keeps it for the rollback, and appends the entry.
+pub fn add_capability(plan: &CapabilityAddition) -> Result<Remediation, Refused> {
+    let entry = quote(plan.entry)?;
+    let verify = vec![Command::line(plan.target.get().format_list(&["Identity", "TlsDomainCapabilities"]))];
+    let seen_whole =
+        plan.whole && plan.list.unread == 0 && !plan.list.truncated && plan.list.entries.iter().all(|e| e.complete);
+    if seen_whole {
+        let before: Result<Vec<Quoted>, Refused> =
+            plan.list.entries.iter().map(|e| quote(&e.to_exchange_string())).collect();
+        if let Ok(before) = before {
+            let mut after = before.clone();
+            after.push(entry.clone());
+            let rollback = if before.is_empty() {
+                plan.target.set().param_code("TlsDomainCapabilities", "$null")
+            } else {
+                plan.target.set().param_list("TlsDomainCapabilities", &before)
+            };
+            let mut remediation = Remediation::new(
+                vec![Command::line(plan.target.set().param_list("TlsDomainCapabilities", &after))],
+                verify,
+                vec![Command::line(rollback)],
+            );
+            if !before.is_empty() {
+                remediation.notes.push("The fix keeps the connector's other entries as they were.".to_owned());
+            }
+            return Ok(remediation);
+        }
+    }
+    let before = Var::Before(plan.number);
+    let store = Line::store(before)
+        .code("@((")
+        .append(plan.target.get())
+        .code(" -ErrorAction Stop).TlsDomainCapabilities | ForEach-Object { $_.ToString() })");
+    let add = plan
+        .target
+        .set()
+        .code(" -TlsDomainCapabilities @(@(")
+        .var(before)
+        .code(") + ")
+        .quoted(&entry)
+        .code(" | Select-Object -Unique)");
+    let rollback = plan
+        .target
+        .set()
+        .code(" -TlsDomainCapabilities $(if (")
+        .var(before)
+        .code(".Count) { ")
+        .var(before)
+        .code(" } else { $null })");
+    let mut remediation =
+        Remediation::new(vec![Command::block(vec![store, add])], verify, vec![Command::line(rollback)]);
+    remediation.notes = vec![
+        "The paste does not show the connector's whole list exactly, so the fix reads the current list from the server and adds the entry; every entry already there is kept.".to_owned(),
+        "Run the rollback in the same PowerShell session as the fix: the fix keeps the list as it was before the change, and the rollback stops if it is not there.".to_owned(),
+    ];
+    Ok(remediation)
+}
+
+/// Fix, verify and rollback commands that remove some `RemoteIPRanges` items of one receive
+/// connector and keep the others (`@{Remove=...}`, the documented way to change a multi-valued
+/// property without naming the whole list). Each item is written as the input showed it, and
+/// the rollback adds the same items back. The fix is one of two ways to settle a finding, so it
+/// is marked as chosen and needs review.
+pub fn remove_remote_ranges(target: &Target, items: &[String]) -> Result<Remediation, Refused> {
+    let items = items.iter().map(|i| quote(i)).collect::<Result<Vec<_>, _>>()?;
+    let change = |word: &'static str| {
+        let mut line = target.set().code(" -RemoteIPRanges @{").code(word).code("=");
+        for (n, item) in items.iter().enumerate() {
+            line = line.code(if n == 0 { "" } else { "," }).quoted(item);
+        }
+        line.code("}")
+    };
+    Ok(Remediation::new(
+        vec![Command::line(change("Remove").chosen())],
+        vec![Command::line(target.get().format_list(&["Identity", "Bindings", "RemoteIPRanges"]))],
+        vec![Command::line(change("Add"))],
+    ))
+}
+
+/// The command that shows some properties of one object, to look at before deciding on a fix.
+pub fn show(target: &Target, properties: &[&'static str]) -> Command {
+    Command::line(target.get().format_list(properties))
 }
 
 /// Why a list cannot be named in full, in words for a note.

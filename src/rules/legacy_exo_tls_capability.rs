@@ -1,6 +1,8 @@
 //! `legacy-exo-tls-capability`: a receive connector still keyed to the certificate Exchange
-//! Online used before 2016-04-15 (KB 3156771).
+//! Online used before 2016-04-15 (KB 3156771). The same pass reports the entries keyed to any
+//! other certificate of Exchange Online as `exo-tls-capability-pinned`, one finding per connector.
 
+use super::exo_tls_capability_pinned::{self as pinned, is_pinned, PINNED_PATTERN};
 use super::{Context, Draft, Judgement, RuleDoc};
 use crate::formats::{Format, Value};
 use crate::model::builds::{Version, EXCHANGE_2013_CU9_BUILD};
@@ -8,6 +10,7 @@ use crate::model::capabilities::{self, fold, Capability, CapabilityList, Key};
 use crate::model::{redaction, Field, Kind, ReceiveConnector, Views};
 use crate::remediation::{self, collect, CapabilityReplacement};
 use crate::report::{Diagnostic, Evidence, Reference, Remediation, Severity};
+use crate::source::LineNo;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const ID: &str = "legacy-exo-tls-capability";
@@ -17,6 +20,12 @@ const LEGACY_ISSUER: &str = "cn=msitmachineauthca2";
 
 /// The same issuer as it starts a certificate key, folded.
 const LEGACY_ISSUER_KEY: &str = "<i>cn=msitmachineauthca2";
+
+/// A subject of Exchange Online's certificate as it follows the issuer in a key, folded.
+const PINNED_SUBJECT_KEY: &str = "<s>cn=mail.protection.outlook.com";
+
+/// The `-like` pattern that matches the retired certificate's entries on the server.
+const LEGACY_PATTERN: &str = "*MSIT Machine Auth CA 2*";
 
 /// The entry the Hybrid Configuration Wizard of Exchange 2013 CU8 and earlier wrote.
 pub const HCW_LEGACY_ENTRY: &str = "<I>CN=MSIT Machine Auth CA 2, DC=redmond, DC=corp, DC=microsoft, DC=com<S>CN=mail.protection.outlook.com, OU=Forefront Online Protection for Exchange, O=Microsoft, L=Redmond, S=WA, C=US:AcceptCloudServicesMail";
@@ -43,6 +52,12 @@ pub static DOC: RuleDoc = RuleDoc {
     references: &[KB3156771, HYBRID_WIZARD],
     needs: &[&[Kind::ReceiveConnector]],
 };
+
+/// True for an entry that either rule replaces: the retired certificate's, or another pinned
+/// certificate of Exchange Online.
+fn is_stale(entry: &Capability) -> bool {
+    is_legacy(entry) || is_pinned(entry)
+}
 
 /// True for an entry keyed to a certificate from the retired issuer, judged on the issuer only.
 pub fn is_legacy(entry: &Capability) -> bool {
@@ -85,11 +100,12 @@ struct Seen<'a> {
 impl<'a> Seen<'a> {
     fn read(field: Field<'a>) -> Seen<'a> {
         let list = capabilities::from_value(field.value(), field.truncated());
-        let stale: Vec<usize> = (0..list.entries.len()).filter(|&i| is_legacy(&list.entries[i])).collect();
+        let stale: Vec<usize> = (0..list.entries.len()).filter(|&i| is_stale(&list.entries[i])).collect();
         // The key starts with `<`, which folding keeps: text without one cannot hold it.
-        let unsplit = stale.is_empty()
-            && mentions(field.value(), b'<')
-            && fold(&raw_text(field.value())).contains(LEGACY_ISSUER_KEY);
+        let unsplit = stale.is_empty() && mentions(field.value(), b'<') && {
+            let folded = fold(&raw_text(field.value()));
+            folded.contains(LEGACY_ISSUER_KEY) || (folded.contains("<i>") && folded.contains(PINNED_SUBJECT_KEY))
+        };
         // The entries of a list with a stale one are few: only the others are asked.
         let hidden = if stale.is_empty() && !unsplit {
             field.hidden()
@@ -104,6 +120,23 @@ impl<'a> Seen<'a> {
 
     fn stale(&self) -> impl Iterator<Item = &Capability> {
         self.stale.iter().map(|&i| &self.list.entries[i])
+    }
+
+    /// True when the retired certificate is among the stale entries: the finding is then
+    /// `legacy-exo-tls-capability`'s, else `exo-tls-capability-pinned`'s.
+    fn legacy(&self) -> bool {
+        self.stale().any(is_legacy) || (self.unsplit && fold(&raw_text(self.field.value())).contains(LEGACY_ISSUER_KEY))
+    }
+
+    /// The patterns that match the stale entries on the server.
+    fn patterns(&self) -> &'static [&'static str] {
+        let legacy = self.legacy();
+        let other = self.stale().any(|e| !is_legacy(e)) || (self.unsplit && !legacy);
+        match (legacy, other) {
+            (true, false) => &[LEGACY_PATTERN],
+            (false, _) => &[PINNED_PATTERN],
+            (true, true) => &[LEGACY_PATTERN, PINNED_PATTERN],
+        }
     }
 
     /// The stale entries as evidence, as pasted; spaces guessed at wrap points are not shown
@@ -149,8 +182,7 @@ fn check_list(
     if seen.stale.is_empty() && !seen.unsplit {
         if let Some(part) = &seen.hidden {
             cx.judge(connector.index, Judgement::Unjudged);
-            let shows =
-                "whether an entry still trusts the Exchange Online certificate retired in April 2016 (KB 3156771)";
+            let shows = "whether an entry still trusts the Exchange Online certificate retired in April 2016 (KB 3156771) or another certificate of Exchange Online by its issuer and subject";
             cx.hidden_value(connector.index, "TlsDomainCapabilities", Some(field), part, shows);
         } else {
             // A cut list without a visible stale entry may still hide one.
@@ -160,14 +192,54 @@ fn check_list(
     }
     cx.judge(connector.index, Judgement::Judged);
     let name = connector.object.display_identity().unwrap_or_else(|| "(identity not shown)".into());
-    let message = format!(
-        "Receive connector '{name}' still trusts the Exchange Online certificate issued by MSIT Machine Auth CA 2, which Exchange Online stopped using on 2016-04-15, so mail from Exchange Online is no longer recognised as hybrid mail."
-    );
     let evidence = seen.evidence();
     hidden_name(cx, connector);
     let remediation = fix(cx, connector, &seen, counts);
     let remediation = notes(remediation, connector, &seen, route);
-    cx.add(Draft::new(&DOC, connector.index, field.line(), message, remediation).evidence_items(evidence));
+    let draft = if seen.legacy() {
+        let mut message = format!(
+            "Receive connector '{name}' still trusts the Exchange Online certificate issued by MSIT Machine Auth CA 2, which Exchange Online stopped using on 2016-04-15, so mail from Exchange Online is no longer recognised as hybrid mail."
+        );
+        if seen.stale().any(|e| !is_legacy(e)) {
+            message.push_str(
+                " It also trusts another Exchange Online certificate by its issuer and subject; the fix replaces both.",
+            );
+        }
+        Draft::new(&DOC, connector.index, field.line(), message, remediation)
+    } else {
+        pinned_draft(connector.index, field.line(), &name, &seen, remediation)
+    };
+    cx.add(draft.evidence_items(evidence));
+}
+
+/// The `exo-tls-capability-pinned` finding: an error when the pinned entries are the connector's
+/// only entries for Exchange Online, a warning when the domain entry is there too or may be in
+/// the part of a cut list the paste does not show.
+fn pinned_draft(index: usize, line: LineNo, name: &str, seen: &Seen, remediation: Remediation) -> Draft {
+    let issuers: Vec<&str> = seen
+        .stale()
+        .filter_map(|e| match &e.key {
+            Key::Certificate { issuer, .. } => Some(issuer.as_str()),
+            Key::Domain(_) => None,
+        })
+        .collect();
+    let issuer = if issuers.is_empty() { "(not readable)".to_owned() } else { issuers.join("; ") };
+    if pinned::has_domain_entry(&seen.list.entries) {
+        let message = format!(
+            "Receive connector '{name}' trusts Exchange Online both by its domain and by one certificate (issuer {issuer}). The domain entry keeps mail from Exchange Online recognised; the pinned entry matches only while Exchange Online presents that certificate and can be removed."
+        );
+        Draft::new(&pinned::DOC, index, line, message, remediation).severity(Severity::Warning)
+    } else if seen.list.truncated {
+        let message = format!(
+            "Receive connector '{name}' trusts Exchange Online by one certificate's issuer and subject (issuer {issuer}), which matches only while Exchange Online presents that certificate. The paste cut the list, so whether the connector also trusts Exchange Online by its domain is not shown."
+        );
+        Draft::new(&pinned::DOC, index, line, message, remediation).severity(Severity::Warning)
+    } else {
+        let message = format!(
+            "Receive connector '{name}' trusts Exchange Online only by one certificate's issuer and subject (issuer {issuer}). Exchange Online has changed its certificate several times since 2016 (last in 2026): unless this is the certificate it presents today, mail from Exchange Online is no longer recognised as hybrid mail, and it will stop being recognised at the next change."
+        );
+        Draft::new(&pinned::DOC, index, line, message, remediation)
+    }
 }
 
 /// Says that the list was cut short, and what to paste for the whole list.
@@ -215,7 +287,7 @@ fn fix(
         Ok(target) => target,
         Err(reason) => return Remediation::unavailable(reason.note(Kind::ReceiveConnector)),
     };
-    for entry in seen.list.entries.iter().filter(|e| !is_legacy(e)) {
+    for entry in seen.list.entries.iter().filter(|e| !is_stale(e)) {
         cx.kept_unnamed(connector.index, "TlsDomainCapabilities entry", &entry.to_exchange_string());
     }
     let identity = connector.object.identity.as_ref().map(|i| i.text.to_ascii_lowercase());
@@ -231,8 +303,8 @@ fn fix(
             && !seen.field.not_current()
             && seen.hidden.is_none()
             && identity.is_some_and(|i| counts.get(&i) == Some(&1)),
-        is_stale: is_legacy,
-        stale_pattern: "*MSIT Machine Auth CA 2*",
+        is_stale,
+        stale_patterns: seen.patterns(),
         replacement: &format!("{REPLACEMENT_DOMAIN}:{caps}"),
         canonical_stale: HCW_LEGACY_ENTRY,
         number: cx.findings.len() + 1,
@@ -384,7 +456,7 @@ fn raw_text(value: &Value) -> String {
 
 /// How often the paste shows each receive connector (by lowercased identity). A connector shown
 /// twice (two pastes, or a copy and a later state) may hold either list now.
-fn identity_counts(views: Views) -> BTreeMap<String, usize> {
+pub(super) fn identity_counts(views: Views) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for connector in views.receive_connectors() {
         if let Some(identity) = &connector.object.identity {

@@ -8,9 +8,13 @@
 pub mod auth_certificate_invalid;
 pub mod exchange_build;
 pub mod exo_send_connector;
+pub mod exo_tls_capability_pinned;
 mod finding;
 pub mod hybrid_app_not_active;
+pub mod hybrid_receive_connector_selection;
+pub mod hybrid_receive_tls_inconsistent;
 pub mod legacy_exo_tls_capability;
+mod receiving;
 pub mod symptom;
 pub mod tls_certificate;
 pub mod tls_certificate_name;
@@ -61,7 +65,10 @@ pub struct Rule {
 
 /// Every check, in the order findings are reported.
 pub const RULES: &[Rule] = &[
-    Rule { docs: &[&legacy_exo_tls_capability::DOC], check: legacy_exo_tls_capability::check },
+    Rule {
+        docs: &[&legacy_exo_tls_capability::DOC, &exo_tls_capability_pinned::DOC],
+        check: legacy_exo_tls_capability::check,
+    },
     Rule { docs: &[&exchange_build::DOC, &exchange_build::THROTTLED], check: exchange_build::check },
     Rule { docs: &[&hybrid_app_not_active::DOC], check: hybrid_app_not_active::check },
     Rule { docs: &[&auth_certificate_invalid::DOC], check: auth_certificate_invalid::check },
@@ -81,6 +88,9 @@ pub const RULES: &[Rule] = &[
         check: tls_certificate_name::check,
     },
     Rule { docs: &[&exo_send_connector::DOC], check: exo_send_connector::check },
+    // After `tls_certificate_name`: a connector it reports for its name is not reported again.
+    Rule { docs: &[&hybrid_receive_tls_inconsistent::DOC], check: hybrid_receive_tls_inconsistent::check },
+    Rule { docs: &[&hybrid_receive_connector_selection::DOC], check: hybrid_receive_connector_selection::check },
     // Last: a symptom names the findings of the other rules that explain it.
     Rule { docs: &[&symptom::DOC], check: symptom::check },
 ];
