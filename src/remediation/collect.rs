@@ -72,7 +72,7 @@ pub const PASTES: &[Paste] = &[
         kind: Kind::ReceiveConnector,
         side: Side::OnPremises,
         what: "the receive connectors",
-        command: "Get-ReceiveConnector | Format-List Identity,TransportRole,Enabled,TlsDomainCapabilities,TlsCertificateName,Fqdn",
+        command: "Get-ReceiveConnector | Format-List Identity,Server,TransportRole,Enabled,Bindings,RemoteIPRanges,AuthMechanism,PermissionGroups,Fqdn,TlsCertificateName,TlsDomainCapabilities",
     },
     Paste {
         kind: Kind::SendConnector,

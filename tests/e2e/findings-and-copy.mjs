@@ -75,7 +75,7 @@ test('Copy all and the script and collector Copy buttons copy exact text', async
     expectations.push([page.locator(`#copy-collector-${part.side}`), part.script]);
   }
   const collector = parts.map((p) => p.script).join('\n');
-  for (const cmd of ['$FormatEnumerationLimit = -1', 'Get-ReceiveConnector | Format-List Identity,TransportRole,Enabled,TlsDomainCapabilities,TlsCertificateName,Fqdn',
+  for (const cmd of ['$FormatEnumerationLimit = -1', 'Get-ReceiveConnector | Format-List Identity,Server,TransportRole,Enabled,Bindings,RemoteIPRanges',
     'Get-SendConnector', 'Get-HybridConfiguration | Format-List', 'Get-ExchangeCertificate', 'Get-ExchangeServer', 'Get-InboundConnector', 'Get-OutboundConnector']) {
     assert(collector.includes(cmd), `collector lacks ${cmd}`);
   }
