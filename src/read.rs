@@ -130,7 +130,7 @@ fn read_text(src: &mut Source, out: &mut Reading) {
                     }
                     None => (command.clone(), command_cmdlet.clone(), "command"),
                 };
-                let kinds = record_kinds(&block.records, command_cmdlet.as_deref());
+                let kinds = record_kinds(&block.records, command_cmdlet.as_deref(), command.as_deref());
                 let (cmdlet, cmdlet_from) = match (command_cmdlet.as_deref(), kinds.first().and_then(|k| k.cmdlet())) {
                     (Some(c), _) => (Some(c), Some(named_by)),
                     (None, Some(c)) => (Some(c), Some("properties")),
@@ -175,10 +175,10 @@ fn add_furniture(src: &mut Source, furniture: Vec<transcript::Furniture>, sectio
     }
 }
 
-/// The kind of each record of a block: the command's cmdlet says it when there is one, else the
-/// record's type name, else its properties.
-fn record_kinds(records: &[formats::Record], command_cmdlet: Option<&str>) -> Vec<Kind> {
-    let command_kind = command_cmdlet.and_then(Kind::from_cmdlet);
+/// The kind of each record of a block: the command's cmdlet says it when there is one (or what
+/// the command reads, see [`Kind::from_command`]), else the record's type name, else its properties.
+fn record_kinds(records: &[formats::Record], command_cmdlet: Option<&str>, command: Option<&str>) -> Vec<Kind> {
+    let command_kind = command_cmdlet.and_then(Kind::from_cmdlet).or_else(|| command.and_then(Kind::from_command));
     records
         .iter()
         .map(|r| {

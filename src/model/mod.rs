@@ -18,6 +18,8 @@ mod names;
 pub mod online;
 pub mod receive_connector;
 pub mod redaction;
+pub mod registry;
+pub mod root_certificate;
 pub mod send_connector;
 pub mod symptom;
 pub mod topology;
@@ -31,6 +33,8 @@ pub use hybrid_configuration::HybridConfiguration;
 pub use identity::Identity;
 pub use online::{InboundConnector, OutboundConnector};
 pub use receive_connector::ReceiveConnector;
+pub use registry::RegistryValues;
+pub use root_certificate::RootCertificate;
 pub use send_connector::SendConnector;
 pub use symptom::{SymptomLine, SymptomText};
 pub use view::{View, Views};
@@ -57,6 +61,8 @@ static READ: NameSet = NameSet::new(&[
     AuthConfig::PROPERTIES,
     AuthServer::PROPERTIES,
     SettingOverride::PROPERTIES,
+    RegistryValues::PROPERTIES,
+    RootCertificate::PROPERTIES,
 ]);
 
 /// True for the properties the model and the rules read; parsers keep only these in records
@@ -100,6 +106,12 @@ pub enum Kind {
     SettingOverride,
     /// An error text recognised anywhere in the paste (see `formats::symptom`).
     Symptom,
+    /// The values of one registry key on one server (`Get-ItemProperty`, or the collector's
+    /// list of the TLS and root-update keys).
+    RegistryKey,
+    /// A certificate of a server's trusted root store (`Get-ChildItem Cert:\LocalMachine\Root`),
+    /// never an Exchange certificate.
+    RootCertificate,
     Unknown,
 }
 
@@ -125,6 +137,8 @@ impl Kind {
             Kind::AuthServer => "AuthServer",
             Kind::SettingOverride => "SettingOverride",
             Kind::Symptom => "Symptom",
+            Kind::RegistryKey => "RegistryKey",
+            Kind::RootCertificate => "RootCertificate",
             Kind::Unknown => "Unknown",
         }
     }
@@ -142,6 +156,8 @@ impl Kind {
             Kind::AuthConfig => Some("Get-AuthConfig"),
             Kind::AuthServer => Some("Get-AuthServer"),
             Kind::SettingOverride => Some("Get-SettingOverride"),
+            Kind::RegistryKey => Some("Get-ItemProperty"),
+            Kind::RootCertificate => Some("Get-ChildItem"),
             Kind::FileVersionInfo | Kind::Symptom | Kind::Unknown => None,
         }
     }
@@ -181,6 +197,15 @@ impl Kind {
         } else {
             None
         }
+    }
+
+    /// The kind the command above the output names by what it reads rather than by its cmdlet:
+    /// `Get-ChildItem Cert:\LocalMachine\Root` lists the trusted roots, whose certificates a
+    /// property set alone would take for Exchange certificates.
+    pub fn from_command(command: &str) -> Option<Kind> {
+        let command = command.to_ascii_lowercase().replace('/', "\\");
+        let root = ["cert:\\localmachine\\root", "cert:\\localmachine\\authroot"];
+        root.iter().any(|store| command.contains(store)).then_some(Kind::RootCertificate)
     }
 
     /// The kind named by a .NET type name such as `Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector`.
@@ -223,6 +248,10 @@ impl Kind {
             Kind::OutboundConnector
         } else if has("AddressSpaces") || has("SmartHosts") || has("CloudServicesMailEnabled") {
             Kind::SendConnector
+        } else if has("Thumbprint") && root_certificate::store_of(record).is_some_and(root_certificate::is_root_store) {
+            Kind::RootCertificate
+        } else if has("RegistryKey") || in_registry(record) {
+            Kind::RegistryKey
         } else if has("Thumbprint") && (has("Services") || has("Subject") || has("NotAfter") || has("Issuer")) {
             Kind::ExchangeCertificate
         } else if has("AdminDisplayVersion") || (has("ServerRole") && has("Edition")) {
@@ -242,6 +271,14 @@ impl Kind {
             Kind::Unknown
         }
     }
+}
+
+/// True when the record's `PSPath` is in the registry provider (`Microsoft.PowerShell.Core\Registry::...`):
+/// the output of `Get-ItemProperty` on a registry key.
+fn in_registry(record: &Record) -> bool {
+    property(record, "PSPath").and_then(|p| p.value.as_text()).is_some_and(|path| {
+        path.split_once("::").is_some_and(|(provider, _)| provider.to_ascii_lowercase().ends_with("registry"))
+    })
 }
 
 /// Which side of a hybrid organisation a connector's property set belongs to.

@@ -2,7 +2,7 @@
 
 use super::{
     AuthConfig, AuthServer, ExchangeCertificate, ExchangeServer, Field, FileVersionInfo, HybridConfiguration, Kind,
-    Object, ReceiveConnector, SendConnector, SettingOverride, SymptomText,
+    Object, ReceiveConnector, RegistryValues, RootCertificate, SendConnector, SettingOverride, SymptomText,
 };
 
 /// One object as the rules read it.
@@ -17,6 +17,10 @@ pub enum View<'a> {
     AuthConfig(AuthConfig<'a>),
     AuthServer(AuthServer<'a>),
     SettingOverride(SettingOverride<'a>),
+    /// The values of one registry key on one server.
+    RegistryKey(RegistryValues<'a>),
+    /// A certificate of a server's trusted root store.
+    RootCertificate(RootCertificate<'a>),
     /// An error text, with the index of its object.
     Symptom(usize, SymptomText<'a>),
     /// An object no rule reads: Exchange Online's connectors (read by `online` for the rules to
@@ -40,6 +44,8 @@ impl<'a> View<'a> {
             (Kind::AuthConfig, _) => View::AuthConfig(AuthConfig::read(index, object)),
             (Kind::AuthServer, _) => View::AuthServer(AuthServer::read(index, object)),
             (Kind::SettingOverride, _) => View::SettingOverride(SettingOverride::read(index, object)),
+            (Kind::RegistryKey, _) => View::RegistryKey(RegistryValues::read(index, object)),
+            (Kind::RootCertificate, _) => View::RootCertificate(RootCertificate::read(index, object)),
             _ => View::Other,
         }
     }

@@ -51,8 +51,11 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
         return None;
     }
     let header = line_text(src, start);
-    if is_blank(header) || header.starts_with(char::is_whitespace) {
+    if is_blank(header) {
         return None;
+    }
+    if header.starts_with(char::is_whitespace) || is_blank(src.line(start + 1)) {
+        return parse_grouped(src, start, end, wanted);
     }
     let runs = underline_runs(line_text(src, start + 1))?;
     let columns = [false, true].into_iter().find_map(|wide| read_columns(&screen(header, wide), &runs))?;
@@ -103,6 +106,38 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
     for message in messages {
         block.records.extend(message.records);
         block.diagnostics.extend(message.diagnostics);
+    }
+    Some(block)
+}
+
+/// A table under the line PowerShell prints above each group of a grouped table view, such as
+/// the certificate provider's `   PSParentPath: Microsoft.PowerShell.Security\Certificate::LocalMachine\Root`
+/// (indented, the property's name, `: `, its value, then a blank line; a copy may have lost the
+/// indentation, or the decoration step taken it off). The group's value is
+/// a property of every row, at the group line: it says what the rows are (a root store's
+/// certificates, not Exchange certificates).
+fn parse_grouped(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option<Block> {
+    let (name, value) = line_text(src, start).trim().split_once(": ")?;
+    // A property's name, never a stream's (`WARNING: ...` above a table is the shell's).
+    let property_name = name.bytes().all(|b| b.is_ascii_alphanumeric()) && name.bytes().any(|b| b.is_ascii_lowercase());
+    if !property_name || value.trim().is_empty() {
+        return None;
+    }
+    let mut header = start + 1;
+    while header < end && is_blank(src.line(header)) {
+        header += 1;
+    }
+    if header == start + 1 || line_text(src, header).starts_with(char::is_whitespace) {
+        return None;
+    }
+    let mut block = parse(src, header, end, wanted)?;
+    block.first_line = start;
+    block.understood.insert(0, (start, start));
+    if wanted(name) {
+        let value = super::Value::Text(value.trim().into());
+        for record in &mut block.records {
+            record.props.push(super::Prop::new(name, value.clone(), start));
+        }
     }
     Some(block)
 }
