@@ -45,6 +45,9 @@ pub const CERTIFICATES: &str =
     "Get-ExchangeCertificate | Format-List Thumbprint,Subject,Issuer,NotAfter,Services,Status,HasPrivateKey,RootCAType";
 /// The hybrid configuration's servers and certificate name.
 pub const HYBRID_CONFIGURATION: &str = "Get-HybridConfiguration | Format-List ReceivingTransportServers,SendingTransportServers,EdgeTransportServers,OnPremisesSmartHost,TlsCertificateName";
+/// On each server, the TLS 1.2 and .NET Framework registry values and the root-update policy,
+/// with the computer's name (the collector's command, `remediation::collect::tls_registry`).
+pub const TLS_REGISTRY: &str = "foreach ($key in 'SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client','SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server','SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319','SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319','SOFTWARE\\Microsoft\\.NETFramework\\v2.0.50727','SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v2.0.50727','SOFTWARE\\Policies\\Microsoft\\SystemCertificates\\AuthRoot') { $v = Get-ItemProperty -Path \"HKLM:\\$key\" -ErrorAction SilentlyContinue; [pscustomobject]@{ ComputerName = $env:COMPUTERNAME; OperatingSystem = (Get-CimInstance Win32_OperatingSystem).Caption; RegistryKey = \"HKLM\\$key\"; KeyExists = Test-Path -Path \"HKLM:\\$key\"; Enabled = $v.Enabled; DisabledByDefault = $v.DisabledByDefault; SystemDefaultTlsVersions = $v.SystemDefaultTlsVersions; SchUseStrongCrypto = $v.SchUseStrongCrypto; DisableRootAutoUpdate = $v.DisableRootAutoUpdate } | Format-List }";
 /// Every Exchange server with its version.
 pub const EXCHANGE_SERVERS: &str = "Get-ExchangeServer | Format-List Name,Edition,AdminDisplayVersion";
 
@@ -74,7 +77,7 @@ const EVENT_12014_LOOK_AT: &str = "the receive side: the receive connector the e
 const TLS_VERSION: &str = "the on-premises server and Exchange Online could not agree on a TLS version (`SocketError`, `Must issue a STARTTLS command first`), a protocol problem and not a missing certificate: Microsoft documents these texts for on-premises servers that use TLS 1.0 or 1.1, which Exchange Online no longer accepts, and the same happens when TLS 1.0 and 1.1 were disabled on a server where TLS 1.2 is not enabled";
 
 /// Where a TLS version problem is.
-const TLS_VERSION_LOOK_AT: &str = "the TLS protocol settings of the servers that send to and receive from Exchange Online: TLS 1.2 enabled for client and server in SCHANNEL, .NET Framework's `SystemDefaultTlsVersions` and `SchUseStrongCrypto`, and an Exchange build that supports TLS 1.2; hybridcheck cannot read the registry (the Exchange Health Checker script, https://aka.ms/ExchangeHealthChecker, reports these settings), but it can name each server's build";
+const TLS_VERSION_LOOK_AT: &str = "the TLS protocol settings of the servers that send to and receive from Exchange Online: TLS 1.2 enabled for client and server in SCHANNEL, .NET Framework's `SystemDefaultTlsVersions` and `SchUseStrongCrypto`, and an Exchange build that supports TLS 1.2; hybridcheck reads the registry values that the collector prints on each server, and names each server's build";
 
 pub const SYMPTOMS: &[Symptom] = &[
     Symptom {
@@ -204,8 +207,8 @@ pub const SYMPTOMS: &[Symptom] = &[
         unless: &[],
         meaning: TLS_VERSION,
         look_at: TLS_VERSION_LOOK_AT,
-        explained_by: &["exchange-build"],
-        paste: &[EXCHANGE_SERVERS],
+        explained_by: &["tls12-not-enabled", "exchange-build"],
+        paste: &[TLS_REGISTRY, EXCHANGE_SERVERS],
     },
     Symptom {
         id: "tls-version",
@@ -214,8 +217,8 @@ pub const SYMPTOMS: &[Symptom] = &[
         unless: &[],
         meaning: TLS_VERSION,
         look_at: TLS_VERSION_LOOK_AT,
-        explained_by: &["exchange-build"],
-        paste: &[EXCHANGE_SERVERS],
+        explained_by: &["tls12-not-enabled", "exchange-build"],
+        paste: &[TLS_REGISTRY, EXCHANGE_SERVERS],
     },
     Symptom {
         id: "authas-anonymous",

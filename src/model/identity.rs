@@ -51,9 +51,9 @@ pub(super) fn read(kind: Kind, record: &Record) -> Option<Identity> {
     }
     if kind == Kind::RegistryKey {
         // A key is named by its path, the same on every server: the finding names the server.
-        let prop = ["RegistryKey", "PSPath"]
-            .into_iter()
-            .find_map(|name| property(record, name).filter(|p| p.value.as_text().is_some_and(|s| !trim(s).is_empty())))?;
+        let prop = ["RegistryKey", "PSPath"].into_iter().find_map(|name| {
+            property(record, name).filter(|p| p.value.as_text().is_some_and(|s| !trim(s).is_empty()))
+        })?;
         let text = prop.value.as_text().unwrap_or_default();
         return Some(Identity { text: super::registry::display_path(text), complete: whole(prop, trim(text)) });
     }

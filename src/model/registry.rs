@@ -17,7 +17,10 @@ pub enum KnownKey {
     OtherProtocol,
     /// `SOFTWARE\Microsoft\.NETFramework\v4.0.30319` (or `v2.0.50727`), and the same under
     /// `SOFTWARE\WOW6432Node` for 32-bit programs.
-    DotNet { version: DotNetVersion, wow64: bool },
+    DotNet {
+        version: DotNetVersion,
+        wow64: bool,
+    },
     /// `SOFTWARE\Policies\Microsoft\SystemCertificates\AuthRoot`, which holds `DisableRootAutoUpdate`.
     AuthRootPolicy,
     Other,
@@ -49,7 +52,10 @@ impl KnownKey {
     /// The key a path names, in any of the forms a paste shows: `HKLM:\SOFTWARE\...`,
     /// `HKEY_LOCAL_MACHINE\SOFTWARE\...`, `Microsoft.PowerShell.Core\Registry::HKEY_LOCAL_MACHINE\...`.
     pub fn of(path: &str) -> KnownKey {
-        let path = relative_path(path).to_ascii_lowercase();
+        // Without white space: a path wrapped in a list may have had a space guessed at the wrap
+        // (`SystemCertificat es`), and the one real space (`TLS 1.2`) tells nothing.
+        let path: String =
+            relative_path(path).chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
         let parts: Vec<&str> = path.split('\\').filter(|p| !p.is_empty()).collect();
         match parts.as_slice() {
             ["system", "currentcontrolset", "control", "securityproviders", "schannel", "protocols", protocol, side] => {
@@ -58,7 +64,7 @@ impl KnownKey {
                     "server" => TlsSide::Server,
                     _ => return KnownKey::Other,
                 };
-                if *protocol == "tls 1.2" {
+                if *protocol == "tls1.2" {
                     KnownKey::Tls12(side)
                 } else {
                     KnownKey::OtherProtocol
@@ -70,8 +76,12 @@ impl KnownKey {
                     _ => (false, rest),
                 };
                 match rest {
-                    ["microsoft", ".netframework", "v4.0.30319"] => KnownKey::DotNet { version: DotNetVersion::V4, wow64 },
-                    ["microsoft", ".netframework", "v2.0.50727"] => KnownKey::DotNet { version: DotNetVersion::V2, wow64 },
+                    ["microsoft", ".netframework", "v4.0.30319"] => {
+                        KnownKey::DotNet { version: DotNetVersion::V4, wow64 }
+                    }
+                    ["microsoft", ".netframework", "v2.0.50727"] => {
+                        KnownKey::DotNet { version: DotNetVersion::V2, wow64 }
+                    }
                     ["policies", "microsoft", "systemcertificates", "authroot"] if !wow64 => KnownKey::AuthRootPolicy,
                     _ => KnownKey::Other,
                 }
@@ -91,7 +101,8 @@ pub fn relative_path(path: &str) -> &str {
         None => path,
     };
     for hive in ["HKEY_LOCAL_MACHINE", "HKLM:", "HKLM"] {
-        if let Some(rest) = path.get(..hive.len()).filter(|h| h.eq_ignore_ascii_case(hive)).map(|_| &path[hive.len()..]) {
+        if let Some(rest) = path.get(..hive.len()).filter(|h| h.eq_ignore_ascii_case(hive)).map(|_| &path[hive.len()..])
+        {
             if rest.is_empty() || rest.starts_with('\\') {
                 return rest.trim_matches('\\');
             }
@@ -226,13 +237,17 @@ mod tests {
             KnownKey::AuthRootPolicy
         );
         assert_eq!(
-            KnownKey::of("HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.1\\Server"),
+            KnownKey::of(
+                "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.1\\Server"
+            ),
             KnownKey::OtherProtocol
         );
         // Another hive is not the machine's setting.
+        assert_eq!(KnownKey::of("HKEY_CURRENT_USER\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319"), KnownKey::Other);
         assert_eq!(
-            KnownKey::of("HKEY_CURRENT_USER\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319"),
-            KnownKey::Other
+            KnownKey::of("Microsoft.PowerShell.Core\\Registry::HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\SystemCertificat es\\AuthRoot"),
+            KnownKey::AuthRootPolicy,
+            "a space guessed at a wrap"
         );
         assert_eq!(
             display_path("Microsoft.PowerShell.Core\\Registry::HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319"),

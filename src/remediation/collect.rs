@@ -259,6 +259,23 @@ fn from_table(kind: Kind) -> Command {
     paste(kind).map_or_else(|| certificates(None), |p| Command::literal(p.command))
 }
 
+/// On each server: the TLS 1.2 keys of SCHANNEL, the .NET Framework keys that choose the TLS
+/// versions .NET uses (64-bit and 32-bit, v4 and v2), and the policy that turns off the update of
+/// trusted roots, one list per key with the computer's name and Windows release. A key that is
+/// not there prints `KeyExists : False`, and a value that is not there prints empty: neither
+/// means "disabled", Windows then uses its default.
+pub fn tls_registry() -> Command {
+    Command::literal(crate::formats::symptom::TLS_REGISTRY)
+}
+
+/// On each server: the trusted roots (`Root`, and `AuthRoot`, where Windows puts the roots it
+/// fetches itself), each with the computer's name and its store.
+pub fn root_store() -> Command {
+    Command::literal(
+        "Get-ChildItem Cert:\\LocalMachine\\Root, Cert:\\LocalMachine\\AuthRoot | Select-Object @{Name='ComputerName';Expression={$env:COMPUTERNAME}},PSParentPath,Thumbprint,Subject,NotAfter | Format-List",
+    )
+}
+
 #[cfg(test)]
 mod table_tests {
     use super::*;

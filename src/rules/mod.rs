@@ -7,6 +7,7 @@
 
 pub mod auth_certificate_invalid;
 pub mod exchange_build;
+pub mod exo_root_not_trusted;
 pub mod exo_send_connector;
 pub mod exo_tls_capability_pinned;
 mod finding;
@@ -16,6 +17,7 @@ pub mod hybrid_receive_tls_inconsistent;
 pub mod legacy_exo_tls_capability;
 mod receiving;
 pub mod symptom;
+pub mod tls12_not_enabled;
 pub mod tls_certificate;
 pub mod tls_certificate_name;
 
@@ -91,6 +93,8 @@ pub const RULES: &[Rule] = &[
     // After `tls_certificate_name`: a connector it reports for its name is not reported again.
     Rule { docs: &[&hybrid_receive_tls_inconsistent::DOC], check: hybrid_receive_tls_inconsistent::check },
     Rule { docs: &[&hybrid_receive_connector_selection::DOC], check: hybrid_receive_connector_selection::check },
+    Rule { docs: &[&tls12_not_enabled::DOC], check: tls12_not_enabled::check },
+    Rule { docs: &[&exo_root_not_trusted::DOC], check: exo_root_not_trusted::check },
     // Last: a symptom names the findings of the other rules that explain it.
     Rule { docs: &[&symptom::DOC], check: symptom::check },
 ];
@@ -167,6 +171,8 @@ impl Context<'_> {
             View::ReceiveConnector(connector) => connector.server_name(),
             View::ExchangeServer(_) => o.display_identity(),
             View::FileVersionInfo(file) => file.server(),
+            View::RegistryKey(values) => values.server().map(str::to_owned),
+            View::RootCertificate(certificate) => certificate.server().map(str::to_owned),
             _ => None,
         };
         self.findings.push(draft.finish(o.kind.as_str(), o.display_identity(), server, o.input));
