@@ -197,7 +197,16 @@ fn check_schannel(cx: &mut Context, keys: &ServerKeys) {
             .push_str(&format!(" The paste does not show the TLS 1.2 {} key of this server.", not_shown.join(" and ")));
     }
     let remediation = Remediation::check_only(vec![collect::tls_registry()], fix_note(&who));
-    let evidence = broken.iter().filter_map(|(_, values, _)| *values).flat_map(|v| [v.enabled, v.disabled_by_default]);
+    // The values that prove each side; for a side left to Windows' default, the missing key (or
+    // the empty values) and the release whose default it is.
+    let evidence =
+        broken.iter().filter_map(|(_, values, state)| Some((values.as_ref()?, *state))).flat_map(|(v, state)| {
+            match state {
+                State::Default(_) if v.key_missing() => [v.key_exists, v.operating_system],
+                State::Default(_) => [v.enabled.or(v.disabled_by_default), v.operating_system],
+                _ => [v.enabled, v.disabled_by_default],
+            }
+        });
     let mut draft = Draft::new(&DOC, object, line, message, remediation).severity(severity);
     for field in evidence {
         draft = draft.evidence(field);
