@@ -10,6 +10,7 @@ pub mod csv;
 pub mod hcw_log;
 pub mod json;
 pub mod list;
+pub mod reg_query;
 pub mod shell;
 pub mod symptom;
 pub mod table;
@@ -41,6 +42,8 @@ pub enum Format {
     HcwLog,
     /// Lines a copy added around the output: Markdown code fences, image lines, bare quote marks.
     Markdown,
+    /// The output of cmd.exe's `reg query`: registry keys and their values.
+    RegQuery,
 }
 
 impl Format {
@@ -58,6 +61,7 @@ impl Format {
             Format::SymptomText => "symptom-text",
             Format::HcwLog => "hcw-log",
             Format::Markdown => "markdown",
+            Format::RegQuery => "reg-query",
         }
     }
 }
@@ -270,6 +274,7 @@ pub fn parse_segment_with(
             .or_else(|| clixml::parse(src, n, last, budget))
             .or_else(|| json::parse(src, n, last, wanted))
             .or_else(|| csv::parse(src, n, last, wanted))
+            .or_else(|| reg_query::parse(src, n, last, wanted))
             .or_else(|| table::parse(src, n, last, wanted))
             .or_else(|| shell::parse(src, n, last))
             .or_else(|| list::parse(src, n, last, wanted, labels));

@@ -4,6 +4,7 @@
 
 use super::symptom::{SOCKET_ERROR, TLS_GUIDANCE};
 use super::{Context, Draft, Judgement, RuleDoc};
+use crate::formats::Format;
 use crate::model::field::line_or;
 use crate::model::registry::{dword, windows_server_release, DotNetVersion, KnownKey, RegistryValues, TlsSide};
 use crate::model::topology::{same_server, server_key};
@@ -33,7 +34,7 @@ pub static DOC: RuleDoc = RuleDoc {
     severity: Severity::Error,
     needs: &[&[Kind::RegistryKey]],
     title: "TLS 1.2 is not enabled on a server that exchanges mail with Exchange Online",
-    what_it_checks: "Reads, for each server (by `ComputerName`, or `PSComputerName` of a remote session), the registry values of `HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client` and `\\Server` (`Enabled`, `DisabledByDefault`) and of the .NET Framework keys `SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319` and `v2.0.50727`, also under `SOFTWARE\\WOW6432Node` (`SystemDefaultTlsVersions`, `SchUseStrongCrypto`), as the collector prints them or as `Get-ItemProperty` prints them (with `PSPath`). An error when TLS 1.2 is disabled (`Enabled` 0) or disabled by default (`DisabledByDefault` not 0) for the client (sending) or server (receiving) side; a warning instead when the hybrid configuration is pasted and does not name the server as a sending, receiving or Edge transport server. A key or value that is not there is not \"disabled\": Windows then uses its default, which enables TLS 1.2 for client and server from Windows Server 2012 on (so on every release Exchange 2016, 2019 and Subscription Edition run on) and disables it on Windows Server 2008 R2; the rule says so, in information, and says which keys the paste does not show. A warning when a .NET Framework v4 key does not set both `SystemDefaultTlsVersions` and `SchUseStrongCrypto` to 1; information for the v2 keys.",
+    what_it_checks: "Reads, for each server (by `ComputerName`, or `PSComputerName` of a remote session), the registry values of `HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client` and `\\Server` (`Enabled`, `DisabledByDefault`) and of the .NET Framework keys `SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319` and `v2.0.50727`, also under `SOFTWARE\\WOW6432Node` (`SystemDefaultTlsVersions`, `SchUseStrongCrypto`), as the collector prints them, as `Get-ItemProperty` prints them (with `PSPath`), or as `reg query` prints them (a value `reg query /v` did not ask for is not judged). An error when TLS 1.2 is disabled (`Enabled` 0) or disabled by default (`DisabledByDefault` not 0) for the client (sending) or server (receiving) side; a warning instead when the hybrid configuration is pasted and does not name the server as a sending, receiving or Edge transport server. A key or value that is not there is not \"disabled\": Windows then uses its default, which enables TLS 1.2 for client and server from Windows Server 2012 on (so on every release Exchange 2016, 2019 and Subscription Edition run on) and disables it on Windows Server 2008 R2; the rule says so, in information, and says which keys the paste does not show. A warning when a .NET Framework v4 key does not set both `SystemDefaultTlsVersions` and `SchUseStrongCrypto` to 1; information for the v2 keys.",
     why_it_matters: "Exchange Online accepts only TLS 1.2 for mail and never sends with an older version. A server that cannot offer TLS 1.2 fails every TLS connection with Exchange Online: `421 4.4.2 Connection dropped due to SocketError`, `TLS negotiation failed with error SocketError`, or `451 5.7.3 Must issue a STARTTLS command first`; the queue grows while the certificates and connectors look right. The .NET values decide what Exchange's HTTPS clients (free/busy, OAuth, the Hybrid Configuration Wizard) use, not SMTP.",
     example: "RegistryKey : HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client\nEnabled : 0\nDisabledByDefault : 1",
     fix: "Enable TLS 1.2 for client and server as Microsoft's Exchange Server TLS configuration best practices describe: `Enabled` = 1 and `DisabledByDefault` = 0 (DWORD) under both TLS 1.2 keys, and `SystemDefaultTlsVersions` = 1 and `SchUseStrongCrypto` = 1 under both .NET Framework v4.0.30319 keys; export the keys first so that they can be put back, then restart the server. No command is generated: the change applies to the whole server and every program on it, takes effect only after a restart, and is often owned by a Group Policy or a hardening baseline that would set it back.",
@@ -246,7 +247,14 @@ fn check_dotnet(cx: &mut Context, keys: &ServerKeys) {
             if values.key_missing() {
                 return *version == DotNetVersion::V4;
             }
-            dword(values.system_default_tls_versions) != Some(1) || dword(values.sch_use_strong_crypto) != Some(1)
+            // `reg query /v` shows only the value asked for, so there a value not shown is not judged;
+            // `Get-ItemProperty` and the collector show every value the key holds.
+            let every_value_shown = values.object.format != Format::RegQuery;
+            let short = |field: Option<Field>| match dword(field) {
+                Some(value) => value != 1,
+                None => every_value_shown,
+            };
+            short(values.system_default_tls_versions) || short(values.sch_use_strong_crypto)
         })
         .collect();
     let Some(&&(_, _, first)) = short.iter().find(|(v, _, _)| *v == DotNetVersion::V4).or(short.first()) else {
