@@ -487,3 +487,31 @@ fn many_receiving_servers_are_compared_in_linear_time() {
     }
     assert_linear("receiving servers", receiving_servers, 500);
 }
+
+/// `n` servers, each with its TLS 1.2 keys in the collector's lists, a `reg query` of the
+/// root-update policy, and a root store of two certificates: the registry and root rules group by
+/// server, which must not cost a scan of every server for each key.
+fn many_servers_registry_and_roots(n: usize) -> String {
+    let mut text = String::new();
+    for server in 0..n {
+        for side in ["Client", "Server"] {
+            text += &format!(
+                "ComputerName      : EX{server:05}\nOperatingSystem   : Microsoft Windows Server 2019 Standard\nRegistryKey       : HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\{side}\nKeyExists         : True\nEnabled           : 0\nDisabledByDefault : 1\n\n"
+            );
+        }
+        text += &format!(
+            "\\\\EX{server:05}\\HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\SystemCertificates\\AuthRoot\n    DisableRootAutoUpdate    REG_DWORD    0x1\n\n"
+        );
+        for thumbprint in ["CDD4EEAE6000AC7F40C3802C171E30148030C072", "D4DE20D05E66FC53FE1A50882C78DB2852CAE474"] {
+            text += &format!(
+                "ComputerName : EX{server:05}\nPSParentPath : Microsoft.PowerShell.Security\\Certificate::LocalMachine\\Root\nThumbprint   : {thumbprint}\nSubject      : CN=Some Root\n\n"
+            );
+        }
+    }
+    text
+}
+
+#[test]
+fn thousands_of_servers_with_registry_values_and_root_stores_are_read_in_linear_time_and_memory() {
+    assert_linear("registry and root stores of many servers", many_servers_registry_and_roots, 1500);
+}

@@ -2,13 +2,15 @@
 //! root Exchange Online's certificates chain to (DigiCert Global Root G2) and cannot fetch it,
 //! because the automatic update of trusted roots is turned off.
 
+use super::tls12_not_enabled::HybridPath;
 use super::{Context, Draft, Judgement, RuleDoc};
 use crate::model::field::line_or;
 use crate::model::registry::{dword, KnownKey, RegistryValues};
-use crate::model::topology::{same_server, server_key};
+use crate::model::topology::server_key;
 use crate::model::{Kind, View};
 use crate::remediation::collect;
 use crate::report::{Reference, Remediation, Severity};
+use std::collections::BTreeMap;
 
 /// The SHA-1 thumbprint of DigiCert Global Root G2, as Microsoft's post of 2026-01-28 gives it.
 pub const DIGICERT_GLOBAL_ROOT_G2: &str = "DF3C24F9BFD666761B268073FE06D1CC8D4F82A4";
@@ -51,15 +53,13 @@ struct ServerRoots<'a> {
 
 pub fn check(cx: &mut Context) {
     let mut servers: Vec<ServerRoots> = Vec::new();
-    let at = |servers: &mut Vec<ServerRoots<'_>>, name: Option<&str>| match servers
-        .iter()
-        .position(|s| s.name.map(server_key) == name.map(server_key))
-    {
-        Some(at) => at,
-        None => {
+    // Each server's place in `servers`, by its key: a paste of thousands of servers is read in n log n.
+    let mut index: BTreeMap<Option<String>, usize> = BTreeMap::new();
+    let mut at = |servers: &mut Vec<ServerRoots<'_>>, name: Option<&str>| {
+        *index.entry(name.map(server_key)).or_insert_with(|| {
             servers.push(ServerRoots { name: None, policy: None, first_root: None, has_g2: false });
             servers.len() - 1
-        }
+        })
     };
     for view in cx.views.all() {
         match view {
@@ -79,13 +79,14 @@ pub fn check(cx: &mut Context) {
             _ => {}
         }
     }
+    let hybrid_path = HybridPath::read(cx);
     for server in &servers {
-        judge_server(cx, server);
+        judge_server(cx, server, &hybrid_path);
     }
 }
 
 /// The finding of one server, if any.
-fn judge_server(cx: &mut Context, server: &ServerRoots) {
+fn judge_server(cx: &mut Context, server: &ServerRoots, hybrid_path: &HybridPath) {
     let disabled = server.policy.filter(|p| !p.key_missing()).and_then(|p| dword(p.disable_root_auto_update));
     let disabled = disabled.is_some_and(|value| value != 0);
     let who = match server.name {
@@ -103,7 +104,7 @@ fn judge_server(cx: &mut Context, server: &ServerRoots) {
         }
         _ => return,
     };
-    if severity != Severity::Info && in_hybrid_path(cx, server.name) == Some(false) {
+    if severity != Severity::Info && hybrid_path.names(server.name) == Some(false) {
         message.push_str(" The hybrid configuration does not name this server as a sending, receiving or Edge transport server, so this matters only if mail to or from Exchange Online passes through it.");
         return add(cx, server, Severity::Warning, message);
     }
@@ -123,11 +124,4 @@ fn add(cx: &mut Context, server: &ServerRoots, severity: Severity, message: Stri
     let note = format!("No command is generated: the Group Policy that turns root update off, and the certificate files, are not in the paste. Preferred: set \"Turn off Automatic Root Certificates Update\" to Not configured or Disabled where the policy is set for {who}, then let Windows fetch the root. Otherwise import DigiCert Global Root G2 and its intermediates from the files Microsoft's post links to. Then run the commands below on the server and paste their output to verify.", who = server.name.unwrap_or("the server"));
     let remediation = Remediation::check_only(vec![collect::root_store(), collect::tls_registry()], note);
     cx.add(Draft::new(&DOC, object, line, message, remediation).severity(severity).evidence(evidence));
-}
-
-/// Whether the hybrid configuration names the server as one of its transport servers.
-fn in_hybrid_path(cx: &Context, name: Option<&str>) -> Option<bool> {
-    let servers = cx.topology.hybrid_transport_servers()?;
-    let name = name?;
-    Some(servers.iter().any(|s| same_server(s, name)))
 }

@@ -7,10 +7,11 @@ use super::{Context, Draft, Judgement, RuleDoc};
 use crate::formats::Format;
 use crate::model::field::line_or;
 use crate::model::registry::{dword, windows_server_release, DotNetVersion, KnownKey, RegistryValues, TlsSide};
-use crate::model::topology::{same_server, server_key};
+use crate::model::topology::server_key;
 use crate::model::{Field, Kind, View};
 use crate::remediation::collect;
 use crate::report::{Reference, Remediation, Severity};
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const SCHANNEL_PROTOCOLS: Reference = Reference {
     name: "Protocols in TLS/SSL (Schannel SSP): the versions each Windows release enables by default",
@@ -62,6 +63,8 @@ struct ServerKeys<'a> {
 
 pub fn check(cx: &mut Context) {
     let mut servers: Vec<ServerKeys> = Vec::new();
+    // Each server's place in `servers`, by its key: a paste of thousands of servers is read in n log n.
+    let mut index: BTreeMap<Option<String>, usize> = BTreeMap::new();
     for view in cx.views.all() {
         let View::RegistryKey(values) = view else { continue };
         let key = values.known_key();
@@ -69,13 +72,10 @@ pub fn check(cx: &mut Context) {
             continue;
         }
         let name = values.server();
-        let at = match servers.iter().position(|s| s.name.map(server_key) == name.map(server_key)) {
-            Some(at) => at,
-            None => {
-                servers.push(ServerKeys { name, client: None, server: None, dotnet: Vec::new(), os: None });
-                servers.len() - 1
-            }
-        };
+        let at = *index.entry(name.map(server_key)).or_insert_with(|| {
+            servers.push(ServerKeys { name, client: None, server: None, dotnet: Vec::new(), os: None });
+            servers.len() - 1
+        });
         let keys = &mut servers[at];
         keys.os = values.operating_system.and_then(Field::text).or(keys.os);
         match key {
@@ -89,8 +89,9 @@ pub fn check(cx: &mut Context) {
         }
         cx.judge(values.index, Judgement::Judged);
     }
+    let hybrid_path = HybridPath::read(cx);
     for keys in &servers {
-        check_schannel(cx, keys);
+        check_schannel(cx, keys, &hybrid_path);
         check_dotnet(cx, keys);
     }
 }
@@ -153,7 +154,7 @@ fn windows_default(os: Option<&str>) -> (bool, String) {
 
 /// The SCHANNEL finding of one server: an error when a side is not enabled, information when
 /// TLS 1.2 rests on Windows' default or a side was not pasted.
-fn check_schannel(cx: &mut Context, keys: &ServerKeys) {
+fn check_schannel(cx: &mut Context, keys: &ServerKeys, hybrid_path: &HybridPath) {
     let (default_enabled, release) = windows_default(keys.os);
     let sides = [(TlsSide::Client, keys.client), (TlsSide::Server, keys.server)];
     let states: Vec<(TlsSide, Option<&RegistryValues>, State)> =
@@ -174,7 +175,7 @@ fn check_schannel(cx: &mut Context, keys: &ServerKeys) {
             "On {who}, TLS 1.2 is not enabled: {}. Exchange Online accepts only TLS 1.2 for mail, so TLS connections between this server and Exchange Online fail (421 4.4.2 ... SocketError, 451 5.7.3 Must issue a STARTTLS command first).",
             described.join("; ")
         );
-        severity = match in_hybrid_path(cx, keys.name) {
+        severity = match hybrid_path.names(keys.name) {
             Some(false) => {
                 message.push_str(" The hybrid configuration does not name this server as a sending, receiving or Edge transport server, so this matters only if mail to or from Exchange Online passes through it.");
                 Severity::Warning
@@ -228,12 +229,19 @@ fn describe_side(side: TlsSide, state: State, release: &str) -> String {
     }
 }
 
-/// Whether the hybrid configuration names the server as one of its transport servers; `None`
-/// when the paste shows no hybrid configuration, or names no server.
-fn in_hybrid_path(cx: &Context, name: Option<&str>) -> Option<bool> {
-    let servers = cx.topology.hybrid_transport_servers()?;
-    let name = name?;
-    Some(servers.iter().any(|s| same_server(s, name)))
+/// The servers of the hybrid configuration's mail flow (sending, receiving, Edge), by key, read
+/// once per check; `None` when the paste shows no hybrid configuration or it names no server.
+pub(super) struct HybridPath(Option<BTreeSet<String>>);
+
+impl HybridPath {
+    pub(super) fn read(cx: &Context) -> HybridPath {
+        HybridPath(cx.topology.hybrid_transport_servers().map(|names| names.iter().map(|n| server_key(n)).collect()))
+    }
+
+    /// Whether the hybrid configuration names the server; `None` when that cannot be told.
+    pub(super) fn names(&self, name: Option<&str>) -> Option<bool> {
+        Some(self.0.as_ref()?.contains(&server_key(name?)))
+    }
 }
 
 /// The .NET Framework finding of one server: a warning when a v4 key does not set both values
