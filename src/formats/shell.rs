@@ -196,6 +196,10 @@ fn parse_error_record(src: &Source, start: LineNo, end: LineNo) -> Option<Block>
     };
     let mut block = Block::new(Format::ShellMessages, start, last);
     block.understood.push((start, last));
+    if let Some(record) = missing_registry_key(src, start, tail_start, last, &message) {
+        block.records.push(record);
+        return Some(block);
+    }
     block.diagnostics.push(Diagnostic::at_line(
         "shell-error",
         Severity::Warning,
@@ -204,4 +208,31 @@ fn parse_error_record(src: &Source, start: LineNo, end: LineNo) -> Option<Block>
         hint.into(),
     ));
     Some(block)
+}
+
+/// The error id `Get-ItemProperty` gives a path that does not exist, in every culture (the
+/// message itself is translated: `Cannot find path '...' because it does not exist.`).
+const ITEM_PROPERTY_PATH_NOT_FOUND: &str = "PathNotFound,Microsoft.PowerShell.Commands.GetItemPropertyCommand";
+
+/// A record saying that a registry key does not exist (`RegistryKey`, `KeyExists` False), when
+/// the error record is `Get-ItemProperty`'s "path not found" for a key under `HKLM:`. That is no
+/// error to fix: a key that is not there leaves Windows' default in force, which the rules judge.
+/// The path is the first quoted text of the message that starts with the hive, in any of the
+/// quotes a culture uses.
+fn missing_registry_key(
+    src: &Source,
+    start: LineNo,
+    tail_start: LineNo,
+    last: LineNo,
+    message: &str,
+) -> Option<Record> {
+    (tail_start..=last).find(|&n| src.line(n).contains(ITEM_PROPERTY_PATH_NOT_FOUND))?;
+    let at = ["HKLM:\\", "HKEY_LOCAL_MACHINE\\"].iter().filter_map(|hive| message.find(hive)).min()?;
+    let path = &message[at..];
+    let path = path[..path.find(['\'', '"', '\u{bb}', '\u{201d}', '\u{2019}']).unwrap_or(path.len())].trim();
+    let mut key = Prop::new("RegistryKey", Value::Text(path.into()), start);
+    // A message wrapped over lines was joined with a space at each wrap, which may not be there.
+    key.inexact = tail_start > start + 1;
+    let exists = Prop::new("KeyExists", Value::Text("False".into()), start);
+    Some(Record { type_name: None, first_line: start, last_line: last, props: vec![key, exists] })
 }

@@ -99,7 +99,11 @@ fn judge_server(cx: &mut Context, server: &ServerRoots, hybrid_path: &HybridPath
         (true, false, _) => (Severity::Warning, format!("On {who}, automatic update of trusted roots is turned off (DisableRootAutoUpdate), so Windows will not fetch DigiCert Global Root G2, the root Exchange Online's certificates chain to; the paste does not show this server's root store, so whether G2 is there cannot be told.")),
         (true, true, true) => (Severity::Info, format!("On {who}, automatic update of trusted roots is turned off (DisableRootAutoUpdate), and DigiCert Global Root G2 is in the root store pasted for it. Keep its intermediates current by hand too: Windows will not update them.")),
         (false, true, false) => {
-            let policy = if server.policy.is_some() { "is not turned off" } else { "is not in the paste (the DisableRootAutoUpdate policy value)" };
+            let policy = if server.policy.is_some_and(|p| p.key_missing()) {
+                "is not turned off (the policy key does not exist)"
+            } else if server.policy.is_some() {
+                "is not turned off"
+            } else { "is not in the paste (the DisableRootAutoUpdate policy value)" };
             (Severity::Info, format!("On {who}, the root store pasted lacks DigiCert Global Root G2 ({DIGICERT_GLOBAL_ROOT_G2}). Automatic update of trusted roots {policy}; while it works, Windows fetches the root when it first meets it, and Microsoft says no action is needed."))
         }
         _ => return,

@@ -194,6 +194,14 @@ fn check_schannel(cx: &mut Context, keys: &ServerKeys, hybrid_path: &HybridPath)
     } else {
         return;
     }
+    let by_default: Vec<&str> =
+        states.iter().filter(|(_, _, s)| *s == State::Default(true)).map(|(side, _, _)| side.as_str()).collect();
+    if !broken.is_empty() && !by_default.is_empty() {
+        message.push_str(&format!(
+            " The TLS 1.2 {} key is not set (no key, or no values), which is not \"disabled\": the server runs {release}.",
+            by_default.join(" and ")
+        ));
+    }
     if !not_shown.is_empty() {
         message
             .push_str(&format!(" The paste does not show the TLS 1.2 {} key of this server.", not_shown.join(" and ")));
