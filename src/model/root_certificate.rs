@@ -11,33 +11,24 @@ use crate::formats::Record;
 pub struct RootCertificate<'a> {
     /// The index of the object in the report's objects.
     pub index: usize,
-    pub object: &'a Object,
     /// The collector's `ComputerName`, or `PSComputerName` of a remote session.
     pub computer_name: Option<Field<'a>>,
-    /// `Microsoft.PowerShell.Security\Certificate::LocalMachine\Root`, when the paste shows it.
-    pub store: Option<Field<'a>>,
     pub thumbprint: Option<Field<'a>>,
-    pub subject: Option<Field<'a>>,
-    pub not_after: Option<Field<'a>>,
 }
 
 impl<'a> RootCertificate<'a> {
-    /// The properties the view reads; its kind is recognised by the store in `PSParentPath` or
-    /// `PSPath`, or by the command above the output (`Kind::from_command`).
+    /// The properties the view reads, and those its kind is recognised by: the store in
+    /// `PSParentPath` or `PSPath` (else the command above the output, `Kind::from_command`).
     pub const PROPERTIES: &'static [&'static str] =
-        &["ComputerName", "PSComputerName", "PSParentPath", "PSPath", "Thumbprint", "Subject", "NotAfter"];
+        &["ComputerName", "PSComputerName", "PSParentPath", "PSPath", "Thumbprint"];
 
     pub fn read(index: usize, object: &'a Object) -> RootCertificate<'a> {
         let read = Reader::new(object, Self::PROPERTIES);
         let named = |field: Option<Field<'a>>| field.filter(|f| f.text().is_some());
         RootCertificate {
             index,
-            object,
             computer_name: named(read.get("ComputerName")).or_else(|| named(read.get("PSComputerName"))),
-            store: named(read.get("PSParentPath")).or_else(|| named(read.get("PSPath"))),
             thumbprint: read.get("Thumbprint"),
-            subject: read.get("Subject"),
-            not_after: read.get("NotAfter"),
         }
     }
 

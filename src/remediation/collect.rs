@@ -117,6 +117,18 @@ pub const PASTES: &[Paste] = &[
         command: "Get-SettingOverride | Format-List Name,ComponentName,SectionName,Parameters,Server,Status",
     },
     Paste {
+        kind: Kind::RegistryKey,
+        side: Side::EachServer,
+        what: "the TLS 1.2, .NET Framework and root-update registry values of each server",
+        command: crate::formats::symptom::TLS_REGISTRY,
+    },
+    Paste {
+        kind: Kind::RootCertificate,
+        side: Side::EachServer,
+        what: "the trusted root certificates of each server",
+        command: crate::formats::symptom::ROOT_STORE,
+    },
+    Paste {
         kind: Kind::InboundConnector,
         side: Side::ExchangeOnline,
         what: "the Exchange Online inbound connectors",
@@ -261,19 +273,16 @@ fn from_table(kind: Kind) -> Command {
 
 /// On each server: the TLS 1.2 keys of SCHANNEL, the .NET Framework keys that choose the TLS
 /// versions .NET uses (64-bit and 32-bit, v4 and v2), and the policy that turns off the update of
-/// trusted roots, one list per key with the computer's name and Windows release. A key that is
-/// not there prints `KeyExists : False`, and a value that is not there prints empty: neither
-/// means "disabled", Windows then uses its default.
+/// trusted roots, one list per key with the computer's name and Windows release (the collector's
+/// row for registry keys, printed whole).
 pub fn tls_registry() -> Command {
-    Command::literal(crate::formats::symptom::TLS_REGISTRY)
+    Command::printing_whole(crate::formats::symptom::TLS_REGISTRY)
 }
 
-/// On each server: the trusted roots (`Root`, and `AuthRoot`, where Windows puts the roots it
-/// fetches itself), each with the computer's name and its store.
+/// On each server: the trusted roots, each with the computer's name and its store (the
+/// collector's row for root certificates, printed whole).
 pub fn root_store() -> Command {
-    Command::literal(
-        "Get-ChildItem Cert:\\LocalMachine\\Root, Cert:\\LocalMachine\\AuthRoot | Select-Object @{Name='ComputerName';Expression={$env:COMPUTERNAME}},PSParentPath,Thumbprint,Subject,NotAfter | Format-List",
-    )
+    Command::printing_whole(crate::formats::symptom::ROOT_STORE)
 }
 
 #[cfg(test)]
