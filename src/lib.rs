@@ -117,7 +117,11 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
             Severity::Warning,
             0,
             None,
-            format!("The input holds {known} object{}, but none that the rules judge: receive connectors with TlsDomainCapabilities, the send connector to Exchange Online, certificates that connectors name, or server versions.", if known == 1 { "" } else { "s" }),
+            format!(
+                "The input holds {known} object{}, but none that the rules judge. They read: {}.",
+                if known == 1 { "" } else { "s" },
+                remediation::collect::PASTES.iter().map(|p| p.what).collect::<Vec<_>>().join("; ")
+            ),
             String::new(),
         )));
     }
