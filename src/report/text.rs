@@ -50,19 +50,7 @@ pub fn render_to_width(report: &Report, color: bool, width: Option<usize>) -> St
             write_commands(out, "      ", &d.commands);
         }
     }
-    let pastes = super::pastes_to_add(report);
-    if !pastes.is_empty() {
-        out.blank();
-        out.line(&paint("1", "Rules not run (the input lacks what they read)"));
-        for (paste, rules) in pastes {
-            out.prose(
-                "  ",
-                "    ",
-                &format!("Add the output for {} (run {}) to run {}:", paste.what, paste.side.words(), rules.join(", ")),
-            );
-            write_commands(out, "      ", std::slice::from_ref(&paste.command));
-        }
-    }
+    write_rules_not_run(out, report, &paint);
     if !report.unrecognized.is_empty() {
         out.blank();
         out.line(&format!(
@@ -106,6 +94,22 @@ pub fn render_to_width(report: &Report, color: bool, width: Option<usize>) -> St
     out.prose("", "  ", &format!("{name}: {}", shown(&report.summary.verdict)));
     out.prose("", "  ", &shown(&report.summary.counts));
     std::mem::take(&mut out.text)
+}
+
+/// The outputs the input lacks, each with the rules it would let run and its command.
+fn write_rules_not_run(out: &mut Writer, report: &Report, paint: &dyn Fn(&str, &str) -> String) {
+    let pastes = super::pastes_to_add(report);
+    if pastes.is_empty() {
+        return;
+    }
+    out.blank();
+    out.line(&paint("1", "Rules not run (the input lacks what they read)"));
+    for (paste, rules) in pastes {
+        let words =
+            format!("Add the output for {} (run {}) to run {}:", paste.what, paste.side.words(), rules.join(", "));
+        out.prose("  ", "    ", &words);
+        write_commands(out, "      ", std::slice::from_ref(&paste.command));
+    }
 }
 
 /// The text being written, and the width to wrap prose to.
