@@ -280,7 +280,7 @@ fn online_connectors_diagnostic(objects: &[Object]) -> Option<Diagnostic> {
             Severity::Info,
             first.input,
             Some(first.record.first_line),
-            format!("The paste holds {connectors} (Get-InboundConnector, Get-OutboundConnector) and nothing from the on-premises servers. No rule checks Exchange Online connectors yet: they are listed, not judged."),
+            format!("The paste holds {connectors} (Get-InboundConnector, Get-OutboundConnector) and nothing from the on-premises servers. The rules that read Exchange Online connectors compare them with the on-premises side, so they are listed, not judged."),
             "Hybrid TLS is checked on the on-premises side. In the Exchange Management Shell run the commands below (the last one on each server that sends or receives hybrid mail) and paste their output together with these connectors.".to_owned(),
         )
         .with_commands(vec![
@@ -294,8 +294,8 @@ fn online_connectors_diagnostic(objects: &[Object]) -> Option<Diagnostic> {
             Severity::Info,
             first.input,
             Some(first.record.first_line),
-            format!("The paste holds {connectors} (Get-InboundConnector, Get-OutboundConnector). No rule checks Exchange Online connectors yet: they are listed, not judged; the on-premises objects were checked on their own."),
-            "Nothing to add for now: the certificate names in these connectors are not yet compared with the on-premises certificates.".to_owned(),
+            format!("The paste holds {connectors} (Get-InboundConnector, Get-OutboundConnector). They are judged only where a rule can compare them with the on-premises side (the certificate the send connector presents, the receiving servers' certificate, the hybrid domains)."),
+            "For a full comparison, paste the send connectors, the hybrid configuration, the receive connectors and the certificates of the sending and receiving servers with these connectors.".to_owned(),
         )
     };
     Some(diagnostic)

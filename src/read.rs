@@ -102,6 +102,7 @@ fn map_value_lines(value: &mut formats::Value, line: &impl Fn(source::LineNo) ->
 fn read_text(src: &mut Source, out: &mut Reading) {
     let Reading { index, objects, sections, diagnostics, budget } = out;
     let index = *index;
+    let first_object = objects.len();
     let (segments, furniture) = transcript::split(src);
     add_furniture(src, furniture, sections);
     let mut labels = formats::list::Labels::default();
@@ -153,6 +154,8 @@ fn read_text(src: &mut Source, out: &mut Reading) {
             src.mark(first, last);
         }
     }
+    // Accepted domains look alike on both sides; a section that shows a tenant is Exchange Online's.
+    model::domain::assign_sides(&mut objects[first_object..]);
     read_symptoms(src, index, objects, sections);
     sort::sort_by_key(sections, |s| s.first_line);
 }

@@ -47,7 +47,7 @@ pub(crate) fn summarize(
     } else if !findings.is_empty() {
         "Nothing could be checked, but the input shows error texts of broken hybrid mail flow: the findings say what to add next.".to_owned()
     } else if summary.unchecked == 0 && only_online_connectors(objects) {
-        "No rule checks Exchange Online connectors yet, and the input holds nothing from the on-premises servers; see the notes about the input for what to add.".to_owned()
+        "Exchange Online connectors are judged against the on-premises side, and the input holds nothing from the on-premises servers; see the notes about the input for what to add.".to_owned()
     } else if summary.unchecked > 0 {
         format!(
             "Nothing could be checked: {} the properties the rules need; see the notes about the input for what to add.",

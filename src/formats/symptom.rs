@@ -52,6 +52,12 @@ pub const HYBRID_CONFIGURATION: &str = "Get-HybridConfiguration | Format-List Re
 /// fetches itself) with the computer's name and the store (the collector's row for `RootCertificate`).
 pub const ROOT_STORE: &str = "Get-ChildItem Cert:\\LocalMachine\\Root, Cert:\\LocalMachine\\AuthRoot | Select-Object @{Name='ComputerName';Expression={$env:COMPUTERNAME}},PSParentPath,Thumbprint,Subject,NotAfter | Format-List";
 pub const TLS_REGISTRY: &str = "'SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client','SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server','SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319','SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319','SOFTWARE\\Microsoft\\.NETFramework\\v2.0.50727','SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v2.0.50727','SOFTWARE\\Policies\\Microsoft\\SystemCertificates\\AuthRoot' | ForEach-Object { $v = Get-ItemProperty -Path \"HKLM:\\$_\" -ErrorAction SilentlyContinue; [pscustomobject]@{ ComputerName = $env:COMPUTERNAME; OperatingSystem = (Get-CimInstance Win32_OperatingSystem).Caption; RegistryKey = \"HKLM\\$_\"; KeyExists = Test-Path -Path \"HKLM:\\$_\"; Enabled = $v.Enabled; DisabledByDefault = $v.DisabledByDefault; SystemDefaultTlsVersions = $v.SystemDefaultTlsVersions; SchUseStrongCrypto = $v.SchUseStrongCrypto; DisableRootAutoUpdate = $v.DisableRootAutoUpdate } } | Format-List";
+/// Exchange Online's inbound connectors and accepted domains (in Exchange Online PowerShell).
+pub const ONLINE_INBOUND: &str = "Get-InboundConnector | Format-List Name,Enabled,ConnectorType,TlsSenderCertificateName,SenderIPAddresses,AssociatedAcceptedDomains; Get-AcceptedDomain | Format-List DomainName,DomainType,InitialDomain";
+/// Exchange Online's outbound connectors (in Exchange Online PowerShell).
+pub const ONLINE_OUTBOUND: &str = "Get-OutboundConnector | Format-List Name,Enabled,ConnectorType,UseMXRecord,SmartHosts,TlsSettings,TlsDomain,RecipientDomains,AllAcceptedDomains,RouteAllMessagesViaOnPremises";
+/// The hybrid domains and the on-premises domains.
+pub const DOMAINS: &str = "$FormatEnumerationLimit = -1; Get-HybridConfiguration | Format-List Domains,OnPremisesSmartHost; Get-AcceptedDomain | Format-List DomainName,DomainType; Get-RemoteDomain | Format-List Identity,DomainName,IsInternal,TargetDeliveryDomain,TrustedMailOutboundEnabled";
 /// Every Exchange server with its version.
 pub const EXCHANGE_SERVERS: &str = "Get-ExchangeServer | Format-List Name,Edition,AdminDisplayVersion";
 
@@ -151,7 +157,12 @@ pub const SYMPTOMS: &[Symptom] = &[
         unless: &[],
         meaning: "the certificate the on-premises server presented to Exchange Online does not carry the name Exchange Online's connector expects (SubjectMismatch, with 450 4.4.317 or 450 4.7.320): a wrong name, not an untrusted chain, typically because one receiving server presents another certificate than the hybrid one",
         look_at: "the receive side: the `TlsCertificateName` of the receive connector that takes mail from Exchange Online on each server in the hybrid configuration's `ReceivingTransportServers` (they must all name the hybrid configuration's certificate), the subject of that certificate on each server, and in Exchange Online the `TlsDomain` of the outbound connector to on-premises (`Get-OutboundConnector`)",
-        explained_by: &["tls-certificate-name-mismatch", "tls-certificate-not-found", "hybrid-receive-tls-inconsistent"],
+        explained_by: &[
+            "tls-certificate-name-mismatch",
+            "tls-certificate-not-found",
+            "hybrid-receive-tls-inconsistent",
+            "exo-connector-certificate-mismatch",
+        ],
         paste: &[RECEIVE_CONNECTOR_CERTIFICATES, HYBRID_CONFIGURATION, CERTIFICATES],
     },
     Symptom {
@@ -223,6 +234,26 @@ pub const SYMPTOMS: &[Symptom] = &[
         look_at: TLS_VERSION_LOOK_AT,
         explained_by: &["tls12-not-enabled", "exchange-build"],
         paste: &[TLS_REGISTRY, EXCHANGE_SERVERS],
+    },
+    Symptom {
+        id: "550-5.7.64-relay-access-denied",
+        anchor: "5.7.64",
+        also: &["relay access denied"],
+        unless: &[],
+        meaning: "Exchange Online did not attribute mail from the on-premises servers to your tenant (550 5.7.64 TenantAttribution or ATTR36, Relay Access Denied): the certificate the send connector presents no longer carries the name the Exchange Online inbound connector expects, or that name is not an accepted domain of the tenant",
+        look_at: "both sides: the `TlsCertificateName` of the send connector to Exchange Online and that certificate's subject, and in Exchange Online the `TlsSenderCertificateName` of the inbound connector of type OnPremises and the accepted domains",
+        explained_by: &["exo-connector-certificate-mismatch"],
+        paste: &[SEND_CONNECTORS, CERTIFICATES, ONLINE_INBOUND],
+    },
+    Symptom {
+        id: "554-5.4.14-hop-count",
+        anchor: "5.4.14",
+        also: &["hop count exceeded"],
+        unless: &[],
+        meaning: "a message looped between Exchange Online and another mail system until its hop count ran out (554 5.4.14 Hop count exceeded, ATTR34 in Exchange Online), typically because Exchange Online does not route the recipient's domain to the on-premises servers by smart host",
+        look_at: "both sides: the hybrid configuration's `Domains`, the Exchange Online outbound connector of type OnPremises (`RecipientDomains`, `UseMXRecord`, `RouteAllMessagesViaOnPremises`), and the on-premises accepted domains",
+        explained_by: &["hybrid-domain-routing"],
+        paste: &[DOMAINS, ONLINE_OUTBOUND],
     },
     Symptom {
         id: "authas-anonymous",

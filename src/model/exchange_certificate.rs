@@ -21,6 +21,8 @@ pub struct ExchangeCertificate<'a> {
     pub services: Option<Field<'a>>,
     pub status: Option<Field<'a>>,
     pub has_private_key: Option<Field<'a>>,
+    /// The names in the certificate's subject alternative names (`{mail.contoso.com, autodiscover.contoso.com}`).
+    pub certificate_domains: Option<Field<'a>>,
 }
 
 impl<'a> ExchangeCertificate<'a> {
@@ -35,6 +37,7 @@ impl<'a> ExchangeCertificate<'a> {
         "Services",
         "Status",
         "HasPrivateKey",
+        "CertificateDomains",
     ];
 
     pub fn read(index: usize, object: &'a Object) -> ExchangeCertificate<'a> {
@@ -51,6 +54,7 @@ impl<'a> ExchangeCertificate<'a> {
             services: read.get("Services"),
             status: read.get("Status"),
             has_private_key: read.get("HasPrivateKey"),
+            certificate_domains: read.get("CertificateDomains"),
         }
     }
 }

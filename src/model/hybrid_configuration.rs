@@ -20,6 +20,10 @@ pub struct HybridConfiguration<'a> {
     pub sending_transport_servers: Option<Field<'a>>,
     pub receiving_transport_servers: Option<Field<'a>>,
     pub edge_transport_servers: Option<Field<'a>>,
+    /// The hybrid domains (`{contoso.com, fabrikam.com}`).
+    pub domains: Option<Field<'a>>,
+    /// The host Exchange Online's outbound connector delivers to.
+    pub on_premises_smart_host: Option<Field<'a>>,
 }
 
 impl<'a> HybridConfiguration<'a> {
@@ -31,6 +35,7 @@ impl<'a> HybridConfiguration<'a> {
         "EdgeTransportServers",
         "OnPremisesSmartHost",
         "Identity",
+        "Domains",
     ];
 
     pub fn read(index: usize, object: &'a Object) -> HybridConfiguration<'a> {
@@ -43,12 +48,35 @@ impl<'a> HybridConfiguration<'a> {
             sending_transport_servers: read.get("SendingTransportServers"),
             receiving_transport_servers: read.get("ReceivingTransportServers"),
             edge_transport_servers: read.get("EdgeTransportServers"),
+            domains: read.get("Domains"),
+            on_premises_smart_host: read.get("OnPremisesSmartHost"),
         }
     }
 
     /// The Edge Transport servers, each once, without marks.
     pub fn edge_servers(&self) -> Vec<String> {
         server_names(self.edge_transport_servers)
+    }
+
+    /// The hybrid domains in lower case, each once. The domain Autodiscover uses is shown with a
+    /// leading `*` (`*contoso.com`), and raw ConvertTo-Json writes each as an object with a `Domain`.
+    pub fn hybrid_domains(&self) -> Vec<String> {
+        let mut domains: Vec<String> = Vec::new();
+        let items: Vec<String> = match self.domains.map(Field::value) {
+            Some(crate::formats::Value::List(values)) => values
+                .iter()
+                .filter_map(|v| v.field("Domain").and_then(crate::formats::Value::as_text).or_else(|| v.as_text()))
+                .map(str::to_owned)
+                .collect(),
+            _ => self.domains.map(Field::items).unwrap_or_default(),
+        };
+        for item in items {
+            let domain = item.trim().trim_start_matches('*').trim_start_matches('.').to_ascii_lowercase();
+            if !domain.is_empty() && !domains.contains(&domain) {
+                domains.push(domain);
+            }
+        }
+        domains
     }
 
     /// The sending, receiving and Edge transport servers, each once, or `None` when the input

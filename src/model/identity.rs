@@ -62,7 +62,10 @@ pub(super) fn read(kind: Kind, record: &Record) -> Option<Identity> {
         Kind::FileVersionInfo => "FileName",
         _ => "Name",
     };
-    let prop = property(record, name)?;
+    // An accepted domain listed without its name (`Format-Table DomainName,DomainType`) is named
+    // by its domain, which is its name unless someone renamed it.
+    let accepted_domain = matches!(kind, Kind::AcceptedDomain | Kind::OnlineAcceptedDomain);
+    let prop = property(record, name).or_else(|| accepted_domain.then(|| property(record, "DomainName")).flatten())?;
     let text = prop.value.as_text().map(trim).filter(|s| !s.is_empty())?;
     let complete = whole(prop, text);
     let text = if kind == Kind::FileVersionInfo { text.rsplit(['\\', '/']).next().unwrap_or(text) } else { text };

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod builds;
 pub mod capabilities;
 pub mod date;
+pub mod domain;
 pub mod exchange_certificate;
 pub mod exchange_server;
 pub mod field;
@@ -26,12 +27,13 @@ pub mod topology;
 pub mod view;
 
 pub use auth::{AuthConfig, AuthServer, SettingOverride};
+pub use domain::{AcceptedDomain, EdgeSubscription, RemoteDomain};
 pub use exchange_certificate::ExchangeCertificate;
 pub use exchange_server::{ExchangeServer, FileVersionInfo};
 pub use field::Field;
 pub use hybrid_configuration::HybridConfiguration;
 pub use identity::Identity;
-pub use online::{InboundConnector, OutboundConnector};
+pub use online::{InboundConnector, OnPremisesOrganization, OutboundConnector};
 pub use receive_connector::ReceiveConnector;
 pub use registry::RegistryValues;
 pub use root_certificate::RootCertificate;
@@ -63,6 +65,10 @@ static READ: NameSet = NameSet::new(&[
     SettingOverride::PROPERTIES,
     RegistryValues::PROPERTIES,
     RootCertificate::PROPERTIES,
+    AcceptedDomain::PROPERTIES,
+    RemoteDomain::PROPERTIES,
+    EdgeSubscription::PROPERTIES,
+    OnPremisesOrganization::PROPERTIES,
 ]);
 
 /// True for the properties the model and the rules read; parsers keep only these in records
@@ -104,6 +110,17 @@ pub enum Kind {
     AuthServer,
     /// A setting override (`Get-SettingOverride`).
     SettingOverride,
+    /// An on-premises accepted domain (`Get-AcceptedDomain` in the Exchange Management Shell).
+    AcceptedDomain,
+    /// An Exchange Online accepted domain: `Get-AcceptedDomain` in Exchange Online, told from the
+    /// on-premises list by a prefixed cmdlet or the tenant's initial domain (see `domain::assign_sides`).
+    OnlineAcceptedDomain,
+    /// An on-premises remote domain (`Get-RemoteDomain`).
+    RemoteDomain,
+    /// An Edge subscription (`Get-EdgeSubscription`).
+    EdgeSubscription,
+    /// Exchange Online's record of the on-premises organisation (`Get-OnPremisesOrganization`).
+    OnPremisesOrganization,
     /// An error text recognised anywhere in the paste (see `formats::symptom`).
     Symptom,
     /// The values of one registry key on one server (`Get-ItemProperty`, or the collector's
@@ -136,6 +153,11 @@ impl Kind {
             Kind::AuthConfig => "AuthConfig",
             Kind::AuthServer => "AuthServer",
             Kind::SettingOverride => "SettingOverride",
+            Kind::AcceptedDomain => "AcceptedDomain",
+            Kind::OnlineAcceptedDomain => "OnlineAcceptedDomain",
+            Kind::RemoteDomain => "RemoteDomain",
+            Kind::EdgeSubscription => "EdgeSubscription",
+            Kind::OnPremisesOrganization => "OnPremisesOrganization",
             Kind::Symptom => "Symptom",
             Kind::RegistryKey => "RegistryKey",
             Kind::RootCertificate => "RootCertificate",
@@ -158,6 +180,10 @@ impl Kind {
             Kind::SettingOverride => Some("Get-SettingOverride"),
             Kind::RegistryKey => Some("Get-ItemProperty"),
             Kind::RootCertificate => Some("Get-ChildItem"),
+            Kind::AcceptedDomain | Kind::OnlineAcceptedDomain => Some("Get-AcceptedDomain"),
+            Kind::RemoteDomain => Some("Get-RemoteDomain"),
+            Kind::EdgeSubscription => Some("Get-EdgeSubscription"),
+            Kind::OnPremisesOrganization => Some("Get-OnPremisesOrganization"),
             Kind::FileVersionInfo | Kind::Symptom | Kind::Unknown => None,
         }
     }
@@ -180,6 +206,10 @@ impl Kind {
             Kind::AuthConfig,
             Kind::AuthServer,
             Kind::SettingOverride,
+            Kind::AcceptedDomain,
+            Kind::RemoteDomain,
+            Kind::EdgeSubscription,
+            Kind::OnPremisesOrganization,
         ]
         .into_iter()
         .find(|k| k.cmdlet().is_some_and(|c| c.eq_ignore_ascii_case(cmdlet)));
@@ -194,6 +224,11 @@ impl Kind {
             Some(Kind::InboundConnector)
         } else if noun.ends_with("outboundconnector") {
             Some(Kind::OutboundConnector)
+        } else if noun.ends_with("accepteddomain") {
+            // `Get-AcceptedDomain` itself was matched above: a prefix means Exchange Online.
+            Some(Kind::OnlineAcceptedDomain)
+        } else if noun.ends_with("onpremisesorganization") {
+            Some(Kind::OnPremisesOrganization)
         } else {
             None
         }
@@ -223,6 +258,10 @@ impl Kind {
             "AuthConfig" => Some(Kind::AuthConfig),
             "AuthServer" => Some(Kind::AuthServer),
             "SettingOverride" => Some(Kind::SettingOverride),
+            "AcceptedDomain" => Some(Kind::AcceptedDomain),
+            "RemoteDomain" | "DomainContentConfig" => Some(Kind::RemoteDomain),
+            "EdgeSubscription" => Some(Kind::EdgeSubscription),
+            "OnPremisesOrganization" => Some(Kind::OnPremisesOrganization),
             _ => None,
         }
     }
@@ -267,6 +306,14 @@ impl Kind {
             || (has("Type") && (has("ApplicationIdentifier") || has("Realm")))
         {
             Kind::AuthServer
+        } else if has("HybridDomains") {
+            Kind::OnPremisesOrganization
+        } else if has("IsInternal") || has("TargetDeliveryDomain") || has("TrustedMailOutboundEnabled") {
+            Kind::RemoteDomain
+        } else if has("DomainName") && has("DomainType") {
+            Kind::AcceptedDomain
+        } else if has("Site") && has("Domain") && !has("ServerRole") {
+            Kind::EdgeSubscription
         } else {
             Kind::Unknown
         }

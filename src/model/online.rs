@@ -2,8 +2,9 @@
 //! on-premises servers (`Get-InboundConnector`) and the outbound connector that sends mail to
 //! them (`Get-OutboundConnector`).
 //!
-//! No rule judges these connectors yet; this module reads what such a rule needs, from any layout
-//! (Format-List and Format-Table text, ConvertTo-Json, Export-Clixml). Values are kept as the
+//! The rules that cross both sides (`exo-connector-certificate-mismatch`, `hybrid-domain-routing`)
+//! read them here, from any layout (Format-List and Format-Table text, ConvertTo-Json,
+//! Export-Clixml). Values are kept as the
 //! paste shows them: `TlsSettings` is `DomainValidation` in text but may be a number in JSON, and
 //! the numbers of Exchange Online's enums are not guessed here.
 
@@ -12,43 +13,75 @@ use super::{Kind, Object};
 use crate::formats::Value;
 
 /// An Exchange Online inbound connector.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InboundConnector {
+#[derive(Clone, Copy, Debug)]
+pub struct InboundConnector<'a> {
     /// The index of the object in the report's objects.
-    pub object: usize,
-    pub name: Option<String>,
-    pub enabled: Option<bool>,
+    pub index: usize,
+    pub object: &'a Object,
+    pub name: Option<Field<'a>>,
+    pub enabled: Option<Field<'a>>,
     /// `OnPremises` for the connector the Hybrid Configuration Wizard creates, or `Partner`.
-    pub connector_type: Option<String>,
+    pub connector_type: Option<Field<'a>>,
     /// The name the certificate of the on-premises servers must carry (`mail.contoso.com`,
     /// `*.contoso.com`).
-    pub tls_sender_certificate_name: Option<String>,
-    pub require_tls: Option<bool>,
-    pub restrict_domains_to_certificate: Option<bool>,
-    pub cloud_services_mail_enabled: Option<bool>,
-    pub sender_domains: Vec<String>,
-    pub sender_ip_addresses: Vec<String>,
+    pub tls_sender_certificate_name: Option<Field<'a>>,
+    /// The accepted domains the connector is limited to; empty for the connector the Hybrid
+    /// Configuration Wizard creates.
+    pub associated_accepted_domains: Option<Field<'a>>,
 }
 
 /// An Exchange Online outbound connector.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OutboundConnector {
-    pub object: usize,
-    pub name: Option<String>,
-    pub enabled: Option<bool>,
-    pub connector_type: Option<String>,
+#[derive(Clone, Copy, Debug)]
+pub struct OutboundConnector<'a> {
+    pub index: usize,
+    pub object: &'a Object,
+    pub name: Option<Field<'a>>,
+    pub enabled: Option<Field<'a>>,
+    pub connector_type: Option<Field<'a>>,
     /// The on-premises hosts Exchange Online delivers to.
-    pub smart_hosts: Vec<String>,
+    pub smart_hosts: Option<Field<'a>>,
     /// The name the on-premises servers' certificate must carry when `TlsSettings` is
-    /// `DomainValidation`.
-    pub tls_domain: Option<String>,
-    pub tls_settings: Option<String>,
-    pub cloud_services_mail_enabled: Option<bool>,
-    pub recipient_domains: Vec<String>,
-    pub route_all_messages_via_on_premises: Option<bool>,
+    /// `DomainValidation`: text, or the object raw ConvertTo-Json writes (see [`Self::tls_domain`]).
+    pub tls_domain: Option<Field<'a>>,
+    pub tls_settings: Option<Field<'a>>,
+    pub recipient_domains: Option<Field<'a>>,
+    pub route_all_messages_via_on_premises: Option<Field<'a>>,
+    /// True when Exchange Online looks up the recipients' MX records instead of using `SmartHosts`.
+    pub use_mx_record: Option<Field<'a>>,
+    /// True when the connector takes mail for every accepted domain, whatever `RecipientDomains` says.
+    pub all_accepted_domains: Option<Field<'a>>,
 }
 
-impl InboundConnector {
+/// Exchange Online's record of the on-premises organisation (`Get-OnPremisesOrganization`), which
+/// the Hybrid Configuration Wizard writes: its `HybridDomains` must match the hybrid
+/// configuration's `Domains`.
+#[derive(Clone, Copy, Debug)]
+pub struct OnPremisesOrganization<'a> {
+    pub index: usize,
+    pub hybrid_domains: Option<Field<'a>>,
+}
+
+impl<'a> OnPremisesOrganization<'a> {
+    /// The properties the view reads; `HybridDomains` tells the kind (`Kind::from_properties`).
+    pub const PROPERTIES: &'static [&'static str] = &["HybridDomains", "OrganizationGuid"];
+
+    pub fn read(index: usize, object: &'a Object) -> OnPremisesOrganization<'a> {
+        let read = Reader::new(object, Self::PROPERTIES);
+        OnPremisesOrganization { index, hybrid_domains: read.get("HybridDomains") }
+    }
+
+    /// The hybrid domains in lower case.
+    pub fn hybrid_domains(&self) -> Vec<String> {
+        items(self.hybrid_domains).iter().map(|d| d.trim().trim_start_matches('*').to_ascii_lowercase()).collect()
+    }
+}
+
+/// The items of a multi-valued field; none when the input did not show it.
+fn items(field: Option<Field>) -> Vec<String> {
+    field.map(Field::items).unwrap_or_default()
+}
+
+impl<'a> InboundConnector<'a> {
     /// The properties the view reads, and those its kind is recognised by (`Kind::from_properties`:
     /// the properties only Exchange Online's inbound connector has).
     pub const PROPERTIES: &'static [&'static str] = &[
@@ -67,29 +100,46 @@ impl InboundConnector {
     ];
 
     /// Reads the object at `index`; `None` when it is not an inbound connector.
-    // Only tests read these connectors until the Exchange Online rules of issue 16 land.
-    #[allow(dead_code)]
-    pub fn read(index: usize, object: &Object) -> Option<InboundConnector> {
+    pub fn read(index: usize, object: &'a Object) -> Option<InboundConnector<'a>> {
         let read = Reader::new(object, Self::PROPERTIES);
-        let text = |name: &str| read.get(name).and_then(Field::text).map(str::to_owned);
-        let flag = |name: &str| read.get(name).and_then(Field::flag);
-        let items = |name: &str| read.get(name).map(Field::items).unwrap_or_default();
         (object.kind == Kind::InboundConnector).then(|| InboundConnector {
-            object: index,
-            name: text("Name").or_else(|| object.display_identity()),
-            enabled: flag("Enabled"),
-            connector_type: text("ConnectorType"),
-            tls_sender_certificate_name: text("TlsSenderCertificateName"),
-            require_tls: flag("RequireTls"),
-            restrict_domains_to_certificate: flag("RestrictDomainsToCertificate"),
-            cloud_services_mail_enabled: flag("CloudServicesMailEnabled"),
-            sender_domains: items("SenderDomains"),
-            sender_ip_addresses: items("SenderIPAddresses"),
+            index,
+            object,
+            name: read.get("Name"),
+            enabled: read.get("Enabled"),
+            connector_type: read.get("ConnectorType"),
+            tls_sender_certificate_name: read.get("TlsSenderCertificateName"),
+            associated_accepted_domains: read.get("AssociatedAcceptedDomains"),
         })
+    }
+
+    /// The connector's name, else its identity.
+    pub fn display_name(&self) -> Option<String> {
+        self.name.and_then(Field::text).map(str::to_owned).or_else(|| self.object.display_identity())
+    }
+
+    /// True unless the paste shows the connector disabled.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled.and_then(Field::flag) != Some(false)
+    }
+
+    /// True for the connector type `OnPremises`, the one hybrid mail flow uses.
+    pub fn is_on_premises(&self) -> bool {
+        self.connector_type.and_then(Field::text).is_some_and(|t| t.eq_ignore_ascii_case("OnPremises"))
+    }
+
+    /// The certificate name the connector expects, when it expects one.
+    #[cfg(test)]
+    pub fn certificate_name(&self) -> Option<&'a str> {
+        self.tls_sender_certificate_name.and_then(Field::text)
+    }
+
+    pub fn associated_accepted_domains(&self) -> Vec<String> {
+        items(self.associated_accepted_domains)
     }
 }
 
-impl OutboundConnector {
+impl<'a> OutboundConnector<'a> {
     /// The properties the view reads (and the fields of `TlsDomain` in raw ConvertTo-Json), and
     /// those its kind is recognised by (`Kind::from_properties`: the properties only Exchange
     /// Online's outbound connector has).
@@ -109,29 +159,65 @@ impl OutboundConnector {
     ];
 
     /// Reads the object at `index`; `None` when it is not an outbound connector.
-    // Only tests read these connectors until the Exchange Online rules of issue 16 land.
-    #[allow(dead_code)]
-    pub fn read(index: usize, object: &Object) -> Option<OutboundConnector> {
+    pub fn read(index: usize, object: &'a Object) -> Option<OutboundConnector<'a>> {
         let read = Reader::new(object, Self::PROPERTIES);
-        let text = |name: &str| read.get(name).and_then(Field::text).map(str::to_owned);
-        let flag = |name: &str| read.get(name).and_then(Field::flag);
-        let items = |name: &str| read.get(name).map(Field::items).unwrap_or_default();
         (object.kind == Kind::OutboundConnector).then(|| OutboundConnector {
-            object: index,
-            name: text("Name").or_else(|| object.display_identity()),
-            enabled: flag("Enabled"),
-            connector_type: text("ConnectorType"),
-            smart_hosts: items("SmartHosts"),
-            // Raw ConvertTo-Json of an `SmtpDomainWithSubdomains` is an object with a `Domain`.
-            tls_domain: text("TlsDomain").or_else(|| {
-                let value = read.get("TlsDomain")?.value();
-                value.field("Domain").and_then(Value::as_text).map(|d| d.trim().to_owned()).filter(|d| !d.is_empty())
-            }),
-            tls_settings: text("TlsSettings"),
-            cloud_services_mail_enabled: flag("CloudServicesMailEnabled"),
-            recipient_domains: items("RecipientDomains"),
-            route_all_messages_via_on_premises: flag("RouteAllMessagesViaOnPremises"),
+            index,
+            object,
+            name: read.get("Name"),
+            enabled: read.get("Enabled"),
+            connector_type: read.get("ConnectorType"),
+            smart_hosts: read.get("SmartHosts"),
+            tls_domain: read.get("TlsDomain"),
+            tls_settings: read.get("TlsSettings"),
+            recipient_domains: read.get("RecipientDomains"),
+            route_all_messages_via_on_premises: read.get("RouteAllMessagesViaOnPremises"),
+            use_mx_record: read.get("UseMXRecord"),
+            all_accepted_domains: read.get("AllAcceptedDomains"),
         })
+    }
+
+    /// The connector's name, else its identity.
+    pub fn display_name(&self) -> Option<String> {
+        self.name.and_then(Field::text).map(str::to_owned).or_else(|| self.object.display_identity())
+    }
+
+    /// True unless the paste shows the connector disabled.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled.and_then(Field::flag) != Some(false)
+    }
+
+    /// True for the connector type `OnPremises`, the one hybrid mail flow uses.
+    pub fn is_on_premises(&self) -> bool {
+        self.connector_type.and_then(Field::text).is_some_and(|t| t.eq_ignore_ascii_case("OnPremises"))
+    }
+
+    pub fn smart_hosts(&self) -> Vec<String> {
+        items(self.smart_hosts)
+    }
+
+    /// `TlsDomain` as a domain: the text, or the `Domain` of the object raw ConvertTo-Json
+    /// writes for an `SmtpDomainWithSubdomains`.
+    pub fn tls_domain(&self) -> Option<String> {
+        let field = self.tls_domain?;
+        field.text().map(str::to_owned).or_else(|| {
+            let domain = field.value().field("Domain").and_then(Value::as_text)?.trim();
+            (!domain.is_empty()).then(|| domain.to_owned())
+        })
+    }
+
+    /// `TlsSettings` as the paste shows it: `DomainValidation` in text, a number in some JSON
+    /// (the numbers of Exchange Online's enums are not guessed here).
+    pub fn tls_settings(&self) -> Option<&'a str> {
+        self.tls_settings.and_then(Field::text)
+    }
+
+    pub fn recipient_domains(&self) -> Vec<String> {
+        items(self.recipient_domains)
+    }
+
+    pub fn route_all_messages_via_on_premises(&self) -> Option<bool> {
+        self.route_all_messages_via_on_premises.and_then(Field::flag)
     }
 }
 
@@ -174,12 +260,9 @@ mod tests {
              SenderIPAddresses            : {203.0.113.25, 198.51.100.0/28}\n",
         );
         let inbound = InboundConnector::read(0, &found[0]).expect("an inbound connector");
-        assert_eq!(inbound.name.as_deref(), Some("Inbound from 2c3e9f6a-1b7d-4e0a-8c5f-3d9b2a6e1f47"));
-        assert_eq!(inbound.connector_type.as_deref(), Some("OnPremises"));
-        assert_eq!(inbound.tls_sender_certificate_name.as_deref(), Some("*.contoso.com"));
-        assert_eq!((inbound.require_tls, inbound.restrict_domains_to_certificate), (Some(true), Some(true)));
-        assert_eq!(inbound.cloud_services_mail_enabled, Some(true));
-        assert_eq!(inbound.sender_ip_addresses, ["203.0.113.25", "198.51.100.0/28"]);
+        assert_eq!(inbound.display_name().as_deref(), Some("Inbound from 2c3e9f6a-1b7d-4e0a-8c5f-3d9b2a6e1f47"));
+        assert!(inbound.is_on_premises());
+        assert_eq!(inbound.certificate_name(), Some("*.contoso.com"));
         assert!(OutboundConnector::read(0, &found[0]).is_none());
     }
 
@@ -196,11 +279,11 @@ mod tests {
              CloudServicesMailEnabled      : True\n",
         );
         let outbound = OutboundConnector::read(0, &found[0]).expect("an outbound connector");
-        assert_eq!(outbound.smart_hosts, ["mail.contoso.com"]);
-        assert_eq!(outbound.tls_domain.as_deref(), Some("mail.contoso.com"));
-        assert_eq!(outbound.tls_settings.as_deref(), Some("DomainValidation"));
-        assert_eq!(outbound.recipient_domains, ["contoso.com", "sales.contoso.com"]);
-        assert_eq!(outbound.route_all_messages_via_on_premises, Some(false));
+        assert_eq!(outbound.smart_hosts(), ["mail.contoso.com"]);
+        assert_eq!(outbound.tls_domain().as_deref(), Some("mail.contoso.com"));
+        assert_eq!(outbound.tls_settings(), Some("DomainValidation"));
+        assert_eq!(outbound.recipient_domains(), ["contoso.com", "sales.contoso.com"]);
+        assert_eq!(outbound.route_all_messages_via_on_premises(), Some(false));
         assert!(InboundConnector::read(0, &found[0]).is_none());
     }
 
@@ -210,8 +293,8 @@ mod tests {
             r#"{"Name": "Outbound to Fabrikam", "TlsSettings": 4, "TlsDomain": {"Domain": "smtp.fabrikam.com", "IncludeSubDomains": false}, "SmartHosts": ["smtp.fabrikam.com"]}"#,
         );
         let outbound = OutboundConnector::read(0, &found[0]).expect("an outbound connector");
-        assert_eq!(outbound.tls_domain.as_deref(), Some("smtp.fabrikam.com"));
-        assert_eq!(outbound.tls_settings.as_deref(), Some("4"));
+        assert_eq!(outbound.tls_domain().as_deref(), Some("smtp.fabrikam.com"));
+        assert_eq!(outbound.tls_settings(), Some("4"));
     }
 
     #[test]
@@ -235,12 +318,12 @@ mod tests {
 </Objs>"#,
         );
         let outbound = OutboundConnector::read(0, &found[0]).expect("an outbound connector");
-        assert_eq!(outbound.name.as_deref(), Some("Outbound to Contoso"));
-        assert_eq!(outbound.enabled, Some(true));
-        assert_eq!(outbound.smart_hosts, ["mail.contoso.com"]);
-        assert_eq!(outbound.tls_domain.as_deref(), Some("mail.contoso.com"));
-        assert_eq!(outbound.tls_settings.as_deref(), Some("DomainValidation"));
-        assert_eq!(outbound.route_all_messages_via_on_premises, Some(false));
+        assert_eq!(outbound.display_name().as_deref(), Some("Outbound to Contoso"));
+        assert!(outbound.is_enabled());
+        assert_eq!(outbound.smart_hosts(), ["mail.contoso.com"]);
+        assert_eq!(outbound.tls_domain().as_deref(), Some("mail.contoso.com"));
+        assert_eq!(outbound.tls_settings(), Some("DomainValidation"));
+        assert_eq!(outbound.route_all_messages_via_on_premises(), Some(false));
     }
 
     /// One Format-List object with its labels padded as PowerShell pads them.

@@ -94,6 +94,9 @@ pub struct Certificate {
     pub smtp: Option<bool>,
     pub status: Option<String>,
     pub has_private_key: Option<bool>,
+    /// The names of `CertificateDomains` (the subject alternative names), in lower case; `None`
+    /// when the paste does not show them, or shows them cut.
+    pub domains: Option<Vec<String>>,
 }
 
 impl Certificate {
@@ -120,6 +123,10 @@ impl Certificate {
             smtp: text(view.services).map(services_include_smtp),
             status: text(view.status).map(str::to_owned),
             has_private_key: view.has_private_key.and_then(Field::flag),
+            domains: view
+                .certificate_domains
+                .filter(|f| !f.truncated() && !f.text().is_some_and(crate::formats::ends_with_cut_mark))
+                .map(|f| f.items().iter().map(|d| d.to_ascii_lowercase()).collect()),
         }
     }
 }
@@ -313,6 +320,7 @@ fn by_server(certificates: Vec<Certificate>) -> BTreeMap<String, Vec<Certificate
                 m.smtp = certificate.smtp.or(m.smtp);
                 m.status = certificate.status.or(m.status.take());
                 m.has_private_key = certificate.has_private_key.or(m.has_private_key);
+                m.domains = certificate.domains.or(m.domains.take());
             }
             None => merged.push(certificate),
         }

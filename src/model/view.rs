@@ -1,8 +1,9 @@
 //! Every object of a check as the rules read it: one typed view per object, read once.
 
 use super::{
-    AuthConfig, AuthServer, ExchangeCertificate, ExchangeServer, Field, FileVersionInfo, HybridConfiguration, Kind,
-    Object, ReceiveConnector, RegistryValues, RootCertificate, SendConnector, SettingOverride, SymptomText,
+    AcceptedDomain, AuthConfig, AuthServer, EdgeSubscription, ExchangeCertificate, ExchangeServer, Field,
+    FileVersionInfo, HybridConfiguration, InboundConnector, Kind, Object, OnPremisesOrganization, OutboundConnector,
+    ReceiveConnector, RegistryValues, RemoteDomain, RootCertificate, SendConnector, SettingOverride, SymptomText,
 };
 
 /// One object as the rules read it.
@@ -23,8 +24,14 @@ pub enum View<'a> {
     RootCertificate(RootCertificate<'a>),
     /// An error text, with the index of its object.
     Symptom(usize, SymptomText<'a>),
-    /// An object no rule reads: Exchange Online's connectors (read by `online` for the rules to
-    /// come) and objects of unknown kind.
+    InboundConnector(InboundConnector<'a>),
+    OutboundConnector(OutboundConnector<'a>),
+    /// An accepted domain of either side: the object's kind says which.
+    AcceptedDomain(AcceptedDomain<'a>),
+    RemoteDomain(RemoteDomain<'a>),
+    EdgeSubscription(EdgeSubscription<'a>),
+    OnPremisesOrganization(OnPremisesOrganization<'a>),
+    /// An object no rule reads: objects of unknown kind.
     Other,
 }
 
@@ -46,6 +53,20 @@ impl<'a> View<'a> {
             (Kind::SettingOverride, _) => View::SettingOverride(SettingOverride::read(index, object)),
             (Kind::RegistryKey, _) => View::RegistryKey(RegistryValues::read(index, object)),
             (Kind::RootCertificate, _) => View::RootCertificate(RootCertificate::read(index, object)),
+            (Kind::InboundConnector, _) => {
+                InboundConnector::read(index, object).map_or(View::Other, View::InboundConnector)
+            }
+            (Kind::OutboundConnector, _) => {
+                OutboundConnector::read(index, object).map_or(View::Other, View::OutboundConnector)
+            }
+            (Kind::AcceptedDomain | Kind::OnlineAcceptedDomain, _) => {
+                View::AcceptedDomain(AcceptedDomain::read(index, object))
+            }
+            (Kind::RemoteDomain, _) => View::RemoteDomain(RemoteDomain::read(index, object)),
+            (Kind::EdgeSubscription, _) => View::EdgeSubscription(EdgeSubscription::read(index, object)),
+            (Kind::OnPremisesOrganization, _) => {
+                View::OnPremisesOrganization(OnPremisesOrganization::read(index, object))
+            }
             _ => View::Other,
         }
     }
@@ -105,6 +126,13 @@ impl<'a> Views<'a> {
         })
     }
 
+    pub fn inbound_connectors(self) -> impl Iterator<Item = &'a InboundConnector<'a>> {
+        self.all().filter_map(|view| match view {
+            View::InboundConnector(connector) => Some(connector),
+            _ => None,
+        })
+    }
+
     pub fn setting_overrides(self) -> impl Iterator<Item = &'a SettingOverride<'a>> {
         self.all().filter_map(|view| match view {
             View::SettingOverride(setting) => Some(setting),
@@ -112,9 +140,46 @@ impl<'a> Views<'a> {
         })
     }
 
+    pub fn outbound_connectors(self) -> impl Iterator<Item = &'a OutboundConnector<'a>> {
+        self.all().filter_map(|view| match view {
+            View::OutboundConnector(connector) => Some(connector),
+            _ => None,
+        })
+    }
+
     pub fn auth_configs(self) -> impl Iterator<Item = &'a AuthConfig<'a>> {
         self.all().filter_map(|view| match view {
             View::AuthConfig(config) => Some(config),
+            _ => None,
+        })
+    }
+
+    /// The accepted domains of one side: `Kind::AcceptedDomain` (on premises) or
+    /// `Kind::OnlineAcceptedDomain` (Exchange Online).
+    pub fn accepted_domains(self, kind: Kind) -> impl Iterator<Item = &'a AcceptedDomain<'a>> {
+        self.all().filter_map(move |view| match view {
+            View::AcceptedDomain(domain) if domain.object.kind == kind => Some(domain),
+            _ => None,
+        })
+    }
+
+    pub fn remote_domains(self) -> impl Iterator<Item = &'a RemoteDomain<'a>> {
+        self.all().filter_map(|view| match view {
+            View::RemoteDomain(domain) => Some(domain),
+            _ => None,
+        })
+    }
+
+    pub fn on_premises_organizations(self) -> impl Iterator<Item = &'a OnPremisesOrganization<'a>> {
+        self.all().filter_map(|view| match view {
+            View::OnPremisesOrganization(organization) => Some(organization),
+            _ => None,
+        })
+    }
+
+    pub fn edge_subscriptions(self) -> impl Iterator<Item = &'a EdgeSubscription<'a>> {
+        self.all().filter_map(|view| match view {
+            View::EdgeSubscription(subscription) => Some(subscription),
             _ => None,
         })
     }

@@ -90,7 +90,25 @@ pub const PASTES: &[Paste] = &[
         kind: Kind::ExchangeCertificate,
         side: Side::OnPremises,
         what: "the Exchange certificates",
-        command: "Get-ExchangeCertificate | Format-List Thumbprint,Subject,Issuer,NotAfter,Services,Status,HasPrivateKey,RootCAType",
+        command: "Get-ExchangeCertificate | Format-List Thumbprint,Subject,Issuer,CertificateDomains,NotAfter,Services,Status,HasPrivateKey,RootCAType",
+    },
+    Paste {
+        kind: Kind::AcceptedDomain,
+        side: Side::OnPremises,
+        what: "the on-premises accepted domains",
+        command: "Get-AcceptedDomain | Format-List Name,DomainName,DomainType,Default",
+    },
+    Paste {
+        kind: Kind::RemoteDomain,
+        side: Side::OnPremises,
+        what: "the remote domains",
+        command: "Get-RemoteDomain | Format-List Identity,DomainName,IsInternal,TargetDeliveryDomain,TrustedMailOutboundEnabled,TrustedMailInboundEnabled",
+    },
+    Paste {
+        kind: Kind::EdgeSubscription,
+        side: Side::OnPremises,
+        what: "the Edge subscriptions (nothing without Edge Transport servers)",
+        command: "Get-EdgeSubscription | Format-List Name,Site,Domain",
     },
     Paste {
         kind: Kind::FileVersionInfo,
@@ -139,6 +157,19 @@ pub const PASTES: &[Paste] = &[
         side: Side::ExchangeOnline,
         what: "the Exchange Online outbound connectors",
         command: "Get-OutboundConnector | Format-List Name,Enabled,ConnectorType,SmartHosts,TlsDomain,TlsSettings,CloudServicesMailEnabled,RecipientDomains,RouteAllMessagesViaOnPremises,UseMXRecord,AllAcceptedDomains",
+    },
+    // `InitialDomain` shows the tenant's initial domain, which tells this list from the on-premises one.
+    Paste {
+        kind: Kind::OnlineAcceptedDomain,
+        side: Side::ExchangeOnline,
+        what: "the Exchange Online accepted domains",
+        command: "Get-AcceptedDomain | Format-List Name,DomainName,DomainType,Default,InitialDomain",
+    },
+    Paste {
+        kind: Kind::OnPremisesOrganization,
+        side: Side::ExchangeOnline,
+        what: "Exchange Online's record of the on-premises organization and its hybrid domains",
+        command: "Get-OnPremisesOrganization | Format-List Name,HybridDomains,OrganizationGuid",
     },
 ];
 
@@ -196,6 +227,18 @@ pub fn hybrid_configuration() -> Command {
     Command::literal(
         "Get-HybridConfiguration | Format-List SendingTransportServers,ReceivingTransportServers,EdgeTransportServers,TlsCertificateName",
     )
+}
+
+/// The certificates of the server the shell runs on, with the names they carry.
+pub fn certificates_with_names() -> Command {
+    Command::literal(
+        "$FormatEnumerationLimit = -1; Get-ExchangeCertificate | Format-List Thumbprint,Subject,Issuer,CertificateDomains,NotAfter,Services,Status",
+    )
+}
+
+/// The Edge subscriptions (on a Mailbox server).
+pub fn edge_subscriptions() -> Command {
+    Command::literal("Get-EdgeSubscription | Format-List Name,Site,Domain")
 }
 
 /// Every error stops the script: the first line of a fix script, so that no change runs after a

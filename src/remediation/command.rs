@@ -26,6 +26,12 @@ pub enum Cmdlet {
     GetExchangeCertificate,
     EnableExchangeCertificate,
     GetExchangeServer,
+    GetInboundConnector,
+    SetInboundConnector,
+    GetOutboundConnector,
+    SetOutboundConnector,
+    GetRemoteDomain,
+    SetRemoteDomain,
 }
 
 impl Cmdlet {
@@ -40,6 +46,12 @@ impl Cmdlet {
             Cmdlet::GetExchangeCertificate => "Get-ExchangeCertificate",
             Cmdlet::EnableExchangeCertificate => "Enable-ExchangeCertificate",
             Cmdlet::GetExchangeServer => "Get-ExchangeServer",
+            Cmdlet::GetInboundConnector => "Get-InboundConnector",
+            Cmdlet::SetInboundConnector => "Set-InboundConnector",
+            Cmdlet::GetOutboundConnector => "Get-OutboundConnector",
+            Cmdlet::SetOutboundConnector => "Set-OutboundConnector",
+            Cmdlet::GetRemoteDomain => "Get-RemoteDomain",
+            Cmdlet::SetRemoteDomain => "Set-RemoteDomain",
         }
     }
 
@@ -51,6 +63,9 @@ impl Cmdlet {
                 | Cmdlet::SetSendConnector
                 | Cmdlet::SetHybridConfiguration
                 | Cmdlet::EnableExchangeCertificate
+                | Cmdlet::SetInboundConnector
+                | Cmdlet::SetOutboundConnector
+                | Cmdlet::SetRemoteDomain
         )
     }
 

@@ -192,6 +192,10 @@ fn cmdlets(kind: Kind) -> Option<(Cmdlet, Cmdlet, bool)> {
         Kind::SendConnector => Some((Cmdlet::GetSendConnector, Cmdlet::SetSendConnector, true)),
         // The hybrid configuration is one per organisation: its cmdlets take no identity.
         Kind::HybridConfiguration => Some((Cmdlet::GetHybridConfiguration, Cmdlet::SetHybridConfiguration, false)),
+        // Exchange Online's connectors, changed in Exchange Online PowerShell.
+        Kind::InboundConnector => Some((Cmdlet::GetInboundConnector, Cmdlet::SetInboundConnector, true)),
+        Kind::OutboundConnector => Some((Cmdlet::GetOutboundConnector, Cmdlet::SetOutboundConnector, true)),
+        Kind::RemoteDomain => Some((Cmdlet::GetRemoteDomain, Cmdlet::SetRemoteDomain, true)),
         _ => None,
     }
 }
@@ -462,6 +466,9 @@ pub enum Argument {
     /// Text read whole and exactly from the input that hybridcheck chose among possibilities the
     /// finding cannot settle (which of two objects is right); quoted, and the fix needs review.
     Chosen(String),
+    /// Several values read whole and exactly from the input (a multi-valued property as it was,
+    /// for a rollback); each quoted.
+    Texts(Vec<String>),
 }
 
 /// A change of one or more parameters: `(parameter, new value, value before)`.
@@ -483,6 +490,27 @@ pub fn set_parameters(target: &Target, change: &Change) -> Result<Remediation, R
     ))
 }
 
+/// Fix, verify and rollback commands that add values to a multi-valued property of one object and
+/// keep its other values (`-Parameter @{Add='a','b'}`); the rollback removes exactly those values.
+pub fn add_to_list(target: &Target, parameter: &'static str, values: &[String]) -> Result<Remediation, Refused> {
+    let quoted = values.iter().map(|v| quote(v)).collect::<Result<Vec<_>, _>>()?;
+    let with = |line: Line, verb: &'static str| {
+        let mut line = line.code(" -").code(parameter).code(" @{").code(verb).code("=");
+        for (n, value) in quoted.iter().enumerate() {
+            if n > 0 {
+                line = line.code(",");
+            }
+            line = line.quoted(value);
+        }
+        line.code("}")
+    };
+    Ok(Remediation::new(
+        vec![Command::line(with(target.set(), "Add"))],
+        vec![Command::line(target.get().format_list(&["Identity", parameter]))],
+        vec![Command::line(with(target.set(), "Remove"))],
+    ))
+}
+
 fn with_argument(line: Line, parameter: &'static str, argument: &Argument) -> Result<Line, Refused> {
     Ok(match argument {
         Argument::Bool(true) => line.param_code(parameter, "$true"),
@@ -491,6 +519,10 @@ fn with_argument(line: Line, parameter: &'static str, argument: &Argument) -> Re
         Argument::Word(word) => line.param_code(parameter, word),
         Argument::Text(text) => line.param(parameter, &quote(text)?),
         Argument::Chosen(text) => line.param(parameter, &quote(text)?).chosen(),
+        Argument::Texts(texts) if texts.is_empty() => line.param_code(parameter, "$null"),
+        Argument::Texts(texts) => {
+            line.param_list(parameter, &texts.iter().map(|t| quote(t)).collect::<Result<Vec<_>, _>>()?)
+        }
     })
 }
 

@@ -6,12 +6,15 @@
 //! the page are generated from the catalog.
 
 pub mod auth_certificate_invalid;
+pub mod edge_hybrid_topology;
 pub mod exchange_build;
+pub mod exo_connector_certificate_mismatch;
 pub mod exo_root_not_trusted;
 pub mod exo_send_connector;
 pub mod exo_tls_capability_pinned;
 mod finding;
 pub mod hybrid_app_not_active;
+pub mod hybrid_domain_routing;
 pub mod hybrid_receive_connector_selection;
 pub mod hybrid_receive_tls_inconsistent;
 pub mod legacy_exo_tls_capability;
@@ -95,6 +98,9 @@ pub const RULES: &[Rule] = &[
     Rule { docs: &[&hybrid_receive_connector_selection::DOC], check: hybrid_receive_connector_selection::check },
     Rule { docs: &[&tls12_not_enabled::DOC], check: tls12_not_enabled::check },
     Rule { docs: &[&exo_root_not_trusted::DOC], check: exo_root_not_trusted::check },
+    Rule { docs: &[&exo_connector_certificate_mismatch::DOC], check: exo_connector_certificate_mismatch::check },
+    Rule { docs: &[&hybrid_domain_routing::DOC], check: hybrid_domain_routing::check },
+    Rule { docs: &[&edge_hybrid_topology::DOC], check: edge_hybrid_topology::check },
     // Last: a symptom names the findings of the other rules that explain it.
     Rule { docs: &[&symptom::DOC], check: symptom::check },
 ];
@@ -331,6 +337,7 @@ pub fn describe(object: &Object) -> String {
         crate::model::Kind::InboundConnector => format!("Exchange Online inbound connector '{name}'"),
         crate::model::Kind::OutboundConnector => format!("Exchange Online outbound connector '{name}'"),
         crate::model::Kind::HybridConfiguration => "the hybrid configuration".into(),
+        crate::model::Kind::OnPremisesOrganization => format!("Exchange Online's on-premises organization '{name}'"),
         _ => format!("'{name}'"),
     }
 }

@@ -2,6 +2,8 @@
 
 use super::auth_certificate_invalid::MAINTAIN_AUTH_CERTIFICATE;
 use super::exchange_build::{DEDICATED_HYBRID_APP, ENFORCEMENT_PAUSE};
+use super::exo_connector_certificate_mismatch::RELAY_ACCESS_DENIED;
+use super::hybrid_domain_routing::HOP_COUNT_EXCEEDED;
 use super::legacy_exo_tls_capability::KB3156771;
 use super::tls_certificate::KB2989382;
 use super::{Context, Draft, RuleDoc};
@@ -50,6 +52,8 @@ pub static DOC: RuleDoc = RuleDoc {
 - Event 12014 (`could not find a certificate that contains the domain name`), `451 5.7.3 STARTTLS is required`, and `450 4.4.317 Cannot connect to remote server` with `UntrustedRoot` or another message: the receive side, the receive connector that takes mail from Exchange Online (usually `Default Frontend <server>`) on each receiving server, its `TlsCertificateName` (or its `Fqdn` when that is empty) and the certificate it presents; the send connectors play no part. With `UntrustedRoot`, the server must present the full chain, intermediates included. Paste `$FormatEnumerationLimit = -1; Get-ReceiveConnector | Format-List Identity,TransportRole,Fqdn,TlsCertificateName,TlsDomainCapabilities` and, on each receiving server, `Get-ExchangeCertificate | Format-List Thumbprint,Subject,Issuer,NotAfter,Services,Status,HasPrivateKey,RootCAType`.\n\
 - `SubjectMismatch` (with `450 4.4.317` or `450 4.7.320`): the receive side, a certificate whose name is wrong, not an untrusted chain. Every receiving server's receive connector must name the hybrid configuration's certificate, and its subject must be the name Exchange Online's outbound connector expects (`TlsDomain` in `Get-OutboundConnector`). Paste the receive connectors as above, `Get-HybridConfiguration | Format-List ReceivingTransportServers,SendingTransportServers,EdgeTransportServers,OnPremisesSmartHost,TlsCertificateName` and the certificates.\n\
 - `SocketError` (`421 4.4.2 Connection dropped due to SocketError`, `TLS negotiation failed with error SocketError`, also beside `451 5.7.3`) and `451 5.7.3 Must issue a STARTTLS command first`: no TLS version both sides accept, not a certificate. Look at the TLS 1.2 settings (SCHANNEL client and server, .NET `SystemDefaultTlsVersions` and `SchUseStrongCrypto`) of the servers that exchange mail with Exchange Online, typically after TLS 1.0 and 1.1 were disabled (`tls12-not-enabled` judges them). Paste, on each server, `'SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client','SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server','SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319','SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319','SOFTWARE\\Microsoft\\.NETFramework\\v2.0.50727','SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v2.0.50727','SOFTWARE\\Policies\\Microsoft\\SystemCertificates\\AuthRoot' | ForEach-Object { $v = Get-ItemProperty -Path \"HKLM:\\$_\" -ErrorAction SilentlyContinue; [pscustomobject]@{ ComputerName = $env:COMPUTERNAME; OperatingSystem = (Get-CimInstance Win32_OperatingSystem).Caption; RegistryKey = \"HKLM\\$_\"; KeyExists = Test-Path -Path \"HKLM:\\$_\"; Enabled = $v.Enabled; DisabledByDefault = $v.DisabledByDefault; SystemDefaultTlsVersions = $v.SystemDefaultTlsVersions; SchUseStrongCrypto = $v.SchUseStrongCrypto; DisableRootAutoUpdate = $v.DisableRootAutoUpdate } } | Format-List`, and `Get-ExchangeServer | Format-List Name,Edition,AdminDisplayVersion` so that `exchange-build` names each build.\n\
+- `5.7.64` with `Relay Access Denied` (`550 5.7.64 TenantAttribution`, `ATTR36`): both sides, the certificate the send connector to Exchange Online presents and the Exchange Online inbound connector's `TlsSenderCertificateName` and accepted domains. Paste the send connectors and the certificates as for `454 4.7.5` and, in Exchange Online PowerShell, `Get-InboundConnector | Format-List Name,Enabled,ConnectorType,TlsSenderCertificateName,SenderIPAddresses,AssociatedAcceptedDomains; Get-AcceptedDomain | Format-List DomainName,DomainType,InitialDomain`.\n\
+- `5.4.14` with `Hop count exceeded` (`ATTR34`): both sides, the domains Exchange Online routes to the on-premises servers. Paste `$FormatEnumerationLimit = -1; Get-HybridConfiguration | Format-List Domains,OnPremisesSmartHost; Get-AcceptedDomain | Format-List DomainName,DomainType; Get-RemoteDomain | Format-List Identity,DomainName,IsInternal,TargetDeliveryDomain,TrustedMailOutboundEnabled` and, in Exchange Online PowerShell, `Get-OutboundConnector | Format-List Name,Enabled,ConnectorType,UseMXRecord,SmartHosts,TlsSettings,TlsDomain,RecipientDomains,AllAcceptedDomains,RouteAllMessagesViaOnPremises`.\n\
 - `X-MS-Exchange-Organization-AuthAs: Anonymous` (the header behind senders shown with their address): both sides. Paste the receive connectors and the send connectors.\n\
 - `4.7.230` and `5.7.230` with `out-of-date` (usually `450 4.7.230` and `550 5.7.230`): Exchange Online throttles or blocks mail from an on-premises server it considers out of date; the rule `exo-enforcement-throttling` names the lowest builds. Paste `Get-ExchangeServer | Format-List Name,Edition,AdminDisplayVersion` and, on each server, `Get-Command ExSetup.exe | ForEach-Object { $_.FileVersionInfo } | Format-List @{ Name = 'ComputerName'; Expression = { $env:COMPUTERNAME } },FileVersion,ProductVersion,FileName`.\n\
 - `(401) Unauthorized`, `(403) Forbidden` (from `Test-OAuthConnectivity` or free/busy) and `HCW8064` (the wizard could not configure OAuth): OAuth between on-premises and Exchange Online, the dedicated hybrid application and the Auth certificate; a 401 from `Test-OAuthConnectivity` also comes from a tested mailbox that is not synchronized (KB 3090197). The meaning of `(403)` after an Auth certificate change comes from secondary sources. Paste `Get-AuthConfig | Format-List CurrentCertificateThumbprint,PreviousCertificateThumbprint,NextCertificateThumbprint,NextCertificateEffectiveDate`, `Get-AuthServer | Format-List Name,Type,Enabled,Realm,ApplicationIdentifier,DomainName; Get-SettingOverride | Format-List Name,ComponentName,SectionName,Parameters,Server,Status` and the certificates.",
@@ -71,6 +75,8 @@ pub static DOC: RuleDoc = RuleDoc {
         KB3089172,
         DEDICATED_HYBRID_APP,
         MAINTAIN_AUTH_CERTIFICATE,
+        RELAY_ACCESS_DENIED,
+        HOP_COUNT_EXCEEDED,
     ],
     needs: &[],
 };
@@ -159,6 +165,8 @@ fn references(id: &str) -> &'static [Reference] {
         "oauth-401" => &[KB3090197, MAINTAIN_AUTH_CERTIFICATE],
         "oauth-403" => &[DEDICATED_HYBRID_APP, MAINTAIN_AUTH_CERTIFICATE],
         "hcw8064" => &[KB3089172, DEDICATED_HYBRID_APP],
+        "550-5.7.64-relay-access-denied" => &[RELAY_ACCESS_DENIED],
+        "554-5.4.14-hop-count" => &[HOP_COUNT_EXCEEDED],
         _ => DOC.references,
     }
 }
