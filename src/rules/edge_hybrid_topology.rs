@@ -6,10 +6,11 @@
 use super::exo_connector_certificate_mismatch::{common_name, covers};
 use super::{Context, Draft, Judgement, RuleDoc};
 use crate::model::capabilities::fold;
-use crate::model::topology::{read_tls_name, same_server, server_names, Certificate, TlsNameRead};
+use crate::model::topology::{read_tls_name, server_key, server_names, Certificate, TlsNameRead};
 use crate::model::{Field, HybridConfiguration, Kind};
 use crate::remediation::{collect, set_parameters, Argument};
 use crate::report::{Reference, Remediation, Severity};
+use std::collections::BTreeSet;
 
 pub const SET_HYBRID_CONFIGURATION: Reference = Reference {
     name: "Set-HybridConfiguration",
@@ -65,12 +66,8 @@ fn mailbox_servers_listed(cx: &mut Context, hybrid: &HybridConfiguration) {
         .collect();
     let Some((_, first, _)) = listed.first() else { return };
     let names: Vec<String> = listed.iter().flat_map(|(_, _, s)| s.clone()).collect();
-    let mut shown: Vec<String> = Vec::new();
-    for name in names {
-        if !shown.iter().any(|s| same_server(s, &name)) {
-            shown.push(name);
-        }
-    }
+    let mut seen = BTreeSet::new();
+    let shown: Vec<String> = names.into_iter().filter(|name| seen.insert(server_key(name))).collect();
     let message = format!(
         "The hybrid configuration lists Edge Transport servers and also the Mailbox servers {} as sending or receiving servers. With Edge servers, Exchange Online sends to and receives from the Edge servers only, and these lists must be empty.",
         shown.join(", ")
@@ -112,8 +109,9 @@ fn subscriptions(cx: &mut Context, hybrid: &HybridConfiguration, edge: &[String]
     if subscribed.is_empty() {
         return;
     }
+    let subscribed_keys: BTreeSet<String> = subscribed.iter().map(|s| server_key(s)).collect();
     let line = hybrid.edge_transport_servers.map_or(hybrid.object.record.first_line, Field::line);
-    for server in edge.iter().filter(|e| !subscribed.iter().any(|s| same_server(s, e))) {
+    for server in edge.iter().filter(|e| !subscribed_keys.contains(&server_key(e))) {
         let message = format!("Edge Transport server {server} carries hybrid mail but has no Edge subscription (the paste shows subscriptions for {} only). Without one it has no direct trust with the Mailbox servers: the organisation headers of hybrid mail are dropped and mail from Exchange Online arrives as anonymous, external mail.", subscribed.join(", "));
         let remediation = Remediation::check_only(
             vec![collect::edge_subscriptions()],

@@ -14,10 +14,11 @@
 //! subdomain, as the Set-InboundConnector page describes it.
 
 use super::{Context, Draft, Hint, Judgement, RuleDoc};
-use crate::model::topology::{read_tls_name, same_server, server_names, TlsName, TlsNameRead};
+use crate::model::topology::{read_tls_name, server_key, server_names, TlsName, TlsNameRead};
 use crate::model::{Field, InboundConnector, Kind, OutboundConnector};
 use crate::remediation::{collect, set_parameters, Argument};
 use crate::report::{Reference, Remediation, Severity};
+use std::collections::BTreeSet;
 
 pub const RELAY_ACCESS_DENIED: Reference = Reference {
     name: "550 5.7.64 TenantAttribution; Relay Access Denied",
@@ -159,6 +160,8 @@ fn receiving_certificates(cx: &Context) -> Vec<Presented> {
             }
         })
         .unwrap_or_default();
+    // Looked up by key, so that thousands of servers and connectors are matched in n log n.
+    let receiving_keys: BTreeSet<String> = receiving.iter().map(|r| server_key(r)).collect();
     let mut presented = Vec::new();
     for connector in cx.views.receive_connectors() {
         let for_exchange_online = connector
@@ -167,7 +170,7 @@ fn receiving_certificates(cx: &Context) -> Vec<Presented> {
             .is_some_and(|t| t.to_ascii_lowercase().contains("acceptcloudservicesmail"));
         let server = connector.server_name();
         let on_receiving_server =
-            receiving.is_empty() || server.as_deref().is_some_and(|s| receiving.iter().any(|r| same_server(r, s)));
+            receiving.is_empty() || server.as_deref().is_some_and(|s| receiving_keys.contains(&server_key(s)));
         if let (true, true, Some(name), Some(server)) =
             (for_exchange_online, on_receiving_server, usable_name(connector.tls_certificate_name), server)
         {
