@@ -109,7 +109,11 @@ fn subscriptions(cx: &mut Context, hybrid: &HybridConfiguration, edge: &[String]
     if subscribed.is_empty() {
         return;
     }
-    let subscribed_keys: BTreeSet<String> = subscribed.iter().map(|s| server_key(s)).collect();
+    // Filled by `insert`, not `collect`, which would add a sort of its own to the page (see `sort`).
+    let mut subscribed_keys = BTreeSet::new();
+    for server in &subscribed {
+        subscribed_keys.insert(server_key(server));
+    }
     let line = hybrid.edge_transport_servers.map_or(hybrid.object.record.first_line, Field::line);
     for server in edge.iter().filter(|e| !subscribed_keys.contains(&server_key(e))) {
         let message = format!("Edge Transport server {server} carries hybrid mail but has no Edge subscription (the paste shows subscriptions for {} only). Without one it has no direct trust with the Mailbox servers: the organisation headers of hybrid mail are dropped and mail from Exchange Online arrives as anonymous, external mail.", subscribed.join(", "));

@@ -161,7 +161,11 @@ fn receiving_certificates(cx: &Context) -> Vec<Presented> {
         })
         .unwrap_or_default();
     // Looked up by key, so that thousands of servers and connectors are matched in n log n.
-    let receiving_keys: BTreeSet<String> = receiving.iter().map(|r| server_key(r)).collect();
+    // Filled by `insert`, not `collect`, which would add a sort of its own to the page (see `sort`).
+    let mut receiving_keys = BTreeSet::new();
+    for server in &receiving {
+        receiving_keys.insert(server_key(server));
+    }
     let mut presented = Vec::new();
     for connector in cx.views.receive_connectors() {
         let for_exchange_online = connector
