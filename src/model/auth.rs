@@ -156,19 +156,9 @@ impl<'a> SettingOverride<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::{parse_segment, Format};
     use crate::model::Kind;
-    use crate::source::Source;
 
-    /// The objects of a paste without prompts, typed by their property sets.
-    fn objects(text: &str) -> Vec<Object> {
-        let src = Source::new(text.to_owned());
-        parse_segment(&src, 1, src.line_count(), crate::model::is_read)
-            .into_iter()
-            .flat_map(|block| block.records)
-            .map(|record| Object::new(Kind::from_properties(&record), 0, record, Format::FormatList, 1))
-            .collect()
-    }
+    use crate::model::objects_of as objects;
 
     #[test]
     fn kinds_are_told_by_their_properties() {

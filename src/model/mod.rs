@@ -459,3 +459,22 @@ impl Object {
         self.identity.as_ref().map(|i| i.text.clone())
     }
 }
+
+/// The objects of a paste without prompts, as Format-List output, each of the kind its .NET type
+/// name or else its property set tells: for the views' unit tests.
+#[cfg(test)]
+pub(crate) fn objects_of(text: &str) -> Vec<Object> {
+    let src = crate::source::Source::new(text.to_owned());
+    crate::formats::parse_segment(&src, 1, src.line_count(), is_read)
+        .into_iter()
+        .flat_map(|block| block.records)
+        .map(|record| {
+            let kind = record
+                .type_name
+                .as_deref()
+                .and_then(Kind::from_type_name)
+                .unwrap_or_else(|| Kind::from_properties(&record));
+            Object::new(kind, 0, record, Format::FormatList, 1)
+        })
+        .collect()
+}

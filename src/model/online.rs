@@ -224,25 +224,8 @@ impl<'a> OutboundConnector<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::{parse_segment, Format};
-    use crate::source::Source;
 
-    /// The objects of a paste without prompts, typed by their property sets.
-    fn objects(text: &str) -> Vec<Object> {
-        let src = Source::new(text.to_owned());
-        parse_segment(&src, 1, src.line_count(), crate::model::is_read)
-            .into_iter()
-            .flat_map(|block| block.records)
-            .map(|record| {
-                let kind = record
-                    .type_name
-                    .as_deref()
-                    .and_then(Kind::from_type_name)
-                    .unwrap_or_else(|| Kind::from_properties(&record));
-                Object::new(kind, 0, record, Format::FormatList, 1)
-            })
-            .collect()
-    }
+    use crate::model::objects_of as objects;
 
     fn kinds(text: &str) -> Vec<Kind> {
         objects(text).iter().map(|o| o.kind).collect()

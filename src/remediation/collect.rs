@@ -4,7 +4,7 @@
 //! They are structured data beside the hint's words (the report's `diagnostics[].commands`), so
 //! a page or a script copies exactly these and never recovers a command from prose.
 
-use super::command::{Cmdlet, Command, Line};
+use super::command::{Cmdlet, Command, Line, WHOLE_LISTS};
 use super::powershell::Quoted;
 use crate::model::Kind;
 use serde::Serialize;
@@ -191,14 +191,12 @@ pub fn collector() -> Vec<CollectorPart> {
     Side::ALL
         .iter()
         .filter_map(|&side| {
-            let commands: Vec<String> = PASTES
-                .iter()
-                .filter(|p| p.side == side)
-                .map(|p| format!("{} | Out-String -Width 4096", p.command))
-                .collect();
+            let commands: Vec<Command> =
+                PASTES.iter().filter(|p| p.side == side).map(|p| Command::unwrapped(p.command)).collect();
+            let lines: Vec<&str> = commands.iter().map(Command::text).collect();
             (!commands.is_empty()).then(|| CollectorPart {
                 side,
-                script: format!("{}\n$FormatEnumerationLimit = -1\n{}", side.heading(), commands.join("\n")),
+                script: format!("{}\n{WHOLE_LISTS}\n{}", side.heading(), lines.join("\n")),
             })
         })
         .collect()
@@ -249,7 +247,7 @@ pub fn stop_on_errors() -> Command {
 
 /// Lists shown whole from now on in this shell.
 pub fn whole_lists() -> Command {
-    Command::literal("$FormatEnumerationLimit = -1")
+    Command::literal(WHOLE_LISTS)
 }
 
 /// The certificates of one server, or of the server the shell runs on.

@@ -215,6 +215,13 @@ impl Line {
     }
 }
 
+/// Shows lists whole in this shell instead of cutting them after 16 items with `...`.
+pub const WHOLE_LISTS: &str = "$FormatEnumerationLimit = -1";
+
+/// What follows a command of ours so that no line of its output is wrapped or cut at the
+/// console's width.
+const UNWRAPPED: &str = " | Out-String -Width 4096";
+
 /// One block of PowerShell that is copied and run as a whole: a single line, or lines that depend
 /// on each other. Serialized as its text (lines joined by `\n`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -262,12 +269,15 @@ impl Command {
         Command { text: code.to_owned(), runs_as_printed: true }
     }
 
-    /// A command of ours that prints `code`'s output whole: lists not cut, lines not wrapped.
+    /// A command of ours whose output lines are not wrapped or cut at the console's width.
+    pub fn unwrapped(code: &'static str) -> Command {
+        Command { text: format!("{code}{UNWRAPPED}"), runs_as_printed: true }
+    }
+
+    /// A command of ours that prints `code`'s output whole: lists not cut ([`WHOLE_LISTS`]), lines
+    /// not wrapped.
     pub fn printing_whole(code: &'static str) -> Command {
-        Command {
-            text: format!("$FormatEnumerationLimit = -1; {code} | Out-String -Width 4096"),
-            runs_as_printed: true,
-        }
+        Command { text: format!("{WHOLE_LISTS}; {code}{UNWRAPPED}"), runs_as_printed: true }
     }
 
     /// The block's PowerShell text; lines are separated by `\n`.
