@@ -195,7 +195,7 @@ fn write_report(report: &hybridcheck::report::Report, output: &Output) -> std::i
 
 /// The bytes of a file, or of standard input for `-`.
 ///
-/// A file is read into memory, into a buffer sized once from its metadata (`std::fs::read`),
+/// A file is read into memory, into one buffer sized from its metadata (as `std::fs::read` does),
 /// never mapped. A map read in place as text saved about a fifth of a 100 MB check, but another
 /// program that truncates or rewrites the file meanwhile then ends the check with SIGBUS or
 /// changes text already checked as UTF-8 (undefined behaviour); a map copied before it is read
@@ -206,8 +206,43 @@ fn read(path: &str) -> std::io::Result<Vec<u8>> {
         std::io::stdin().read_to_end(&mut buffer)?;
         return Ok(buffer);
     }
-    std::fs::read(path)
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata().map_or(0, |m| m.len() as usize);
+    // One byte more than the file, so that `read_to_end` sees the end without growing the buffer.
+    let mut buffer = Vec::with_capacity(size.saturating_add(1));
+    ask_for_huge_pages(&buffer);
+    file.read_to_end(&mut buffer)?;
+    Ok(buffer)
 }
+
+/// Asks Linux to back a large input's buffer with 2 MiB pages where it can.
+///
+/// Reading 100 MB into fresh memory cost about 25,000 page faults, each a trap into the kernel:
+/// with this, the 100 MB Format-List took 274 instead of 310 ms (best of 7 alternating runs, a
+/// busy machine) and the 100 MB Exchange 2019 `Format-List *` 189 instead of 241 ms, at the same
+/// peak memory: the whole buffer is written by the read anyway. Small inputs are left alone, so a
+/// 1 MB check does not grow by a huge page. Without transparent huge pages the advice does nothing.
+#[cfg(target_os = "linux")]
+fn ask_for_huge_pages(buffer: &Vec<u8>) {
+    const HUGE_PAGE: usize = 2 << 20;
+    const FROM: usize = 16 * HUGE_PAGE;
+    if buffer.capacity() < FROM {
+        return;
+    }
+    // Only the whole huge pages inside the buffer: madvise takes page-aligned ranges.
+    let start = buffer.as_ptr() as usize;
+    let first = start.next_multiple_of(HUGE_PAGE);
+    let end = (start + buffer.capacity()) / HUGE_PAGE * HUGE_PAGE;
+    // SAFETY: the range lies inside the buffer's allocation, which lives until after the call;
+    // MADV_HUGEPAGE changes only how the pages are backed, never their contents, and a refusal
+    // (an old kernel, huge pages turned off) is harmless, so its result is not read.
+    unsafe {
+        libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn ask_for_huge_pages(_buffer: &Vec<u8>) {}
 
 /// The width to wrap prose to at a terminal: `COLUMNS` when set, else the terminal's own width
 /// (on Unix), else none, and the text is not wrapped.
