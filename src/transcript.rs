@@ -86,9 +86,10 @@ fn may_be_furniture(first_two: [u8; 2]) -> bool {
         || matches!(first_two, [b'*', b'*'] | [b'T', b'r'] | [b'W', b'i'] | [b'P', b'o'] | [b'C', b'o'])
 }
 
-/// Every prompt `prompt_command` reads starts `[P`, `PS` or with a drive (`C:`).
+/// Every prompt `prompt_command` reads starts `[P`, `PS`, with a drive (`C:`), or with a
+/// remote session's computer name in brackets (`[ex01`).
 fn may_be_prompt(first_two: [u8; 2]) -> bool {
-    matches!(first_two, [b'[', b'P'] | [b'P', b'S'] | [_, b':'])
+    matches!(first_two, [b'P', b'S'] | [_, b':']) || (first_two[0] == b'[' && first_two[1].is_ascii_alphanumeric())
 }
 
 fn is_star_rule(line: &str) -> bool {
@@ -115,11 +116,14 @@ fn is_transcript_line(line: &str) -> bool {
     STARTS.iter().any(|s| &s.as_bytes()[..4] == head && line.starts_with(s))
 }
 
-/// The command after a prompt such as `[PS] C:\Windows\system32>`, `PS C:\> `, `PS>` or `C:\>`.
+/// The command after a prompt such as `[PS] C:\Windows\system32>`, `PS C:\> `, `PS>` or `C:\>`,
+/// also in a remote session, whose prompt starts with the computer's name in brackets:
+/// `[ex01.contoso.com]: PS C:\Users\admin\Documents>` (`Enter-PSSession`).
 pub fn prompt_command(line: &str) -> Option<&str> {
     if !matches!(line.as_bytes(), [a, b, ..] if may_be_prompt([*a, *b])) {
         return None;
     }
+    let line = without_remote_computer(line);
     let rest =
         line.strip_prefix("[PS] ").or_else(|| line.strip_prefix("PS ")).map(|r| (r, true)).unwrap_or((line, false));
     let (rest, had_ps) = rest;
@@ -148,6 +152,22 @@ pub fn prompt_command(line: &str) -> Option<&str> {
         return None;
     }
     Some(&rest[close + 1..])
+}
+
+/// The prompt after a remote session's `[COMPUTER]: `, or `line` as it is when it does not start
+/// so. The name must look like a computer's (letters, digits, `.`, `-`, `_`), so that a line of
+/// output that starts with a bracket is not taken for a prompt.
+fn without_remote_computer(line: &str) -> &str {
+    let Some((computer, prompt)) = line.strip_prefix('[').and_then(|rest| rest.split_once("]: ")) else {
+        return line;
+    };
+    let is_name = (1..=253).contains(&computer.len())
+        && computer.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    if is_name && prompt.starts_with("PS") {
+        prompt
+    } else {
+        line
+    }
 }
 
 /// The cmdlet a command line runs first, e.g. `Get-ReceiveConnector` for
