@@ -114,6 +114,9 @@ pub(super) struct Bench {
     pub(super) natives: Vec<NativeRun>,
     /// The CLI's peak memory for `--version`: its resting floor.
     pub(super) resting_mb: Option<f64>,
+    /// The CLI's peak memory checking the built-in example (a few KB): the floor with the code a
+    /// check runs mapped in, which `--version` never touches.
+    pub(super) example_mb: Option<f64>,
     pub(super) hostile: Vec<HostileRun>,
     pub(super) nodes: Vec<Option<NodeRun>>,
     pub(super) browser: Option<BrowserRun>,
@@ -189,6 +192,14 @@ impl Bench {
         let largest = self.largest_fl().map(|(i, _)| i.key.clone());
         if let Some(resting) = self.resting_mb {
             f.push(fig("native.resting_mb", "native CLI at rest (`--version`), peak memory", resting, Unit::Mb));
+        }
+        if let Some(example) = self.example_mb {
+            f.push(fig(
+                "native.example_mb",
+                "native CLI checking the built-in example, peak memory",
+                example,
+                Unit::Mb,
+            ));
         }
         for (input, native) in self.inputs.iter().zip(&self.natives) {
             f.extend(self.input_figures(input, native, largest.as_ref()));

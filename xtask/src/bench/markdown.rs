@@ -103,6 +103,31 @@ adds to it. grep's own peaks are in the table.",
                 Unit::Mb.show(resting)
             );
         }
+        if let (Some(resting), Some(example)) = (self.resting_mb, self.example_mb) {
+            let _ = writeln!(
+                md,
+                "\nA check of the built-in example (a few KB) peaks at {}, {} above the resting floor: the pages of the program's \
+code that a check runs, which `--version` never maps in, whatever the input's size.{}",
+                Unit::Mb.show(example),
+                Unit::Mb.show(example - resting),
+                self.above_example_sentence(example)
+            );
+        }
+    }
+
+    /// For the smallest input: what its check adds above the example's check, per byte of input.
+    fn above_example_sentence(&self, example: f64) -> String {
+        let smallest = self.inputs.iter().zip(&self.natives).min_by_key(|(input, _)| input.bytes);
+        let Some((input, Some(rss))) = smallest.map(|(input, native)| (input, native.rss_mb)) else {
+            return String::new();
+        };
+        let mb = input.bytes as f64 / MB;
+        format!(
+            " Above that, {} adds {} ({} its size).",
+            input.key,
+            Unit::Mb.show(rss - example),
+            Unit::Times.show((rss - example) / mb)
+        )
     }
 
     /// Why grep's count is wrong, with what it should and will say for each Format-List input.
@@ -655,6 +680,7 @@ mod tests {
             inputs: vec![],
             natives: vec![],
             resting_mb: None,
+            example_mb: None,
             hostile: vec![],
             nodes: vec![],
             browser: None,

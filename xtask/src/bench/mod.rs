@@ -130,6 +130,9 @@ pub fn bench(args: &[&str]) -> Result<()> {
     let cli = target_dir().join("release/hybridcheck");
     // The CLI's peak memory when it reads nothing: what every check pays before its input.
     let resting_mb = timed_run(&cli, &["--version".as_ref()], Out::Null)?.rss_kb.map(|kb| kb as f64 * 1024.0 / MB);
+    // The same with the code a check runs mapped in: the built-in example is a few KB.
+    let example_args = ["--example".as_ref(), "--format".as_ref(), "json".as_ref()];
+    let example_mb = timed_run(&cli, &example_args, Out::Null)?.rss_kb.map(|kb| kb as f64 * 1024.0 / MB);
     let natives = measure_natives(&cli, &inputs, &mut notes)?;
 
     progress(
@@ -154,7 +157,7 @@ pub fn bench(args: &[&str]) -> Result<()> {
     if let Some(b) = browser.as_ref().filter(|_| machine.chromium == "unknown") {
         machine.chromium = format!("Chromium {}", b.version);
     }
-    let bench = Bench { machine, inputs, natives, resting_mb, hostile, nodes, browser, sizes, notes };
+    let bench = Bench { machine, inputs, natives, resting_mb, example_mb, hostile, nodes, browser, sizes, notes };
     write_results(&bench, &dir, write)?;
     progress(started, "done");
     Ok(())
