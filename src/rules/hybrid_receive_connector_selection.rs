@@ -100,9 +100,10 @@ pub fn check(cx: &mut Context) {
 const MOST_CANDIDATES: usize = 64;
 
 /// The server's port-25 connectors, or `None` when the paste does not show enough of them to
-/// tell which one takes Exchange Online's mail: every enabled connector of the role must show its
+/// tell which one takes Exchange Online's mail (every enabled connector of the role must show its
 /// bindings, and those on port 25 their remote ranges; at least one must accept Exchange Online's
-/// worldwide mail.
+/// worldwide mail), or when none of them lacks what hybrid mail needs, so that there is nothing
+/// to report.
 fn candidates<'a>(on: &[&'a ReceiveConnector<'a>], edge: bool) -> Option<Vec<Candidate<'a>>> {
     if on.len() > MOST_CANDIDATES {
         return None;
@@ -113,20 +114,28 @@ fn candidates<'a>(on: &[&'a ReceiveConnector<'a>], edge: bool) -> Option<Vec<Can
         if !bindings.iter().any(|b| b.port == 25) {
             continue;
         }
-        let ranges = connector.remote_ranges()?;
         let accepts = connector.accepts_cloud_mail();
         let tls = connector.offers_tls();
         candidates.push(Candidate {
             connector,
-            ranges,
+            ranges: Vec::new(),
             bindings,
             good: accepts == Some(true) && tls != Some(false),
             lacks_tls: tls == Some(false),
             lacks_entry: accepts == Some(false),
         });
     }
-    let worldwide = candidates.iter().filter(|c| c.good).any(|c| accepts_worldwide(c.connector));
-    worldwide.then_some(candidates)
+    let bad = candidates.iter().any(|c| !c.good && (c.lacks_tls || c.lacks_entry));
+    if !bad || !candidates.iter().filter(|c| c.good).any(|c| accepts_worldwide(c.connector)) {
+        return None;
+    }
+    // The ranges are read last, and only here: most servers have one connector on port 25, the
+    // Default Frontend one, and nothing to compare (fl-500: 20.3 to 14.3 million instructions
+    // for this rule, callgrind).
+    for candidate in &mut candidates {
+        candidate.ranges = candidate.connector.remote_ranges()?;
+    }
+    Some(candidates)
 }
 
 /// True when the connector accepts mail from Exchange Online's worldwide cloud, whose addresses
