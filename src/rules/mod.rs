@@ -113,7 +113,16 @@ pub fn catalog() -> impl Iterator<Item = &'static RuleDoc> {
 /// The rules whose needs the objects do not meet, each with the pastes that would meet them: for
 /// an unmet need, the paste of its first kind (the kinds of a need are listed best first).
 pub fn not_run(objects: &[Object]) -> Vec<RuleNotRun> {
-    let present = |kind: &Kind| objects.iter().any(|o| o.kind == *kind);
+    // The kinds the input shows, found in one pass: asking the objects once for every kind that
+    // a rule needs made some forty passes (3.9 % of the instructions of the hostile
+    // `tiny-objects`, 83,333 objects of no known kind).
+    let mut shown: Vec<Kind> = Vec::new();
+    for object in objects {
+        if !shown.contains(&object.kind) {
+            shown.push(object.kind);
+        }
+    }
+    let present = |kind: &Kind| shown.contains(kind);
     catalog()
         .filter_map(|doc| {
             let missing: Vec<MissingPaste> = doc
