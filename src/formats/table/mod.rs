@@ -117,10 +117,14 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
 /// a property of every row, at the group line: it says what the rows are (a root store's
 /// certificates, not Exchange certificates).
 fn parse_grouped(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option<Block> {
-    let (name, value) = line_text(src, start).trim().split_once(": ")?;
-    // A property's name, never a stream's (`WARNING: ...` above a table is the shell's).
-    let property_name = name.bytes().all(|b| b.is_ascii_alphanumeric()) && name.bytes().any(|b| b.is_ascii_lowercase());
-    if !property_name || value.trim().is_empty() {
+    // A property's name, letters and digits, then `: ` and the value. The name is read byte by
+    // byte: every object of a Format-List paste ends at a blank line, so its first line (`Name : x`)
+    // is asked here, and a search for `: ` cost 2.9 % of the hostile `tiny-objects`.
+    let line = line_text(src, start).trim();
+    let (name, rest) = line.split_at(line.bytes().take_while(u8::is_ascii_alphanumeric).count());
+    let value = rest.strip_prefix(": ")?;
+    // Never a stream's name (`WARNING: ...` above a table is the shell's).
+    if !name.bytes().any(|b| b.is_ascii_lowercase()) || value.trim().is_empty() {
         return None;
     }
     let mut header = start + 1;
