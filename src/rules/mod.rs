@@ -151,7 +151,7 @@ pub enum Judgement {
 /// What the rules share while they run.
 pub struct Context<'a> {
     pub objects: &'a [Object],
-    /// The objects as the rules read them, one view per object (index `i` is object `i`).
+    /// The objects as the rules read them: a view of each object of a kind some rule reads.
     pub views: Views<'a>,
     pub options: &'a crate::Options,
     /// Servers, certificates and the hybrid configuration, read once for every rule.
@@ -367,8 +367,8 @@ pub struct Outcome {
 
 /// Runs every rule over the objects, each read once into its view.
 pub fn run(objects: &[Object], options: &crate::Options) -> Outcome {
-    let views = View::read_all(objects);
-    let views = Views(&views);
+    let list = View::read_all(objects);
+    let views = list.views();
     let mut cx = Context {
         objects,
         views,
