@@ -106,6 +106,9 @@ fn read_text(src: &mut Source, out: &mut Reading) {
     let (segments, furniture) = transcript::split(src);
     add_furniture(src, furniture, sections);
     let mut labels = formats::list::Labels::default();
+    // The kinds of each block's records, in room kept from block to block: Format-List makes a
+    // block of every object.
+    let mut kinds: Vec<Kind> = Vec::new();
     for segment in segments {
         let command_cmdlet = segment.command.as_deref().and_then(transcript::first_cmdlet).map(str::to_owned);
         let command: Option<std::rc::Rc<str>> = segment.command.as_deref().map(Into::into);
@@ -131,7 +134,7 @@ fn read_text(src: &mut Source, out: &mut Reading) {
                     }
                     None => (command.clone(), command_cmdlet.clone(), "command"),
                 };
-                let kinds = record_kinds(&block.records, command_cmdlet.as_deref(), command.as_deref());
+                record_kinds(&mut kinds, &block.records, command_cmdlet.as_deref(), command.as_deref());
                 let (cmdlet, cmdlet_from) = match (command_cmdlet.as_deref(), kinds.first().and_then(|k| k.cmdlet())) {
                     (Some(c), _) => (Some(c), Some(named_by)),
                     (None, Some(c)) => (Some(c), Some("properties")),
@@ -143,7 +146,7 @@ fn read_text(src: &mut Source, out: &mut Reading) {
                 sections[section].last_line = block.last_line;
                 sections[section].objects += block.records.len();
                 let section_line = sections[section].first_line;
-                for (record, kind) in block.records.into_iter().zip(kinds) {
+                for (record, &kind) in block.records.into_iter().zip(&kinds) {
                     let mut object = Object::new(kind, index, record, block.format, section_line);
                     object.command = command.clone();
                     objects.push(object);
@@ -178,18 +181,22 @@ fn add_furniture(src: &mut Source, furniture: Vec<transcript::Furniture>, sectio
     }
 }
 
-/// The kind of each record of a block: the command's cmdlet says it when there is one (or what
-/// the command reads, see [`Kind::from_command`]), else the record's type name, else its properties.
-fn record_kinds(records: &[formats::Record], command_cmdlet: Option<&str>, command: Option<&str>) -> Vec<Kind> {
+/// Sets `kinds` to the kind of each record of a block: the command's cmdlet says it when there is
+/// one (or what the command reads, see [`Kind::from_command`]), else the record's type name, else
+/// its properties.
+fn record_kinds(
+    kinds: &mut Vec<Kind>,
+    records: &[formats::Record],
+    command_cmdlet: Option<&str>,
+    command: Option<&str>,
+) {
     let command_kind = command_cmdlet.and_then(Kind::from_cmdlet).or_else(|| command.and_then(Kind::from_command));
-    records
-        .iter()
-        .map(|r| {
-            command_kind
-                .or_else(|| r.type_name.as_deref().and_then(Kind::from_type_name))
-                .unwrap_or_else(|| Kind::from_properties(r))
-        })
-        .collect()
+    kinds.clear();
+    kinds.extend(records.iter().map(|r| {
+        command_kind
+            .or_else(|| r.type_name.as_deref().and_then(Kind::from_type_name))
+            .unwrap_or_else(|| Kind::from_properties(r))
+    }));
 }
 
 /// The index of the section a block belongs to: the open one when it is the last and has the

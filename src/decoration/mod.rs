@@ -374,9 +374,9 @@ fn belongs_with(a: &str, b: &str) -> bool {
     let (indent_a, a) = split_indent(a);
     let (indent_b, b) = split_indent(b);
     if let Some((label, _, width)) = property_line(a, None) {
+        // The next property has its separator in the same column: looked for there, not searched.
         return indent_b == indent_a + width + 3
-            || (indent_b == indent_a
-                && property_line(b, None).is_some_and(|(other, _, w)| w == width && other != label));
+            || (indent_b == indent_a && property_line(b, Some(width)).is_some_and(|(other, _, _)| other != label));
     }
     let tail = b.starts_with("At line:") || b.starts_with("+ CategoryInfo") || b.starts_with("+ FullyQualifiedErrorId");
     (indent_a == indent_b && is_underline_of(a, b))
