@@ -86,7 +86,10 @@ impl<'a> View<'a> {
 
     /// The views of every object that a rule reads, in the objects' order.
     pub fn read_all(objects: &'a [Object]) -> ViewList<'a> {
-        let mut list = ViewList { views: Vec::new(), objects: Vec::new() };
+        // Sized once: every object of a known kind has a view (but an Exchange Online connector
+        // whose side cannot be read), and a large paste holds tens of thousands of views.
+        let known = objects.iter().filter(|object| object.kind != Kind::Unknown).count();
+        let mut list = ViewList { views: Vec::with_capacity(known), objects: Vec::with_capacity(known) };
         for (index, object) in objects.iter().enumerate() {
             let view = View::read(index, object);
             if !matches!(view, View::Other) {
