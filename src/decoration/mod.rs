@@ -359,8 +359,8 @@ fn undouble_chain(entries: &mut [Entry], first: usize, last: usize) {
 
 /// The indentation of a line (spaces and tabs) and the text after it.
 fn split_indent(line: &str) -> (usize, &str) {
-    let text = line.trim_start_matches([' ', '\t']);
-    (line.len() - text.len(), text)
+    let indent = line.bytes().take_while(|&b| b == b' ' || b == b'\t').count();
+    (indent, &line[indent..])
 }
 
 /// Whether line `b`, one blank line after line `a`, belongs with it, which the console never
