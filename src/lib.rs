@@ -140,7 +140,9 @@ pub fn check_with(inputs: Vec<Input>, options: &Options) -> Report {
         summary,
         inputs: input_reports,
         // The objects are not needed after this: each one's identity moves to the report, where
-        // a copy cost an allocation an object (the hostile `tiny-objects`: 83,333).
+        // a copy cost an allocation an object, and the standard library collects the entries
+        // into the objects' own vector (the hostile `tiny-objects`, 83,333 objects: 5 MB less at
+        // the peak, 24.3 MB instead of 29.6).
         objects: objects
             .into_iter()
             .map(|o| ObjectReport {
