@@ -359,8 +359,8 @@ fn undouble_chain(entries: &mut [Entry], first: usize, last: usize) {
 
 /// The indentation of a line (spaces and tabs) and the text after it.
 fn split_indent(line: &str) -> (usize, &str) {
-    let text = line.trim_start_matches([' ', '\t']);
-    (line.len() - text.len(), text)
+    let indent = line.bytes().take_while(|&b| b == b' ' || b == b'\t').count();
+    (indent, &line[indent..])
 }
 
 /// Whether line `b`, one blank line after line `a`, belongs with it, which the console never
@@ -374,9 +374,9 @@ fn belongs_with(a: &str, b: &str) -> bool {
     let (indent_a, a) = split_indent(a);
     let (indent_b, b) = split_indent(b);
     if let Some((label, _, width)) = property_line(a, None) {
+        // The next property has its separator in the same column: looked for there, not searched.
         return indent_b == indent_a + width + 3
-            || (indent_b == indent_a
-                && property_line(b, None).is_some_and(|(other, _, w)| w == width && other != label));
+            || (indent_b == indent_a && property_line(b, Some(width)).is_some_and(|(other, _, _)| other != label));
     }
     let tail = b.starts_with("At line:") || b.starts_with("+ CategoryInfo") || b.starts_with("+ FullyQualifiedErrorId");
     (indent_a == indent_b && is_underline_of(a, b))

@@ -25,7 +25,7 @@ pub const MAX_COLUMNS: usize = super::table::MAX_COLUMNS;
 /// Reads a CSV table that starts at `start` with a `#TYPE` line or a quoted header row,
 /// keeping the `wanted` columns.
 pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option<Block> {
-    let first = line_text(src, start).trim_start_matches('\u{FEFF}');
+    let first = src.line(start).trim_start_matches('\u{FEFF}');
     let (type_name, header_line) = match type_line(first) {
         Some(type_name) => (type_name, start + 1),
         None => (None, start),
@@ -33,7 +33,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
     if header_line > end {
         return None;
     }
-    let header = Header::read(line_text(src, header_line), header_line > start, wanted)?;
+    let header = Header::read(src.line(header_line), header_line > start, wanted)?;
 
     let mut block = Block::new(Format::ExportCsv, start, header_line);
     if header.count > MAX_COLUMNS {
@@ -53,7 +53,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
     let mut n = header_line + 1;
     while n <= end && !is_blank(src.line(n)) {
         let row = read_row(src, n, end, header.delimiter);
-        let starts_quoted = line_text(src, n).starts_with('"');
+        let starts_quoted = src.line(n).starts_with('"');
         if !row.complete {
             if starts_quoted {
                 // The row opened a quoted field that never closed: the paste was cut, or a quote
@@ -98,11 +98,6 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
         ));
     }
     Some(block)
-}
-
-/// The text of line `n` without any line-end character, should one have survived decoding.
-fn line_text<'s>(src: &'s Source<'s>, n: LineNo) -> &'s str {
-    src.line(n).trim_end_matches(['\r', '\n'])
 }
 
 /// Recognizes a `#TYPE` line. The outer `Option` says whether the line is one; the inner
@@ -253,7 +248,7 @@ fn read_row(src: &Source, n: LineNo, end: LineNo, delimiter: char) -> Row {
     let mut fields = Fields::new(delimiter);
     let mut line = n;
     loop {
-        fields.feed(line_text(src, line));
+        fields.feed(src.line(line));
         if !fields.in_quotes {
             let Split { kept, count } = fields.finish();
             return Row { fields: kept, count, last_line: line, complete: true };

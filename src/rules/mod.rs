@@ -113,7 +113,16 @@ pub fn catalog() -> impl Iterator<Item = &'static RuleDoc> {
 /// The rules whose needs the objects do not meet, each with the pastes that would meet them: for
 /// an unmet need, the paste of its first kind (the kinds of a need are listed best first).
 pub fn not_run(objects: &[Object]) -> Vec<RuleNotRun> {
-    let present = |kind: &Kind| objects.iter().any(|o| o.kind == *kind);
+    // The kinds the input shows, found in one pass: asking the objects once for every kind that
+    // a rule needs made some forty passes (3.9 % of the instructions of the hostile
+    // `tiny-objects`, 83,333 objects of no known kind).
+    let mut shown: Vec<Kind> = Vec::new();
+    for object in objects {
+        if !shown.contains(&object.kind) {
+            shown.push(object.kind);
+        }
+    }
+    let present = |kind: &Kind| shown.contains(kind);
     catalog()
         .filter_map(|doc| {
             let missing: Vec<MissingPaste> = doc
@@ -142,7 +151,7 @@ pub enum Judgement {
 /// What the rules share while they run.
 pub struct Context<'a> {
     pub objects: &'a [Object],
-    /// The objects as the rules read them, one view per object (index `i` is object `i`).
+    /// The objects as the rules read them: a view of each object of a kind some rule reads.
     pub views: Views<'a>,
     pub options: &'a crate::Options,
     /// Servers, certificates and the hybrid configuration, read once for every rule.
@@ -358,8 +367,8 @@ pub struct Outcome {
 
 /// Runs every rule over the objects, each read once into its view.
 pub fn run(objects: &[Object], options: &crate::Options) -> Outcome {
-    let views = View::read_all(objects);
-    let views = Views(&views);
+    let list = View::read_all(objects);
+    let views = list.views();
     let mut cx = Context {
         objects,
         views,

@@ -50,14 +50,14 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
     if start >= end {
         return None;
     }
-    let header = line_text(src, start);
+    let header = src.line(start);
     if is_blank(header) {
         return None;
     }
     if header.starts_with(char::is_whitespace) || is_blank(src.line(start + 1)) {
         return parse_grouped(src, start, end, wanted);
     }
-    let runs = underline_runs(line_text(src, start + 1))?;
+    let runs = underline_runs(src.line(start + 1))?;
     let columns = [false, true].into_iter().find_map(|wide| read_columns(&screen(header, wide), &runs))?;
     let table = Table::new(columns, wanted);
 
@@ -77,7 +77,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
                 continue;
             }
         }
-        let line = read_line(line_text(src, n), &table);
+        let line = read_line(src.line(n), &table);
         match rows.last_mut() {
             // With -Wrap, a value too long for its column goes on in the same column on the
             // next line, and the first column of that line stays blank.
@@ -117,17 +117,21 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
 /// a property of every row, at the group line: it says what the rows are (a root store's
 /// certificates, not Exchange certificates).
 fn parse_grouped(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option<Block> {
-    let (name, value) = line_text(src, start).trim().split_once(": ")?;
-    // A property's name, never a stream's (`WARNING: ...` above a table is the shell's).
-    let property_name = name.bytes().all(|b| b.is_ascii_alphanumeric()) && name.bytes().any(|b| b.is_ascii_lowercase());
-    if !property_name || value.trim().is_empty() {
+    // A property's name, letters and digits, then `: ` and the value. The name is read byte by
+    // byte: every object of a Format-List paste ends at a blank line, so its first line (`Name : x`)
+    // is asked here, and a search for `: ` cost 2.9 % of the hostile `tiny-objects`.
+    let line = src.line(start).trim();
+    let (name, rest) = line.split_at(line.bytes().take_while(u8::is_ascii_alphanumeric).count());
+    let value = rest.strip_prefix(": ")?;
+    // Never a stream's name (`WARNING: ...` above a table is the shell's).
+    if !name.bytes().any(|b| b.is_ascii_lowercase()) || value.trim().is_empty() {
         return None;
     }
     let mut header = start + 1;
     while header < end && is_blank(src.line(header)) {
         header += 1;
     }
-    if header == start + 1 || line_text(src, header).starts_with(char::is_whitespace) {
+    if header == start + 1 || src.line(header).starts_with(char::is_whitespace) {
         return None;
     }
     let mut block = parse(src, header, end, wanted)?;
@@ -140,11 +144,6 @@ fn parse_grouped(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Op
         }
     }
     Some(block)
-}
-
-/// The text of line `n` without any line-end character, should one have survived decoding.
-fn line_text<'s>(src: &'s Source<'s>, n: LineNo) -> &'s str {
-    src.line(n).trim_end_matches(['\r', '\n'])
 }
 
 /// One column: the cells its dashes cover and the label above them.
