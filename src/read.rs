@@ -176,10 +176,16 @@ fn read_text(src: &mut Source, out: &mut Reading) {
 /// 83,333 objects of 128 bytes: 39.7 MB at the peak, 27.9 MB when the room was made once). An
 /// object takes 8 bytes of input at least (`a : b` and a blank line), so a guess at most 16 bytes
 /// of room a byte of input too high.
+///
+/// A paste that starts dense with objects and goes on with other text can make the guess far too
+/// high: the room is then only reserved, never written, but in the page's wasm, whose memory is
+/// at most 4 GiB, a guess for a large paste may not fit. A guess that cannot be had is dropped.
 fn make_room(objects: &mut Vec<Object>, adding: usize, (objects_read, bytes_read): (usize, usize), left: usize) {
     if objects.len() + adding > objects.capacity() {
         let likely = (left as u64 * objects_read as u64 / bytes_read.max(1) as u64) as usize;
-        objects.reserve(adding + likely.min(left / 8));
+        if objects.try_reserve(adding + likely.min(left / 8)).is_err() {
+            objects.reserve(adding);
+        }
     }
 }
 
