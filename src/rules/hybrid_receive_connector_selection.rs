@@ -78,13 +78,13 @@ pub fn check(cx: &mut Context) {
     let blocks: Vec<(IpRange, &str)> =
         EXO_RANGES.iter().filter_map(|text| IpRange::parse(text).map(|range| (range, *text))).collect();
     let by_server = ByServer::read(cx.views);
-    let (servers, edge) = match receiving_servers(cx) {
-        Some(receiving) => (receiving.servers, receiving.edge),
+    let (groups, edge): (Vec<&[&ReceiveConnector]>, bool) = match receiving_servers(cx) {
+        Some(receiving) => (receiving.servers.iter().map(|server| by_server.on(server)).collect(), receiving.edge),
         // Without the hybrid configuration, every server that accepts Exchange Online's mail.
-        None => (by_server.servers().map(|(name, _)| name).collect(), false),
+        None => (by_server.groups().collect(), false),
     };
-    for server in servers {
-        let Some(candidates) = candidates(by_server.on(&server), edge) else { continue };
+    for on in groups {
+        let Some(candidates) = candidates(on, edge) else { continue };
         for bad in candidates.iter().filter(|c| !c.good && (c.lacks_tls || c.lacks_entry)) {
             let taken = taken_blocks(bad, &candidates, &blocks);
             if !taken.is_empty() {

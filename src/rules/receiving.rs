@@ -48,9 +48,9 @@ impl<'a> ByServer<'a> {
         self.0.get(&server_key(server)).map_or(&[], Vec::as_slice)
     }
 
-    /// Every server with its connectors, the server named as its first connector names it.
-    pub fn servers(&self) -> impl Iterator<Item = (String, &[&'a ReceiveConnector<'a>])> {
-        self.0.values().filter_map(|on| Some((on.first()?.server_name()?, on.as_slice())))
+    /// Every server's connectors, in the order of the servers' keys.
+    pub fn groups(&self) -> impl Iterator<Item = &[&'a ReceiveConnector<'a>]> {
+        self.0.values().map(Vec::as_slice)
     }
 }
 
