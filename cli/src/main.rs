@@ -6,8 +6,6 @@ use hybridcheck::{check_with, Input, InputData, Options};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-mod json;
-
 /// See cli/Cargo.toml: the check allocates many small values, which mimalloc serves much faster.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -175,8 +173,7 @@ fn write_report(report: &hybridcheck::report::Report, output: &Output) -> std::i
     match output {
         // Written as it is serialized: a report of thousands of connectors is megabytes of JSON.
         Output::Json => {
-            let mut serializer = serde_json::Serializer::with_formatter(&mut out, json::Pretty::default());
-            serde::Serialize::serialize(report, &mut serializer).map_err(std::io::Error::from)?;
+            serde_json::to_writer_pretty(&mut out, report).map_err(std::io::Error::from)?;
             out.write_all(b"\n")?;
         }
         Output::Text => {
