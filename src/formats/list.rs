@@ -9,7 +9,7 @@
 //! adding anything, provided the trailing spaces survived the copy. When they did not, the
 //! join has to guess, and the value is marked `inexact`.
 
-use super::{ends_with_cut_mark, Block, Format, Prop, Record, Value, Wanted};
+use super::{ends_with_cut_mark, list_collapsed, Block, Format, Prop, Record, Value, Wanted};
 use crate::source::{is_blank, trim_end, trim_padding, LineNo, Source};
 use std::borrow::Cow;
 use std::rc::Rc;
@@ -88,7 +88,7 @@ impl Labels {
     }
 
     /// Remembers the line at position `at`, read in full, and says whether its label is wanted.
-    fn learn(&mut self, at: usize, line: &str, head_len: usize, label: &str, wanted: Wanted) -> bool {
+    pub(super) fn learn(&mut self, at: usize, line: &str, head_len: usize, label: &str, wanted: Wanted) -> bool {
         // A line cut right after ` :` (its trailing space lost) is not remembered: another
         // line that starts with it need not have its value where this one would.
         let head = line.get(..head_len).unwrap_or("");
@@ -114,13 +114,13 @@ impl Labels {
 
     /// The shared name of the label at position `at` (read by [`Labels::known`] or
     /// [`Labels::learn`] just before).
-    fn name(&mut self, at: usize) -> Rc<str> {
+    pub(super) fn name(&mut self, at: usize) -> Rc<str> {
         let slot = &mut self.slots[at];
         slot.name.get_or_insert_with(|| slot.label.as_str().into()).clone()
     }
 
     /// The shared copy of a value of the label at position `at`; see [`Labels`].
-    fn value(&mut self, at: usize, text: &str) -> Rc<str> {
+    pub(super) fn value(&mut self, at: usize, text: &str) -> Rc<str> {
         self.slots[at].values.get(text)
     }
 }
@@ -137,7 +137,10 @@ fn starts_with(bytes: &[u8], prefix: &[u8]) -> bool {
 
 /// Reads one Format-List object starting at `start`; builds values only for `wanted` properties.
 pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, labels: &mut Labels) -> Option<Block> {
-    let (_, _, width) = property_line(src.line(start), None)?;
+    let (label, _, width) = property_line(src.line(start), None)?;
+    if label.len() == width && list_collapsed::is_collapsed(src, start, end, width) {
+        return Some(list_collapsed::parse(src, start, end, wanted, labels));
+    }
     let value_column = width + 3;
     let mut record = Record { first_line: start, last_line: start, ..Record::default() };
     let (mut pending, mut pieces) = (std::mem::take(&mut labels.pending), std::mem::take(&mut labels.pieces));
