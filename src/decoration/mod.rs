@@ -379,9 +379,13 @@ fn belongs_with(a: &str, b: &str) -> bool {
     let (indent_a, a) = split_indent(a);
     let (indent_b, b) = split_indent(b);
     if let Some((label, _, width)) = property_line(a, None) {
+        // Two properties of one object share the separator's column, unless a web page collapsed
+        // the padding: then both labels are unpadded and end where they end.
+        let next_property = |(other, _, w): (&str, &str, usize)| {
+            other != label && (w == width || (label.len() == width && other.len() == w))
+        };
         return indent_b == indent_a + width + 3
-            || (indent_b == indent_a
-                && property_line(b, None).is_some_and(|(other, _, w)| w == width && other != label));
+            || (indent_b == indent_a && property_line(b, None).is_some_and(next_property));
     }
     let tail = b.starts_with("At line:") || b.starts_with("+ CategoryInfo") || b.starts_with("+ FullyQualifiedErrorId");
     (indent_a == indent_b && is_underline_of(a, b))
