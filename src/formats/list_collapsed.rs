@@ -14,8 +14,11 @@
 //! (`{` not yet closed by `}`), after a piece that ends at a comma, or when its first word holds
 //! `=` or ends at a comma, as the pieces of distinguished names and certificate names do. Any
 //! other line (the author's prose right after the output) ends the object. The trailing spaces
-//! at the wrap points are lost as well, so a wrapped value is joined with one space at each
-//! wrap and marked `inexact`: never quoted in a command, compared without white space.
+//! at the wrap points are lost as well, so a wrapped value is joined with one space at each wrap.
+//!
+//! The copy collapsed every run of spaces, inside values too (a connector named `Relay  App`
+//! arrives as `Relay App`), so no value of such an object is exact: each is marked `inexact`,
+//! compared without white space and never quoted in a command.
 
 use super::list::{property_line, Labels};
 use super::{ends_with_cut_mark, Block, Format, Prop, Record, Value, Wanted};
@@ -44,9 +47,9 @@ pub fn is_collapsed(src: &Source, start: LineNo, end: LineNo, width: usize) -> b
 pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, labels: &mut Labels) -> Block {
     let mut record = Record { first_line: start, last_line: start, ..Record::default() };
     let first_label = property_line(src.line(start), None).map_or("", |(label, _, _)| label);
-    // The property being read: its position, line, whether it is wanted, and its pieces so far.
+    // The property being read (its position, line and whether it is wanted) and its text so far.
     let mut current: Option<(usize, LineNo, bool)> = None;
-    let (mut text, mut pieces) = (String::new(), 0usize);
+    let mut text = String::new();
     let mut at = 0;
     for (n, line) in (start..=end).zip(src.lines_from(start)) {
         if is_blank(line) {
@@ -56,25 +59,23 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, labels: &
             if n > start && label == first_label {
                 break;
             }
-            finish(&mut record, labels, current.take(), &text, pieces);
+            finish(&mut record, labels, current.take(), &text);
             let keep = labels.learn(at, line, width + 3, label, wanted);
             current = Some((at, n, keep));
             text.clear();
             text.push_str(trim(value));
-            pieces = 1;
             at += 1;
         } else if current.is_some() && continues(&text, trim(line)) {
             if !text.is_empty() && !text.ends_with(' ') {
                 text.push(' ');
             }
             text.push_str(trim(line));
-            pieces += 1;
         } else {
             break;
         }
         record.last_line = n;
     }
-    finish(&mut record, labels, current, &text, pieces);
+    finish(&mut record, labels, current, &text);
     let mut block = Block::new(Format::FormatList, start, record.last_line);
     block.understood = vec![(start, record.last_line)];
     block.records = vec![record];
@@ -90,10 +91,10 @@ fn continues(value: &str, line: &str) -> bool {
 }
 
 /// Adds the property read so far to the record, when it is wanted.
-fn finish(record: &mut Record, labels: &mut Labels, current: Option<(usize, LineNo, bool)>, text: &str, pieces: usize) {
+fn finish(record: &mut Record, labels: &mut Labels, current: Option<(usize, LineNo, bool)>, text: &str) {
     let Some((at, line, true)) = current else { return };
     let truncated = text.starts_with('{') && text.ends_with('}') && ends_with_cut_mark(&text[..text.len() - 1]);
     let value = if text.is_empty() { Value::Null } else { Value::Text(labels.value(at, text)) };
     let name = labels.name(at);
-    record.props.push(Prop { name, value, line, truncated, inexact: pieces > 1, not_current: false });
+    record.props.push(Prop { name, value, line, truncated, inexact: true, not_current: false });
 }
