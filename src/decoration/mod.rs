@@ -33,9 +33,11 @@ use crate::formats::list::property_line;
 use crate::source::{is_blank, LineNo, Source};
 use crate::transcript::prompt_command;
 use markdown::{bullet_len, closes, is_image, is_star_rule, opens, starts_like_mark, without_bold, Fence};
+use spaces::{has_nbsp, layout_nbsp_as_spaces};
 use std::borrow::Cow;
 
 mod markdown;
+mod spaces;
 
 /// The input's text without decoration, line by line.
 pub struct Plain {
@@ -56,10 +58,11 @@ impl Plain {
 
 /// The input without what a copy added around it, or `None` when it shows no decoration.
 pub fn strip(src: &Source) -> Option<Plain> {
-    if !may_be_decorated(src) {
+    let nbsp = has_nbsp(src.text());
+    if !nbsp && !may_be_decorated(src) {
         return None;
     }
-    let (mut entries, marked) = read_marks(src);
+    let (mut entries, marked) = read_marks(src, nbsp);
     let undoubled = undouble(&mut entries);
     let unindented = unindent(&mut entries);
     if !(marked || undoubled || unindented) {
@@ -177,8 +180,9 @@ struct Entry<'a> {
 }
 
 /// Step 1: every line without its quote marks, and outside code fences without bullets and bold;
-/// fence and image lines become furniture. Returns the lines and whether anything was taken off.
-fn read_marks<'a>(src: &'a Source) -> (Vec<Entry<'a>>, bool) {
+/// fence and image lines become furniture. With `nbsp`, the no-break spaces of the layout are
+/// first turned into spaces ([`spaces`]). Returns the lines and whether anything was changed.
+fn read_marks<'a>(src: &'a Source, nbsp: bool) -> (Vec<Entry<'a>>, bool) {
     let mut entries = Vec::with_capacity(src.line_count() as usize);
     let mut marked = false;
     let mut fence: Option<Fence> = None;
@@ -188,15 +192,16 @@ fn read_marks<'a>(src: &'a Source) -> (Vec<Entry<'a>>, bool) {
     // Whether the quote marks of the current run of quoted lines are followed by a space.
     let mut spaced = true;
     for n in 1..=src.line_count() {
-        let line = src.line(n);
-        let (line_depth, mut after) = quote_marks(line, if in_command { Some(depth) } else { None });
+        let line = if nbsp { layout_nbsp_as_spaces(src.line(n)) } else { Cow::Borrowed(src.line(n)) };
+        marked |= matches!(line, Cow::Owned(_));
+        let (line_depth, mut after) = quote_marks(&line, if in_command { Some(depth) } else { None });
         if line_depth > 0 && depth == 0 {
             spaced = quote_run_is_spaced(src, n);
         }
         if line_depth > 0 && spaced && line.as_bytes().get(after) == Some(&b' ') {
             after += 1;
         }
-        let mut text: Cow<str> = Cow::Borrowed(&line[after..]);
+        let mut text: Cow<str> = cut_front(line, after);
         marked |= line_depth > 0;
         if line_depth != depth {
             context += 1;
@@ -375,8 +380,13 @@ fn belongs_with(a: &str, b: &str) -> bool {
     let (indent_b, b) = split_indent(b);
     if let Some((label, _, width)) = property_line(a, None) {
         // The next property has its separator in the same column: looked for there, not searched.
-        return indent_b == indent_a + width + 3
-            || (indent_b == indent_a && property_line(b, Some(width)).is_some_and(|(other, _, _)| other != label));
+        // A web page that collapsed the padding leaves both labels unpadded, each ending where it ends.
+        let next_property = || {
+            property_line(b, Some(width)).is_some_and(|(other, _, _)| other != label)
+                || (label.len() == width
+                    && property_line(b, None).is_some_and(|(other, _, w)| other != label && other.len() == w))
+        };
+        return indent_b == indent_a + width + 3 || (indent_b == indent_a && next_property());
     }
     let tail = b.starts_with("At line:") || b.starts_with("+ CategoryInfo") || b.starts_with("+ FullyQualifiedErrorId");
     (indent_a == indent_b && is_underline_of(a, b))

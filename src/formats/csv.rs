@@ -107,7 +107,9 @@ fn type_line(line: &str) -> Option<Option<String>> {
     if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
         return None;
     }
-    let mut name = rest.trim();
+    // Excel, saving the file again, pads the line with a delimiter for every further column
+    // (`#TYPE Selected.…ReceiveConnector;;;`).
+    let mut name = rest.trim().trim_end_matches([';', ',', '\t']);
     // Select-Object prefixes `Selected.`, and objects from a remote session carry `Deserialized.`;
     // both may appear, in either order.
     while let Some(shorter) = name.strip_prefix("Selected.").or_else(|| name.strip_prefix("Deserialized.")) {
@@ -384,6 +386,17 @@ mod tests {
         );
         assert_eq!(text(&block.records[0], "TlsCertificateName"), Value::Null);
         assert_eq!(second.get("Enabled").map(|p| p.line), Some(4));
+    }
+
+    #[test]
+    fn type_line_that_excel_padded_with_delimiters() {
+        let resaved = "#TYPE Selected.Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector;;\nIdentity;TransportRole;Enabled\nEX01\\Default Frontend EX01;FrontendTransport;True\n";
+        let block = parse_all(resaved).expect("a CSV block");
+        assert_eq!(block.records.len(), 1);
+        assert_eq!(
+            block.records[0].type_name.as_deref(),
+            Some("Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector")
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! adding anything, provided the trailing spaces survived the copy. When they did not, the
 //! join has to guess, and the value is marked `inexact`.
 
-use super::{ends_with_cut_mark, Block, Format, Prop, Record, Value, Wanted};
+use super::{ends_with_cut_mark, list_collapsed, Block, Format, Prop, Record, Value, Wanted};
 use crate::source::{is_blank, trim_end, trim_padding, LineNo, Source};
 use std::borrow::Cow;
 use std::rc::Rc;
@@ -88,7 +88,7 @@ impl Labels {
     }
 
     /// Remembers the line at position `at`, read in full, and says whether its label is wanted.
-    fn learn(&mut self, at: usize, line: &str, head_len: usize, label: &str, wanted: Wanted) -> bool {
+    pub(super) fn learn(&mut self, at: usize, line: &str, head_len: usize, label: &str, wanted: Wanted) -> bool {
         // A line cut right after ` :` (its trailing space lost) is not remembered: another
         // line that starts with it need not have its value where this one would.
         let head = line.get(..head_len).unwrap_or("");
@@ -114,13 +114,13 @@ impl Labels {
 
     /// The shared name of the label at position `at` (read by [`Labels::known`] or
     /// [`Labels::learn`] just before).
-    fn name(&mut self, at: usize) -> Rc<str> {
+    pub(super) fn name(&mut self, at: usize) -> Rc<str> {
         let slot = &mut self.slots[at];
         slot.name.get_or_insert_with(|| slot.label.as_str().into()).clone()
     }
 
     /// The shared copy of a value of the label at position `at`; see [`Labels`].
-    fn value(&mut self, at: usize, text: &str) -> Rc<str> {
+    pub(super) fn value(&mut self, at: usize, text: &str) -> Rc<str> {
         self.slots[at].values.get(text)
     }
 }
@@ -137,7 +137,10 @@ fn starts_with(bytes: &[u8], prefix: &[u8]) -> bool {
 
 /// Reads one Format-List object starting at `start`; builds values only for `wanted` properties.
 pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, labels: &mut Labels) -> Option<Block> {
-    let (_, _, width) = property_line(src.line(start), None)?;
+    let (label, _, width) = property_line(src.line(start), None)?;
+    if label.len() == width && list_collapsed::is_collapsed(src, start, end, width) {
+        return Some(list_collapsed::parse(src, start, end, wanted, labels));
+    }
     let value_column = width + 3;
     let mut record = Record { first_line: start, last_line: start, ..Record::default() };
     let (mut pending, mut pieces) = (std::mem::take(&mut labels.pending), std::mem::take(&mut labels.pieces));
@@ -149,6 +152,8 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, labels: &
     let note_all = !src.trailing_space_kept();
     // The position of the next property, and whether the last one was noted.
     let (mut at, mut noting) = (0, false);
+    // Whether the last line was a piece a mail client's wrap broke off (see `is_rewrapped`).
+    let mut rewrapping = false;
     let mut n = start;
     let mut lines = src.lines_from(start);
     while n <= end {
@@ -163,6 +168,7 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, labels: &
         };
         // A value's pieces all start in the value column (see `piece`).
         if let Some(wanted) = property {
+            rewrapping = false;
             kept += usize::from(wanted);
             noting = wanted || note_all;
             if noting {
@@ -170,7 +176,8 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted, labels: &
                 pieces.push(n);
             }
             at += 1;
-        } else if at > 0 && is_continuation(line, value_column) {
+        } else if at > 0 && (is_continuation(line, value_column) || is_rewrapped(src, n, end, width, rewrapping)) {
+            rewrapping = !line.starts_with(' ');
             if let (true, Some(prop)) = (noting, pending.last_mut()) {
                 prop.pieces.end += 1;
                 pieces.push(n);
@@ -268,6 +275,48 @@ fn is_continuation(line: &str, value_column: usize) -> bool {
     line.get(..value_column).is_some_and(|indent| indent.bytes().all(|b| b == b' ')) && !is_blank(&line[value_column..])
 }
 
+/// The widths at which mail clients wrap plain text: RFC 3676 suggests 72 to 78 characters, and
+/// Outlook wraps at 76 by default.
+const MAIL_WRAP: (usize, usize) = (72, 80);
+
+/// How many lines in a row a mail client's wrap may have broken off one value.
+const REWRAPPED_LINES: LineNo = 6;
+
+/// True for line `n`, unindented and no property line, when a mail client's wrap broke it off the
+/// line before (see [`broken_off`]; `after_rewrap` when that line was itself such a piece), and the object goes on after it (and at most a few more such
+/// lines) with a property or continuation line in the object's columns. Its text is the rest of
+/// the value above; [`join`] puts back the space lost at the break and marks the value inexact.
+fn is_rewrapped(src: &Source, n: LineNo, end: LineNo, width: usize, after_rewrap: bool) -> bool {
+    let mut k = n;
+    while k < end && k < n + REWRAPPED_LINES {
+        let line = src.line(k);
+        // Past the first, a line may start where the console itself had wrapped the value (its
+        // indentation lost at the mail client's break); it is no longer than a mail line.
+        let fits = if k == n && !after_rewrap {
+            broken_off(src.line(k - 1), line)
+        } else {
+            line.chars().count() <= MAIL_WRAP.1
+        };
+        if line.starts_with([' ', '\t']) || is_blank(line) || !fits {
+            return false;
+        }
+        let next = src.line(k + 1);
+        if property_line(next, Some(width)).is_some() || is_continuation(next, width + 3) {
+            return true;
+        }
+        k += 1;
+    }
+    false
+}
+
+/// Whether a mail client's wrap put `line` after `before`: `before` is no longer than the widest
+/// wrap, and the first word of `line` would have taken it past the narrowest.
+fn broken_off(before: &str, line: &str) -> bool {
+    let before = trim_padding(before).chars().count();
+    let word = line.split(' ').next().map_or(0, |word| word.chars().count());
+    before <= MAIL_WRAP.1 && before + 1 + word > MAIL_WRAP.0
+}
+
 /// The piece of a value that `line` holds: the text from the value column, which is where a
 /// property line's value and a continuation line's text both start. A property line cut right
 /// after ` :` (its trailing space lost) holds none.
@@ -340,18 +389,24 @@ fn join<'s>(src: &'s Source, lines: &[LineNo], value_column: usize, joining: Joi
         return (Cow::Borrowed(trim_end(piece(src.line(*line), value_column))), false);
     }
     let mut text = String::new();
+    let mut rewrapped = false;
     for (i, &n) in lines.iter().enumerate() {
-        let piece = piece(src.line(n), value_column);
-        let space_lost = match joining {
-            Joining::AsTheyAre => false,
-            Joining::RestoreSpace => true,
-            Joining::HardWrap(width) => i > 0 && trim_padding(src.line(lines[i - 1])).len() < width,
-        };
-        if i > 0 && space_lost && !text.ends_with(char::is_whitespace) {
+        let line = src.line(n);
+        // A piece that a mail client's wrap put at the start of a line (see `is_rewrapped`).
+        let at_start = i > 0 && !line.starts_with(' ');
+        rewrapped |= at_start;
+        let piece = if at_start { line } else { piece(line, value_column) };
+        let space_lost = at_start
+            || match joining {
+                Joining::AsTheyAre => false,
+                Joining::RestoreSpace => true,
+                Joining::HardWrap(width) => i > 0 && trim_padding(src.line(lines[i - 1])).len() < width,
+            };
+        if i > 0 && space_lost && !text.is_empty() && !text.ends_with(char::is_whitespace) {
             text.push(' ');
         }
         text.push_str(if joining == Joining::AsTheyAre { piece } else { trim_end(piece) });
     }
     text.truncate(trim_end(&text).len());
-    (Cow::Owned(text), joining != Joining::AsTheyAre)
+    (Cow::Owned(text), joining != Joining::AsTheyAre || rewrapped)
 }

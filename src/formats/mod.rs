@@ -10,6 +10,7 @@ pub mod csv;
 pub mod hcw_log;
 pub mod json;
 pub mod list;
+pub mod list_collapsed;
 pub mod reg_query;
 pub mod shell;
 pub mod symptom;

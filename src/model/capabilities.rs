@@ -8,6 +8,7 @@
 //! is split by this grammar and never at commas. Active Directory stores an entry as
 //! `domain:512:<I>issuer<S>subject`, which Exchange 2010 tools quote in a warning.
 
+use super::lost_marks;
 use crate::formats::{ends_with_cut_mark, strip_cut_mark, Value};
 pub use crate::source::fold;
 use crate::source::{trim, trim_end};
@@ -63,8 +64,9 @@ pub struct CapabilityList {
     pub entries: Vec<Capability>,
     /// The display was cut, so entries may exist that the input does not show.
     pub truncated: bool,
-    /// Items of a structured list that could not be read as entries, and entries whose
-    /// capability number holds flags this checker does not know. Such a list is never written
+    /// Items of a structured list that could not be read as entries, entries whose capability
+    /// number holds flags this checker does not know, and certificate keys that lost their
+    /// `<I>` and `<S>` marks in the copy. Such a list is never written
     /// back in full: a fix would drop what was not understood.
     pub unread: usize,
 }
@@ -239,6 +241,12 @@ fn parse_entry(text: &str) -> (Option<(Capability, bool)>, usize) {
     let (caps, used) = capability_token(after);
     let mut end = colon + 1 + used;
     let mut key = parse_key(key_text);
+    // A certificate key whose `<I>` and `<S>` marks the copy dropped is read as that certificate,
+    // but not as read exactly: no command writes the list back from the paste.
+    let marks_lost = lost_marks::split(key_text).map(|(issuer, subject)| {
+        let unescape = |s: &str| s.replace("::", ":");
+        key = Some(Key::Certificate { issuer: unescape(issuer), subject: unescape(subject) });
+    });
     if after[used..].starts_with(':') && caps.chars().all(|c| c.is_ascii_digit()) && !caps.is_empty() {
         // The Active Directory form `domain:512:<I>issuer<S>subject` names the certificate last.
         let certificate = &after[used + 1..];
@@ -247,6 +255,7 @@ fn parse_entry(text: &str) -> (Option<(Capability, bool)>, usize) {
     }
     let (names, known) = capability_names(&caps);
     let pasted = text[..end].trim().to_owned();
+    let known = known && marks_lost.is_none();
     let entry = key.map(|key| (Capability { key, capabilities: names, complete: !caps.is_empty(), pasted }, known));
     (entry, end)
 }

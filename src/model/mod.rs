@@ -15,6 +15,7 @@ pub mod field;
 pub mod hybrid_configuration;
 pub mod identity;
 pub mod ip_range;
+pub mod lost_marks;
 mod names;
 pub mod online;
 pub mod receive_connector;

@@ -3,7 +3,7 @@
 //! (`tls-certificate-name-mismatch`), and its length where Edge servers replicate it
 //! (`tls-certificate-name-too-long`).
 
-use super::{capitalize, describe, Context, Draft, Judgement, RuleDoc};
+use super::{capitalize, describe, Context, Draft, Hint, Judgement, RuleDoc};
 use crate::model::capabilities::{self, fold};
 use crate::model::topology::{read_tls_name, TlsName, TlsNameRead};
 use crate::model::{Field, HybridConfiguration, Kind, View};
@@ -25,7 +25,7 @@ pub static SYNTAX: RuleDoc = RuleDoc {
     id: "tls-certificate-name-syntax",
     severity: Severity::Error,
     title: "TlsCertificateName is not of the form <I>issuer<S>subject",
-    what_it_checks: "Reads `TlsCertificateName` of receive connectors, send connectors and the hybrid configuration and checks that it has the form `<I>X.500 issuer<S>X.500 subject`, with `CN=` in the subject. An empty value is fine: Exchange then picks a certificate by the connector's FQDN. A value that looks redacted (`cert name`, `xxx`, `<redacted>`, `<I>CN=issuer<S>CN=subject`) is not a configuration error: the info diagnostic `redacted-value` says so and what the full value would show, the object counts as not checked, and no rule compares or quotes it.",
+    what_it_checks: "Reads `TlsCertificateName` of receive connectors, send connectors and the hybrid configuration and checks that it has the form `<I>X.500 issuer<S>X.500 subject`, with `CN=` in the subject. An empty value is fine: Exchange then picks a certificate by the connector's FQDN. A value that looks redacted (`cert name`, `xxx`, `<redacted>`, `<I>CN=issuer<S>CN=subject`) is not a configuration error: the info diagnostic `redacted-value` says so and what the full value would show, the object counts as not checked, and no rule compares or quotes it. Nor is an issuer glued to a subject (`CN=R11, O=Let's Encrypt, C=USCN=mail.contoso.com`), which is what a web page, chat or mail leaves when it takes `<I>` and `<S>` for HTML tags: the warning diagnostic `marks-lost` says so, and the object counts as not checked.",
     why_it_matters: "A value of another form (a thumbprint, a bare host name, a subject without its issuer) names no certificate, so the connector uses none and TLS with Exchange Online fails.",
     example: "TlsCertificateName : mail.contoso.com",
     fix: "Set the value from the certificate itself: `$cert = Get-ExchangeCertificate -Thumbprint '<thumbprint>'`, `$tlsName = \"<I>$($cert.Issuer)<S>$($cert.Subject)\"`, then `Set-SendConnector` / `Set-ReceiveConnector -TlsCertificateName $tlsName`, or rerun the Hybrid Configuration Wizard. No command is generated: which certificate is meant cannot be read from the value.",
@@ -108,9 +108,26 @@ fn said_hidden(cx: &mut Context, index: usize, field: Field) -> bool {
     true
 }
 
+/// Whether the value is a certificate name whose `<I>` and `<S>` marks the copy dropped (see
+/// `model::lost_marks`), which is then said in a diagnostic instead of judged: the server's value
+/// is most likely well formed.
+fn said_marks_lost(cx: &mut Context, index: usize, field: Field, text: &str) -> bool {
+    if crate::model::lost_marks::split(text).is_none() {
+        return false;
+    }
+    cx.judge(index, Judgement::Unjudged);
+    let message = format!(
+        "TlsCertificateName of {} reads '{text}': an issuer glued to a subject, as when a web page, chat or mail took the <I> and <S> marks for HTML tags and dropped them. It is not judged, and no command uses it.",
+        describe(&cx.objects[index])
+    );
+    let hint = "Paste the output again as plain text (in a code block where the site offers one, or as a file): it shows <I>issuer<S>subject.";
+    cx.diagnose("marks-lost", Severity::Warning, index, field.line(), message, Hint::new(hint, Vec::new()));
+    true
+}
+
 /// `tls-certificate-name-syntax`: a value not of the form `<I>issuer<S>subject`.
 fn check_syntax(cx: &mut Context, index: usize, field: Field, text: &str) {
-    if said_hidden(cx, index, field) {
+    if said_hidden(cx, index, field) || said_marks_lost(cx, index, field, text) {
         return;
     }
     cx.judge(index, Judgement::Judged);

@@ -68,6 +68,8 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
     // tools warn about each connector they cannot read); they are read as such, and the table
     // goes on after them.
     let mut messages: Vec<Block> = Vec::new();
+    // The first row that does not line up with the header, if any.
+    let mut misaligned: Option<LineNo> = None;
     while n <= end && !is_blank(src.line(n)) {
         if src.line(n).starts_with("WARNING:") {
             if let Some(block) = super::shell::parse(src, n, end) {
@@ -78,6 +80,9 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
             }
         }
         let line = read_line(src.line(n), &table);
+        if line.misaligned && misaligned.is_none() {
+            misaligned = Some(n);
+        }
         match rows.last_mut() {
             // With -Wrap, a value too long for its column goes on in the same column on the
             // next line, and the first column of that line stays blank.
@@ -88,6 +93,9 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
         n += 1;
     }
 
+    if let Some(first) = misaligned {
+        return Some(misaligned_table(start, last, first, messages));
+    }
     let mut block = Block::new(Format::FormatTable, start, last);
     block.understood.push((start, last));
     if table.skipped > 0 {
@@ -108,6 +116,28 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
         block.diagnostics.extend(message.diagnostics);
     }
     Some(block)
+}
+
+/// A table with a row that does not line up with its header (see `rows::crosses_a_separator`):
+/// cut by the header's columns, its rows would give values that are parts of other values (an
+/// identity `EXCHANGE-`, a thumbprint of eleven digits), so none is read. Its lines are left not
+/// understood, but for the warnings between its rows, and a diagnostic at the first row that does
+/// not line up says why (its message names no line: the decoration step may have moved it).
+fn misaligned_table(start: LineNo, last: LineNo, first: LineNo, messages: Vec<Block>) -> Block {
+    let mut block = Block::new(Format::FormatTable, start, last);
+    block.diagnostics.push(Diagnostic::at_line(
+        "table-misaligned",
+        Severity::Warning,
+        first,
+        "The rows of this table do not line up with its header: the copy collapsed its runs of spaces or realigned it, so its columns cannot be told apart and no row was read.".into(),
+        "Paste the output of the same command with `| Format-List`, copied from the console or saved to a file, or put it in a code block where the site offers one.".into(),
+    ));
+    for message in messages {
+        block.understood.extend(message.understood);
+        block.records.extend(message.records);
+        block.diagnostics.extend(message.diagnostics);
+    }
+    block
 }
 
 /// A table under the line PowerShell prints above each group of a grouped table view, such as
@@ -374,6 +404,20 @@ Outbound to Office 365    {smtp:contoso.mail.onmicrosoft.com… True
         assert_eq!(value(record, "AddressSpaces"), Some("{smtp:contoso.mail.onmicrosoft.com…"));
         assert!(record.get("AddressSpaces").is_some_and(|p| p.truncated));
         assert_eq!(value(record, "Enabled"), Some("True"));
+    }
+
+    #[test]
+    fn rows_whose_spaces_a_web_page_collapsed_are_not_cut_into_columns() {
+        let collapsed = "Thumbprint Services Subject\n---------- -------- -------\n3B9F1E0C7A2D48B65C0E1F2A3D4B5C6E7F8091A2 IP.WS.. CN=mail.contoso.com\n";
+        let block = parse_all(collapsed).expect("a table");
+        assert!(block.records.is_empty());
+        assert!(block.understood.is_empty());
+        let codes: Vec<&str> = block.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["table-misaligned"]);
+        // A value wider than its dashes is no sign: the space after its column is still there.
+        let aligned = parse_all(RECEIVE_CONNECTORS).expect("a table");
+        assert!(aligned.diagnostics.is_empty());
+        assert!(aligned.records.len() >= 10);
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub(super) struct Line {
     /// The first column is blank and another is not: with `-Wrap`, the line goes on with the
     /// values of the row above.
     pub(super) continues: bool,
+    /// A word of the line runs from the last dash of one column to the first dash of the next,
+    /// over the space PowerShell always leaves between columns (see [`crosses_a_separator`]):
+    /// the line does not line up with the header, so its columns cannot be told apart.
+    pub(super) misaligned: bool,
     /// One cell per kept column.
     pub(super) cells: Vec<Cell>,
 }
@@ -37,6 +41,7 @@ pub(super) fn read_line(line: &str, table: &Table) -> Line {
     } else {
         narrow
     };
+    let misaligned = crosses_a_separator(&cells, columns);
     let cuts = cut_points(&cells, columns);
     let (first_from, first_to) = table.span(&cuts, 0);
     let continues = !has_text(&cells, first_from, first_to) && has_text(&cells, 0, table.read_to);
@@ -50,7 +55,22 @@ pub(super) fn read_line(line: &str, table: &Table) -> Line {
             Cell { text, truncated }
         })
         .collect();
-    Line { continues, cells }
+    Line { continues, misaligned, cells }
+}
+
+/// Whether text fills every cell from the last dash of a column to the first dash of the next.
+///
+/// PowerShell cuts every value to its column's width and puts one space after each column. A
+/// column is at least as wide as its dashes and starts no later than they do, so that space lies
+/// after the last dash of one column and before the first dash of the next, on every line of a
+/// console table. A line with text all the way across was changed after the console printed it:
+/// a web page collapsed its runs of spaces (`EX01\Default Frontend EX01 {[::]:25, 0.0.0.0:25} True`
+/// under `Identity Bindings Enabled`), or it was retyped or realigned in a proportional font.
+fn crosses_a_separator(cells: &[ScreenCell], columns: &[Column]) -> bool {
+    columns.windows(2).any(|pair| {
+        let (previous, column) = (&pair[0], &pair[1]);
+        column.start < cells.len() && (previous.end..=column.start).all(|i| is_text(cells, i))
+    })
 }
 
 /// How well a screen line fits the columns: one point for every column start that follows a
