@@ -147,8 +147,12 @@ fn wide_table(n: usize) -> String {
     // A column costs its label and its dashes (about 22 bytes at these counts), a row about 25.
     let count = n / 48;
     let labels: Vec<String> = (0..count).map(label).collect();
-    let mut text = labels.join(" ") + "\r\n";
-    text += &labels.iter().map(|l| "-".repeat(l.len())).collect::<Vec<_>>().join(" ");
+    // The first column is as wide as the rows' identities, its label padded as Format-Table pads
+    // it: a row that ran over into the next column is one no console prints, and is not read.
+    const FIRST: usize = 23;
+    let mut text = format!("{:<FIRST$} ", labels[0]) + &labels[1..].join(" ") + "\r\n";
+    text += &format!("{:<FIRST$} ", "-".repeat(labels[0].len()));
+    text += &labels[1..].iter().map(|l| "-".repeat(l.len())).collect::<Vec<_>>().join(" ");
     text += "\r\n";
     for row in 0..count {
         let _ = write!(text, "EX{row:05}\\Default EX{row:05}\r\n");
