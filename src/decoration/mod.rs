@@ -381,10 +381,12 @@ fn belongs_with(a: &str, b: &str) -> bool {
     if let Some((label, _, width)) = property_line(a, None) {
         // The next property has its separator in the same column: looked for there, not searched.
         // A web page that collapsed the padding leaves both labels unpadded, each ending where it ends.
-        let next_property = || {
-            property_line(b, Some(width)).is_some_and(|(other, _, _)| other != label)
-                || (label.len() == width
-                    && property_line(b, None).is_some_and(|(other, _, w)| other != label && other.len() == w))
+        let next_property = || match property_line(b, Some(width)) {
+            Some((other, _, _)) => other != label,
+            None => {
+                label.len() == width
+                    && property_line(b, None).is_some_and(|(other, _, w)| other != label && other.len() == w)
+            }
         };
         return indent_b == indent_a + width + 3 || (indent_b == indent_a && next_property());
     }
