@@ -34,6 +34,11 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
         return None;
     }
     let header = Header::read(src.line(header_line), header_line > start, wanted)?;
+    // A row of bare names alone is no CSV: it may be the end of a command that a mail client
+    // wrapped (`... | fl` and then `Identity,TransportRole,...` on a line of its own).
+    if header.bare && (header_line >= end || is_blank(src.line(header_line + 1))) {
+        return None;
+    }
 
     let mut block = Block::new(Format::ExportCsv, start, header_line);
     if header.count > MAX_COLUMNS {
@@ -127,24 +132,29 @@ struct Header {
     /// How many fields the header has, read or not.
     count: usize,
     delimiter: char,
+    /// Unquoted names without a `#TYPE` line above them (see [`unquoted_header_delimiter`]).
+    bare: bool,
 }
 
 impl Header {
-    /// Reads a header row. Without a `#TYPE` line before it, only a row of at least two quoted
-    /// names counts, which is what Export-Csv writes; after one, unquoted names are accepted too.
+    /// Reads a header row. Without a `#TYPE` line before it, a row of at least two quoted names
+    /// counts, which is what Export-Csv writes, and a row of unquoted names as Excel saves such
+    /// a file again (see [`unquoted_header_delimiter`]); after one, any unquoted names do.
     fn read(line: &str, after_type_line: bool, wanted: Wanted) -> Option<Header> {
+        let mut bare = false;
         let delimiter = if line.starts_with('"') {
             delimiter_after_first_quoted_field(line)?
         } else if after_type_line && !is_blank(line) {
             most_frequent_delimiter(line)
         } else {
-            return None;
+            bare = true;
+            unquoted_header_delimiter(line, wanted)?
         };
         let (fields, all_quoted, complete) = split_line(line, delimiter);
         if !complete || fields.count == 0 {
             return None;
         }
-        if !after_type_line && (fields.count < 2 || !all_quoted) {
+        if !after_type_line && !bare && (fields.count < 2 || !all_quoted) {
             return None;
         }
         let mut kept: Vec<(usize, Rc<str>)> = Vec::new();
@@ -154,7 +164,7 @@ impl Header {
                 kept.push((j, name.into()));
             }
         }
-        Some(Header { kept, count: fields.count, delimiter })
+        Some(Header { kept, count: fields.count, delimiter, bare })
     }
 
     /// Builds the record of one row from the kept columns; fields beyond the header's are ignored.
@@ -207,6 +217,29 @@ fn delimiter_after_first_quoted_field(line: &str) -> Option<char> {
 }
 
 /// The delimiter of an unquoted header: whichever of `,`, `;` and tab occurs most often.
+/// The delimiter of a header row without quotes and without a `#TYPE` line above it: what Excel
+/// writes when it saves an Export-Csv file again (PowerShell 7 and `-NoTypeInformation` write no
+/// `#TYPE` line). Only a row of property names and delimiters, nothing else, with at least two
+/// names the checker reads: a line of prose or of another layout has spaces, colons or quotes.
+/// Asked at the first line of every block, so the bytes are checked before anything is split.
+fn unquoted_header_delimiter(line: &str, wanted: Wanted) -> Option<char> {
+    let line = line.trim_start_matches('\u{FEFF}').trim_end();
+    let delimiter = *line.as_bytes().iter().find(|b| matches!(b, b';' | b',' | b'\t'))?;
+    if !line.bytes().all(|b| b == delimiter || b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let names = line.split(char::from(delimiter));
+    let (mut count, mut read) = (0, 0);
+    for name in names {
+        if name.is_empty() {
+            return None;
+        }
+        count += 1;
+        read += usize::from(wanted(name));
+    }
+    (count >= 2 && read >= 2).then_some(char::from(delimiter))
+}
+
 fn most_frequent_delimiter(line: &str) -> char {
     let count = |d: char| line.chars().filter(|&c| c == d).count();
     let mut best = ',';
@@ -505,6 +538,23 @@ mod tests {
         let codes: Vec<&str> = block.diagnostics.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["too-many-columns"]);
         assert!(block.diagnostics[0].message.contains("has 260 fields"), "{}", block.diagnostics[0].message);
+    }
+
+    #[test]
+    fn a_header_of_bare_names_needs_two_read_names_and_a_row_below() {
+        let read = |line: &str| unquoted_header_delimiter(line, crate::model::is_read);
+        assert_eq!(read("Identity;TransportRole;Enabled"), Some(';'));
+        assert_eq!(read("\u{FEFF}Identity,Fqdn"), Some(','));
+        // One read name, a Format-List line, a Format-Table header, prose, an empty field.
+        assert_eq!(read("Identity;Colour"), None);
+        assert_eq!(read("Identity : EX01\\Default EX01"), None);
+        assert_eq!(read("Identity Bindings Enabled"), None);
+        assert_eq!(read("Identity, TransportRole and Fqdn"), None);
+        assert_eq!(read("Identity;;Fqdn"), None);
+        // The names alone, with nothing below them: the end of a wrapped command, not a file.
+        assert!(parse_all("Identity,TransportRole,Fqdn\n\nIdentity : EX01\n").is_none());
+        let block = parse_all("Identity;Fqdn\nEX01\\Default EX01;mail.contoso.com\n").expect("a CSV");
+        assert_eq!(block.records.len(), 1);
     }
 
     #[test]
