@@ -216,7 +216,6 @@ fn delimiter_after_first_quoted_field(line: &str) -> Option<char> {
     None
 }
 
-/// The delimiter of an unquoted header: whichever of `,`, `;` and tab occurs most often.
 /// The delimiter of a header row without quotes and without a `#TYPE` line above it: what Excel
 /// writes when it saves an Export-Csv file again (PowerShell 7 and `-NoTypeInformation` write no
 /// `#TYPE` line). Only a row of property names and delimiters, nothing else, with at least two
@@ -240,6 +239,7 @@ fn unquoted_header_delimiter(line: &str, wanted: Wanted) -> Option<char> {
     (count >= 2 && read >= 2).then_some(char::from(delimiter))
 }
 
+/// The delimiter of an unquoted header: whichever of `,`, `;` and tab occurs most often.
 fn most_frequent_delimiter(line: &str) -> char {
     let count = |d: char| line.chars().filter(|&c| c == d).count();
     let mut best = ',';

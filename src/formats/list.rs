@@ -283,9 +283,10 @@ const MAIL_WRAP: (usize, usize) = (72, 80);
 const REWRAPPED_LINES: LineNo = 6;
 
 /// True for line `n`, unindented and no property line, when a mail client's wrap broke it off the
-/// line before (see [`broken_off`]; `after_rewrap` when that line was itself such a piece), and the object goes on after it (and at most a few more such
-/// lines) with a property or continuation line in the object's columns. Its text is the rest of
-/// the value above; [`join`] puts back the space lost at the break and marks the value inexact.
+/// line before (see [`broken_off`]; `after_rewrap` when that line was itself such a piece), and
+/// the object goes on after it (and at most a few more such lines) with a property or
+/// continuation line in the object's columns. Its text is the rest of the value above; [`join`]
+/// puts back the space lost at the break and marks the value inexact.
 fn is_rewrapped(src: &Source, n: LineNo, end: LineNo, width: usize, after_rewrap: bool) -> bool {
     let mut k = n;
     while k < end && k < n + REWRAPPED_LINES {

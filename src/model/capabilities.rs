@@ -240,13 +240,13 @@ fn parse_entry(text: &str) -> (Option<(Capability, bool)>, usize) {
     let after = &text[colon + 1..];
     let (caps, used) = capability_token(after);
     let mut end = colon + 1 + used;
-    let mut key = parse_key(key_text);
     // A certificate key whose `<I>` and `<S>` marks the copy dropped is read as that certificate,
     // but not as read exactly: no command writes the list back from the paste.
-    let marks_lost = lost_marks::split(key_text).map(|(issuer, subject)| {
-        let unescape = |s: &str| s.replace("::", ":");
-        key = Some(Key::Certificate { issuer: unescape(issuer), subject: unescape(subject) });
-    });
+    let marks_lost = lost_marks::split(key_text);
+    let mut key = match marks_lost {
+        Some((issuer, subject)) => Some(written_certificate_key(issuer, subject)),
+        None => parse_key(key_text),
+    };
     if after[used..].starts_with(':') && caps.chars().all(|c| c.is_ascii_digit()) && !caps.is_empty() {
         // The Active Directory form `domain:512:<I>issuer<S>subject` names the certificate last.
         let certificate = &after[used + 1..];
@@ -316,16 +316,22 @@ fn parse_key(text: &str) -> Option<Key> {
         return None;
     }
     let lower = text.to_ascii_lowercase();
-    let unescape = |s: &str| s.replace("::", ":").trim().to_owned();
     if lower.starts_with("<i>") {
         let (issuer, subject) = match lower.find("<s>") {
             Some(at) => (&text[3..at], &text[at + 3..]),
             None => (&text[3..], ""),
         };
-        return Some(Key::Certificate { issuer: unescape(issuer), subject: unescape(subject) });
+        return Some(written_certificate_key(issuer, subject));
     }
     if lower.starts_with("<s>") {
-        return Some(Key::Certificate { issuer: String::new(), subject: unescape(&text[3..]) });
+        return Some(written_certificate_key("", &text[3..]));
     }
     Some(Key::Domain(text.to_owned()))
+}
+
+/// The key of a certificate entry from its issuer and subject as the entry writes them, where a
+/// colon inside a name is doubled (`::`).
+fn written_certificate_key(issuer: &str, subject: &str) -> Key {
+    let unescape = |s: &str| s.replace("::", ":").trim().to_owned();
+    Key::Certificate { issuer: unescape(issuer), subject: unescape(subject) }
 }
