@@ -370,7 +370,8 @@ fn split_indent(line: &str) -> (usize, &str) {
 
 /// Whether line `b`, one blank line after line `a`, belongs with it, which the console never
 /// separates by a blank line: a Format-List property and its continuation or the next property
-/// of the object, a table header and its underline, a prompt and the `>>` continuing its command,
+/// of the object, a table header and its underline, a CSV header (or `#TYPE` line) and the row
+/// after it, a prompt and the `>>` continuing its command,
 /// a line of asterisks that frames a transcript's header and the header's first or last line,
 /// an error message and its `At line:` or `+ CategoryInfo` tail, or a warning the console wrapped
 /// at its width and its next line (not a prompt or a property: a single-spaced paste can show a
@@ -391,7 +392,7 @@ fn belongs_with(a: &str, b: &str) -> bool {
         return indent_b == indent_a + width + 3 || (indent_b == indent_a && next_property());
     }
     let tail = b.starts_with("At line:") || b.starts_with("+ CategoryInfo") || b.starts_with("+ FullyQualifiedErrorId");
-    (indent_a == indent_b && is_underline_of(a, b))
+    (indent_a == indent_b && (is_underline_of(a, b) || crate::formats::csv::follows_header(a, b)))
         || tail
         || (indent_a == 0 && is_star_rule(a))
         || (prompt_command(a).is_some() && b.starts_with(">>"))

@@ -105,6 +105,23 @@ pub fn parse(src: &Source, start: LineNo, end: LineNo, wanted: Wanted) -> Option
     Some(block)
 }
 
+/// Whether `row` can be the line after `header` in a CSV file: `header` is a `#TYPE` line or a
+/// header row (quoted names, or bare names as [`unquoted_header_delimiter`] takes them) and `row`
+/// holds its delimiter. The decoration step asks it to tell a CSV that a web page or mail copied
+/// with a blank line after every line from lines that stand apart.
+pub fn follows_header(header: &str, row: &str) -> bool {
+    let header = header.trim_start_matches('\u{FEFF}');
+    if type_line(header).is_some() {
+        return !is_blank(row);
+    }
+    let delimiter = if header.starts_with('"') {
+        delimiter_after_first_quoted_field(header)
+    } else {
+        unquoted_header_delimiter(header, crate::model::is_read)
+    };
+    delimiter.is_some_and(|d| row.contains(d))
+}
+
 /// Recognizes a `#TYPE` line. The outer `Option` says whether the line is one; the inner
 /// one holds the type name without the `Selected.` and `Deserialized.` prefixes.
 fn type_line(line: &str) -> Option<Option<String>> {
